@@ -1,0 +1,247 @@
+//! The command line, exactly as SPEC.md names it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::output::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "invitectl",
+    version,
+    about = "Onboard people into your organization by invitation",
+    long_about = "Onboard people into your organization by invitation.\n\n\
+        Each invited address gets its own email with a secret link valid for 24 hours \
+        (organization.invitation_ttl). The invitee opens it, sets a name and password, \
+        and is logged in. Admins list, resend and cancel pending invitations.",
+    after_help = "Examples:\n  \
+        invitectl invite ann@acme.example,bob@acme.example --role editor --team ops\n  \
+        invitectl list --status all --format json\n  \
+        invitectl cancel --expired --yes"
+)]
+pub struct Cli {
+    /// Read settings from this file instead of ./invitectl.toml or $XDG_CONFIG_HOME/invitectl/config.toml
+    #[arg(long, global = true, env = "INVITECTL_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// The SQLite database file [default: invitectl.db, or [database] path]
+    #[arg(long, global = true, env = "INVITECTL_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Say more about what is happening, on stderr
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+
+    /// Print only results and errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// How commands that list things print them: a table for people, json or csv for scripts
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Invite one or more addresses; each gets its own email with a secret link
+    #[command(after_help = "Examples:\n  \
+        invitectl invite ann@acme.example,bob@acme.example --role editor --team ops\n  \
+        cat new-hires.txt | invitectl invite - --role viewer --skip-existing --format json\n  \
+        invitectl invite --from-file hires.csv --role viewer --dry-run")]
+    Invite(InviteArgs),
+
+    /// List invitations: pending, expired and accepted unless --status says otherwise
+    #[command(after_help = "Examples:\n  \
+        invitectl list\n  \
+        invitectl list --status pending --older-than 12h\n  \
+        invitectl list --status all --format csv > invitations.csv")]
+    List(ListArgs),
+
+    /// Send a new link: new token, fresh window, the old link stops working
+    #[command(after_help = "Examples:\n  \
+        invitectl resend ann@acme.example\n  \
+        invitectl resend --expired\n  \
+        invitectl resend --failed")]
+    Resend(ResendArgs),
+
+    /// Cancel invitations: their links stop working at once
+    #[command(after_help = "Examples:\n  \
+        invitectl cancel ann@acme.example\n  \
+        invitectl cancel 17 18 --yes\n  \
+        invitectl cancel --expired --yes   # nightly clean-up from cron")]
+    Cancel(CancelArgs),
+
+    /// Accept an invitation on a terminal: set your name and password
+    #[command(after_help = "Examples:\n  \
+        invitectl accept 'https://invite.acme.example/accept?token=…'\n  \
+        printf '%s\\n' \"$PASSWORD\" | invitectl accept \"$TOKEN\" --first-name Ann --last-name Lee --password-stdin")]
+    Accept(AcceptArgs),
+
+    /// List, deactivate and reactivate users
+    #[command(subcommand)]
+    Users(UsersCommand),
+
+    /// Teams that invitations may pre-assign
+    #[command(subcommand)]
+    Teams(GroupCommand),
+
+    /// Departments that invitations may pre-assign
+    #[command(subcommand)]
+    Departments(GroupCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct InviteArgs {
+    /// Addresses, each argument may be a comma list; - reads them from stdin
+    #[arg(value_name = "EMAILS", required_unless_present = "from_file")]
+    pub emails: Vec<String>,
+
+    /// The role to give, one of [organization] roles (default: admin, editor, viewer)
+    #[arg(long, required_unless_present = "from_file")]
+    pub role: Option<String>,
+
+    /// The department to place them in (see `invitectl departments list`)
+    #[arg(long)]
+    pub department: Option<String>,
+
+    /// A team to add them to; repeat it or give a comma list
+    #[arg(long = "team", value_name = "TEAM", value_delimiter = ',')]
+    pub teams: Vec<String>,
+
+    /// Who the email says invited them [default: [organization] admin, then $USER]
+    #[arg(long, value_name = "WHO")]
+    pub invited_by: Option<String>,
+
+    /// Read a CSV with the header email,role,department,teams (teams separated by ;); empty cells take the flags' values
+    #[arg(long, value_name = "FILE")]
+    pub from_file: Option<PathBuf>,
+
+    /// Skip addresses that are already invited or already users instead of refusing the batch
+    #[arg(long)]
+    pub skip_existing: bool,
+
+    /// Check everything and show what would happen, but write and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Also print each invitation's link (it contains the secret token)
+    #[arg(long)]
+    pub print_link: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFilter {
+    Pending,
+    Expired,
+    Accepted,
+    Cancelled,
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Which invitations to show; `all` adds cancelled ones [default: pending, expired and accepted]
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub status: Vec<StatusFilter>,
+
+    /// Only those sent more than this long ago, like 12h or 3d
+    #[arg(long, value_name = "DURATION")]
+    pub older_than: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[group(id = "which", required = true, multiple = false, args = ["targets", "expired", "failed"])]
+pub struct ResendArgs {
+    /// Email addresses or invitation ids
+    #[arg(value_name = "EMAIL|ID")]
+    pub targets: Vec<String>,
+
+    /// Resend every expired invitation
+    #[arg(long)]
+    pub expired: bool,
+
+    /// Resend every pending invitation whose last delivery failed or never finished
+    #[arg(long)]
+    pub failed: bool,
+}
+
+#[derive(Debug, Args)]
+#[group(id = "which", required = true, multiple = false, args = ["targets", "expired"])]
+pub struct CancelArgs {
+    /// Email addresses or invitation ids
+    #[arg(value_name = "EMAIL|ID")]
+    pub targets: Vec<String>,
+
+    /// Cancel every expired invitation
+    #[arg(long)]
+    pub expired: bool,
+
+    /// Do not ask for confirmation (needed when not on a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AcceptArgs {
+    /// The token, or the whole link from the email
+    #[arg(value_name = "TOKEN_OR_LINK")]
+    pub token: String,
+
+    #[arg(long)]
+    pub first_name: Option<String>,
+
+    #[arg(long)]
+    pub last_name: Option<String>,
+
+    /// Read the password from the first line of stdin instead of asking
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// List users
+    List {
+        /// Which users to show [default: all]
+        #[arg(long, value_enum, value_delimiter = ',')]
+        status: Vec<UserStatusFilter>,
+    },
+    /// Take away a user's access; their sessions end at once
+    Deactivate {
+        #[arg(value_name = "EMAIL")]
+        email: String,
+    },
+    /// Give an inactive user their access back
+    Reactivate {
+        #[arg(value_name = "EMAIL")]
+        email: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UserStatusFilter {
+    Active,
+    Inactive,
+    Pending,
+    All,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Add one
+    Add {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// List them with how many users each has
+    List,
+    /// Remove one that no user or pending invitation uses
+    Remove {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+}

@@ -1,0 +1,616 @@
+//! The CLI adapter: turns parsed arguments into library calls, reads the
+//! clock, talks to the terminal and prints results.
+
+use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::cli::{
+    AcceptArgs, CancelArgs, Cli, Command, GroupCommand, InviteArgs, ListArgs, ResendArgs,
+    StatusFilter, UserStatusFilter, UsersCommand,
+};
+use crate::config::{self, Config, Flags};
+use crate::directory::{self, Group};
+use crate::error::{Error, Result};
+use crate::invitations::{
+    self, Acceptance, InviteOptions, Issued, Outcome, Request, Selection, Status,
+};
+use crate::output::{self, Format, Listing};
+use crate::token::Token;
+use crate::users::{self, Change, UserStatus};
+use crate::{db, mail, time};
+
+/// What every command needs: settings, the database, and how chatty to be.
+struct Context {
+    config: Config,
+    format: Format,
+    verbose: bool,
+    quiet: bool,
+}
+
+impl Context {
+    fn open(&self) -> Result<Connection> {
+        if self.verbose {
+            eprintln!("database: {}", self.config.database_path.display());
+        }
+        db::open(&self.config.database_path)
+    }
+
+    /// Progress and summaries for people; silent with -q.
+    fn note(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("{text}");
+        }
+    }
+
+    /// Who is acting, for the audit log and the default "Invited By".
+    fn actor(&self) -> String {
+        self.config
+            .organization
+            .admin
+            .clone()
+            .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+            .unwrap_or_else(|| "unknown".into())
+    }
+
+    fn print<T: Listing>(&self, rows: &[T]) -> Result<()> {
+        let stdout = io::stdout();
+        let mut out = io::BufWriter::new(stdout.lock());
+        output::write(&mut out, self.format, rows)
+            .and_then(|()| out.flush())
+            .map_err(|e| Error::Other(anyhow::anyhow!("cannot write the output: {e}")))
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let flags = Flags {
+        config: cli.config.clone(),
+        db: cli.db.clone(),
+    };
+    let config = config::load(&flags, &|name| std::env::var(name).ok())?;
+    if cli.verbose {
+        match &config.file {
+            Some(file) => eprintln!("config: {}", file.display()),
+            None => eprintln!("config: none found, using defaults"),
+        }
+    }
+    let context = Context {
+        config,
+        format: cli.format,
+        verbose: cli.verbose,
+        quiet: cli.quiet,
+    };
+    match cli.command {
+        Command::Invite(args) => invite(&context, args),
+        Command::List(args) => list(&context, args),
+        Command::Resend(args) => resend(&context, args),
+        Command::Cancel(args) => cancel(&context, args),
+        Command::Accept(args) => accept(&context, args),
+        Command::Users(command) => users_command(&context, command),
+        Command::Teams(command) => group_command(&context, Group::Team, command),
+        Command::Departments(command) => group_command(&context, Group::Department, command),
+    }
+}
+
+/// One line of `invite` or `resend` output.
+#[derive(Debug, Serialize)]
+struct SentRow {
+    email: String,
+    outcome: String,
+    expires_at: Option<String>,
+    delivery: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    link: Option<String>,
+}
+
+impl Listing for SentRow {
+    const HEADINGS: &'static [&'static str] =
+        &["Email", "Outcome", "Expires At", "Delivery", "Link"];
+    const FIELDS: &'static [&'static str] = &["email", "outcome", "expires_at", "delivery", "link"];
+
+    fn table_cells(&self) -> Vec<String> {
+        let mut cells = vec![
+            self.email.clone(),
+            self.outcome.clone(),
+            self.expires_at
+                .as_deref()
+                .map(output::short_time)
+                .unwrap_or_default(),
+            output::optional(&self.delivery),
+        ];
+        cells.extend(self.link.clone());
+        cells
+    }
+
+    fn csv_cells(&self) -> Vec<String> {
+        let mut cells = vec![
+            self.email.clone(),
+            self.outcome.clone(),
+            output::optional(&self.expires_at),
+            output::optional(&self.delivery),
+        ];
+        cells.extend(self.link.clone());
+        cells
+    }
+}
+
+fn invite(context: &Context, args: InviteArgs) -> Result<()> {
+    let requests = gather_requests(&args)?;
+    let options = InviteOptions {
+        invited_by: args.invited_by.clone().unwrap_or_else(|| context.actor()),
+        skip_existing: args.skip_existing,
+        dry_run: args.dry_run,
+    };
+    let mut conn = context.open()?;
+    let outcomes = invitations::invite(
+        &mut conn,
+        &context.config.organization,
+        &requests,
+        &options,
+        now(),
+    )?;
+    let issued: Vec<Issued> = outcomes
+        .iter()
+        .filter_map(|outcome| match outcome {
+            Outcome::Invited(issued) => Some(issued.clone()),
+            _ => None,
+        })
+        .collect();
+    let report = mail::deliver(&mut conn, &context.config, &issued, &now, || {})?;
+
+    let rows: Vec<SentRow> = outcomes
+        .iter()
+        .map(|outcome| match outcome {
+            Outcome::Invited(issued) => {
+                sent_row(context, issued, "invited", &report, args.print_link)
+            }
+            Outcome::WouldInvite { email, expires_at } => SentRow {
+                email: email.clone(),
+                outcome: "would invite".into(),
+                expires_at: Some(time::stamp(*expires_at)),
+                delivery: None,
+                link: args.print_link.then(String::new),
+            },
+            Outcome::Skipped { email, reason } => SentRow {
+                email: email.clone(),
+                outcome: format!("skipped: {reason}"),
+                expires_at: None,
+                delivery: None,
+                link: args.print_link.then(String::new),
+            },
+        })
+        .collect();
+    context.print(&rows)?;
+    let skipped = outcomes.len() - issued.len();
+    if args.dry_run {
+        context.note(&format!(
+            "dry run: {} would be invited, {skipped} skipped; nothing was written or sent",
+            outcomes.len() - skipped
+        ));
+        return Ok(());
+    }
+    context.note(&format!("invited {}, skipped {skipped}", issued.len()));
+    finish_delivery(context, &report)
+}
+
+fn sent_row(
+    context: &Context,
+    issued: &Issued,
+    outcome: &str,
+    report: &mail::Report,
+    print_link: bool,
+) -> SentRow {
+    let failure = report
+        .failed
+        .iter()
+        .find(|(email, _)| *email == issued.email);
+    SentRow {
+        email: issued.email.clone(),
+        outcome: outcome.into(),
+        expires_at: Some(time::stamp(issued.expires_at)),
+        delivery: Some(match failure {
+            Some((_, reason)) => format!("failed: {reason}"),
+            None => "sent".into(),
+        }),
+        link: print_link.then(|| context.config.organization.accept_link(&issued.token)),
+    }
+}
+
+/// Tells where the mail went; exit code 4 when any message did not go out.
+fn finish_delivery(context: &Context, report: &mail::Report) -> Result<()> {
+    if report.sent > 0 {
+        context.note(&format!(
+            "{} message(s) sent to {}",
+            report.sent, report.destination
+        ));
+    }
+    if report.failed.is_empty() {
+        return Ok(());
+    }
+    let (_, first_reason) = &report.failed[0];
+    Err(Error::Delivery(format!(
+        "{} message(s) could not be sent ({first_reason}); the invitations are stored: \
+         fix the mail settings and run `invitectl resend --failed`",
+        report.failed.len()
+    )))
+}
+
+/// The batch as the admin gave it: arguments (comma lists, - for stdin) and --from-file rows.
+fn gather_requests(args: &InviteArgs) -> Result<Vec<Request>> {
+    let from_flags = |email: &str| Request {
+        email: email.to_string(),
+        role: args.role.clone(),
+        department: args.department.clone(),
+        teams: args.teams.clone(),
+    };
+    let mut requests = Vec::new();
+    for argument in &args.emails {
+        if argument == "-" {
+            let mut text = String::new();
+            io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Error::Invalid(format!("cannot read addresses from stdin: {e}")))?;
+            requests.extend(split_addresses(&text).map(from_flags));
+        } else {
+            requests.extend(split_addresses(argument).map(from_flags));
+        }
+    }
+    if let Some(path) = &args.from_file {
+        requests.extend(read_csv(path, args)?);
+    }
+    Ok(requests)
+}
+
+/// Commas and newlines separate addresses; blank pieces are ignored.
+fn split_addresses(text: &str) -> impl Iterator<Item = &str> {
+    text.split([',', '\n'])
+        .map(str::trim)
+        .filter(|piece| !piece.is_empty())
+}
+
+fn read_csv(path: &Path, args: &InviteArgs) -> Result<Vec<Request>> {
+    let problem = |what: String| Error::Invalid(format!("{}: {what}", path.display()));
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| problem(format!("cannot read it: {e}")))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| problem(e.to_string()))?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let Some(email_column) = column("email") else {
+        return Err(problem(
+            "the first line must be a header with at least an email column: email,role,department,teams".into(),
+        ));
+    };
+    let (role, department, teams) = (column("role"), column("department"), column("teams"));
+    let mut requests = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| problem(e.to_string()))?;
+        let cell = |index: Option<usize>| {
+            index
+                .and_then(|i| record.get(i))
+                .filter(|value| !value.is_empty())
+                .map(str::to_string)
+        };
+        let Some(email) = cell(Some(email_column)) else {
+            continue;
+        };
+        requests.push(Request {
+            email,
+            role: cell(role).or_else(|| args.role.clone()),
+            department: cell(department).or_else(|| args.department.clone()),
+            teams: match cell(teams) {
+                Some(list) => list.split(';').map(|t| t.trim().to_string()).collect(),
+                None => args.teams.clone(),
+            },
+        });
+    }
+    Ok(requests)
+}
+
+fn list(context: &Context, args: ListArgs) -> Result<()> {
+    let statuses = if args.status.contains(&StatusFilter::All) {
+        Status::ALL.to_vec()
+    } else {
+        args.status
+            .iter()
+            .map(|filter| match filter {
+                StatusFilter::Pending => Status::Pending,
+                StatusFilter::Expired => Status::Expired,
+                StatusFilter::Accepted => Status::Accepted,
+                StatusFilter::Cancelled | StatusFilter::All => Status::Cancelled,
+            })
+            .collect()
+    };
+    let now = now();
+    let sent_before = match &args.older_than {
+        Some(text) => Some(time::sub(
+            now,
+            time::parse_duration(text)
+                .map_err(|e| Error::Invalid(format!("--older-than {text}: {e}")))?,
+        )),
+        None => None,
+    };
+    let conn = context.open()?;
+    let filter = invitations::ListFilter {
+        statuses,
+        sent_before,
+    };
+    let rows = invitations::list(&conn, &filter, now)?;
+    if rows.is_empty() && context.format == Format::Table {
+        context.note("no invitations match");
+        return Ok(());
+    }
+    context.print(&rows)
+}
+
+fn selection(targets: Vec<String>, expired: bool, failed: bool) -> Selection {
+    if expired {
+        Selection::Expired
+    } else if failed {
+        Selection::Failed
+    } else {
+        Selection::Named(targets)
+    }
+}
+
+fn resend(context: &Context, args: ResendArgs) -> Result<()> {
+    let mut conn = context.open()?;
+    let selected = invitations::select(
+        &conn,
+        &selection(args.targets, args.expired, args.failed),
+        now(),
+    )?;
+    if selected.is_empty() {
+        context.note("nothing to resend");
+        return Ok(());
+    }
+    let issued = invitations::resend(
+        &mut conn,
+        &context.config.organization,
+        &selected,
+        &context.actor(),
+        now(),
+    )?;
+    let report = mail::deliver(&mut conn, &context.config, &issued, &now, || {})?;
+    let rows: Vec<SentRow> = issued
+        .iter()
+        .map(|issued| sent_row(context, issued, "resent", &report, false))
+        .collect();
+    context.print(&rows)?;
+    finish_delivery(context, &report)
+}
+
+fn cancel(context: &Context, args: CancelArgs) -> Result<()> {
+    let mut conn = context.open()?;
+    let selected =
+        invitations::select(&conn, &selection(args.targets, args.expired, false), now())?;
+    if selected.is_empty() {
+        context.note("nothing to cancel");
+        return Ok(());
+    }
+    if !args.yes {
+        confirm_cancel(&selected)?;
+    }
+    invitations::cancel(&mut conn, &selected, &context.actor(), now())?;
+    let emails: Vec<&str> = selected.iter().map(|i| i.email.as_str()).collect();
+    context.note(&format!(
+        "cancelled {} invitation(s); their links no longer work: {}",
+        selected.len(),
+        emails.join(", ")
+    ));
+    Ok(())
+}
+
+fn on_terminal() -> bool {
+    io::stdin().is_terminal() && io::stderr().is_terminal()
+}
+
+fn confirm_cancel(selected: &[invitations::Invitation]) -> Result<()> {
+    if !on_terminal() {
+        return Err(Error::Refused(
+            "cancel needs confirmation and there is no terminal to ask on; pass --yes".into(),
+        ));
+    }
+    let names: Vec<&str> = selected.iter().map(|i| i.email.as_str()).take(10).collect();
+    let more = selected.len().saturating_sub(names.len());
+    let prompt = format!(
+        "Cancel {} invitation(s) ({}{})? Their links stop working at once",
+        selected.len(),
+        names.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    );
+    let confirmed = dialoguer::Confirm::new()
+        .with_prompt(prompt)
+        .default(false)
+        .interact()
+        .map_err(|e| Error::Other(anyhow::anyhow!("cannot ask for confirmation: {e}")))?;
+    if confirmed {
+        Ok(())
+    } else {
+        Err(Error::Refused(
+            "nothing was cancelled: confirmation declined".into(),
+        ))
+    }
+}
+
+fn accept(context: &Context, args: AcceptArgs) -> Result<()> {
+    let token = Token::parse(&args.token)?;
+    let mut conn = context.open()?;
+    let invitation = invitations::open(&conn, &token, now())?;
+    let org = &context.config.organization;
+    let mut summary = format!(
+        "{} invites {} to join as {}",
+        org.name, invitation.email, invitation.role
+    );
+    if let Some(department) = &invitation.department {
+        summary.push_str(&format!(" in {department}"));
+    }
+    if !invitation.teams.is_empty() {
+        summary.push_str(&format!(" (teams: {})", invitation.teams.join(", ")));
+    }
+    eprintln!("{summary}.");
+
+    let interactive = on_terminal();
+    let ask = |label: &str, given: Option<String>| -> Result<String> {
+        match given {
+            Some(value) => Ok(value),
+            None if interactive => dialoguer::Input::new()
+                .with_prompt(label)
+                .interact_text()
+                .map_err(|e| Error::Other(anyhow::anyhow!("cannot read {label}: {e}"))),
+            None => Err(Error::Invalid(format!(
+                "{label} is required; pass --{} when not on a terminal",
+                label.to_lowercase().replace(' ', "-")
+            ))),
+        }
+    };
+    let first_name = ask("First Name", args.first_name)?;
+    let last_name = ask("Last Name", args.last_name)?;
+    let user = if args.password_stdin {
+        let mut line = String::new();
+        io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| Error::Invalid(format!("cannot read the password from stdin: {e}")))?;
+        let password = line.trim_end_matches(['\r', '\n']).to_string();
+        let form = Acceptance {
+            first_name,
+            last_name,
+            confirm_password: password.clone(),
+            password,
+        };
+        invitations::accept(&mut conn, &token, &form, now())?
+    } else if interactive {
+        accept_with_prompts(&mut conn, &token, first_name, last_name)?
+    } else {
+        return Err(Error::Invalid(
+            "a password is required; pass --password-stdin and write it to stdin when not on a terminal".into(),
+        ));
+    };
+    context.note(&format!(
+        "Welcome, {}! Your account {} is active as {}. Log in at {}/login",
+        user.full_name(),
+        user.email,
+        user.role,
+        org.base_url
+    ));
+    Ok(())
+}
+
+/// Asks for the password (hidden, twice) until it meets the policy, three tries at most.
+fn accept_with_prompts(
+    conn: &mut Connection,
+    token: &Token,
+    first_name: String,
+    last_name: String,
+) -> Result<users::User> {
+    let mut tries = 0;
+    loop {
+        let read = |prompt: &str| {
+            dialoguer::Password::new()
+                .with_prompt(prompt)
+                .interact()
+                .map_err(|e| Error::Other(anyhow::anyhow!("cannot read the password: {e}")))
+        };
+        let form = Acceptance {
+            first_name: first_name.clone(),
+            last_name: last_name.clone(),
+            password: read("Password")?,
+            confirm_password: read("Confirm Password")?,
+        };
+        match invitations::accept(conn, token, &form, now()) {
+            Err(Error::Invalid(problem)) if tries < 2 => {
+                eprintln!("{problem}");
+                tries += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
+fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
+    let mut conn = context.open()?;
+    let actor = context.actor();
+    let (change, email, state) = match command {
+        UsersCommand::List { status } => {
+            let statuses: Vec<UserStatus> = if status.contains(&UserStatusFilter::All) {
+                Vec::new()
+            } else {
+                status
+                    .iter()
+                    .map(|s| match s {
+                        UserStatusFilter::Active => UserStatus::Active,
+                        UserStatusFilter::Inactive => UserStatus::Inactive,
+                        UserStatusFilter::Pending | UserStatusFilter::All => UserStatus::Pending,
+                    })
+                    .collect()
+            };
+            let rows = users::list(&conn, &statuses)?;
+            if rows.is_empty() && context.format == Format::Table {
+                context.note("no users match");
+                return Ok(());
+            }
+            return context.print(&rows);
+        }
+        UsersCommand::Deactivate { email } => (
+            users::deactivate(&mut conn, &email, &actor, now())?,
+            email,
+            "inactive",
+        ),
+        UsersCommand::Reactivate { email } => (
+            users::reactivate(&mut conn, &email, &actor, now())?,
+            email,
+            "active",
+        ),
+    };
+    match change {
+        Change::Done => context.note(&format!("{} is now {state}", email.trim())),
+        Change::AlreadySo => context.note(&format!(
+            "{} was already {state}; nothing changed",
+            email.trim()
+        )),
+    }
+    Ok(())
+}
+
+fn group_command(context: &Context, group: Group, command: GroupCommand) -> Result<()> {
+    let mut conn = context.open()?;
+    match command {
+        GroupCommand::Add { name } => {
+            let name = directory::add(&mut conn, group, &name, &context.actor(), now())?;
+            context.note(&format!("added {} \"{name}\"", group.noun()));
+            Ok(())
+        }
+        GroupCommand::List => {
+            let rows = directory::list(&conn, group)?;
+            if rows.is_empty() && context.format == Format::Table {
+                context.note(&format!(
+                    "no {}s yet; add one with `invitectl {}s add NAME`",
+                    group.noun(),
+                    group.noun()
+                ));
+                return Ok(());
+            }
+            context.print(&rows)
+        }
+        GroupCommand::Remove { name } => {
+            directory::remove(&mut conn, group, &name, &context.actor(), now())?;
+            context.note(&format!("removed {} \"{}\"", group.noun(), name.trim()));
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! Teams and departments that invitations may pre-assign.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::{audit, db, suggest, time};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Team,
+    Department,
+}
+
+impl Group {
+    pub fn noun(self) -> &'static str {
+        match self {
+            Group::Team => "team",
+            Group::Department => "department",
+        }
+    }
+
+    fn table(self) -> &'static str {
+        match self {
+            Group::Team => "teams",
+            Group::Department => "departments",
+        }
+    }
+
+    fn command(self) -> &'static str {
+        match self {
+            Group::Team => "teams",
+            Group::Department => "departments",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub name: String,
+    /// Users (pending included) assigned to it.
+    pub users: i64,
+    pub created_at: String,
+}
+
+/// Team and department names: no commas or semicolons, since lists use them.
+pub fn check_name(group: Group, raw: &str) -> Result<String> {
+    let name = raw.trim();
+    let problem = if name.is_empty() {
+        Some("is empty")
+    } else if name.chars().count() > 64 {
+        Some("is longer than 64 characters")
+    } else if name.contains([',', ';']) || name.chars().any(char::is_control) {
+        Some("contains a comma, semicolon or control character")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(Error::Invalid(format!(
+            "the {} name \"{}\" {problem}; choose another name",
+            group.noun(),
+            name.escape_default()
+        ))),
+        None => Ok(name.to_string()),
+    }
+}
+
+pub fn names(conn: &Connection, group: Group) -> Result<Vec<String>> {
+    let sql = format!("SELECT name FROM {} ORDER BY name", group.table());
+    let mut statement = conn.prepare_cached(&sql)?;
+    let names = statement
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(names)
+}
+
+/// The id of a known name, or an error naming the closest known ones.
+pub fn resolve(conn: &Connection, group: Group, name: &str) -> Result<i64> {
+    let sql = format!("SELECT id FROM {} WHERE name = ?1", group.table());
+    let id = conn
+        .prepare_cached(&sql)?
+        .query_row([name.trim()], |row| row.get(0))
+        .optional()?;
+    match id {
+        Some(id) => Ok(id),
+        None => Err(unknown(conn, group, name)?),
+    }
+}
+
+pub fn unknown(conn: &Connection, group: Group, name: &str) -> Result<Error> {
+    let known = names(conn, group)?;
+    Ok(Error::Invalid(format!(
+        "{}; add it with `invitectl {} add {}`",
+        suggest::unknown(group.noun(), name.trim(), &known),
+        group.command(),
+        name.trim()
+    )))
+}
+
+pub fn add(
+    conn: &mut Connection,
+    group: Group,
+    raw: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let name = check_name(group, raw)?;
+    let tx = db::write(conn)?;
+    let sql = format!(
+        "INSERT INTO {} (name, created_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        group.table()
+    );
+    if tx.execute(&sql, (&name, time::stamp(now)))? == 0 {
+        return Err(Error::Refused(format!(
+            "the {} \"{name}\" already exists",
+            group.noun()
+        )));
+    }
+    audit::record(&tx, now, actor, &format!("{} add", group.noun()), &name)?;
+    tx.commit()?;
+    Ok(name)
+}
+
+pub fn list(conn: &Connection, group: Group) -> Result<Vec<Entry>> {
+    let sql = match group {
+        Group::Team => {
+            "SELECT t.name, (SELECT count(*) FROM user_teams ut WHERE ut.team_id = t.id), t.created_at
+             FROM teams t ORDER BY t.name"
+        }
+        Group::Department => {
+            "SELECT d.name, (SELECT count(*) FROM users u WHERE u.department_id = d.id), d.created_at
+             FROM departments d ORDER BY d.name"
+        }
+    };
+    let mut statement = conn.prepare(sql)?;
+    let entries = statement
+        .query_map([], |row| {
+            Ok(Entry {
+                name: row.get(0)?,
+                users: row.get(1)?,
+                created_at: row.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(entries)
+}
+
+/// Removes an unused one; one still assigned to a user or a pending invitation is refused.
+pub fn remove(
+    conn: &mut Connection,
+    group: Group,
+    name: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let tx = db::write(conn)?;
+    let id = resolve(&tx, group, name)?;
+    let (users, invitations): (i64, i64) = match group {
+        Group::Team => tx.query_row(
+            "SELECT (SELECT count(*) FROM user_teams WHERE team_id = ?1),
+                    (SELECT count(*) FROM invitation_teams it JOIN invitations i ON i.id = it.invitation_id
+                      WHERE it.team_id = ?1 AND i.status = 'pending')",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?,
+        Group::Department => tx.query_row(
+            "SELECT (SELECT count(*) FROM users WHERE department_id = ?1),
+                    (SELECT count(*) FROM invitations WHERE department_id = ?1 AND status = 'pending')",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?,
+    };
+    if users > 0 || invitations > 0 {
+        return Err(Error::Refused(format!(
+            "the {} \"{}\" is still assigned to {users} user(s) and {invitations} pending invitation(s); \
+             reassign or cancel them first",
+            group.noun(),
+            name.trim()
+        )));
+    }
+    // Only finished invitations still name it; they let go of it.
+    tx.execute(
+        match group {
+            Group::Team => "DELETE FROM invitation_teams WHERE team_id = ?1",
+            Group::Department => {
+                "UPDATE invitations SET department_id = NULL WHERE department_id = ?1"
+            }
+        },
+        [id],
+    )?;
+    tx.execute(
+        &format!("DELETE FROM {} WHERE id = ?1", group.table()),
+        [id],
+    )?;
+    audit::record(
+        &tx,
+        now,
+        actor,
+        &format!("{} remove", group.noun()),
+        name.trim(),
+    )?;
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,24 @@
+//! invitectl: onboard people into an organization by invitation.
+//!
+//! The lifecycle rules live in [`invitations`]; the CLI (`commands`) and the
+//! web pages are thin adapters over them.
+
+pub mod address;
+pub mod audit;
+pub mod cli;
+mod commands;
+pub mod config;
+pub mod db;
+pub mod directory;
+pub mod error;
+pub mod invitations;
+pub mod mail;
+pub mod output;
+pub mod password;
+pub mod suggest;
+pub mod time;
+pub mod token;
+pub mod users;
+
+pub use commands::run;
+pub use error::{Error, ExitCode, Result};

@@ -1,0 +1,151 @@
+//! Sending invitations and recording what happened to each one.
+
+pub mod message;
+
+use chrono::{DateTime, Utc};
+use lettre::Message;
+use rusqlite::Connection;
+
+use crate::config::{Config, TransportKind};
+use crate::error::{Error, Result};
+use crate::invitations::{self, Delivery, Issued};
+
+/// Where messages go. `send` hands over one message and returns what the far
+/// end said (a server reply, a file name); an error is one sentence.
+pub trait Transport {
+    fn name(&self) -> &'static str;
+    fn send(&mut self, message: &Message) -> std::result::Result<String, String>;
+}
+
+/// Writes one `.eml` per message into a directory.
+pub struct FileTransport {
+    dir: std::path::PathBuf,
+    inner: lettre::FileTransport,
+}
+
+impl FileTransport {
+    pub fn new(dir: &std::path::Path) -> Result<FileTransport> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::Config(format!(
+                "cannot create the mail directory {}: {e}; check [mail] file_dir",
+                dir.display()
+            ))
+        })?;
+        Ok(FileTransport {
+            dir: dir.to_path_buf(),
+            inner: lettre::FileTransport::new(dir),
+        })
+    }
+}
+
+impl Transport for FileTransport {
+    fn name(&self) -> &'static str {
+        "file"
+    }
+
+    fn send(&mut self, message: &Message) -> std::result::Result<String, String> {
+        use lettre::Transport as _;
+        self.inner
+            .send(message)
+            .map(|id| {
+                format!(
+                    "written to {}",
+                    self.dir.join(format!("{id}.eml")).display()
+                )
+            })
+            .map_err(|e| format!("could not write to {}: {e}", self.dir.display()))
+    }
+}
+
+/// Opens the configured transport; for SMTP this connects to the server.
+pub fn connect(config: &Config) -> Result<Box<dyn Transport>> {
+    match config.mail.transport {
+        TransportKind::File => Ok(Box::new(FileTransport::new(&config.mail.file_dir)?)),
+        TransportKind::Smtp | TransportKind::Sendmail => Err(Error::Config(
+            "this build of invitectl can only write mail to files; set [mail] transport = \"file\""
+                .into(),
+        )),
+    }
+}
+
+/// What a batch delivery did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub sent: usize,
+    /// (email, reason) for each message that did not go out.
+    pub failed: Vec<(String, String)>,
+    /// Where the messages went, for telling the admin ("outbox/", "smtp.acme.example").
+    pub destination: String,
+}
+
+/// Sends one message per invitation, recording each attempt as it happens, so
+/// that a crash leaves the rest visibly queued for `resend --failed`.
+/// A transport that cannot start marks every invitation failed.
+pub fn deliver(
+    conn: &mut Connection,
+    config: &Config,
+    issued: &[Issued],
+    clock: &dyn Fn() -> DateTime<Utc>,
+    mut progress: impl FnMut(),
+) -> Result<Report> {
+    let mut report = Report {
+        destination: match config.mail.transport {
+            TransportKind::File => format!("{}/", config.mail.file_dir.display()),
+            TransportKind::Smtp => config.smtp.host.clone().unwrap_or_default(),
+            TransportKind::Sendmail => "sendmail".into(),
+        },
+        ..Report::default()
+    };
+    if issued.is_empty() {
+        return Ok(report);
+    }
+    let mut transport = match connect(config) {
+        Ok(transport) => transport,
+        Err(e) => {
+            let reason = e.to_string();
+            for invitation in issued {
+                let failed = Delivery::Failed {
+                    reason: &reason,
+                    message_id: None,
+                };
+                invitations::record_delivery(conn, invitation.id, "none", failed, clock())?;
+                report
+                    .failed
+                    .push((invitation.email.clone(), reason.clone()));
+                progress();
+            }
+            return Ok(report);
+        }
+    };
+    for invitation in issued {
+        let now = clock();
+        let message_id = message::new_message_id(&config.mail.from);
+        let built = message::invitation(
+            &config.organization,
+            &config.mail.from,
+            invitation,
+            &message_id,
+            now,
+        );
+        let result = built
+            .map_err(|e| e.to_string())
+            .and_then(|message| transport.send(&message));
+        let delivery = match &result {
+            Ok(detail) => Delivery::Sent {
+                detail,
+                message_id: &message_id,
+            },
+            Err(reason) => Delivery::Failed {
+                reason,
+                message_id: Some(&message_id),
+            },
+        };
+        invitations::record_delivery(conn, invitation.id, transport.name(), delivery, clock())?;
+        match result {
+            Ok(_) => report.sent += 1,
+            Err(reason) => report.failed.push((invitation.email.clone(), reason)),
+        }
+        progress();
+    }
+    Ok(report)
+}

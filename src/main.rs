@@ -1,0 +1,20 @@
+use std::io::IsTerminal;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = invitectl::cli::Cli::parse();
+    match invitectl::run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            let prefix =
+                if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+                    "\x1b[1;31merror:\x1b[0m"
+                } else {
+                    "error:"
+                };
+            eprintln!("{prefix} {error}");
+            std::process::ExitCode::from(error.exit_code() as u8)
+        }
+    }
+}

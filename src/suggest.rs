@@ -1,0 +1,52 @@
+/// The known names closest to `wanted`, for "did you mean" messages.
+pub fn closest<'a>(wanted: &str, known: &'a [String]) -> Vec<&'a str> {
+    let wanted = wanted.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = known
+        .iter()
+        .map(|name| {
+            (
+                strsim::jaro_winkler(&wanted, &name.to_lowercase()),
+                name.as_str(),
+            )
+        })
+        .filter(|(score, _)| *score >= 0.7)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.into_iter().take(3).map(|(_, name)| name).collect()
+}
+
+/// `unknown team "opps" (did you mean ops? known teams: dev, ops)`
+pub fn unknown(kind: &str, wanted: &str, known: &[String]) -> String {
+    let close = closest(wanted, known);
+    let hint = match (close.is_empty(), known.is_empty()) {
+        (_, true) => format!("no {kind}s exist yet"),
+        (true, false) => format!("known {kind}s: {}", known.join(", ")),
+        (false, false) => format!(
+            "did you mean {}? known {kind}s: {}",
+            close.join(" or "),
+            known.join(", ")
+        ),
+    };
+    format!("unknown {kind} \"{wanted}\" ({hint})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_names_first() {
+        let known = vec![
+            "ops".to_string(),
+            "dev".to_string(),
+            "operations".to_string(),
+        ];
+        assert_eq!(closest("opps", &known)[0], "ops");
+        assert!(closest("zzzz", &known).is_empty());
+        let message = unknown("team", "opps", &known);
+        assert!(
+            message.starts_with("unknown team \"opps\" (did you mean ops"),
+            "{message}"
+        );
+    }
+}

@@ -1,0 +1,193 @@
+//! The user directory: pending users come from invitations, active ones from accepting.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::time::stamp;
+use crate::{address, audit, db};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UserStatus {
+    Pending,
+    Active,
+    Inactive,
+}
+
+impl UserStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserStatus::Pending => "pending",
+            UserStatus::Active => "active",
+            UserStatus::Inactive => "inactive",
+        }
+    }
+
+    fn from_db(text: &str) -> UserStatus {
+        match text {
+            "active" => UserStatus::Active,
+            "inactive" => UserStatus::Inactive,
+            _ => UserStatus::Pending,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub role: String,
+    pub department: Option<String>,
+    pub teams: Vec<String>,
+    pub status: UserStatus,
+    pub created_at: String,
+    pub activated_at: Option<String>,
+}
+
+impl User {
+    pub fn full_name(&self) -> String {
+        [self.first_name.as_deref(), self.last_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+const SELECT: &str = "
+    SELECT u.id, u.email, u.first_name, u.last_name, u.role, d.name,
+           (SELECT group_concat(t.name, ',') FROM user_teams ut JOIN teams t ON t.id = ut.team_id
+             WHERE ut.user_id = u.id),
+           u.status, u.created_at, u.activated_at
+    FROM users u LEFT JOIN departments d ON d.id = u.department_id";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
+    let teams: Option<String> = row.get(6)?;
+    let status: String = row.get(7)?;
+    Ok(User {
+        id: row.get(0)?,
+        email: row.get(1)?,
+        first_name: row.get(2)?,
+        last_name: row.get(3)?,
+        role: row.get(4)?,
+        department: row.get(5)?,
+        teams: teams
+            .map(|t| t.split(',').map(str::to_owned).collect())
+            .unwrap_or_default(),
+        status: UserStatus::from_db(&status),
+        created_at: row.get(8)?,
+        activated_at: row.get(9)?,
+    })
+}
+
+/// Users with one of `statuses`, or every user when it is empty.
+pub fn list(conn: &Connection, statuses: &[UserStatus]) -> Result<Vec<User>> {
+    let mut statement = conn.prepare(&format!("{SELECT} ORDER BY u.id"))?;
+    let users = statement
+        .query_map([], from_row)?
+        .filter(|user| {
+            user.as_ref().map_or(true, |u| {
+                statuses.is_empty() || statuses.contains(&u.status)
+            })
+        })
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(users)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<User> {
+    Ok(conn
+        .prepare_cached(&format!("{SELECT} WHERE u.id = ?1"))?
+        .query_row([id], from_row)?)
+}
+
+pub fn find_by_email(conn: &Connection, email: &str) -> Result<Option<User>> {
+    let email = address::normalize(email).unwrap_or_else(|_| email.trim().to_lowercase());
+    Ok(conn
+        .prepare_cached(&format!("{SELECT} WHERE u.email = ?1"))?
+        .query_row([email], from_row)
+        .optional()?)
+}
+
+/// The stored hash and status of a user, for logging in.
+pub fn credentials(
+    conn: &Connection,
+    email: &str,
+) -> Result<Option<(i64, UserStatus, Option<String>)>> {
+    let email = email.trim().to_lowercase();
+    Ok(conn
+        .prepare_cached("SELECT id, status, password_hash FROM users WHERE email = ?1")?
+        .query_row([email], |row| {
+            let status: String = row.get(1)?;
+            Ok((row.get(0)?, UserStatus::from_db(&status), row.get(2)?))
+        })
+        .optional()?)
+}
+
+/// Whether a call changed anything; repeating one is not an error, so scripts can rerun.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Done,
+    AlreadySo,
+}
+
+/// Takes away an active user's access: their sessions end at once.
+pub fn deactivate(
+    conn: &mut Connection,
+    email: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Change> {
+    set_status(conn, email, UserStatus::Inactive, actor, now)
+}
+
+pub fn reactivate(
+    conn: &mut Connection,
+    email: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Change> {
+    set_status(conn, email, UserStatus::Active, actor, now)
+}
+
+fn set_status(
+    conn: &mut Connection,
+    email: &str,
+    wanted: UserStatus,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Change> {
+    let tx = db::write(conn)?;
+    let Some(user) = find_by_email(&tx, email)? else {
+        return Err(Error::Refused(format!(
+            "there is no user {}; see `invitectl users list --status all`",
+            email.trim()
+        )));
+    };
+    if user.status == wanted {
+        return Ok(Change::AlreadySo);
+    }
+    if user.status == UserStatus::Pending {
+        return Err(Error::Refused(format!(
+            "{} has not accepted their invitation yet; cancel it with `invitectl cancel {}`",
+            user.email, user.email
+        )));
+    }
+    tx.execute(
+        "UPDATE users SET status = ?2, deactivated_at = CASE WHEN ?2 = 'inactive' THEN ?3 END WHERE id = ?1",
+        (user.id, wanted.as_str(), stamp(now)),
+    )?;
+    if wanted == UserStatus::Inactive {
+        tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user.id])?;
+    }
+    let action = match wanted {
+        UserStatus::Inactive => "deactivate",
+        _ => "reactivate",
+    };
+    audit::record(&tx, now, actor, action, &user.email)?;
+    tx.commit()?;
+    Ok(Change::Done)
+}
