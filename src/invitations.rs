@@ -795,3 +795,7 @@ pub fn record_delivery(
     tx.commit()?;
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "invitations_tests.rs"]
+mod tests;
