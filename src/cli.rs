@@ -154,30 +154,28 @@ pub struct ListArgs {
 }
 
 #[derive(Debug, Args)]
-#[group(id = "which", required = true, multiple = false, args = ["targets", "expired", "failed"])]
 pub struct ResendArgs {
     /// Email addresses or invitation ids
-    #[arg(value_name = "EMAIL|ID")]
+    #[arg(value_name = "EMAIL|ID", required_unless_present_any = ["expired", "failed"])]
     pub targets: Vec<String>,
 
     /// Resend every expired invitation
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["targets", "failed"])]
     pub expired: bool,
 
     /// Resend every pending invitation whose last delivery failed or never finished
-    #[arg(long)]
+    #[arg(long, conflicts_with = "targets")]
     pub failed: bool,
 }
 
 #[derive(Debug, Args)]
-#[group(id = "which", required = true, multiple = false, args = ["targets", "expired"])]
 pub struct CancelArgs {
     /// Email addresses or invitation ids
-    #[arg(value_name = "EMAIL|ID")]
+    #[arg(value_name = "EMAIL|ID", required_unless_present = "expired")]
     pub targets: Vec<String>,
 
     /// Cancel every expired invitation
-    #[arg(long)]
+    #[arg(long, conflicts_with = "targets")]
     pub expired: bool,
 
     /// Do not ask for confirmation (needed when not on a terminal)

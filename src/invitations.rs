@@ -72,8 +72,8 @@ pub struct Invitation {
 /// invitation expires without anything having to run.
 const SELECT: &str = "
     SELECT i.id, i.email, i.role, d.name,
-           (SELECT group_concat(t.name, ',') FROM invitation_teams it
-              JOIN teams t ON t.id = it.team_id WHERE it.invitation_id = i.id),
+           (SELECT group_concat(name, ',') FROM (SELECT t.name FROM invitation_teams it
+              JOIN teams t ON t.id = it.team_id WHERE it.invitation_id = i.id ORDER BY t.name)),
            i.invited_by, i.sent_at, i.expires_at,
            CASE WHEN i.status = 'pending' AND i.expires_at <= :now THEN 'expired' ELSE i.status END,
            i.delivery, i.accepted_at, i.cancelled_at

@@ -60,8 +60,8 @@ impl User {
 
 const SELECT: &str = "
     SELECT u.id, u.email, u.first_name, u.last_name, u.role, d.name,
-           (SELECT group_concat(t.name, ',') FROM user_teams ut JOIN teams t ON t.id = ut.team_id
-             WHERE ut.user_id = u.id),
+           (SELECT group_concat(name, ',') FROM (SELECT t.name FROM user_teams ut
+              JOIN teams t ON t.id = ut.team_id WHERE ut.user_id = u.id ORDER BY t.name)),
            u.status, u.created_at, u.activated_at
     FROM users u LEFT JOIN departments d ON d.id = u.department_id";
 

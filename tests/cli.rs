@@ -1,0 +1,642 @@
+//! The admin CLI, driven through the built binary in a temporary directory.
+
+mod support;
+
+use support::{Env, token_of};
+
+const PASSWORD: &str = "correct horse battery";
+
+#[test]
+fn the_whole_lifecycle_from_a_terminal_with_no_config() {
+    let env = Env::new();
+    env.run(&["teams", "add", "ops"]).ok();
+    env.run(&[
+        "invite",
+        "ann@acme.example,bob@acme.example",
+        "--role",
+        "editor",
+        "--team",
+        "ops",
+    ])
+    .ok()
+    .stdout_has("ann@acme.example")
+    .stderr_has("2 message(s) sent to outbox/");
+    assert_eq!(env.messages().len(), 2);
+
+    let listed = env.run(&["list", "--format", "json"]).ok().json();
+    let rows = listed.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["status"], "pending");
+    assert_eq!(rows[0]["delivery"], "sent");
+    assert_eq!(rows[0]["teams"][0], "ops");
+    assert_eq!(rows[0]["invited_by"], "root-admin");
+
+    // resend: a new link; the old one is dead at once.
+    let first_link = env.link_for("ann@acme.example");
+    env.run(&["resend", "ann@acme.example"])
+        .ok()
+        .stdout_has("resent");
+    let second_link = env.link_for("ann@acme.example");
+    assert_ne!(first_link, second_link);
+    env.accept(&first_link, PASSWORD)
+        .code(3)
+        .stderr_has("not valid");
+
+    // cancel: bob's link is dead at once.
+    let bob_link = env.link_for("bob@acme.example");
+    env.run(&["cancel", "bob@acme.example", "--yes"]).ok();
+    env.accept(&bob_link, PASSWORD)
+        .code(3)
+        .stderr_has("cancelled");
+
+    // accept with the link from the newest email.
+    env.accept(&second_link, PASSWORD)
+        .ok()
+        .stderr_has("Example Organization invites ann@acme.example to join as editor")
+        .stderr_has("Welcome, Ann Lee!");
+    env.accept(&second_link, PASSWORD).code(3);
+
+    let listed = env
+        .run(&["list", "--status", "all", "--format", "json"])
+        .ok()
+        .json();
+    let statuses: Vec<(&str, &str)> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["email"].as_str().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("bob@acme.example", "cancelled"),
+            ("ann@acme.example", "accepted")
+        ]
+    );
+
+    let users = env.run(&["users", "list", "--format", "json"]).ok().json();
+    assert_eq!(users.as_array().unwrap().len(), 1);
+    assert_eq!(users[0]["status"], "active");
+    assert_eq!(users[0]["first_name"], "Ann");
+    assert_eq!(users[0]["teams"][0], "ops");
+}
+
+#[test]
+fn the_database_never_holds_a_plaintext_token_or_password() {
+    let env = Env::new();
+    env.run(&[
+        "invite",
+        "ann@acme.example",
+        "bob@acme.example",
+        "--role",
+        "viewer",
+    ])
+    .ok();
+    let ann = env.link_for("ann@acme.example");
+    let bob = env.link_for("bob@acme.example");
+    env.accept(&ann, PASSWORD).ok();
+    let bytes = env.database_bytes();
+    let holds = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(!bytes.is_empty());
+    assert!(holds("ann@acme.example"), "the check reads the real file");
+    assert!(!holds(token_of(&ann)));
+    assert!(!holds(token_of(&bob)));
+    assert!(!holds(PASSWORD));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_is_created_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.run(&["list"]).ok().stderr_has("no invitations match");
+    let mode = std::fs::metadata(env.path("invitectl.db"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn a_batch_with_a_bad_address_writes_nothing_and_names_each_one() {
+    let env = Env::new();
+    env.run(&[
+        "invite",
+        "ann@acme.example,Bob <bob@acme.example>",
+        "carl@",
+        "--role",
+        "viewer",
+    ])
+    .code(2)
+    .stderr_has("2 problems, nothing was written")
+    .stderr_has("\"Bob <bob@acme.example>\" is not a valid address")
+    .stderr_has("\"carl@\" is not a valid address");
+    assert_eq!(
+        env.run(&["list", "--status", "all", "--format", "json"])
+            .ok()
+            .stdout
+            .trim(),
+        "[]"
+    );
+    assert!(env.messages().is_empty());
+}
+
+#[test]
+fn unknown_role_and_team_name_the_closest_known_ones() {
+    let env = Env::new();
+    env.run(&["teams", "add", "ops"]).ok();
+    env.run(&[
+        "invite",
+        "ann@acme.example",
+        "--role",
+        "edtor",
+        "--team",
+        "opps",
+    ])
+    .code(2)
+    .stderr_has("unknown role \"edtor\" (did you mean editor?")
+    .stderr_has("unknown team \"opps\" (did you mean ops?");
+}
+
+#[test]
+fn an_existing_address_is_refused_and_skip_existing_makes_reruns_idempotent() {
+    let env = Env::new();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
+    env.run(&["invite", " ANN@acme.example ", "bob@acme.example", "--role", "viewer"])
+        .code(3)
+        .stderr_has("ann@acme.example already has a pending invitation; send a new link with `invitectl resend ann@acme.example`");
+    assert_eq!(env.messages().len(), 1, "bob was not invited either");
+
+    let rerun = env
+        .run(&[
+            "invite",
+            "ann@acme.example",
+            "bob@acme.example",
+            "--role",
+            "viewer",
+            "--skip-existing",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        rerun[0]["outcome"].as_str().unwrap(),
+        "skipped: ann@acme.example already has a pending invitation; send a new link with `invitectl resend ann@acme.example`"
+    );
+    assert_eq!(rerun[1]["outcome"], "invited");
+    env.run(&[
+        "invite",
+        "ann@acme.example",
+        "bob@acme.example",
+        "--role",
+        "viewer",
+        "--skip-existing",
+    ])
+    .ok();
+    assert_eq!(env.messages().len(), 2, "a rerun sends nothing");
+}
+
+#[test]
+fn addresses_come_from_comma_lists_stdin_and_a_csv_file() {
+    let env = Env::new();
+    env.run(&["departments", "add", "Engineering"]).ok();
+    env.run(&["teams", "add", "ops"]).ok();
+    env.run(&["teams", "add", "dev"]).ok();
+    std::fs::write(
+        env.path("hires.csv"),
+        "email,role,department,teams\ndan@acme.example,admin,,dev;ops\neve@acme.example,,Engineering,\n",
+    )
+    .unwrap();
+    env.run_with_stdin(
+        &[
+            "invite",
+            "-",
+            "ann@acme.example,bob@acme.example",
+            "--from-file",
+            "hires.csv",
+            "--role",
+            "viewer",
+            "--team",
+            "ops",
+            "--format",
+            "json",
+        ],
+        "carl@acme.example\nfay@acme.example, gil@acme.example\n",
+    )
+    .ok();
+    let rows = env.run(&["list", "--format", "json"]).ok().json();
+    let find = |email: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["email"] == email)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(rows.as_array().unwrap().len(), 7);
+    assert_eq!(find("carl@acme.example")["role"], "viewer");
+    assert_eq!(find("dan@acme.example")["role"], "admin");
+    assert_eq!(
+        find("dan@acme.example")["teams"],
+        serde_json::json!(["dev", "ops"])
+    );
+    assert_eq!(
+        find("eve@acme.example")["role"],
+        "viewer",
+        "an empty cell takes --role"
+    );
+    assert_eq!(
+        find("eve@acme.example")["teams"],
+        serde_json::json!(["ops"])
+    );
+    assert_eq!(find("eve@acme.example")["department"], "Engineering");
+}
+
+#[test]
+fn dry_run_writes_and_sends_nothing() {
+    let env = Env::new();
+    env.run(&[
+        "invite",
+        "ann@acme.example",
+        "--role",
+        "viewer",
+        "--dry-run",
+    ])
+    .ok()
+    .stdout_has("would invite")
+    .stderr_has("nothing was written or sent");
+    assert!(env.messages().is_empty());
+    assert_eq!(
+        env.run(&["list", "--format", "json"]).ok().stdout.trim(),
+        "[]"
+    );
+}
+
+#[test]
+fn print_link_shows_a_link_that_works() {
+    let env = Env::new();
+    let rows = env
+        .run(&[
+            "invite",
+            "ann@acme.example",
+            "--role",
+            "viewer",
+            "--print-link",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    let link = rows[0]["link"].as_str().unwrap();
+    assert!(
+        link.starts_with("http://127.0.0.1:8080/accept?token="),
+        "{link}"
+    );
+    assert_eq!(link, env.link_for("ann@acme.example"));
+    env.accept(link, PASSWORD).ok();
+    let without = env
+        .run(&[
+            "invite",
+            "bob@acme.example",
+            "--role",
+            "viewer",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert!(without[0].get("link").is_none());
+}
+
+#[test]
+fn cancel_asks_for_confirmation_and_refuses_without_a_terminal() {
+    let env = Env::new();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
+    env.run(&["cancel", "ann@acme.example"])
+        .code(3)
+        .stderr_has("pass --yes");
+    let rows = env.run(&["list", "--format", "json"]).ok().json();
+    assert_eq!(rows[0]["status"], "pending");
+    let id = rows[0]["id"].to_string();
+    env.run(&["cancel", &id, "--yes"])
+        .ok()
+        .stderr_has("cancelled 1 invitation(s)");
+    env.run(&["cancel", &id, "--yes"])
+        .code(3)
+        .stderr_has("was cancelled");
+}
+
+#[test]
+fn accept_names_what_is_missing_for_a_script() {
+    let env = Env::new();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
+    let link = env.link_for("ann@acme.example");
+    env.run(&["accept", &link])
+        .code(2)
+        .stderr_has("First Name is required; pass --first-name");
+    env.run_with_stdin(
+        &[
+            "accept",
+            &link,
+            "--first-name",
+            "A",
+            "--last-name",
+            "L",
+            "--password-stdin",
+        ],
+        "short\n",
+    )
+    .code(2)
+    .stderr_has("at least 8 characters");
+    env.run(&["accept", "not-a-token", "--password-stdin"])
+        .code(3)
+        .stderr_has("not valid");
+}
+
+#[test]
+fn expiry_resend_and_the_nightly_clean_up() {
+    let env = Env::new();
+    env.run(&[
+        "invite",
+        "ann@acme.example",
+        "bob@acme.example",
+        "--role",
+        "viewer",
+    ])
+    .ok();
+    let link = env.link_for("ann@acme.example");
+
+    env.run_at(
+        "+25h",
+        &[
+            "accept",
+            &link,
+            "--first-name",
+            "A",
+            "--last-name",
+            "L",
+            "--password-stdin",
+        ],
+        Some(&format!("{PASSWORD}\n")),
+    )
+    .code(3)
+    .stderr_has("expired")
+    .stderr_has("ask root-admin");
+    let rows = env
+        .run_at(
+            "+25h",
+            &["list", "--status", "expired", "--format", "json"],
+            None,
+        )
+        .json();
+    assert_eq!(rows.as_array().unwrap().len(), 2);
+    let follow_up = env
+        .run_at(
+            "+13h",
+            &["list", "--older-than", "12h", "--format", "json"],
+            None,
+        )
+        .json();
+    assert_eq!(follow_up.as_array().unwrap().len(), 2);
+    assert_eq!(
+        env.run(&["list", "--older-than", "12h", "--format", "json"])
+            .ok()
+            .stdout
+            .trim(),
+        "[]"
+    );
+
+    env.run_at("+25h", &["resend", "ann@acme.example"], None)
+        .code(0);
+    env.run_at("+25h", &["cancel", "--expired", "--yes"], None)
+        .code(0)
+        .stderr_has("bob@acme.example");
+    let rows = env
+        .run_at(
+            "+25h",
+            &["list", "--status", "all", "--format", "json"],
+            None,
+        )
+        .json();
+    let statuses: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["cancelled", "pending"]);
+    env.run_at(
+        "+25h",
+        &[
+            "accept",
+            &env.link_for("ann@acme.example"),
+            "--first-name",
+            "A",
+            "--last-name",
+            "L",
+            "--password-stdin",
+        ],
+        Some(&format!("{PASSWORD}\n")),
+    )
+    .code(0);
+}
+
+#[test]
+fn a_mail_failure_keeps_every_invitation_and_resend_failed_repairs_it() {
+    let env = Env::new();
+    // A file where the outbox directory should be: nothing can be written.
+    std::fs::write(env.path("blocked"), "").unwrap();
+    env.config("[mail]\ntransport = \"file\"\nfile_dir = \"blocked/outbox\"\n");
+    env.run(&[
+        "invite",
+        "ann@acme.example",
+        "bob@acme.example",
+        "--role",
+        "viewer",
+    ])
+    .code(4)
+    .stderr_has("2 message(s) could not be sent")
+    .stderr_has("resend --failed");
+    let rows = env.run(&["list", "--format", "json"]).ok().json();
+    assert_eq!(rows.as_array().unwrap().len(), 2);
+    assert!(
+        rows[0]["delivery"]
+            .as_str()
+            .unwrap()
+            .starts_with("failed: cannot create the mail directory")
+    );
+
+    env.config("");
+    env.run(&["resend", "--failed"]).ok();
+    let rows = env.run(&["list", "--format", "json"]).ok().json();
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["delivery"] == "sent")
+    );
+    env.accept(&env.link_for("bob@acme.example"), PASSWORD).ok();
+}
+
+#[test]
+fn concurrent_processes_queue_instead_of_failing() {
+    let env = Env::new();
+    env.run(&["list"]).ok();
+    let children: Vec<_> = (0..4)
+        .map(|p| {
+            let addresses: Vec<String> =
+                (0..100).map(|i| format!("p{p}-{i}@acme.example")).collect();
+            let mut command =
+                env.command(&["-q", "invite", &addresses.join(","), "--role", "viewer"]);
+            command
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped());
+            command.spawn().unwrap()
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let rows = env.run(&["list", "--format", "json"]).ok().json();
+    assert_eq!(rows.as_array().unwrap().len(), 400);
+}
+
+#[test]
+fn list_formats_for_people_and_scripts() {
+    let env = Env::new();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
+    env.run(&["list"])
+        .ok()
+        .stdout_has("Email")
+        .stdout_has("Invited By")
+        .stdout_has("Expires At")
+        .stdout_has("ann@acme.example");
+    let csv = env.run(&["list", "--format", "csv"]).ok().stdout.clone();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "id,email,role,department,teams,invited_by,sent_at,expires_at,status,delivery,accepted_at,cancelled_at"
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("1,ann@acme.example,viewer,,,root-admin,")
+    );
+}
+
+#[test]
+fn users_can_be_deactivated_and_reactivated() {
+    let env = Env::new();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
+    env.run(&["users", "deactivate", "ann@acme.example"])
+        .code(3)
+        .stderr_has("has not accepted");
+    env.accept(&env.link_for("ann@acme.example"), PASSWORD).ok();
+    env.run(&["users", "deactivate", "ann@acme.example"])
+        .ok()
+        .stderr_has("is now inactive");
+    let inactive = env
+        .run(&["users", "list", "--status", "inactive", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(inactive[0]["email"], "ann@acme.example");
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .code(3)
+        .stderr_has(
+            "inactive user; bring it back with `invitectl users reactivate ann@acme.example`",
+        );
+    env.run(&["users", "reactivate", "ann@acme.example"])
+        .ok()
+        .stderr_has("is now active");
+    env.run(&["users", "deactivate", "nobody@acme.example"])
+        .code(3)
+        .stderr_has("there is no user");
+}
+
+#[test]
+fn teams_and_departments_are_managed_and_guarded() {
+    let env = Env::new();
+    env.run(&["teams", "add", "ops"]).ok();
+    env.run(&["teams", "add", "OPS"])
+        .code(3)
+        .stderr_has("already exists");
+    env.run(&["teams", "add", "a,b"])
+        .code(2)
+        .stderr_has("comma");
+    env.run(&[
+        "invite",
+        "ann@acme.example",
+        "--role",
+        "viewer",
+        "--team",
+        "ops",
+    ])
+    .ok();
+    env.run(&["teams", "remove", "ops"])
+        .code(3)
+        .stderr_has("still assigned");
+    let teams = env.run(&["teams", "list", "--format", "json"]).ok().json();
+    assert_eq!(teams[0]["name"], "ops");
+    assert_eq!(teams[0]["users"], 1);
+    env.run(&["cancel", "ann@acme.example", "--yes"]).ok();
+    env.run(&["teams", "remove", "ops"]).ok();
+    env.run(&["teams", "remove", "ops"])
+        .code(2)
+        .stderr_has("unknown team");
+    env.run(&["departments", "add", "Sales"]).ok();
+    env.run(&["departments", "list"]).ok().stdout_has("Sales");
+}
+
+#[test]
+fn bad_usage_and_bad_config_exit_2_naming_the_problem() {
+    let env = Env::new();
+    env.run(&["invite", "ann@acme.example"])
+        .code(2)
+        .stderr_has("--role");
+    env.run(&["list", "--format", "yaml"]).code(2);
+    env.run(&["list", "--older-than", "soon"])
+        .code(2)
+        .stderr_has("--older-than soon");
+    env.run(&["resend"]).code(2);
+    env.config("[organization]\ninvitation_ttl = \"forever\"\n");
+    env.run(&["list"])
+        .code(2)
+        .stderr_has("config file invitectl.toml: organization.invitation_ttl is not a duration");
+    let env = Env::new().var("INVITECTL_SMTP_PORT", "lots");
+    env.run(&["list"])
+        .code(2)
+        .stderr_has("environment variable INVITECTL_SMTP_PORT: smtp.port must be a whole number");
+}
+
+#[test]
+fn roles_and_the_organization_come_from_the_config_file() {
+    let env = Env::new();
+    env.config("[organization]\nname = \"Acme Corp\"\nroles = [\"owner\", \"member\"]\nadmin = \"it@acme.example\"\n");
+    env.run(&["invite", "ann@acme.example", "--role", "editor"])
+        .code(2)
+        .stderr_has("known roles: owner, member");
+    env.run(&["invite", "ann@acme.example", "--role", "member"])
+        .ok();
+    let message = &env.messages()[0];
+    assert!(
+        message.contains("Subject: You're invited to join Acme Corp"),
+        "{message}"
+    );
+    assert!(
+        message.contains("it@acme.example has invited you to join Acme Corp as member."),
+        "{message}"
+    );
+    assert!(message.contains("Content-Type: text/html"), "{message}");
+}

@@ -1,0 +1,240 @@
+//! A temporary working directory with its own database and outbox, and a way
+//! to run the built `invitectl` in it the way a user would.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_invitectl");
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    vars: Vec<(String, String)>,
+}
+
+/// What one run printed and how it exited.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn code(&self, expected: i32) -> &Run {
+        assert_eq!(
+            self.code, expected,
+            "exit code; stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn ok(&self) -> &Run {
+        self.code(0)
+    }
+
+    #[track_caller]
+    pub fn stderr_has(&self, text: &str) -> &Run {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(&self, text: &str) -> &Run {
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}:\n{}",
+            self.stdout
+        );
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+            vars: vec![("USER".into(), "root-admin".into())],
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes ./invitectl.toml, which invitectl finds by itself.
+    pub fn config(&self, text: &str) -> &Env {
+        std::fs::write(self.path("invitectl.toml"), text).unwrap();
+        self
+    }
+
+    pub fn var(mut self, name: &str, value: &str) -> Env {
+        self.vars.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        self.command_with(BIN, args)
+    }
+
+    /// Runs `program` (invitectl, or a wrapper such as faketime) in the directory.
+    pub fn command_with(&self, program: &str, args: &[&str]) -> Command {
+        let mut command = Command::new(program);
+        command
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg"))
+            .envs(self.vars.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null());
+        command
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        run(self.command(args), None)
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        run(self.command(args), Some(stdin))
+    }
+
+    /// Runs invitectl with the clock moved by `offset` (libfaketime, e.g. "+25h").
+    pub fn run_at(&self, offset: &str, args: &[&str], stdin: Option<&str>) -> Run {
+        let mut full = vec!["-f", offset, BIN];
+        full.extend_from_slice(args);
+        run(self.command_with(&faketime(), &full), stdin)
+    }
+
+    /// Every delivered message in outbox/, oldest first, decoded.
+    pub fn messages(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.path("outbox")) else {
+            return Vec::new();
+        };
+        let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .map(|p| (std::fs::metadata(&p).unwrap().modified().unwrap(), p))
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .map(|(_, p)| decode_quoted_printable(&std::fs::read_to_string(p).unwrap()))
+            .collect()
+    }
+
+    /// Every accept link mailed to `email`, oldest first.
+    pub fn links_for(&self, email: &str) -> Vec<String> {
+        self.messages()
+            .iter()
+            .filter(|m| m.lines().any(|l| l == format!("To: {email}")))
+            .filter_map(|m| first_link(m))
+            .collect()
+    }
+
+    pub fn link_for(&self, email: &str) -> String {
+        self.links_for(email)
+            .pop()
+            .unwrap_or_else(|| panic!("no message to {email}"))
+    }
+
+    /// The database and its WAL files, as raw bytes.
+    pub fn database_bytes(&self) -> Vec<u8> {
+        ["invitectl.db", "invitectl.db-wal", "invitectl.db-shm"]
+            .iter()
+            .filter_map(|name| std::fs::read(self.path(name)).ok())
+            .flatten()
+            .collect()
+    }
+
+    /// Accepts an invitation on the command line as a script would.
+    pub fn accept(&self, link: &str, password: &str) -> Run {
+        self.run_with_stdin(
+            &[
+                "accept",
+                link,
+                "--first-name",
+                "Ann",
+                "--last-name",
+                "Lee",
+                "--password-stdin",
+            ],
+            &format!("{password}\n"),
+        )
+    }
+}
+
+pub fn run(mut command: Command, stdin: Option<&str>) -> Run {
+    if stdin.is_some() {
+        command.stdin(Stdio::piped());
+    }
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().expect("spawn");
+    if let Some(text) = stdin {
+        // A process that refuses early may not read its input.
+        let _ = child.stdin.take().unwrap().write_all(text.as_bytes());
+    }
+    let output = child.wait_with_output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// The faketime wrapper. In CI its absence is a failure, never a skip.
+pub fn faketime() -> String {
+    let found = ["/usr/bin/faketime", "/usr/local/bin/faketime"]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+    match found {
+        Some(path) => path.to_string(),
+        None => panic!("faketime is not installed: run `.ci/setup` (apt-get install faketime)"),
+    }
+}
+
+pub fn first_link(message: &str) -> Option<String> {
+    let start = message.find("http")?;
+    let rest = &message[start..];
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == '"' || c == '<')
+        .unwrap_or(rest.len());
+    Some(rest[..end].to_string())
+}
+
+pub fn token_of(link: &str) -> &str {
+    link.split("token=").nth(1).unwrap()
+}
+
+pub fn decode_quoted_printable(text: &str) -> String {
+    let joined = text.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Ok(value) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+                out.push(value);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).replace("\r\n", "\n")
+}
