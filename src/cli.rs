@@ -78,20 +78,48 @@ pub enum Command {
     /// Accept an invitation on a terminal: set your name and password
     #[command(after_help = "Examples:\n  \
         invitectl accept 'https://invite.acme.example/accept?token=…'\n  \
-        printf '%s\\n' \"$PASSWORD\" | invitectl accept \"$TOKEN\" --first-name Ann --last-name Lee --password-stdin")]
+        invitectl accept \"$TOKEN\" --first-name Ann --last-name Lee --password-stdin < password.txt")]
     Accept(AcceptArgs),
 
     /// List, deactivate and reactivate users
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  \
+            invitectl users list --status inactive\n  \
+            invitectl users deactivate ann@acme.example\n  \
+            invitectl users reactivate ann@acme.example"
+    )]
     Users(UsersCommand),
 
     /// Teams that invitations may pre-assign
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  \
+            invitectl teams add ops\n  \
+            invitectl teams list --format json\n  \
+            invitectl teams remove ops"
+    )]
     Teams(GroupCommand),
 
     /// Departments that invitations may pre-assign
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  \
+            invitectl departments add Engineering\n  \
+            invitectl departments list\n  \
+            invitectl departments remove Engineering"
+    )]
     Departments(GroupCommand),
+
+    /// Print shell completions; man pages are in man/
+    #[command(after_help = "Examples:\n  \
+        invitectl completions bash > /etc/bash_completion.d/invitectl\n  \
+        invitectl completions zsh > \"${fpath[1]}/_invitectl\"\n  \
+        invitectl completions fish > ~/.config/fish/completions/invitectl.fish")]
+    Completions {
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Args)]

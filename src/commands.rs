@@ -96,6 +96,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Users(command) => users_command(&context, command),
         Command::Teams(command) => group_command(&context, Group::Team, command),
         Command::Departments(command) => group_command(&context, Group::Department, command),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "invitectl", &mut io::stdout());
+            Ok(())
+        }
     }
 }
 
