@@ -3,7 +3,9 @@
 # Rust itself (cargo, rustc) is expected to be installed already.
 set -euo pipefail
 
-debian_packages=(faketime sqlite3)
+# faketime: moves the clock for expiry tests; sqlite3: the list benchmark;
+# systemd, nginx-light, openssl: check the files in deploy/.
+debian_packages=(faketime sqlite3 systemd nginx-light openssl)
 
 missing=()
 for package in "${debian_packages[@]}"; do

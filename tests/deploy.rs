@@ -1,0 +1,212 @@
+//! The operator files in deploy/ are checked by the tools that will read them,
+//! so they cannot drift from what invitectl accepts.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use support::{BIN, Env};
+
+fn deploy(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("deploy")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The tool, or a failure saying how to install it: a missing tool is never a skip.
+fn tool(path: &str) -> &str {
+    assert!(
+        Path::new(path).exists(),
+        "{path} is missing: run scripts/setup.sh"
+    );
+    path
+}
+
+/// The invitectl arguments of a command line in a deploy file.
+fn invitectl_args(line: &str) -> Vec<String> {
+    let start = line
+        .find("/usr/local/bin/invitectl")
+        .expect("runs invitectl")
+        + "/usr/local/bin/invitectl".len();
+    line[start..]
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn systemd_units_pass_systemd_analyze_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut units: Vec<PathBuf> = Vec::new();
+    for name in [
+        "invitectl-accept.service",
+        "invitectl-cleanup.service",
+        "invitectl-cleanup.timer",
+    ] {
+        let text = deploy(name).replace("/usr/local/bin/invitectl", BIN);
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        units.push(path);
+    }
+    let output = Command::new(tool("/usr/bin/systemd-analyze"))
+        .arg("verify")
+        .arg("--man=no")
+        .args(&units)
+        .env("SYSTEMD_LOG_LEVEL", "warning")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let problems: Vec<&str> = stderr
+        .lines()
+        // No systemd runs in a build container; that is not the units' fault.
+        .filter(|l| !l.contains("Failed to connect") && !l.contains("System has not been booted"))
+        .filter(|l| l.contains("invitectl"))
+        .collect();
+    assert!(output.status.success() && problems.is_empty(), "{stderr}");
+}
+
+#[test]
+fn the_hardened_service_keeps_its_promises() {
+    let unit = deploy("invitectl-accept.service");
+    for setting in [
+        "User=invitectl",
+        "StateDirectory=invitectl",
+        "ProtectSystem=strict",
+        "NoNewPrivileges=yes",
+    ] {
+        assert!(unit.lines().any(|l| l == setting), "missing {setting}");
+    }
+    let args = invitectl_args(unit.lines().find(|l| l.starts_with("ExecStart=")).unwrap());
+    assert_eq!(args[0], "serve-accept");
+}
+
+#[test]
+fn the_cron_line_runs_the_same_clean_up_as_the_timer() {
+    let cron = deploy("invitectl.cron");
+    let line = cron
+        .lines()
+        .find(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .unwrap();
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(
+        fields[5], "invitectl",
+        "cron.d lines name the user after five time fields"
+    );
+    let service = deploy("invitectl-cleanup.service");
+    let timer_command = service
+        .lines()
+        .find(|l| l.starts_with("ExecStart="))
+        .unwrap();
+    assert_eq!(invitectl_args(line), invitectl_args(timer_command));
+    assert_eq!(
+        invitectl_args(line),
+        ["--quiet", "cancel", "--expired", "--yes"]
+    );
+
+    // And that command works with no terminal, as cron runs it.
+    let env = Env::new();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
+    let args: Vec<String> = invitectl_args(line);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    env.run_at("+25h", &args, None).code(0);
+    let rows = env
+        .run(&["list", "--status", "all", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(rows[0]["status"], "cancelled");
+}
+
+#[test]
+fn the_nginx_snippet_passes_nginx_t_and_does_not_log_query_strings() {
+    let snippet = deploy("nginx-invitectl.conf");
+    let log_format = snippet
+        .split("log_format")
+        .nth(1)
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap();
+    assert!(
+        log_format.contains("$uri")
+            && !log_format.contains("$request ")
+            && !log_format.contains("$args")
+    );
+    assert!(!log_format.contains("$request_uri") && !log_format.contains("$query_string"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display().to_string();
+    let status = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=invite.acme.example",
+        ])
+        .args([
+            "-keyout",
+            &format!("{d}/key.pem"),
+            "-out",
+            &format!("{d}/cert.pem"),
+        ])
+        .output()
+        .expect("openssl");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let snippet = snippet
+        .replace(
+            "/etc/letsencrypt/live/invite.acme.example/fullchain.pem",
+            &format!("{d}/cert.pem"),
+        )
+        .replace(
+            "/etc/letsencrypt/live/invite.acme.example/privkey.pem",
+            &format!("{d}/key.pem"),
+        )
+        .replace("/var/log/nginx/", &format!("{d}/"));
+    std::fs::write(dir.path().join("invitectl.conf"), snippet).unwrap();
+    let main = format!(
+        "pid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{}}\nhttp {{\n  include {d}/invitectl.conf;\n}}\n"
+    );
+    std::fs::write(dir.path().join("nginx.conf"), main).unwrap();
+    let output = Command::new(tool("/usr/sbin/nginx"))
+        .args(["-t", "-p", &d, "-c", &format!("{d}/nginx.conf")])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("test is successful"), "{stderr}");
+}
+
+#[test]
+fn the_ci_snippet_is_idempotent() {
+    let workflow = deploy("ci-onboarding.yml");
+    let line = workflow
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("invitectl invite"))
+        .unwrap();
+    let command = line.split(" > ").next().unwrap();
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+
+    let env = Env::new();
+    std::fs::create_dir(env.path("onboarding")).unwrap();
+    std::fs::write(
+        env.path("onboarding/new-hires.csv"),
+        "email,role,department,teams\nann@acme.example,,,\n",
+    )
+    .unwrap();
+    let first = env.run(&args).ok().json();
+    assert_eq!(first[0]["outcome"], "invited");
+    let again = env.run(&args).ok().json();
+    assert!(again[0]["outcome"].as_str().unwrap().starts_with("skipped"));
+}
