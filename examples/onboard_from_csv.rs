@@ -51,7 +51,13 @@ fn main() -> anyhow::Result<()> {
             _ => None,
         })
         .collect();
-    let report = mail::deliver(&mut conn, &config, &issued, &Utc::now, || {})?;
+    let report = mail::deliver(
+        &mut conn,
+        &config,
+        &issued,
+        &Utc::now,
+        mail::Pacing::default(),
+    )?;
 
     println!(
         "{} invited, {} skipped, {} mail failures",

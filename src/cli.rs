@@ -159,6 +159,10 @@ pub struct InviteArgs {
     /// Also print each invitation's link (it contains the secret token)
     #[arg(long)]
     pub print_link: bool,
+
+    /// Send at most this many messages, like 10/s, 300/m or 5000/h, for mail providers that throttle
+    #[arg(long, value_name = "N/s")]
+    pub rate: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -194,6 +198,10 @@ pub struct ResendArgs {
     /// Resend every pending invitation whose last delivery failed or never finished
     #[arg(long, conflicts_with = "targets")]
     pub failed: bool,
+
+    /// Send at most this many messages, like 10/s, 300/m or 5000/h
+    #[arg(long, value_name = "N/s")]
+    pub rate: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -56,6 +56,17 @@ impl Context {
             .unwrap_or_else(|| "unknown".into())
     }
 
+    /// How to send a batch: the --rate asked for, a progress bar only for a person watching.
+    fn pacing(&self, rate: Option<&str>) -> Result<mail::Pacing> {
+        Ok(mail::Pacing {
+            rate: rate
+                .map(mail::Rate::parse)
+                .transpose()
+                .map_err(Error::Invalid)?,
+            progress: !self.quiet && io::stderr().is_terminal(),
+        })
+    }
+
     fn print<T: Listing>(&self, rows: &[T]) -> Result<()> {
         let stdout = io::stdout();
         let mut out = io::BufWriter::new(stdout.lock());
@@ -147,6 +158,7 @@ impl Listing for SentRow {
 }
 
 fn invite(context: &Context, args: InviteArgs) -> Result<()> {
+    let pacing = context.pacing(args.rate.as_deref())?;
     let requests = gather_requests(&args)?;
     let options = InviteOptions {
         invited_by: args.invited_by.clone().unwrap_or_else(|| context.actor()),
@@ -168,7 +180,7 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
             _ => None,
         })
         .collect();
-    let report = mail::deliver(&mut conn, &context.config, &issued, &now, || {})?;
+    let report = mail::deliver(&mut conn, &context.config, &issued, &now, pacing)?;
 
     let rows: Vec<SentRow> = outcomes
         .iter()
@@ -369,6 +381,7 @@ fn selection(targets: Vec<String>, expired: bool, failed: bool) -> Selection {
 }
 
 fn resend(context: &Context, args: ResendArgs) -> Result<()> {
+    let pacing = context.pacing(args.rate.as_deref())?;
     let mut conn = context.open()?;
     let selected = invitations::select(
         &conn,
@@ -386,7 +399,7 @@ fn resend(context: &Context, args: ResendArgs) -> Result<()> {
         &context.actor(),
         now(),
     )?;
-    let report = mail::deliver(&mut conn, &context.config, &issued, &now, || {})?;
+    let report = mail::deliver(&mut conn, &context.config, &issued, &now, pacing)?;
     let rows: Vec<SentRow> = issued
         .iter()
         .map(|issued| sent_row(context, issued, "resent", &report, false))

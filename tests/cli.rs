@@ -640,3 +640,31 @@ fn roles_and_the_organization_come_from_the_config_file() {
     );
     assert!(message.contains("Content-Type: text/html"), "{message}");
 }
+
+#[test]
+fn rate_spaces_out_the_messages() {
+    let env = Env::new();
+    env.run(&[
+        "invite",
+        "a@acme.example",
+        "--role",
+        "viewer",
+        "--rate",
+        "fast",
+    ])
+    .code(2)
+    .stderr_has("--rate fast: write it like 10/s");
+    let started = std::time::Instant::now();
+    env.run(&[
+        "invite",
+        "a@acme.example,b@acme.example,c@acme.example,d@acme.example,e@acme.example",
+        "--role",
+        "viewer",
+        "--rate",
+        "20/s",
+    ])
+    .ok();
+    // Five messages at 20 a second: the last may leave 200 ms after the first, not sooner.
+    assert!(started.elapsed() >= std::time::Duration::from_millis(200));
+    assert_eq!(env.messages().len(), 5);
+}

@@ -2,7 +2,10 @@
 
 pub mod message;
 
+use std::time::{Duration, Instant};
+
 use chrono::{DateTime, Utc};
+use indicatif::{ProgressBar, ProgressStyle};
 use lettre::Message;
 use rusqlite::Connection;
 
@@ -78,6 +81,46 @@ pub struct Report {
     pub destination: String,
 }
 
+/// At most `messages` per `per`, for providers that throttle (`--rate 10/s`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rate {
+    pub messages: u32,
+    pub per: Duration,
+}
+
+impl Rate {
+    pub fn parse(text: &str) -> std::result::Result<Rate, String> {
+        let problem = || format!("--rate {text}: write it like 10/s, 300/m or 5000/h");
+        let (count, unit) = text.trim().split_once('/').ok_or_else(problem)?;
+        let messages: u32 = count
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(problem)?;
+        let per = match unit.trim() {
+            "s" | "sec" => Duration::from_secs(1),
+            "m" | "min" => Duration::from_secs(60),
+            "h" | "hour" => Duration::from_secs(3600),
+            _ => return Err(problem()),
+        };
+        Ok(Rate { messages, per })
+    }
+
+    /// When the message with this index may go, counted from the first.
+    fn offset(&self, index: usize) -> Duration {
+        self.per.mul_f64(index as f64 / f64::from(self.messages))
+    }
+}
+
+/// How a batch goes out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Pacing {
+    pub rate: Option<Rate>,
+    /// Show a progress bar on stderr (only when it is a terminal).
+    pub progress: bool,
+}
+
 /// Sends one message per invitation, recording each attempt as it happens, so
 /// that a crash leaves the rest visibly queued for `resend --failed`.
 /// A transport that cannot start marks every invitation failed.
@@ -86,8 +129,18 @@ pub fn deliver(
     config: &Config,
     issued: &[Issued],
     clock: &dyn Fn() -> DateTime<Utc>,
-    mut progress: impl FnMut(),
+    pacing: Pacing,
 ) -> Result<Report> {
+    let bar = if pacing.progress && issued.len() > 1 {
+        ProgressBar::new(issued.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} messages, {per_sec}, {eta} left")
+            .expect("static template"),
+    );
+    let progress = || bar.inc(1);
     let mut report = Report {
         destination: match config.mail.transport {
             TransportKind::File => format!("{}/", config.mail.file_dir.display()),
@@ -117,7 +170,12 @@ pub fn deliver(
             return Ok(report);
         }
     };
-    for invitation in issued {
+    let started = Instant::now();
+    for (index, invitation) in issued.iter().enumerate() {
+        if let Some(rate) = pacing.rate {
+            let due = started + rate.offset(index);
+            std::thread::sleep(due.saturating_duration_since(Instant::now()));
+        }
         let now = clock();
         let message_id = message::new_message_id(&config.mail.from);
         let built = message::invitation(
@@ -147,5 +205,25 @@ pub fn deliver(
         }
         progress();
     }
+    bar.finish_and_clear();
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_as_people_write_them() {
+        let ten_a_second = Rate::parse("10/s").unwrap();
+        assert_eq!(ten_a_second.offset(0), Duration::ZERO);
+        assert_eq!(ten_a_second.offset(5), Duration::from_millis(500));
+        assert_eq!(
+            Rate::parse("300/m").unwrap().offset(300),
+            Duration::from_secs(60)
+        );
+        for bad in ["", "10", "0/s", "ten/s", "10/week"] {
+            assert!(Rate::parse(bad).unwrap_err().contains("10/s"), "{bad}");
+        }
+    }
 }
