@@ -19,3 +19,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# aiosmtpd: the real SMTP server the mail tests run on 127.0.0.1.
+python=${PYTHON:-python3}
+if ! "$python" -c "import aiosmtpd" 2>/dev/null; then
+  echo "setup: installing aiosmtpd for $python" >&2
+  "$python" -m pip install --quiet --disable-pip-version-check aiosmtpd
+fi

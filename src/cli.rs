@@ -111,6 +111,15 @@ pub enum Command {
     )]
     Departments(GroupCommand),
 
+    /// Check the SMTP settings: connect, upgrade, log in, and optionally send a test message
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  \
+            invitectl smtp test\n  \
+            invitectl smtp test --to me@acme.example"
+    )]
+    Smtp(SmtpCommand),
+
     /// Print shell completions; man pages are in man/
     #[command(after_help = "Examples:\n  \
         invitectl completions bash > /etc/bash_completion.d/invitectl\n  \
@@ -277,5 +286,19 @@ pub enum GroupCommand {
     Remove {
         #[arg(value_name = "NAME")]
         name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SmtpCommand {
+    /// Connect, upgrade to TLS, authenticate and, with --to, send a test message; says which step failed
+    #[command(after_help = "Examples:\n  \
+        invitectl smtp test\n  \
+        invitectl smtp test --to me@acme.example\n  \
+        INVITECTL_SMTP_PORT=465 INVITECTL_SMTP_SECURITY=tls invitectl smtp test")]
+    Test {
+        /// Also send a test message to this address
+        #[arg(long, value_name = "ADDR")]
+        to: Option<String>,
     },
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::cli::{
     AcceptArgs, CancelArgs, Cli, Command, GroupCommand, InviteArgs, ListArgs, ResendArgs,
-    StatusFilter, UserStatusFilter, UsersCommand,
+    SmtpCommand, StatusFilter, UserStatusFilter, UsersCommand,
 };
 use crate::config::{self, Config, Flags};
 use crate::directory::{self, Group};
@@ -107,6 +107,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Users(command) => users_command(&context, command),
         Command::Teams(command) => group_command(&context, Group::Team, command),
         Command::Departments(command) => group_command(&context, Group::Department, command),
+        Command::Smtp(SmtpCommand::Test { to }) => smtp_test(&context, to),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "invitectl", &mut io::stdout());
@@ -159,6 +160,7 @@ impl Listing for SentRow {
 
 fn invite(context: &Context, args: InviteArgs) -> Result<()> {
     let pacing = context.pacing(args.rate.as_deref())?;
+    mail::check(&context.config)?;
     let requests = gather_requests(&args)?;
     let options = InviteOptions {
         invited_by: args.invited_by.clone().unwrap_or_else(|| context.actor()),
@@ -382,6 +384,7 @@ fn selection(targets: Vec<String>, expired: bool, failed: bool) -> Selection {
 
 fn resend(context: &Context, args: ResendArgs) -> Result<()> {
     let pacing = context.pacing(args.rate.as_deref())?;
+    mail::check(&context.config)?;
     let mut conn = context.open()?;
     let selected = invitations::select(
         &conn,
@@ -630,5 +633,30 @@ fn group_command(context: &Context, group: Group, command: GroupCommand) -> Resu
             context.note(&format!("removed {} \"{}\"", group.noun(), name.trim()));
             Ok(())
         }
+    }
+}
+
+/// Walks through what a delivery does, saying each step that passed and exactly which one failed.
+fn smtp_test(context: &Context, to: Option<String>) -> Result<()> {
+    let settings =
+        mail::smtp::Settings::from_config(&context.config, &|name| std::env::var(name).ok())?;
+    let mut transport = mail::smtp::SmtpTransport::connect(settings, &mut |step| {
+        context.note(&format!("ok: {step}"))
+    })?;
+    let Some(to) = to else {
+        context.note("the SMTP settings work; add --to ADDR to send a test message");
+        return Ok(());
+    };
+    let to = crate::address::normalize(&to)
+        .map_err(|reason| Error::Invalid(format!("--to {to} is not a valid address: {reason}")))?;
+    let message = mail::message::test_message(&context.config, &to, now())?;
+    match mail::Transport::send(&mut transport, &message) {
+        Ok(reply) => {
+            context.note(&format!("ok: test message to {to} accepted: {reply}"));
+            Ok(())
+        }
+        Err(reason) => Err(Error::Delivery(format!(
+            "SMTP: the test message to {to} was not accepted: {reason}"
+        ))),
     }
 }

@@ -82,8 +82,20 @@ pub enum TransportKind {
 #[derive(Debug, Clone)]
 pub struct Mail {
     pub transport: TransportKind,
-    pub from: Mailbox,
+    /// None when not configured; see `sender`.
+    pub from: Option<Mailbox>,
     pub file_dir: PathBuf,
+}
+
+impl Mail {
+    /// The configured sender, or a local placeholder that only suits the file transport.
+    pub fn sender(&self) -> Mailbox {
+        self.from.clone().unwrap_or_else(|| {
+            "invitectl <invitectl@localhost>"
+                .parse()
+                .expect("static address")
+        })
+    }
 }
 
 /// The `[smtp]` keys as given; the SMTP transport checks them when it starts.
@@ -325,17 +337,15 @@ impl Layers {
             None if smtp.host.is_some() => TransportKind::Smtp,
             None => TransportKind::File,
         };
-        let from = self
-            .text("mail.from")
-            .unwrap_or_else(|| "invitectl <invitectl@localhost>".into());
-        let from: Mailbox = from.parse().map_err(|_| {
-            self.problem(
-                "mail.from",
-                &format!(
-                    "is not a mail address: \"{from}\"; write it like \"Acme IT <it@acme.example>\""
-                ),
-            )
-        })?;
+        let from = match self.text("mail.from") {
+            Some(from) => Some(from.parse::<Mailbox>().map_err(|_| {
+                self.problem(
+                    "mail.from",
+                    &format!("is not a mail address: \"{from}\"; write it like \"Acme IT <it@acme.example>\""),
+                )
+            })?),
+            None => None,
+        };
         let mail = Mail {
             transport,
             from,

@@ -104,3 +104,26 @@ pub fn invitation(
             ))
         })
 }
+
+/// A short message for `invitectl smtp test --to`.
+pub fn test_message(
+    config: &crate::config::Config,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<Message> {
+    let sender = config.mail.sender();
+    let to: Mailbox = to
+        .parse()
+        .map_err(|e| Error::Invalid(format!("{to} is not a valid address: {e}")))?;
+    Message::builder()
+        .from(sender.clone())
+        .to(to)
+        .subject(one_line(&format!("invitectl test message for {}", config.organization.name)))
+        .date(now.into())
+        .message_id(Some(new_message_id(&sender)))
+        .body(format!(
+            "This is a test message from invitectl.\nIf you can read it, invitations from {} will arrive too.\n",
+            config.organization.name
+        ))
+        .map_err(|e| Error::Other(anyhow::anyhow!("could not build the test message: {e}")))
+}

@@ -1,6 +1,7 @@
 //! Sending invitations and recording what happened to each one.
 
 pub mod message;
+pub mod smtp;
 
 use std::time::{Duration, Instant};
 
@@ -60,14 +61,47 @@ impl Transport for FileTransport {
     }
 }
 
-/// Opens the configured transport; for SMTP this connects to the server.
+/// Checks the mail settings without connecting, so a wrong one stops a
+/// command before it writes anything.
+pub fn check(config: &Config) -> Result<()> {
+    if config.mail.transport == TransportKind::Smtp {
+        smtp::Settings::from_config(config, &|name| std::env::var(name).ok())?;
+    }
+    Ok(())
+}
+
+/// Hands each message to the local `sendmail` program.
+pub struct SendmailTransport(lettre::SendmailTransport);
+
+impl Transport for SendmailTransport {
+    fn name(&self) -> &'static str {
+        "sendmail"
+    }
+
+    fn send(&mut self, message: &Message) -> std::result::Result<String, String> {
+        use lettre::Transport as _;
+        self.0
+            .send(message)
+            .map(|()| "accepted by sendmail".to_string())
+            .map_err(|e| format!("sendmail failed: {e}"))
+    }
+}
+
+/// Opens the configured transport; for SMTP this connects to the server, so a
+/// wrong setting is reported before anything is sent.
 pub fn connect(config: &Config) -> Result<Box<dyn Transport>> {
     match config.mail.transport {
         TransportKind::File => Ok(Box::new(FileTransport::new(&config.mail.file_dir)?)),
-        TransportKind::Smtp | TransportKind::Sendmail => Err(Error::Config(
-            "this build of invitectl can only write mail to files; set [mail] transport = \"file\""
-                .into(),
+        TransportKind::Sendmail => Ok(Box::new(
+            SendmailTransport(lettre::SendmailTransport::new()),
         )),
+        TransportKind::Smtp => {
+            let settings = smtp::Settings::from_config(config, &|name| std::env::var(name).ok())?;
+            Ok(Box::new(smtp::SmtpTransport::connect(
+                settings,
+                &mut |_| {},
+            )?))
+        }
     }
 }
 
@@ -144,7 +178,10 @@ pub fn deliver(
     let mut report = Report {
         destination: match config.mail.transport {
             TransportKind::File => format!("{}/", config.mail.file_dir.display()),
-            TransportKind::Smtp => config.smtp.host.clone().unwrap_or_default(),
+            TransportKind::Smtp => format!(
+                "SMTP server {}",
+                config.smtp.host.clone().unwrap_or_default()
+            ),
             TransportKind::Sendmail => "sendmail".into(),
         },
         ..Report::default()
@@ -170,6 +207,7 @@ pub fn deliver(
             return Ok(report);
         }
     };
+    let sender = config.mail.sender();
     let started = Instant::now();
     for (index, invitation) in issued.iter().enumerate() {
         if let Some(rate) = pacing.rate {
@@ -177,14 +215,9 @@ pub fn deliver(
             std::thread::sleep(due.saturating_duration_since(Instant::now()));
         }
         let now = clock();
-        let message_id = message::new_message_id(&config.mail.from);
-        let built = message::invitation(
-            &config.organization,
-            &config.mail.from,
-            invitation,
-            &message_id,
-            now,
-        );
+        let message_id = message::new_message_id(&sender);
+        let built =
+            message::invitation(&config.organization, &sender, invitation, &message_id, now);
         let result = built
             .map_err(|e| e.to_string())
             .and_then(|message| transport.send(&message));

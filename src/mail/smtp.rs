@@ -1,0 +1,443 @@
+//! SMTP delivery over one connection reused for a whole batch.
+//!
+//! lettre 0.11 connects with Nagle's algorithm on. It writes a message body
+//! and the final "." in two writes, so the second waits for the server's
+//! delayed ACK: about 40 ms a message. We open the TCP stream ourselves with
+//! TCP_NODELAY and hand it to lettre (`connect_with_transport`), which still
+//! does the protocol, STARTTLS, implicit TLS and AUTH.
+
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use lettre::Message;
+use lettre::address::Envelope;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+#[allow(deprecated)]
+use lettre::transport::smtp::client::AsyncNetworkStream;
+use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
+use lettre::transport::smtp::response::Response;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio_util::compat::{Compat, FuturesAsyncReadCompatExt};
+
+use crate::config::{Config, SmtpSettings};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    None,
+    StartTls,
+    Tls,
+}
+
+impl Security {
+    fn default_port(self) -> u16 {
+        match self {
+            Security::None => 25,
+            Security::StartTls => 587,
+            Security::Tls => 465,
+        }
+    }
+}
+
+/// Checked SMTP settings. No `Debug`: it holds the password.
+pub struct Settings {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    credentials: Option<Credentials>,
+    username: Option<String>,
+    pub timeout: Duration,
+    helo: ClientId,
+    pub accept_invalid_certs: bool,
+}
+
+impl Settings {
+    /// The start-up checks: each problem is one sentence naming the key.
+    pub fn from_config(config: &Config, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings> {
+        let smtp: &SmtpSettings = &config.smtp;
+        let problem = |text: String| Err(Error::Config(text));
+        let Some(host) = smtp.host.clone().filter(|h| !h.trim().is_empty()) else {
+            return problem(
+                "[mail] transport is smtp but smtp.host is not set; set it (or INVITECTL_SMTP_HOST) to your mail server".into(),
+            );
+        };
+        if config.mail.from.is_none() {
+            return problem(format!(
+                "smtp.host is {host} but mail.from is not set; set it to the sender, like \"Acme IT <it@acme.example>\""
+            ));
+        }
+        let security = match smtp.security.as_deref().map(str::trim) {
+            None | Some("starttls") => Security::StartTls,
+            Some("none") => Security::None,
+            Some("tls") => Security::Tls,
+            Some(other) => {
+                return problem(format!(
+                    "smtp.security is \"{other}\"; use none, starttls or tls"
+                ));
+            }
+        };
+        let password = match (&smtp.password_env, &smtp.password_file) {
+            (Some(variable), _) => match env(variable).filter(|p| !p.is_empty()) {
+                Some(password) => Some(password),
+                None => {
+                    return problem(format!(
+                        "smtp.password_env names {variable}, which is not set; export it with the SMTP password"
+                    ));
+                }
+            },
+            (None, Some(path)) => match std::fs::read_to_string(path) {
+                Ok(text) => Some(text.trim_end_matches(['\r', '\n']).to_string()),
+                Err(e) => {
+                    return problem(format!(
+                        "smtp.password_file {} cannot be read: {e}",
+                        path.display()
+                    ));
+                }
+            },
+            (None, None) => None,
+        };
+        let credentials = match (&smtp.username, password) {
+            (Some(user), Some(password)) => Some(Credentials::new(user.clone(), password)),
+            (Some(_), None) => {
+                return problem(
+                    "smtp.username is set but there is no password; set smtp.password_env to the name of a \
+                     variable that holds it, or smtp.password_file"
+                        .into(),
+                );
+            }
+            (None, Some(_)) => {
+                return problem(
+                    "an SMTP password is set but smtp.username is not; set smtp.username".into(),
+                );
+            }
+            (None, None) => None,
+        };
+        Ok(Settings {
+            port: smtp.port.unwrap_or(security.default_port()),
+            host,
+            security,
+            credentials,
+            username: smtp.username.clone(),
+            timeout: smtp.timeout.unwrap_or(Duration::from_secs(10)),
+            helo: smtp
+                .helo_name
+                .clone()
+                .map(ClientId::Domain)
+                .unwrap_or_default(),
+            accept_invalid_certs: smtp.accept_invalid_certs,
+        })
+    }
+
+    pub fn address(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+
+    fn tls_parameters(&self) -> std::result::Result<TlsParameters, String> {
+        TlsParameters::builder(self.host.clone())
+            .dangerous_accept_invalid_certs(self.accept_invalid_certs)
+            .dangerous_accept_invalid_hostnames(self.accept_invalid_certs)
+            .build_rustls()
+            .map_err(|e| format!("cannot set up TLS for {}: {e}", self.host))
+    }
+}
+
+/// A stream that lettre reads and writes through: our TCP stream after an
+/// implicit TLS handshake done by lettre's own TLS code. lettre 0.11 marks
+/// `AsyncNetworkStream` deprecated ("not meant to be public") but it is the
+/// released way to run its TLS over a stream we opened; `connect_with_transport`
+/// wraps streams in it the same way.
+#[allow(deprecated)]
+struct ImplicitTls(Compat<AsyncNetworkStream>);
+
+impl fmt::Debug for ImplicitTls {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ImplicitTls")
+    }
+}
+
+impl AsyncRead for ImplicitTls {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for ImplicitTls {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_shutdown(cx)
+    }
+}
+
+impl AsyncTokioStream for ImplicitTls {
+    fn peer_addr(&self) -> io::Result<std::net::SocketAddr> {
+        self.0.get_ref().peer_addr()
+    }
+}
+
+/// Runs one step against the server, giving up after the configured timeout.
+async fn step<T, E: fmt::Display>(
+    settings: &Settings,
+    what: &str,
+    future: impl Future<Output = std::result::Result<T, E>>,
+) -> std::result::Result<T, String> {
+    match tokio::time::timeout(settings.timeout, future).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(format!("{what} failed: {e}")),
+        Err(_) => Err(format!(
+            "{what} timed out after {}s",
+            settings.timeout.as_secs_f32()
+        )),
+    }
+}
+
+/// Connects, upgrades and logs in, reporting each step that passes.
+async fn open(
+    settings: &Settings,
+    on_step: &mut dyn FnMut(&str),
+) -> std::result::Result<AsyncSmtpConnection, String> {
+    let address = settings.address();
+    let tcp = step(
+        settings,
+        &format!("connecting to {address}"),
+        TcpStream::connect((settings.host.as_str(), settings.port)),
+    )
+    .await
+    .map_err(|e| format!("{e}; check smtp.host and smtp.port"))?;
+    tcp.set_nodelay(true)
+        .map_err(|e| format!("cannot set TCP_NODELAY: {e}"))?;
+    on_step(&format!("connected to {address}"));
+
+    let port_hint = match (settings.security, settings.port) {
+        (Security::Tls, 25 | 587) => format!(
+            "; port {} usually expects security = starttls",
+            settings.port
+        ),
+        (Security::None | Security::StartTls, 465) => {
+            "; port 465 expects security = tls".to_string()
+        }
+        _ => String::new(),
+    };
+    let stream: Box<dyn AsyncTokioStream> = if settings.security == Security::Tls {
+        #[allow(deprecated)]
+        let mut stream = AsyncNetworkStream::use_existing_tokio1(Box::new(tcp));
+        let parameters = settings.tls_parameters()?;
+        step(
+            settings,
+            "the TLS handshake",
+            stream.upgrade_tls(parameters),
+        )
+        .await
+        .map_err(|e| format!("{e}{}", tls_hint(&e, &port_hint)))?;
+        on_step("TLS established");
+        Box::new(ImplicitTls(stream.compat()))
+    } else {
+        Box::new(tcp)
+    };
+    let mut connection = step(
+        settings,
+        "waiting for the server's greeting",
+        AsyncSmtpConnection::connect_with_transport(stream, &settings.helo),
+    )
+    .await
+    .map_err(|e| format!("{e}{port_hint}"))?;
+
+    if settings.security == Security::StartTls {
+        if !connection.can_starttls() {
+            return Err(format!(
+                "{address} does not offer STARTTLS; use security = tls on port 465, or security = none only on a trusted network"
+            ));
+        }
+        let parameters = settings.tls_parameters()?;
+        step(
+            settings,
+            "STARTTLS",
+            connection.starttls(parameters, &settings.helo),
+        )
+        .await
+        .map_err(|e| format!("{e}{}", tls_hint(&e, "")))?;
+        on_step("STARTTLS established");
+    }
+
+    if let Some(credentials) = &settings.credentials {
+        let user = settings.username.as_deref().unwrap_or_default();
+        if !connection
+            .server_info()
+            .supports_feature(Extension::Authentication(Mechanism::Plain))
+            && !connection
+                .server_info()
+                .supports_feature(Extension::Authentication(Mechanism::Login))
+        {
+            let hint = if settings.security == Security::None {
+                "; most servers offer AUTH only after STARTTLS: try security = starttls"
+            } else {
+                ""
+            };
+            return Err(format!("{address} offers no AUTH PLAIN or LOGIN{hint}"));
+        }
+        step(
+            settings,
+            &format!("logging in as {user}"),
+            connection.auth(&[Mechanism::Plain, Mechanism::Login], credentials),
+        )
+        .await
+        .map_err(|e| format!("{e}; check smtp.username and the password"))?;
+        on_step(&format!("logged in as {user}"));
+    }
+    Ok(connection)
+}
+
+fn tls_hint(error: &str, port_hint: &str) -> String {
+    if error.contains("certificate") || error.contains("Certificate") {
+        "; install the server's CA in the system store, or set smtp.accept_invalid_certs = true for a test server"
+            .to_string()
+    } else {
+        port_hint.to_string()
+    }
+}
+
+/// One message on an open connection; a refusal leaves the connection usable.
+async fn send_on(
+    connection: &mut AsyncSmtpConnection,
+    envelope: &Envelope,
+    body: &[u8],
+) -> std::result::Result<Response, lettre::transport::smtp::Error> {
+    let mut parameters = Vec::new();
+    if !body.is_ascii()
+        && connection
+            .server_info()
+            .supports_feature(Extension::EightBitMime)
+    {
+        parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    connection
+        .command(Mail::new(envelope.from().cloned(), parameters))
+        .await?;
+    for recipient in envelope.to() {
+        connection
+            .command(Rcpt::new(recipient.clone(), Vec::new()))
+            .await?;
+    }
+    connection.command(Data).await?;
+    connection.message(body).await
+}
+
+fn describe(response: &Response) -> String {
+    let text: Vec<&str> = response.message().collect();
+    format!("{} {}", response.code(), text.join(" "))
+}
+
+/// Sends over one connection, reconnecting when the server drops it.
+pub struct SmtpTransport {
+    settings: Settings,
+    runtime: tokio::runtime::Runtime,
+    connection: Option<AsyncSmtpConnection>,
+    /// Set when a reconnect failed: the rest of the batch fails at once with it.
+    down: Option<String>,
+}
+
+impl SmtpTransport {
+    /// Connects now, so that a wrong setting is reported before anything is sent.
+    pub fn connect(settings: Settings, on_step: &mut dyn FnMut(&str)) -> Result<SmtpTransport> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Other(anyhow::anyhow!("cannot start the SMTP client: {e}")))?;
+        let connection = runtime
+            .block_on(open(&settings, on_step))
+            .map_err(|e| Error::Delivery(format!("SMTP: {e}")))?;
+        Ok(SmtpTransport {
+            settings,
+            runtime,
+            connection: Some(connection),
+            down: None,
+        })
+    }
+
+    fn send_message(&mut self, message: &Message) -> std::result::Result<String, String> {
+        if let Some(reason) = &self.down {
+            return Err(format!("not sent: {reason}"));
+        }
+        let settings = &self.settings;
+        let slot = &mut self.connection;
+        let body = message.formatted();
+        let result = self.runtime.block_on(async {
+            if slot.as_ref().is_none_or(|c| c.has_broken()) {
+                *slot = Some(open(settings, &mut |_| {}).await.map_err(|e| (e, true))?);
+            }
+            let connection = slot.as_mut().expect("connected above");
+            match tokio::time::timeout(
+                settings.timeout,
+                send_on(connection, message.envelope(), &body),
+            )
+            .await
+            {
+                Ok(Ok(response)) => Ok(describe(&response)),
+                Ok(Err(e)) if e.is_transient() || e.is_permanent() => {
+                    // The server refused this message; the connection is fine for the next one.
+                    let _ = tokio::time::timeout(settings.timeout, connection.command(Rset)).await;
+                    Err((format!("the server refused it: {e}"), false))
+                }
+                Ok(Err(e)) => {
+                    *slot = None;
+                    Err((format!("the connection failed: {e}"), false))
+                }
+                Err(_) => {
+                    *slot = None;
+                    Err((
+                        format!("no answer within {}s", settings.timeout.as_secs_f32()),
+                        false,
+                    ))
+                }
+            }
+        });
+        result.map_err(|(reason, reconnect_failed)| {
+            if reconnect_failed {
+                self.down = Some(reason.clone());
+            }
+            reason
+        })
+    }
+}
+
+impl super::Transport for SmtpTransport {
+    fn name(&self) -> &'static str {
+        "smtp"
+    }
+
+    fn send(&mut self, message: &Message) -> std::result::Result<String, String> {
+        self.send_message(message)
+    }
+}
+
+impl Drop for SmtpTransport {
+    fn drop(&mut self) {
+        if let Some(mut connection) = self.connection.take() {
+            let timeout = self.settings.timeout;
+            self.runtime.block_on(async {
+                let _ = tokio::time::timeout(timeout, connection.quit()).await;
+            });
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! A real SMTP server (aiosmtpd, tests/smtp_server.py) on 127.0.0.1, stopped on Drop.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+#[derive(Default)]
+pub struct Options {
+    pub starttls: bool,
+    pub implicit_tls: bool,
+    /// (user, password): AUTH is then required.
+    pub user: Option<(&'static str, &'static str)>,
+    /// (recipient, reply) for RCPT, like ("bob@x", "550 5.1.1 no such user").
+    pub replies: Vec<(&'static str, &'static str)>,
+    /// Recipients whose DATA makes the server drop the connection.
+    pub drop: Vec<&'static str>,
+    /// Keep no copies (for benchmarks).
+    pub discard: bool,
+}
+
+pub struct SmtpServer {
+    child: Child,
+    pub port: u16,
+    pub maildir: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+/// The python that has aiosmtpd; in CI its absence fails, never skips.
+fn python() -> String {
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let ok = Command::new(&python)
+        .args(["-c", "import aiosmtpd"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok,
+        "{python} cannot import aiosmtpd: run scripts/setup.sh (pip install aiosmtpd)"
+    );
+    python
+}
+
+/// A self-signed certificate for smtp.test, made with openssl.
+fn certificate(dir: &Path) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let output = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=smtp.test",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (cert, key)
+}
+
+impl SmtpServer {
+    pub fn start(options: Options) -> SmtpServer {
+        let dir = tempfile::tempdir().unwrap();
+        let maildir = dir.path().join("mail");
+        std::fs::create_dir(&maildir).unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_server.py");
+        let mut command = Command::new(python());
+        command.arg(script);
+        if !options.discard {
+            command.arg("--maildir").arg(&maildir);
+        }
+        if options.starttls || options.implicit_tls {
+            let (cert, key) = certificate(dir.path());
+            command.arg("--cert").arg(cert).arg("--key").arg(key);
+        }
+        if options.implicit_tls {
+            command.arg("--implicit-tls");
+        }
+        if let Some((user, password)) = options.user {
+            command.arg("--user").arg(format!("{user}:{password}"));
+        }
+        for (address, reply) in &options.replies {
+            command.arg("--reply").arg(format!("{address}={reply}"));
+        }
+        for address in &options.drop {
+            command.arg("--drop").arg(address);
+        }
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the SMTP server");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .strip_prefix("PORT ")
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or_else(|| panic!("the SMTP server did not start: {line:?}"));
+        SmtpServer {
+            child,
+            port,
+            maildir,
+            _dir: dir,
+        }
+    }
+
+    /// Every message the server accepted, in order, decoded.
+    pub fn messages(&self) -> Vec<String> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.maildir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|p| super::decode_quoted_printable(&std::fs::read_to_string(p).unwrap()))
+            .collect()
+    }
+
+    /// The [mail]/[smtp] config that points invitectl at this server.
+    pub fn config(&self, extra: &str) -> String {
+        format!(
+            "[mail]\nfrom = \"Acme IT <it@acme.example>\"\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntimeout = \"5s\"\n{extra}\n",
+            self.port
+        )
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
