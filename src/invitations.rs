@@ -756,42 +756,42 @@ pub fn accept(
     users::get(conn, user_id)
 }
 
-/// What happened when a message was handed to the transport.
-pub enum Delivery<'a> {
-    Sent {
-        detail: &'a str,
-        message_id: &'a str,
-    },
-    Failed {
-        reason: &'a str,
-        message_id: Option<&'a str>,
-    },
+/// One hand-over of a message to the transport.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub invitation_id: i64,
+    pub at: DateTime<Utc>,
+    pub transport: &'static str,
+    pub message_id: Option<String>,
+    /// What the far end said, or why it failed.
+    pub outcome: std::result::Result<String, String>,
 }
 
-/// Records one delivery attempt and the invitation's delivery state, in its own transaction.
-pub fn record_delivery(
-    conn: &mut Connection,
-    invitation_id: i64,
-    transport: &str,
-    delivery: Delivery<'_>,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let (succeeded, detail, message_id, state) = match delivery {
-        Delivery::Sent { detail, message_id } => {
-            (true, detail, Some(message_id), "sent".to_string())
-        }
-        Delivery::Failed { reason, message_id } => {
-            (false, reason, message_id, format!("failed: {reason}"))
-        }
-    };
+/// Records delivery attempts and each invitation's delivery state, in one transaction.
+pub fn record_deliveries(conn: &mut Connection, attempts: &[Attempt]) -> Result<()> {
     let tx = db::write(conn)?;
-    tx.prepare_cached(
-        "INSERT INTO delivery_attempts (invitation_id, attempted_at, transport, succeeded, detail, message_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute((invitation_id, stamp(now), transport, succeeded, detail, message_id))?;
-    tx.prepare_cached("UPDATE invitations SET delivery = ?2 WHERE id = ?1")?
-        .execute((invitation_id, state))?;
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO delivery_attempts (invitation_id, attempted_at, transport, succeeded, detail, message_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        let mut update = tx.prepare_cached("UPDATE invitations SET delivery = ?2 WHERE id = ?1")?;
+        for attempt in attempts {
+            let (detail, state) = match &attempt.outcome {
+                Ok(detail) => (detail, "sent".to_string()),
+                Err(reason) => (reason, format!("failed: {reason}")),
+            };
+            insert.execute((
+                attempt.invitation_id,
+                stamp(attempt.at),
+                attempt.transport,
+                attempt.outcome.is_ok(),
+                detail,
+                &attempt.message_id,
+            ))?;
+            update.execute((attempt.invitation_id, state))?;
+        }
+    }
     tx.commit()?;
     Ok(())
 }

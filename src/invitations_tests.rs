@@ -490,16 +490,18 @@ fn resend_failed_picks_pending_ones_not_delivered() {
     let sent = invite_one(&mut conn, "sent@acme.example", t0());
     let failed = invite_one(&mut conn, "failed@acme.example", t0());
     invite_one(&mut conn, "queued@acme.example", t0());
-    let ok = Delivery::Sent {
-        detail: "250 ok",
-        message_id: "<1@acme>",
-    };
-    record_delivery(&mut conn, sent.id, "smtp", ok, t0()).unwrap();
-    let down = Delivery::Failed {
-        reason: "connection refused",
+    let attempt = |invitation_id, outcome| Attempt {
+        invitation_id,
+        at: t0(),
+        transport: "smtp",
         message_id: None,
+        outcome,
     };
-    record_delivery(&mut conn, failed.id, "smtp", down, t0()).unwrap();
+    let attempts = [
+        attempt(sent.id, Ok("250 ok".to_string())),
+        attempt(failed.id, Err("connection refused".to_string())),
+    ];
+    record_deliveries(&mut conn, &attempts).unwrap();
 
     let picked: Vec<String> = select(&conn, &Selection::Failed, t0())
         .unwrap()

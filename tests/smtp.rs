@@ -183,11 +183,21 @@ fn auth_accepted_and_refused() {
 
 #[test]
 fn a_refused_recipient_does_not_stop_the_batch() {
+    refused_recipients(false);
+}
+
+#[test]
+fn a_refused_recipient_does_not_stop_a_pipelined_batch() {
+    refused_recipients(true);
+}
+
+fn refused_recipients(pipelining: bool) {
     let server = SmtpServer::start(Options {
         replies: vec![
             ("busy@acme.example", "451 4.3.0 try again later"),
             ("gone@acme.example", "550 5.1.1 no such user"),
         ],
+        pipelining,
         ..Options::default()
     });
     let env = Env::new();
@@ -205,7 +215,17 @@ fn a_refused_recipient_does_not_stop_the_batch() {
     assert_eq!(delivered[2].1, "sent");
     assert!(delivered[3].1.contains("550"), "{:?}", delivered[3]);
     assert_eq!(delivered[4].1, "sent");
-    assert_eq!(server.messages().len(), 3);
+    let messages = server.messages();
+    assert_eq!(messages.len(), 3);
+    for (message, to) in messages
+        .iter()
+        .zip(["a@acme.example", "b@acme.example", "c@acme.example"])
+    {
+        assert!(
+            message.contains(&format!("To: {to}")),
+            "replies stayed in step: {message}"
+        );
+    }
 }
 
 #[test]
@@ -378,7 +398,7 @@ fn a_batch_killed_mid_way_leaves_every_invitation_sent_or_visibly_queued() {
         .unwrap();
     // Wait until some, not all, have gone out, then kill it.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while server.messages().len() < 5 && std::time::Instant::now() < deadline {
+    while server.messages().len() < 15 && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     child.kill().unwrap();
@@ -393,7 +413,10 @@ fn a_batch_killed_mid_way_leaves_every_invitation_sent_or_visibly_queued() {
     let sent = delivered.iter().filter(|(_, d)| d == "sent").count();
     let queued = delivered.iter().filter(|(_, d)| d == "queued").count();
     assert_eq!(sent + queued, 40, "{delivered:?}");
-    assert!(sent >= 4 && queued > 0, "sent {sent}, queued {queued}");
+    // Records are written in small batches: a kill may leave a few delivered
+    // ones queued (they are sent again below), never an unsent one marked sent.
+    assert!(sent > 0 && queued > 0, "sent {sent}, queued {queued}");
+    assert!(sent <= server.messages().len());
 
     env.run(&["resend", "--failed"]).ok();
     assert!(deliveries(&env).iter().all(|(_, d)| d == "sent"));

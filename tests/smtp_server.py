@@ -3,7 +3,8 @@
 It prints "PORT <n>" once it listens, stores every accepted message as
 <maildir>/<n>.eml, and can be told to require STARTTLS or implicit TLS, to
 require AUTH with one user, to answer chosen recipients with a 4xx or 5xx,
-or to drop the connection when a chosen recipient's message arrives.
+to drop the connection when a chosen recipient's message arrives, or to
+announce PIPELINING (it answers pipelined commands in order).
 """
 
 import argparse
@@ -20,7 +21,15 @@ class Handler:
         self.maildir = args.maildir
         self.replies = dict(item.split("=", 1) for item in args.reply)
         self.drop = set(args.drop)
+        self.pipelining = args.pipelining
         self.count = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        # aiosmtpd answers commands strictly in order, so it can say so.
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(1, "250-PIPELINING")
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         reply = self.replies.get(address.lower())
@@ -50,6 +59,7 @@ def main():
     parser.add_argument("--implicit-tls", action="store_true")
     parser.add_argument("--user", help="user:password; AUTH is then required")
     parser.add_argument("--reply", action="append", default=[], help="address=reply for RCPT")
+    parser.add_argument("--pipelining", action="store_true", help="announce PIPELINING")
     parser.add_argument("--drop", action="append", default=[], help="address whose DATA drops the connection")
     args = parser.parse_args()
 

@@ -12,7 +12,7 @@ use rusqlite::Connection;
 
 use crate::config::{Config, TransportKind};
 use crate::error::{Error, Result};
-use crate::invitations::{self, Delivery, Issued};
+use crate::invitations::{self, Attempt, Issued};
 
 /// Where messages go. `send` hands over one message and returns what the far
 /// end said (a server reply, a file name); an error is one sentence.
@@ -155,7 +155,13 @@ pub struct Pacing {
     pub progress: bool,
 }
 
-/// Sends one message per invitation, recording each attempt as it happens, so
+/// Attempts are written in small batches: one transaction per message would
+/// cost more than sending it. A crash loses at most one batch of records; those
+/// invitations stay visibly queued and `resend --failed` sends them again.
+const RECORD_EVERY_MESSAGES: usize = 100;
+const RECORD_EVERY: Duration = Duration::from_millis(250);
+
+/// Sends one message per invitation, recording the attempts as it goes, so
 /// that a crash leaves the rest visibly queued for `resend --failed`.
 /// A transport that cannot start marks every invitation failed.
 pub fn deliver(
@@ -174,7 +180,6 @@ pub fn deliver(
         ProgressStyle::with_template("{bar:40} {pos}/{len} messages, {per_sec}, {eta} left")
             .expect("static template"),
     );
-    let progress = || bar.inc(1);
     let mut report = Report {
         destination: match config.mail.transport {
             TransportKind::File => format!("{}/", config.mail.file_dir.display()),
@@ -193,51 +198,64 @@ pub fn deliver(
         Ok(transport) => transport,
         Err(e) => {
             let reason = e.to_string();
-            for invitation in issued {
-                let failed = Delivery::Failed {
-                    reason: &reason,
+            let attempts: Vec<Attempt> = issued
+                .iter()
+                .map(|invitation| Attempt {
+                    invitation_id: invitation.id,
+                    at: clock(),
+                    transport: "none",
                     message_id: None,
-                };
-                invitations::record_delivery(conn, invitation.id, "none", failed, clock())?;
-                report
-                    .failed
-                    .push((invitation.email.clone(), reason.clone()));
-                progress();
-            }
+                    outcome: Err(reason.clone()),
+                })
+                .collect();
+            invitations::record_deliveries(conn, &attempts)?;
+            report.failed = issued
+                .iter()
+                .map(|i| (i.email.clone(), reason.clone()))
+                .collect();
             return Ok(report);
         }
     };
     let sender = config.mail.sender();
     let started = Instant::now();
+    let mut unrecorded: Vec<Attempt> = Vec::new();
+    let mut last_record = Instant::now();
     for (index, invitation) in issued.iter().enumerate() {
         if let Some(rate) = pacing.rate {
             let due = started + rate.offset(index);
             std::thread::sleep(due.saturating_duration_since(Instant::now()));
         }
-        let now = clock();
         let message_id = message::new_message_id(&sender);
-        let built =
-            message::invitation(&config.organization, &sender, invitation, &message_id, now);
-        let result = built
-            .map_err(|e| e.to_string())
-            .and_then(|message| transport.send(&message));
-        let delivery = match &result {
-            Ok(detail) => Delivery::Sent {
-                detail,
-                message_id: &message_id,
-            },
-            Err(reason) => Delivery::Failed {
-                reason,
-                message_id: Some(&message_id),
-            },
-        };
-        invitations::record_delivery(conn, invitation.id, transport.name(), delivery, clock())?;
-        match result {
+        let outcome = message::invitation(
+            &config.organization,
+            &sender,
+            invitation,
+            &message_id,
+            clock(),
+        )
+        .map_err(|e| e.to_string())
+        .and_then(|message| transport.send(&message));
+        match &outcome {
             Ok(_) => report.sent += 1,
-            Err(reason) => report.failed.push((invitation.email.clone(), reason)),
+            Err(reason) => report
+                .failed
+                .push((invitation.email.clone(), reason.clone())),
         }
-        progress();
+        unrecorded.push(Attempt {
+            invitation_id: invitation.id,
+            at: clock(),
+            transport: transport.name(),
+            message_id: Some(message_id),
+            outcome,
+        });
+        if unrecorded.len() >= RECORD_EVERY_MESSAGES || last_record.elapsed() >= RECORD_EVERY {
+            invitations::record_deliveries(conn, &unrecorded)?;
+            unrecorded.clear();
+            last_record = Instant::now();
+        }
+        bar.inc(1);
     }
+    invitations::record_deliveries(conn, &unrecorded)?;
     bar.finish_and_clear();
     Ok(report)
 }

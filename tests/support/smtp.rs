@@ -16,6 +16,8 @@ pub struct Options {
     pub drop: Vec<&'static str>,
     /// Keep no copies (for benchmarks).
     pub discard: bool,
+    /// Announce PIPELINING.
+    pub pipelining: bool,
 }
 
 pub struct SmtpServer {
@@ -91,6 +93,9 @@ impl SmtpServer {
         }
         for (address, reply) in &options.replies {
             command.arg("--reply").arg(format!("{address}={reply}"));
+        }
+        if options.pipelining {
+            command.arg("--pipelining");
         }
         for address in &options.drop {
             command.arg("--drop").arg(address);
