@@ -81,6 +81,17 @@ pub enum Command {
         invitectl accept \"$TOKEN\" --first-name Ann --last-name Lee --password-stdin < password.txt")]
     Accept(AcceptArgs),
 
+    /// Serve the invitee's pages: accept, log in, dashboard; stops cleanly on SIGINT or SIGTERM
+    #[command(after_help = "Examples:\n  \
+        invitectl serve-accept\n  \
+        invitectl serve-accept --bind 127.0.0.1:9000\n  \
+        INVITECTL_DB=/var/lib/invitectl/invitectl.db invitectl serve-accept --bind [::1]:8080")]
+    ServeAccept {
+        /// Address and port to listen on [default: [server] bind, or 127.0.0.1:8080]
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<String>,
+    },
+
     /// List, deactivate and reactivate users
     #[command(
         subcommand,

@@ -108,6 +108,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Teams(command) => group_command(&context, Group::Team, command),
         Command::Departments(command) => group_command(&context, Group::Department, command),
         Command::Smtp(SmtpCommand::Test { to }) => smtp_test(&context, to),
+        Command::ServeAccept { bind } => {
+            let options = crate::web::Options {
+                bind: bind.unwrap_or_else(|| context.config.server_bind.clone()),
+                quiet: context.quiet,
+            };
+            crate::web::serve(context.config, options)
+        }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "invitectl", &mut io::stdout());

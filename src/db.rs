@@ -16,7 +16,15 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Opens (creating it readable by its owner only) and migrates the database.
 pub fn open(path: &Path) -> Result<Connection> {
     create_private(path)?;
-    let mut conn = Connection::open(path).map_err(|e| {
+    let mut conn = connect(path)?;
+    migrate(&mut conn, path)?;
+    Ok(conn)
+}
+
+/// Opens a database that `open` has already created and migrated, as a
+/// long-running server does for each request.
+pub fn connect(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path).map_err(|e| {
         Error::Config(format!(
             "cannot open the database {}: {e}; check --db or [database] path",
             path.display()
@@ -26,7 +34,6 @@ pub fn open(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
-    migrate(&mut conn, path)?;
     Ok(conn)
 }
 

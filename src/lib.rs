@@ -15,10 +15,12 @@ pub mod invitations;
 pub mod mail;
 pub mod output;
 pub mod password;
+pub mod sessions;
 pub mod suggest;
 pub mod time;
 pub mod token;
 pub mod users;
+pub mod web;
 
 pub use commands::run;
 pub use error::{Error, ExitCode, Result};

@@ -240,3 +240,4 @@ pub fn decode_quoted_printable(text: &str) -> String {
     String::from_utf8_lossy(&out).replace("\r\n", "\n")
 }
 pub mod smtp;
+pub mod web;

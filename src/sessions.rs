@@ -1,0 +1,188 @@
+//! Logging in: password checks and browser sessions. A session id is a random
+//! secret kept only in the browser's cookie; the database stores its SHA-256.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::error::{Error, Result};
+use crate::time::{self, stamp};
+use crate::token::{Token, sha256};
+use crate::users::{self, User, UserStatus};
+use crate::{audit, password};
+
+/// How long a login lasts.
+pub const LIFETIME: Duration = Duration::from_secs(12 * 3600);
+
+/// The one answer for an unknown address and a wrong password, so that a
+/// login form cannot be used to find out who has an account.
+pub const WRONG_LOGIN: &str = "the email or password is incorrect";
+
+/// Starts a session for a user and returns the secret for the cookie.
+pub fn create(conn: &Connection, user_id: i64, now: DateTime<Utc>) -> Result<String> {
+    let secret = Token::generate();
+    conn.prepare_cached(
+        "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute((
+        &secret.hash()[..],
+        user_id,
+        stamp(now),
+        stamp(time::add(now, LIFETIME)),
+    ))?;
+    Ok(secret.as_str().to_string())
+}
+
+/// The active user a session secret belongs to, if it is current.
+pub fn user(conn: &Connection, secret: &str, now: DateTime<Utc>) -> Result<Option<User>> {
+    let user_id: Option<i64> = conn
+        .prepare_cached(
+            "SELECT s.user_id FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND u.status = 'active'",
+        )?
+        .query_row((&sha256(secret.as_bytes())[..], stamp(now)), |row| {
+            row.get(0)
+        })
+        .optional()?;
+    user_id.map(|id| users::get(conn, id)).transpose()
+}
+
+pub fn end(conn: &Connection, secret: &str, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached("DELETE FROM sessions WHERE id_hash = ?1 OR expires_at <= ?2")?
+        .execute((&sha256(secret.as_bytes())[..], stamp(now)))?;
+    Ok(())
+}
+
+/// A hash to verify against when the address is unknown, so both cases take
+/// one argon2 verification.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| {
+        password::hash("decoy password that matches nothing").expect("hashing works")
+    })
+}
+
+/// Checks an address and password; an inactive user is refused even with the right password.
+pub fn login(
+    conn: &Connection,
+    email: &str,
+    password_text: &str,
+    now: DateTime<Utc>,
+) -> Result<User> {
+    let found = users::credentials(conn, email)?;
+    let hash = found
+        .as_ref()
+        .and_then(|(_, _, hash)| hash.as_deref())
+        .unwrap_or_else(|| decoy_hash());
+    let matches = password::verify(password_text, hash);
+    match found {
+        Some((id, status, Some(_))) if matches => {
+            if status != UserStatus::Active {
+                return Err(Error::Refused(
+                    "this account is inactive; ask your administrator to reactivate it".into(),
+                ));
+            }
+            let user = users::get(conn, id)?;
+            audit::record(conn, now, &user.email, "login", &user.email)?;
+            Ok(user)
+        }
+        _ => Err(Error::Refused(WRONG_LOGIN.into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::config::Organization;
+    use crate::db;
+    use crate::invitations::{self, Acceptance, InviteOptions, Outcome, Request};
+
+    fn active_user(conn: &mut Connection, now: DateTime<Utc>) -> User {
+        let org = Organization {
+            name: "Acme".into(),
+            base_url: "https://x".into(),
+            dashboard_url: "/dashboard".into(),
+            admin: None,
+            roles: vec!["viewer".into()],
+            invitation_ttl: Duration::from_secs(3600),
+        };
+        let request = Request {
+            email: "ann@acme.example".into(),
+            role: Some("viewer".into()),
+            ..Request::default()
+        };
+        let options = InviteOptions {
+            invited_by: "it".into(),
+            skip_existing: false,
+            dry_run: false,
+        };
+        let Outcome::Invited(issued) = invitations::invite(conn, &org, &[request], &options, now)
+            .unwrap()
+            .remove(0)
+        else {
+            panic!("not invited")
+        };
+        let form = Acceptance {
+            first_name: "Ann".into(),
+            last_name: "Lee".into(),
+            password: "correct horse".into(),
+            confirm_password: "correct horse".into(),
+        };
+        invitations::accept(conn, &issued.token, &form, now).unwrap()
+    }
+
+    #[test]
+    fn sessions_work_until_they_expire_or_end() {
+        let mut conn = db::in_memory();
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let ann = active_user(&mut conn, now);
+        let secret = create(&conn, ann.id, now).unwrap();
+        let stored: Vec<u8> = conn
+            .query_row("SELECT id_hash FROM sessions", [], |r| r.get(0))
+            .unwrap();
+        assert_ne!(stored, secret.as_bytes(), "only the hash is stored");
+        assert_eq!(
+            user(&conn, &secret, now).unwrap().unwrap().email,
+            "ann@acme.example"
+        );
+        assert!(user(&conn, "forged", now).unwrap().is_none());
+        assert!(
+            user(&conn, &secret, time::add(now, LIFETIME))
+                .unwrap()
+                .is_none()
+        );
+        end(&conn, &secret, now).unwrap();
+        assert!(user(&conn, &secret, now).unwrap().is_none());
+    }
+
+    #[test]
+    fn login_gives_one_answer_for_unknown_and_wrong_and_refuses_inactive() {
+        let mut conn = db::in_memory();
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        active_user(&mut conn, now);
+        assert_eq!(
+            login(&conn, "ANN@acme.example", "correct horse", now)
+                .unwrap()
+                .first_name
+                .as_deref(),
+            Some("Ann")
+        );
+        let wrong = login(&conn, "ann@acme.example", "wrong horse", now)
+            .unwrap_err()
+            .to_string();
+        let unknown = login(&conn, "bob@acme.example", "correct horse", now)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(wrong, WRONG_LOGIN);
+        assert_eq!(unknown, WRONG_LOGIN);
+        users::deactivate(&mut conn, "ann@acme.example", "it", now).unwrap();
+        let inactive = login(&conn, "ann@acme.example", "correct horse", now)
+            .unwrap_err()
+            .to_string();
+        assert!(inactive.contains("inactive"), "{inactive}");
+    }
+}
