@@ -1,0 +1,206 @@
+//! The invitee's path in a real headless Chromium, driven over WebDriver
+//! (chromedriver): the link from the delivered email, the form, the dashboard,
+//! logging in again later, and an expired link.
+
+mod support;
+
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use support::Env;
+use support::web::Server;
+
+const PASSWORD: &str = "correct horse battery";
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// chromedriver on a free port; missing browser packages fail the test, never skip it.
+fn start_driver() -> (Driver, u16) {
+    for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
+        assert!(
+            Path::new(tool).exists(),
+            "{tool} is missing: run scripts/setup.sh (apt-get install chromium chromium-driver)"
+        );
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("/usr/bin/chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (Driver(child), port)
+}
+
+async fn browser(driver_port: u16, profile: &Path) -> Client {
+    let options = serde_json::json!({
+        "binary": "/usr/bin/chromium",
+        "args": [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-dev-shm-usage", "--window-size=800,900",
+            format!("--user-data-dir={}", profile.display()),
+        ],
+    });
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("goog:chromeOptions".into(), options);
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{driver_port}"))
+        .await
+        .expect("a Chromium session")
+}
+
+async fn fill(client: &Client, id: &str, text: &str) {
+    client
+        .find(Locator::Id(id))
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+async fn wait_for_path(client: &Client, path: &str) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let url = client.current_url().await.unwrap();
+        if url.path() == path {
+            return;
+        }
+        assert!(Instant::now() < deadline, "still at {url}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn body_text(client: &Client) -> String {
+    client
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invitee_accepts_in_a_browser_and_logs_in_again_later() {
+    let env = Env::new();
+    env.config("[organization]\nname = \"Acme Corp\"\n");
+    let server = Server::start(&env);
+    // The links in the mail point at the server, now that its port is known.
+    env.config(&format!(
+        "[organization]\nname = \"Acme Corp\"\nbase_url = \"http://127.0.0.1:{}\"\n",
+        server.port
+    ));
+    env.run(&["teams", "add", "ops"]).ok();
+    env.run(&[
+        "invite",
+        "ann@acme.example",
+        "bob@acme.example",
+        "--role",
+        "editor",
+        "--team",
+        "ops",
+    ])
+    .ok();
+    let link = env.link_for("ann@acme.example");
+    assert!(link.starts_with(&format!("http://127.0.0.1:{}/accept?token=", server.port)));
+
+    let (_driver, driver_port) = start_driver();
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(driver_port, profile.path()).await;
+
+    client.goto(&link).await.unwrap();
+    assert_eq!(
+        client.title().await.unwrap(),
+        "Accept Invitation · Acme Corp"
+    );
+    let page = body_text(&client).await;
+    assert!(
+        page.contains("ann@acme.example") && page.contains("editor") && page.contains("ops"),
+        "{page}"
+    );
+    fill(&client, "first_name", "Ann").await;
+    fill(&client, "last_name", "Lee").await;
+    fill(&client, "password", PASSWORD).await;
+    fill(&client, "confirm_password", PASSWORD).await;
+    let screenshot = client.screenshot().await.unwrap();
+    std::fs::write(
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("accept-page.png"),
+        screenshot,
+    )
+    .unwrap();
+    client
+        .find(Locator::XPath(
+            "//button[normalize-space()='Accept & Create Account']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&client, "/dashboard").await;
+    let dashboard = body_text(&client).await;
+    assert!(
+        dashboard.contains("Welcome, Ann Lee") && dashboard.contains("editor"),
+        "{dashboard}"
+    );
+
+    // Log out, then log in again as a returning user.
+    client
+        .find(Locator::XPath("//button[normalize-space()='Log out']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&client, "/login").await;
+    fill(&client, "email", "ann@acme.example").await;
+    fill(&client, "password", PASSWORD).await;
+    client
+        .find(Locator::XPath("//button[normalize-space()='Log In']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&client, "/dashboard").await;
+    assert!(body_text(&client).await.contains("Welcome, Ann Lee"));
+
+    // A day later, Bob's link has expired.
+    let later = Server::start_at(&env, "+25h");
+    let bob = env
+        .link_for("bob@acme.example")
+        .replace(&server.port.to_string(), &later.port.to_string());
+    client.goto(&bob).await.unwrap();
+    assert_eq!(
+        client.title().await.unwrap(),
+        "Invitation Expired · Acme Corp"
+    );
+    assert!(
+        body_text(&client)
+            .await
+            .contains("Please contact root-admin")
+    );
+    client.close().await.unwrap();
+}
