@@ -7,7 +7,8 @@ mod pages;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use askama::Template;
@@ -43,8 +44,11 @@ const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 const BODY_LIMIT: usize = 64 * 1024;
 /// Open connections at once; more are closed as they arrive.
 const MAX_CONNECTIONS: usize = 1024;
-/// How long a password check may wait for a free hashing slot before "busy".
-const HASHING_QUEUE_WAIT: Duration = Duration::from_secs(10);
+/// Password checks waiting for a hashing thread at most; more get "busy".
+/// About ten seconds of work at 100 hashes a second.
+const HASHING_QUEUE: usize = 1024;
+/// Blocking threads for database reads; requests beyond wait their turn.
+const MAX_BLOCKING_THREADS: usize = 32;
 /// How long in-flight requests get to finish at shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 const COOKIE: &str = "invitectl_session";
@@ -56,9 +60,9 @@ pub struct Options {
 
 struct App {
     config: Config,
-    database: PathBuf,
-    /// Argon2 runs here, at most one per core, so GETs never wait behind it.
-    hashing: Semaphore,
+    database: Pool,
+    /// Argon2 runs here, on one thread per core, so GETs never wait behind it.
+    hashing: Workers,
     limiter: Limiter,
     quiet: bool,
     content_security_policy: HeaderValue,
@@ -70,6 +74,7 @@ type Shared = Arc<App>;
 pub fn serve(config: Config, options: Options) -> Result<()> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(MAX_BLOCKING_THREADS)
         .build()
         .map_err(|e| Error::Other(anyhow::anyhow!("cannot start the server runtime: {e}")))?
         .block_on(run(config, options))
@@ -90,8 +95,8 @@ async fn run(config: Config, options: Options) -> Result<()> {
 
     let app = Arc::new(App {
         content_security_policy: content_security_policy(&config.organization.dashboard_url),
-        database: config.database_path.clone(),
-        hashing: Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
+        database: Pool::new(config.database_path.clone()),
+        hashing: Workers::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
         limiter: Limiter::new(),
         quiet: options.quiet,
         config,
@@ -241,13 +246,98 @@ fn client_ip(peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
     peer.ip()
 }
 
-/// Runs database work off the async threads, on its own connection.
+/// Open database connections kept for the next request: opening one costs
+/// more than most queries here.
+struct Pool {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+/// Idle connections kept at most; a burst beyond that opens and drops its own.
+const POOL_SIZE: usize = 16;
+
+impl Pool {
+    fn new(path: PathBuf) -> Pool {
+        Pool {
+            path,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn run<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let idle = self.idle.lock().expect("pool lock").pop();
+        let mut conn = match idle {
+            Some(conn) => conn,
+            None => db::connect(&self.path)?,
+        };
+        let result = work(&mut conn);
+        let mut idle = self.idle.lock().expect("pool lock");
+        if idle.len() < POOL_SIZE {
+            idle.push(conn);
+        }
+        result
+    }
+}
+
+/// A fixed set of threads for password hashing. Each argon2 call takes 19 MiB;
+/// keeping it to a few threads bounds that memory (and the allocator's
+/// per-thread arenas that would keep it) however many requests arrive.
+struct Workers {
+    queue: SyncSender<Job>,
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+impl Workers {
+    fn new(threads: usize) -> Workers {
+        let (queue, jobs) = sync_channel::<Job>(HASHING_QUEUE);
+        let jobs = Arc::new(Mutex::new(jobs));
+        for index in 0..threads {
+            let jobs = jobs.clone();
+            std::thread::Builder::new()
+                .name(format!("hashing-{index}"))
+                .spawn(move || {
+                    loop {
+                        let job = jobs.lock().expect("job queue lock").recv();
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => break,
+                        }
+                    }
+                })
+                .expect("start a hashing thread");
+        }
+        Workers { queue }
+    }
+
+    /// Runs work on a hashing thread; None when the queue is full.
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        let (done, result) = tokio::sync::oneshot::channel();
+        self.queue
+            .try_send(Box::new(move || {
+                let _ = done.send(work());
+            }))
+            .ok()?;
+        result.await.ok()
+    }
+}
+
+/// Runs database work that hashes a password, on a hashing thread.
+async fn hashing<T: Send + 'static>(
+    app: &Shared,
+    work: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+) -> Option<Result<T>> {
+    let worker_app = app.clone();
+    app.hashing.run(move || worker_app.database.run(work)).await
+}
+
+/// Runs database work off the async threads, on a pooled connection.
 async fn blocking<T: Send + 'static>(
     app: &Shared,
     work: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
 ) -> Result<T> {
-    let path = app.database.clone();
-    tokio::task::spawn_blocking(move || work(&mut db::connect(&path)?))
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || app.database.run(work))
         .await
         .map_err(|e| Error::Other(anyhow::anyhow!("a request task failed: {e}")))?
 }
@@ -423,10 +513,6 @@ async fn accept_submit(
             Ok(found) => found,
             Err(page) => return page,
         };
-    let Ok(Ok(_slot)) = tokio::time::timeout(HASHING_QUEUE_WAIT, app.hashing.acquire()).await
-    else {
-        return busy(&app);
-    };
     let acceptance = Acceptance {
         first_name: form.first_name.clone(),
         last_name: form.last_name.clone(),
@@ -434,12 +520,15 @@ async fn accept_submit(
         confirm_password: form.confirm_password,
     };
     let accepting = token.clone();
-    let result = blocking(&app, move |conn| {
+    let result = hashing(&app, move |conn| {
         let now = Utc::now();
         let user = invitations::accept(conn, &accepting, &acceptance, now)?;
         sessions::create(conn, user.id, now)
     })
     .await;
+    let Some(result) = result else {
+        return busy(&app);
+    };
     match result {
         Ok(secret) => signed_in(&app, &app.config.organization.dashboard_url, &secret),
         Err(Error::Invalid(problem)) => {
@@ -547,17 +636,16 @@ async fn login_submit(
     if app.limiter.is_blocked(ip, Instant::now()) {
         return too_many(&app);
     }
-    let Ok(Ok(_slot)) = tokio::time::timeout(HASHING_QUEUE_WAIT, app.hashing.acquire()).await
-    else {
-        return busy(&app);
-    };
     let (email, password) = (form.email.clone(), form.password);
-    let result = blocking(&app, move |conn| {
+    let result = hashing(&app, move |conn| {
         let now = Utc::now();
         let user = sessions::login(conn, &email, &password, now)?;
         sessions::create(conn, user.id, now)
     })
     .await;
+    let Some(result) = result else {
+        return busy(&app);
+    };
     match result {
         Ok(secret) => signed_in(&app, "/dashboard", &secret),
         Err(Error::Refused(problem)) => {
