@@ -6,7 +6,8 @@ set -euo pipefail
 # faketime: moves the clock for expiry tests; sqlite3: the list benchmark;
 # systemd, nginx-light, openssl: check the files in deploy/.
 # chromium, chromium-driver: the end-to-end test in a real browser.
-debian_packages=(faketime sqlite3 systemd nginx-light openssl chromium chromium-driver)
+# msmtp: a real sendmail for the sendmail transport test.
+debian_packages=(faketime sqlite3 systemd nginx-light openssl chromium chromium-driver msmtp)
 
 missing=()
 for package in "${debian_packages[@]}"; do

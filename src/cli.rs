@@ -260,7 +260,7 @@ pub struct AcceptArgs {
 pub enum UsersCommand {
     /// List users
     List {
-        /// Which users to show [default: all]
+        /// Which users to show; `all` adds inactive ones [default: active and pending]
         #[arg(long, value_enum, value_delimiter = ',')]
         status: Vec<UserStatusFilter>,
     },

@@ -577,6 +577,8 @@ fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
         UsersCommand::List { status } => {
             let statuses: Vec<UserStatus> = if status.contains(&UserStatusFilter::All) {
                 Vec::new()
+            } else if status.is_empty() {
+                vec![UserStatus::Active, UserStatus::Pending]
             } else {
                 status
                     .iter()

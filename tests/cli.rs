@@ -552,6 +552,17 @@ fn users_can_be_deactivated_and_reactivated() {
         .ok()
         .json();
     assert_eq!(inactive[0]["email"], "ann@acme.example");
+    let default = env.run(&["users", "list", "--format", "json"]).ok().json();
+    assert_eq!(
+        default.as_array().unwrap().len(),
+        0,
+        "inactive users only on request"
+    );
+    let all = env
+        .run(&["users", "list", "--status", "all", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(all.as_array().unwrap().len(), 1);
     env.run(&["invite", "ann@acme.example", "--role", "viewer"])
         .code(3)
         .stderr_has(

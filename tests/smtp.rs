@@ -433,3 +433,32 @@ fn a_batch_killed_mid_way_leaves_every_invitation_sent_or_visibly_queued() {
     recipients.dedup();
     assert_eq!(recipients.len(), 40);
 }
+
+#[test]
+fn the_sendmail_transport_hands_messages_to_the_local_sendmail() {
+    let server = SmtpServer::start(Options::default());
+    let env = Env::new();
+    // msmtp is a real sendmail: installed as `sendmail` on PATH, it relays to the test server.
+    let msmtp = ["/usr/bin/msmtp", "/usr/local/bin/msmtp"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("msmtp is missing: run scripts/setup.sh");
+    let bin = env.path("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(msmtp, bin.join("sendmail")).unwrap();
+    let rc = env.path(".msmtprc");
+    std::fs::write(&rc, format!("defaults\nauth off\ntls off\naccount default\nhost 127.0.0.1\nport {}\nfrom it@acme.example\n", server.port)).unwrap();
+    std::fs::set_permissions(&rc, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let env = env.var("PATH", &path);
+    env.config("[mail]\ntransport = \"sendmail\"\nfrom = \"Acme IT <it@acme.example>\"\n");
+    invite(&env, "ann@acme.example")
+        .ok()
+        .stderr_has("1 message(s) sent to sendmail");
+    assert_eq!(deliveries(&env)[0].1, "sent");
+    let messages = server.messages();
+    assert_eq!(messages.len(), 1);
+    assert!(messages[0].contains("To: ann@acme.example"));
+    env.accept(&support::first_link(&messages[0]).unwrap(), PASSWORD)
+        .ok();
+}
