@@ -66,7 +66,7 @@ impl Settings {
         let problem = |text: String| Err(Error::Config(text));
         let Some(host) = smtp.host.clone().filter(|h| !h.trim().is_empty()) else {
             return problem(
-                "[mail] transport is smtp but smtp.host is not set; set it (or INVITECTL_SMTP_HOST) to your mail server".into(),
+                "smtp.host is not set; set it in [smtp] (or INVITECTL_SMTP_HOST) to your mail server".into(),
             );
         };
         if config.mail.from.is_none() {
