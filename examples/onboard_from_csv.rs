@@ -8,7 +8,7 @@
 
 use chrono::Utc;
 use invitectl::config::{self, Flags};
-use invitectl::invitations::{self, InviteOptions, Issued, Outcome, Request};
+use invitectl::invitations::{self, InviteOptions, Request};
 use invitectl::{db, mail};
 
 fn main() -> anyhow::Result<()> {
@@ -44,13 +44,7 @@ fn main() -> anyhow::Result<()> {
         &options,
         Utc::now(),
     )?;
-    let issued: Vec<Issued> = outcomes
-        .iter()
-        .filter_map(|outcome| match outcome {
-            Outcome::Invited(issued) => Some(issued.clone()),
-            _ => None,
-        })
-        .collect();
+    let issued = invitations::issued(&outcomes);
     let report = mail::deliver(
         &mut conn,
         &config,

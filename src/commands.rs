@@ -182,13 +182,7 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
         &options,
         now(),
     )?;
-    let issued: Vec<Issued> = outcomes
-        .iter()
-        .filter_map(|outcome| match outcome {
-            Outcome::Invited(issued) => Some(issued.clone()),
-            _ => None,
-        })
-        .collect();
+    let issued = invitations::issued(&outcomes);
     let report = mail::deliver(&mut conn, &context.config, &issued, &now, pacing)?;
 
     let rows: Vec<SentRow> = outcomes

@@ -1,5 +1,3 @@
-use std::fmt;
-
 /// Everything the library refuses or fails with. The adapters decide what a
 /// variant means to their user: `exit_code` for the CLI, a status for the web.
 #[derive(Debug, thiserror::Error)]
@@ -47,12 +45,6 @@ impl Error {
             Error::Delivery(_) => ExitCode::Delivery,
             Error::Db(_) | Error::Other(_) => ExitCode::Failure,
         }
-    }
-}
-
-impl fmt::Display for ExitCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", *self as u8)
     }
 }
 

@@ -144,13 +144,15 @@ pub enum Outcome {
     },
 }
 
-impl Outcome {
-    pub fn email(&self) -> &str {
-        match self {
-            Outcome::Invited(issued) => &issued.email,
-            Outcome::WouldInvite { email, .. } | Outcome::Skipped { email, .. } => email,
-        }
-    }
+/// The invitations a batch issued, in order: the ones to mail.
+pub fn issued(outcomes: &[Outcome]) -> Vec<Issued> {
+    outcomes
+        .iter()
+        .filter_map(|outcome| match outcome {
+            Outcome::Invited(issued) => Some(issued.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A request that passed every check, with names resolved to ids.

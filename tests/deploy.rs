@@ -138,39 +138,15 @@ fn the_nginx_snippet_passes_nginx_t_and_does_not_log_query_strings() {
 
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().display().to_string();
-    let status = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=invite.acme.example",
-        ])
-        .args([
-            "-keyout",
-            &format!("{d}/key.pem"),
-            "-out",
-            &format!("{d}/cert.pem"),
-        ])
-        .output()
-        .expect("openssl");
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    let (cert, key) = support::self_signed_certificate(dir.path(), "invite.acme.example");
     let snippet = snippet
         .replace(
             "/etc/letsencrypt/live/invite.acme.example/fullchain.pem",
-            &format!("{d}/cert.pem"),
+            &cert.display().to_string(),
         )
         .replace(
             "/etc/letsencrypt/live/invite.acme.example/privkey.pem",
-            &format!("{d}/key.pem"),
+            &key.display().to_string(),
         )
         .replace("/var/log/nginx/", &format!("{d}/"));
     std::fs::write(dir.path().join("invitectl.conf"), snippet).unwrap();

@@ -8,11 +8,7 @@ use support::smtp::{Options, SmtpServer};
 const PASSWORD: &str = "correct horse battery";
 
 fn deliveries(env: &Env) -> Vec<(String, String)> {
-    env.run(&["list", "--status", "all", "--format", "json"])
-        .ok()
-        .json()
-        .as_array()
-        .unwrap()
+    support::invitations(env)
         .iter()
         .map(|r| {
             (

@@ -41,16 +41,9 @@ fn accept_form<'a>(token: &'a str, password: &'a str, confirm: &'a str) -> Vec<(
 }
 
 fn status_of(env: &Env, email: &str) -> String {
-    let rows = env
-        .run(&["list", "--status", "all", "--format", "json"])
-        .ok()
-        .json();
-    rows.as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["email"] == email)
-        .map(|r| r["status"].as_str().unwrap().to_string())
-        .unwrap()
+    let invitations = support::invitations(env);
+    let row = invitations.iter().find(|r| r["email"] == email).unwrap();
+    row["status"].as_str().unwrap().to_string()
 }
 
 #[test]

@@ -207,6 +207,38 @@ pub fn faketime() -> String {
     }
 }
 
+/// A self-signed certificate and key for `name` in `dir`, made with openssl.
+pub fn self_signed_certificate(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let output = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .arg("-subj")
+        .arg(format!("/CN={name}"))
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl is missing: run scripts/setup.sh");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (cert, key)
+}
+
+/// Every invitation, cancelled ones included, as `list --format json` prints them.
+pub fn invitations(env: &Env) -> Vec<serde_json::Value> {
+    let listed = env
+        .run(&["list", "--status", "all", "--format", "json"])
+        .ok()
+        .json();
+    listed.as_array().unwrap().clone()
+}
+
 pub fn first_link(message: &str) -> Option<String> {
     let start = message.find("http")?;
     let rest = &message[start..];

@@ -41,35 +41,6 @@ fn python() -> String {
     python
 }
 
-/// A self-signed certificate for smtp.test, made with openssl.
-fn certificate(dir: &Path) -> (PathBuf, PathBuf) {
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    let output = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=smtp.test",
-        ])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .expect("openssl");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (cert, key)
-}
-
 impl SmtpServer {
     pub fn start(options: Options) -> SmtpServer {
         let dir = tempfile::tempdir().unwrap();
@@ -82,7 +53,7 @@ impl SmtpServer {
             command.arg("--maildir").arg(&maildir);
         }
         if options.starttls || options.implicit_tls {
-            let (cert, key) = certificate(dir.path());
+            let (cert, key) = super::self_signed_certificate(dir.path(), "smtp.test");
             command.arg("--cert").arg(cert).arg("--key").arg(key);
         }
         if options.implicit_tls {
