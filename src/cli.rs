@@ -259,17 +259,26 @@ pub struct AcceptArgs {
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
     /// List users
+    #[command(after_help = "Examples:\n  \
+        invitectl users list\n  \
+        invitectl users list --status all --format json")]
     List {
         /// Which users to show; `all` adds inactive ones [default: active and pending]
         #[arg(long, value_enum, value_delimiter = ',')]
         status: Vec<UserStatusFilter>,
     },
     /// Take away a user's access; their sessions end at once
+    #[command(after_help = "Examples:\n  \
+        invitectl users deactivate ann@acme.example\n  \
+        invitectl users deactivate ann@acme.example -q   # a no-op when already inactive")]
     Deactivate {
         #[arg(value_name = "EMAIL")]
         email: String,
     },
     /// Give an inactive user their access back
+    #[command(after_help = "Examples:\n  \
+        invitectl users reactivate ann@acme.example\n  \
+        invitectl users list --status inactive")]
     Reactivate {
         #[arg(value_name = "EMAIL")]
         email: String,
@@ -287,13 +296,22 @@ pub enum UserStatusFilter {
 #[derive(Debug, Subcommand)]
 pub enum GroupCommand {
     /// Add one
+    #[command(after_help = "Examples:\n  \
+        invitectl teams add ops\n  \
+        invitectl departments add Engineering")]
     Add {
         #[arg(value_name = "NAME")]
         name: String,
     },
     /// List them with how many users each has
+    #[command(after_help = "Examples:\n  \
+        invitectl teams list\n  \
+        invitectl departments list --format json")]
     List,
     /// Remove one that no user or pending invitation uses
+    #[command(after_help = "Examples:\n  \
+        invitectl teams remove ops\n  \
+        invitectl departments remove Engineering")]
     Remove {
         #[arg(value_name = "NAME")]
         name: String,

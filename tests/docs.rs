@@ -37,6 +37,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
         "Any config key, for example INVITECTL_SMTP_HOST or INVITECTL_ORGANIZATION_ROLES=admin,viewer. Precedence: flag > environment > file > default.",
     ),
     (
+        "INVITECTL_SMTP_PASSWORD",
+        "The SMTP password, when smtp.password_env names this variable (the name is yours to choose).",
+    ),
+    (
         "USER",
         "The default Invited By when [organization] admin is not set.",
     ),
@@ -165,9 +169,8 @@ fn man_pages_match_the_command_line() {
 
 #[test]
 fn every_command_has_examples_in_its_help() {
-    let top = invitectl::cli::Cli::command();
-    for sub in std::iter::once(&top).chain(top.get_subcommands()) {
-        let help = sub
+    fn check(command: &clap::Command, path: &str) {
+        let help = command
             .get_after_help()
             .map(|h| h.to_string())
             .unwrap_or_default();
@@ -175,12 +178,12 @@ fn every_command_has_examples_in_its_help() {
             .lines()
             .filter(|l| l.trim_start().starts_with("invitectl "))
             .count();
-        assert!(
-            examples >= 2,
-            "{} --help has {examples} examples",
-            sub.get_name()
-        );
+        assert!(examples >= 2, "`{path} --help` has {examples} examples");
+        for sub in command.get_subcommands() {
+            check(sub, &format!("{path} {}", sub.get_name()));
+        }
     }
+    check(&invitectl::cli::Cli::command(), "invitectl");
 }
 
 #[test]
