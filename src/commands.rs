@@ -1,6 +1,7 @@
 //! The CLI adapter: turns parsed arguments into library calls, reads the
 //! clock, talks to the terminal and prints results.
 
+use std::collections::HashMap;
 use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::Path;
 
@@ -184,12 +185,12 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
     )?;
     let issued = invitations::issued(&outcomes);
     let report = mail::deliver(&mut conn, &context.config, &issued, &now, pacing)?;
-
+    let failures = report.failures();
     let rows: Vec<SentRow> = outcomes
         .iter()
         .map(|outcome| match outcome {
             Outcome::Invited(issued) => {
-                sent_row(context, issued, "invited", &report, args.print_link)
+                sent_row(context, issued, "invited", &failures, args.print_link)
             }
             Outcome::WouldInvite { email, expires_at } => SentRow {
                 email: email.clone(),
@@ -224,19 +225,16 @@ fn sent_row(
     context: &Context,
     issued: &Issued,
     outcome: &str,
-    report: &mail::Report,
+    failures: &HashMap<&str, &str>,
     print_link: bool,
 ) -> SentRow {
-    let failure = report
-        .failed
-        .iter()
-        .find(|(email, _)| *email == issued.email);
+    let failure = failures.get(issued.email.as_str());
     SentRow {
         email: issued.email.clone(),
         outcome: outcome.into(),
         expires_at: Some(time::stamp(issued.expires_at)),
         delivery: Some(match failure {
-            Some((_, reason)) => format!("failed: {reason}"),
+            Some(reason) => format!("failed: {reason}"),
             None => "sent".into(),
         }),
         link: print_link.then(|| context.config.organization.accept_link(&issued.token)),
@@ -404,9 +402,10 @@ fn resend(context: &Context, args: ResendArgs) -> Result<()> {
         now(),
     )?;
     let report = mail::deliver(&mut conn, &context.config, &issued, &now, pacing)?;
+    let failures = report.failures();
     let rows: Vec<SentRow> = issued
         .iter()
-        .map(|issued| sent_row(context, issued, "resent", &report, false))
+        .map(|issued| sent_row(context, issued, "resent", &failures, false))
         .collect();
     context.print(&rows)?;
     finish_delivery(context, &report)

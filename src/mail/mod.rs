@@ -3,6 +3,7 @@
 pub mod message;
 pub mod smtp;
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -113,6 +114,16 @@ pub struct Report {
     pub failed: Vec<(String, String)>,
     /// Where the messages went, for telling the admin ("outbox/", "smtp.acme.example").
     pub destination: String,
+}
+
+impl Report {
+    /// The reason each failed address failed, for looking up by address.
+    pub fn failures(&self) -> HashMap<&str, &str> {
+        self.failed
+            .iter()
+            .map(|(email, reason)| (email.as_str(), reason.as_str()))
+            .collect()
+    }
 }
 
 /// At most `messages` per `per`, for providers that throttle (`--rate 10/s`).

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use askama::Template;
 use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Form, Query, Request, State};
+use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderValue};
-use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -662,8 +662,7 @@ async fn login_submit(
     }
 }
 
-async fn logout(State(app): State<Shared>, method: Method, headers: HeaderMap) -> Response {
-    debug_assert_eq!(method, Method::POST);
+async fn logout(State(app): State<Shared>, headers: HeaderMap) -> Response {
     if let Some(secret) = session_cookie(&headers)
         && let Err(e) = blocking(&app, move |conn| sessions::end(conn, &secret, Utc::now())).await
     {
