@@ -1,0 +1,138 @@
+//! The prompts a person meets on a terminal, answered through a real
+//! pseudo-terminal (util-linux `script`), the way expect would.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::process::{Child, ChildStdin, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use support::{BIN, Env};
+
+/// A command running on its own terminal; we read its screen and type at it.
+struct Terminal {
+    child: Child,
+    keyboard: ChildStdin,
+    screen: Arc<Mutex<String>>,
+}
+
+impl Terminal {
+    fn start(env: &Env, args: &[&str]) -> Terminal {
+        let command_line = std::iter::once(BIN.to_string())
+            .chain(args.iter().map(|a| format!("'{a}'")))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut child = env
+            .command_with("script", &["-qec", &command_line, "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("script (util-linux) runs the command on a pseudo-terminal");
+        let keyboard = child.stdin.take().unwrap();
+        let mut output = child.stdout.take().unwrap();
+        let screen = Arc::new(Mutex::new(String::new()));
+        let sink = screen.clone();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = output.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        });
+        Terminal {
+            child,
+            keyboard,
+            screen,
+        }
+    }
+
+    /// Waits for `prompt` to appear (after what was already answered), then types `answer`.
+    fn answer(&mut self, prompt: &str, answer: &str, seen: &mut usize) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen.lock().unwrap().clone();
+            if let Some(at) = screen[*seen..].find(prompt) {
+                *seen += at + prompt.len();
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {prompt:?} on the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.keyboard.write_all(answer.as_bytes()).unwrap();
+        self.keyboard.flush().unwrap();
+    }
+
+    fn finish(mut self) -> (i32, String) {
+        let status = self.child.wait().unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        let screen = self.screen.lock().unwrap().clone();
+        (status.code().unwrap_or(-1), screen)
+    }
+}
+
+fn statuses(env: &Env) -> Vec<String> {
+    support::invitations(env)
+        .iter()
+        .map(|r| r["status"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn cancel_asks_on_a_terminal_and_a_no_keeps_the_invitation() {
+    let env = Env::new();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
+    let mut seen = 0;
+    let mut no = Terminal::start(&env, &["cancel", "ann@acme.example"]);
+    no.answer("Cancel 1 invitation(s) (ann@acme.example)?", "n", &mut seen);
+    let (code, screen) = no.finish();
+    assert_eq!(code, 3, "{screen}");
+    assert!(screen.contains("confirmation declined"), "{screen}");
+    assert_eq!(statuses(&env), ["pending"]);
+
+    let mut seen = 0;
+    let mut yes = Terminal::start(&env, &["cancel", "ann@acme.example"]);
+    yes.answer("Their links stop working at once", "y", &mut seen);
+    let (code, screen) = yes.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert_eq!(statuses(&env), ["cancelled"]);
+}
+
+#[test]
+fn accept_asks_for_names_and_a_hidden_confirmed_password() {
+    let env = Env::new();
+    env.run(&["invite", "ann@acme.example", "--role", "editor"])
+        .ok();
+    let link = env.link_for("ann@acme.example");
+    let mut terminal = Terminal::start(&env, &["accept", &link]);
+    let mut seen = 0;
+    terminal.answer(
+        "Example Organization invites ann@acme.example to join as editor",
+        "",
+        &mut seen,
+    );
+    terminal.answer("First Name", "Ann\r", &mut seen);
+    terminal.answer("Last Name", "Lee\r", &mut seen);
+    terminal.answer("Password", "short\r", &mut seen);
+    terminal.answer("Confirm Password", "short\r", &mut seen);
+    // Too short: asked again.
+    terminal.answer("at least 8 characters", "", &mut seen);
+    terminal.answer("Password", "correct horse\r", &mut seen);
+    terminal.answer("Confirm Password", "correct horse\r", &mut seen);
+    let (code, screen) = terminal.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("Welcome, Ann Lee!"), "{screen}");
+    assert!(
+        !screen.contains("correct horse"),
+        "the password is never shown:\n{screen}"
+    );
+    assert_eq!(statuses(&env), ["accepted"]);
+}
