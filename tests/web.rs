@@ -367,6 +367,21 @@ fn clients_that_never_finish_their_headers_hold_nothing() {
 }
 
 #[test]
+fn a_client_that_trickles_its_body_is_cut_off() {
+    let env = Env::new();
+    let server = Server::start(&env);
+    let mut stream = server.connect();
+    stream
+        .write_all(b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail=")
+        .unwrap();
+    let started = Instant::now();
+    let response = read_response(&mut stream);
+    assert_eq!(response.status, 408, "{response:?}");
+    assert!(started.elapsed() < Duration::from_secs(25));
+    server.get("/healthz").status(200);
+}
+
+#[test]
 fn oversized_and_malformed_requests_are_refused() {
     let env = Env::new();
     let server = Server::start(&env);

@@ -49,6 +49,9 @@ const MAX_CONNECTIONS: usize = 1024;
 const HASHING_QUEUE: usize = 1024;
 /// Blocking threads for database reads; requests beyond wait their turn.
 const MAX_BLOCKING_THREADS: usize = 32;
+/// A whole request, body and answer included: a client that trickles its
+/// body holds its connection no longer than this.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long in-flight requests get to finish at shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 const COOKIE: &str = "invitectl_session";
@@ -200,13 +203,21 @@ fn content_security_policy(dashboard_url: &str) -> HeaderValue {
     HeaderValue::from_str(&policy).unwrap_or(HeaderValue::from_static("default-src 'none'"))
 }
 
-/// Security headers on every response, and a log line with the method and
-/// path only: tokens travel in query strings and forms, never in paths.
+/// Security headers and a time limit on every response, and a log line with
+/// the method and path only: tokens travel in query strings and forms, never in paths.
 async fn every_response(State(app): State<Shared>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().escape_default().to_string();
-    let mut response = next.run(request).await;
+    let mut response = match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => (
+            StatusCode::REQUEST_TIMEOUT,
+            [(header::CONNECTION, "close")],
+            "request timeout",
+        )
+            .into_response(),
+    };
     let headers = response.headers_mut();
     headers.insert(
         header::REFERRER_POLICY,
