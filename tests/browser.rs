@@ -80,6 +80,17 @@ async fn fill(client: &Client, id: &str, text: &str) {
         .unwrap();
 }
 
+async fn click(client: &Client, button: &str) {
+    let xpath = format!("//button[normalize-space()='{button}']");
+    client
+        .find(Locator::XPath(&xpath))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 async fn wait_for_path(client: &Client, path: &str) {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
@@ -150,15 +161,7 @@ async fn an_invitee_accepts_in_a_browser_and_logs_in_again_later() {
         screenshot,
     )
     .unwrap();
-    client
-        .find(Locator::XPath(
-            "//button[normalize-space()='Accept & Create Account']",
-        ))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "Accept & Create Account").await;
     wait_for_path(&client, "/dashboard").await;
     let dashboard = body_text(&client).await;
     assert!(
@@ -167,23 +170,11 @@ async fn an_invitee_accepts_in_a_browser_and_logs_in_again_later() {
     );
 
     // Log out, then log in again as a returning user.
-    client
-        .find(Locator::XPath("//button[normalize-space()='Log out']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "Log out").await;
     wait_for_path(&client, "/login").await;
     fill(&client, "email", "ann@acme.example").await;
     fill(&client, "password", PASSWORD).await;
-    client
-        .find(Locator::XPath("//button[normalize-space()='Log In']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "Log In").await;
     wait_for_path(&client, "/dashboard").await;
     assert!(body_text(&client).await.contains("Welcome, Ann Lee"));
 

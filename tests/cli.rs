@@ -370,22 +370,10 @@ fn expiry_resend_and_the_nightly_clean_up() {
     .ok();
     let link = env.link_for("ann@acme.example");
 
-    env.run_at(
-        "+25h",
-        &[
-            "accept",
-            &link,
-            "--first-name",
-            "A",
-            "--last-name",
-            "L",
-            "--password-stdin",
-        ],
-        Some(&format!("{PASSWORD}\n")),
-    )
-    .code(3)
-    .stderr_has("expired")
-    .stderr_has("ask root-admin");
+    env.accept_at("+25h", &link, PASSWORD)
+        .code(3)
+        .stderr_has("expired")
+        .stderr_has("ask root-admin");
     let rows = env
         .run_at(
             "+25h",
@@ -429,20 +417,8 @@ fn expiry_resend_and_the_nightly_clean_up() {
         .map(|r| r["status"].as_str().unwrap())
         .collect();
     assert_eq!(statuses, ["cancelled", "pending"]);
-    env.run_at(
-        "+25h",
-        &[
-            "accept",
-            &env.link_for("ann@acme.example"),
-            "--first-name",
-            "A",
-            "--last-name",
-            "L",
-            "--password-stdin",
-        ],
-        Some(&format!("{PASSWORD}\n")),
-    )
-    .code(0);
+    env.accept_at("+25h", &env.link_for("ann@acme.example"), PASSWORD)
+        .code(0);
 }
 
 #[test]

@@ -163,19 +163,28 @@ impl Env {
 
     /// Accepts an invitation on the command line as a script would.
     pub fn accept(&self, link: &str, password: &str) -> Run {
-        self.run_with_stdin(
-            &[
-                "accept",
-                link,
-                "--first-name",
-                "Ann",
-                "--last-name",
-                "Lee",
-                "--password-stdin",
-            ],
-            &format!("{password}\n"),
+        run(
+            self.command(&accept_args(link)),
+            Some(&format!("{password}\n")),
         )
     }
+
+    /// The same, with the clock moved by `offset`.
+    pub fn accept_at(&self, offset: &str, link: &str, password: &str) -> Run {
+        self.run_at(offset, &accept_args(link), Some(&format!("{password}\n")))
+    }
+}
+
+fn accept_args(link: &str) -> [&str; 7] {
+    [
+        "accept",
+        link,
+        "--first-name",
+        "Ann",
+        "--last-name",
+        "Lee",
+        "--password-stdin",
+    ]
 }
 
 pub fn run(mut command: Command, stdin: Option<&str>) -> Run {
