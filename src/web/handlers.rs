@@ -1,0 +1,353 @@
+//! The route handlers: each one a thin adapter over the library, turning its
+//! answers and errors into pages and statuses.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Form, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::response::{Html, IntoResponse, Response};
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::pools::{blocking, hashing};
+use super::{App, COOKIE, Shared, client_ip, pages};
+use crate::error::Error;
+use crate::invitations::{self, Acceptance, Invitation};
+use crate::sessions;
+use crate::token::Token;
+
+fn html(status: StatusCode, page: impl Template) -> Response {
+    match page.render() {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(e) => {
+            eprintln!("error: cannot render a page: {e}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+fn message(
+    app: &App,
+    status: StatusCode,
+    title: &str,
+    paragraphs: Vec<String>,
+    link: Option<(&str, &str)>,
+) -> Response {
+    let page = pages::Message {
+        organization: &app.config.organization.name,
+        title,
+        paragraphs,
+        link,
+    };
+    html(status, page)
+}
+
+/// The one place an error becomes an HTTP status and a page.
+fn error_page(app: &App, error: &Error) -> Response {
+    match error {
+        Error::InvalidToken => message(
+            app,
+            StatusCode::NOT_FOUND,
+            "Invalid Token",
+            vec![
+                "This invitation link is not valid. It may have been cancelled, already used, or replaced by a newer email."
+                    .into(),
+                "Use the link in the most recent invitation email, or ask your administrator for a new one.".into(),
+            ],
+            None,
+        ),
+        Error::Expired { admin, expired_at } => message(
+            app,
+            StatusCode::GONE,
+            "Invitation Expired",
+            vec![
+                format!(
+                    "This invitation expired on {}.",
+                    crate::time::parse_stamp(expired_at).map_or(expired_at.clone(), crate::mail::message::human_time)
+                ),
+                format!("Please contact {admin} and ask them to send you a new invitation."),
+            ],
+            None,
+        ),
+        _ => {
+            eprintln!("error: {error}");
+            message(
+                app,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something Went Wrong",
+                vec!["The server could not finish this request. Please try again in a minute.".into()],
+                None,
+            )
+        }
+    }
+}
+
+fn too_many(app: &App) -> Response {
+    message(
+        app,
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too Many Attempts",
+        vec!["There were too many failed attempts from your network. Please wait a few minutes and try again.".into()],
+        None,
+    )
+}
+
+fn busy(app: &App) -> Response {
+    message(
+        app,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Busy",
+        vec!["The server is busy. Please try again in a minute.".into()],
+        None,
+    )
+}
+
+pub(super) async fn not_found(State(app): State<Shared>) -> Response {
+    message(
+        &app,
+        StatusCode::NOT_FOUND,
+        "Page Not Found",
+        vec!["There is nothing at this address.".into()],
+        Some(("/login", "Log in")),
+    )
+}
+
+#[derive(Deserialize)]
+pub(super) struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// Looks an invitation up; a bad token counts against the client's address.
+async fn open_invitation(
+    app: &Shared,
+    ip: IpAddr,
+    token_text: &str,
+) -> std::result::Result<(Token, Invitation), Response> {
+    if app.limiter.is_blocked(ip, Instant::now()) {
+        return Err(too_many(app));
+    }
+    let opened = match Token::parse(token_text) {
+        Ok(token) => {
+            let lookup = token.clone();
+            blocking(app, move |conn| {
+                invitations::open(conn, &lookup, Utc::now())
+            })
+            .await
+            .map(|invitation| (token, invitation))
+        }
+        Err(e) => Err(e),
+    };
+    opened.map_err(|e| {
+        if matches!(e, Error::InvalidToken | Error::Expired { .. }) {
+            app.limiter.record_failure(ip, Instant::now());
+        }
+        error_page(app, &e)
+    })
+}
+
+/// Looking never changes anything: mail scanners open links before people do.
+pub(super) async fn accept_page(
+    State(app): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(query): Query<TokenQuery>,
+) -> Response {
+    match open_invitation(&app, client_ip(peer, &headers), &query.token).await {
+        Ok((token, invitation)) => html(
+            StatusCode::OK,
+            pages::Accept::new(&app.config.organization.name, &invitation, token.as_str()),
+        ),
+        Err(page) => page,
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct AcceptForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+pub(super) async fn accept_submit(
+    State(app): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<AcceptForm>,
+) -> Response {
+    let (token, invitation) =
+        match open_invitation(&app, client_ip(peer, &headers), &form.token).await {
+            Ok(found) => found,
+            Err(page) => return page,
+        };
+    let acceptance = Acceptance {
+        first_name: form.first_name.clone(),
+        last_name: form.last_name.clone(),
+        password: form.password,
+        confirm_password: form.confirm_password,
+    };
+    let accepting = token.clone();
+    let result = hashing(&app, move |conn| {
+        let now = Utc::now();
+        let user = invitations::accept(conn, &accepting, &acceptance, now)?;
+        sessions::create(conn, user.id, now)
+    })
+    .await;
+    let Some(result) = result else {
+        return busy(&app);
+    };
+    match result {
+        Ok(secret) => signed_in(&app, &app.config.organization.dashboard_url, &secret),
+        Err(Error::Invalid(problem)) => {
+            let problem = capitalized(&problem);
+            let page = pages::Accept {
+                first_name: &form.first_name,
+                last_name: &form.last_name,
+                error: Some(&problem),
+                ..pages::Accept::new(&app.config.organization.name, &invitation, token.as_str())
+            };
+            html(StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+        Err(e) => error_page(&app, &e),
+    }
+}
+
+fn capitalized(sentence: &str) -> String {
+    let mut chars = sentence.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .find_map(|pair| {
+            pair.trim()
+                .strip_prefix(&format!("{COOKIE}="))
+                .map(str::to_string)
+        })
+}
+
+fn cookie(app: &App, value: &str, max_age: Duration) -> HeaderValue {
+    let secure = if app.config.organization.base_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let text = format!(
+        "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        max_age.as_secs()
+    );
+    HeaderValue::from_str(&text).expect("cookie text is ASCII")
+}
+
+fn redirect(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+fn signed_in(app: &App, location: &str, secret: &str) -> Response {
+    let mut response = redirect(location);
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookie(app, secret, sessions::LIFETIME));
+    response
+}
+
+pub(super) async fn dashboard(State(app): State<Shared>, headers: HeaderMap) -> Response {
+    let Some(secret) = session_cookie(&headers) else {
+        return redirect("/login");
+    };
+    match blocking(&app, move |conn| sessions::user(conn, &secret, Utc::now())).await {
+        Ok(Some(user)) => html(
+            StatusCode::OK,
+            pages::Dashboard::new(&app.config.organization.name, &user),
+        ),
+        Ok(None) => redirect("/login"),
+        Err(e) => error_page(&app, &e),
+    }
+}
+
+pub(super) async fn login_page(State(app): State<Shared>) -> Response {
+    let page = pages::Login {
+        organization: &app.config.organization.name,
+        email: "",
+        error: None,
+    };
+    html(StatusCode::OK, page)
+}
+
+#[derive(Deserialize)]
+pub(super) struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub(super) async fn login_submit(
+    State(app): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let ip = client_ip(peer, &headers);
+    if app.limiter.is_blocked(ip, Instant::now()) {
+        return too_many(&app);
+    }
+    let (email, password) = (form.email.clone(), form.password);
+    let result = hashing(&app, move |conn| {
+        let now = Utc::now();
+        let user = sessions::login(conn, &email, &password, now)?;
+        sessions::create(conn, user.id, now)
+    })
+    .await;
+    let Some(result) = result else {
+        return busy(&app);
+    };
+    match result {
+        Ok(secret) => signed_in(&app, "/dashboard", &secret),
+        Err(Error::Refused(problem)) => {
+            app.limiter.record_failure(ip, Instant::now());
+            let problem = capitalized(&problem);
+            let page = pages::Login {
+                organization: &app.config.organization.name,
+                email: &form.email,
+                error: Some(&problem),
+            };
+            html(StatusCode::UNAUTHORIZED, page)
+        }
+        Err(e) => error_page(&app, &e),
+    }
+}
+
+pub(super) async fn logout(State(app): State<Shared>, headers: HeaderMap) -> Response {
+    if let Some(secret) = session_cookie(&headers)
+        && let Err(e) = blocking(&app, move |conn| sessions::end(conn, &secret, Utc::now())).await
+    {
+        return error_page(&app, &e);
+    }
+    let mut response = redirect("/login");
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookie(&app, "", Duration::ZERO));
+    response
+}
