@@ -660,7 +660,7 @@ pub fn cancel(
 pub fn open(conn: &Connection, token: &Token, now: DateTime<Utc>) -> Result<Invitation> {
     let invitation = conn
         .prepare_cached(&format!(
-            "{SELECT} WHERE i.token_hash = :hash AND i.status IN ('pending')"
+            "{SELECT} WHERE i.token_hash = :hash AND i.status = 'pending'"
         ))?
         .query_row(
             rusqlite::named_params! { ":now": stamp(now), ":hash": &token.hash()[..] },
