@@ -34,6 +34,12 @@ pub fn normalize(raw: &str) -> Result<String, &'static str> {
     Ok(text.to_lowercase())
 }
 
+/// The form an address is looked up by: canonical when valid, otherwise
+/// trimmed and lower-cased, so a lookup of a malformed address simply finds nothing.
+pub fn lookup_key(raw: &str) -> String {
+    normalize(raw).unwrap_or_else(|_| raw.trim().to_lowercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::normalize;

@@ -535,7 +535,7 @@ pub fn select(
     for name in names {
         let name = name.trim();
         let id: Option<i64> = name.parse().ok();
-        let email = address::normalize(name).unwrap_or_else(|_| name.to_lowercase());
+        let email = address::lookup_key(name);
         let invitation = current
             .query_row(
                 rusqlite::named_params! { ":now": now_text, ":id": id, ":email": email },

@@ -105,7 +105,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<User> {
 }
 
 pub fn find_by_email(conn: &Connection, email: &str) -> Result<Option<User>> {
-    let email = address::normalize(email).unwrap_or_else(|_| email.trim().to_lowercase());
+    let email = address::lookup_key(email);
     Ok(conn
         .prepare_cached(&format!("{SELECT} WHERE u.email = ?1"))?
         .query_row([email], from_row)
@@ -117,7 +117,7 @@ pub fn credentials(
     conn: &Connection,
     email: &str,
 ) -> Result<Option<(i64, UserStatus, Option<String>)>> {
-    let email = email.trim().to_lowercase();
+    let email = address::lookup_key(email);
     Ok(conn
         .prepare_cached("SELECT id, status, password_hash FROM users WHERE email = ?1")?
         .query_row([email], |row| {
