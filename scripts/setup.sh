@@ -7,7 +7,8 @@ set -euo pipefail
 # systemd, nginx-light, openssl: check the files in deploy/.
 # chromium, chromium-driver: the end-to-end test in a real browser.
 # msmtp: a real sendmail for the sendmail transport test.
-debian_packages=(faketime sqlite3 systemd nginx-light openssl chromium chromium-driver msmtp)
+# procps: `kill -TERM` for the clean-shutdown test.
+debian_packages=(faketime sqlite3 systemd nginx-light openssl chromium chromium-driver msmtp procps)
 
 missing=()
 for package in "${debian_packages[@]}"; do
