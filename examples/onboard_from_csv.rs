@@ -34,6 +34,7 @@ fn main() -> anyhow::Result<()> {
 
     let options = InviteOptions {
         invited_by: "HR onboarding".into(),
+        actor: "root".into(),
         skip_existing: true,
         dry_run: false,
     };

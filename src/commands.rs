@@ -40,6 +40,25 @@ impl Context {
         db::open(&self.config.database_path)
     }
 
+    /// The database for a command that only reads: never created, opened read-only.
+    fn read(&self) -> Result<Connection> {
+        let path = &self.config.database_path;
+        if self.verbose {
+            eprintln!("database: {} (read-only)", path.display());
+        }
+        db::open_read_only(path)?.ok_or_else(|| {
+            let config = match &self.config.file {
+                Some(file) => format!("config file {}", file.display()),
+                None => "no config file found".to_string(),
+            };
+            Error::Other(anyhow::anyhow!(
+                "there is no database at {} ({config}); check --db or [database] path, \
+                 or run a command that writes, such as `invitectl invite`, to create it",
+                path.display()
+            ))
+        })
+    }
+
     /// Progress and summaries for people; silent with -q.
     fn note(&self, text: &str) {
         if !self.quiet {
@@ -47,14 +66,9 @@ impl Context {
         }
     }
 
-    /// Who is acting, for the audit log and the default "Invited By".
-    fn actor(&self) -> String {
-        self.config
-            .organization
-            .admin
-            .clone()
-            .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
-            .unwrap_or_else(|| "unknown".into())
+    /// The name the invitee sees as Invited By when --invited-by is not given.
+    fn invited_by(&self) -> String {
+        self.config.organization.admin.clone().unwrap_or_else(actor)
     }
 
     /// How to send a batch: the --rate asked for, a progress bar only for a person watching.
@@ -79,6 +93,19 @@ impl Context {
 
 fn now() -> DateTime<Utc> {
     Utc::now()
+}
+
+/// Who is acting, for the audit log: the person behind sudo, else the login
+/// name of the effective user. Never a setting or a flag.
+fn actor() -> String {
+    if let Some(user) = std::env::var("SUDO_USER").ok().filter(|u| !u.is_empty()) {
+        return user.chars().filter(|c| !c.is_control()).collect();
+    }
+    let uid = nix::unistd::Uid::effective();
+    match nix::unistd::User::from_uid(uid) {
+        Ok(Some(user)) => user.name,
+        _ => format!("uid {uid}"),
+    }
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -171,15 +198,19 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
     mail::check(&context.config)?;
     let requests = gather_requests(&args)?;
     let options = InviteOptions {
-        invited_by: args.invited_by.clone().unwrap_or_else(|| context.actor()),
+        invited_by: args
+            .invited_by
+            .clone()
+            .unwrap_or_else(|| context.invited_by()),
+        actor: actor(),
         skip_existing: args.skip_existing,
         dry_run: args.dry_run,
     };
     let mut conn = context.open()?;
-    let outcomes = invitations::invite(
+    let outcomes = invitations::invite_all(
         &mut conn,
         &context.config.organization,
-        &requests,
+        requests,
         &options,
         now(),
     )?;
@@ -191,6 +222,9 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
         .map(|outcome| match outcome {
             Outcome::Invited(issued) => {
                 sent_row(context, issued, "invited", &failures, args.print_link)
+            }
+            Outcome::Resent(issued) => {
+                sent_row(context, issued, "resent", &failures, args.print_link)
             }
             Outcome::WouldInvite { email, expires_at } => SentRow {
                 email: email.clone(),
@@ -260,30 +294,35 @@ fn finish_delivery(context: &Context, report: &mail::Report) -> Result<()> {
     )))
 }
 
-/// The batch as the admin gave it: arguments (comma lists, - for stdin) and --from-file rows.
-fn gather_requests(args: &InviteArgs) -> Result<Vec<Request>> {
-    let from_flags = |email: &str| Request {
-        email: email.to_string(),
-        role: args.role.clone(),
-        department: args.department.clone(),
-        teams: args.teams.clone(),
-    };
-    let mut requests = Vec::new();
+/// The batch as the admin gave it: arguments (comma lists, - for stdin) and
+/// --from-file rows, the file read row by row so a huge one is never held whole.
+fn gather_requests(args: &InviteArgs) -> Result<impl Iterator<Item = Result<Request>> + '_> {
+    let mut emails = Vec::new();
     for argument in &args.emails {
         if argument == "-" {
             let mut text = String::new();
             io::stdin()
                 .read_to_string(&mut text)
                 .map_err(|e| Error::Invalid(format!("cannot read addresses from stdin: {e}")))?;
-            requests.extend(split_addresses(&text).map(from_flags));
+            emails.extend(split_addresses(&text).map(str::to_string));
         } else {
-            requests.extend(split_addresses(argument).map(from_flags));
+            emails.extend(split_addresses(argument).map(str::to_string));
         }
     }
-    if let Some(path) = &args.from_file {
-        requests.extend(read_csv(path, args)?);
-    }
-    Ok(requests)
+    let from_arguments = emails.into_iter().map(|email| {
+        Ok(Request {
+            email,
+            role: args.role.clone(),
+            department: args.department.clone(),
+            teams: args.teams.clone(),
+        })
+    });
+    let from_file = args
+        .from_file
+        .as_deref()
+        .map(|path| read_csv(path, args))
+        .transpose()?;
+    Ok(from_arguments.chain(from_file.into_iter().flatten()))
 }
 
 /// Commas and newlines separate addresses; blank pieces are ignored.
@@ -293,8 +332,11 @@ fn split_addresses(text: &str) -> impl Iterator<Item = &str> {
         .filter(|piece| !piece.is_empty())
 }
 
-fn read_csv(path: &Path, args: &InviteArgs) -> Result<Vec<Request>> {
-    let problem = |what: String| Error::Invalid(format!("{}: {what}", path.display()));
+fn read_csv<'a>(
+    path: &'a Path,
+    args: &'a InviteArgs,
+) -> Result<impl Iterator<Item = Result<Request>> + 'a> {
+    let problem = move |what: String| Error::Invalid(format!("{}: {what}", path.display()));
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_path(path)
@@ -310,19 +352,26 @@ fn read_csv(path: &Path, args: &InviteArgs) -> Result<Vec<Request>> {
         ));
     };
     let (role, department, teams) = (column("role"), column("department"), column("teams"));
-    let mut requests = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| problem(e.to_string()))?;
+    let rows = reader.into_records().filter_map(move |record| {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e
+                    .position()
+                    .map_or(String::new(), |p| format!("line {}: ", p.line()));
+                return Some(Err(problem(format!(
+                    "{line}{e}; fix that row and run again"
+                ))));
+            }
+        };
         let cell = |index: Option<usize>| {
             index
                 .and_then(|i| record.get(i))
                 .filter(|value| !value.is_empty())
                 .map(str::to_string)
         };
-        let Some(email) = cell(Some(email_column)) else {
-            continue;
-        };
-        requests.push(Request {
+        let email = cell(Some(email_column))?;
+        Some(Ok(Request {
             email,
             role: cell(role).or_else(|| args.role.clone()),
             department: cell(department).or_else(|| args.department.clone()),
@@ -330,9 +379,9 @@ fn read_csv(path: &Path, args: &InviteArgs) -> Result<Vec<Request>> {
                 Some(list) => list.split(';').map(|t| t.trim().to_string()).collect(),
                 None => args.teams.clone(),
             },
-        });
-    }
-    Ok(requests)
+        }))
+    });
+    Ok(rows)
 }
 
 fn list(context: &Context, args: ListArgs) -> Result<()> {
@@ -358,7 +407,7 @@ fn list(context: &Context, args: ListArgs) -> Result<()> {
         )),
         None => None,
     };
-    let conn = context.open()?;
+    let conn = context.read()?;
     let filter = invitations::ListFilter {
         statuses,
         sent_before,
@@ -398,7 +447,7 @@ fn resend(context: &Context, args: ResendArgs) -> Result<()> {
         &mut conn,
         &context.config.organization,
         &selected,
-        &context.actor(),
+        &actor(),
         now(),
     )?;
     let report = mail::deliver(&mut conn, &context.config, &issued, &now, pacing)?;
@@ -422,7 +471,7 @@ fn cancel(context: &Context, args: CancelArgs) -> Result<()> {
     if !args.yes {
         confirm_cancel(&selected)?;
     }
-    invitations::cancel(&mut conn, &selected, &context.actor(), now())?;
+    invitations::cancel(&mut conn, &selected, &actor(), now())?;
     let emails: Vec<&str> = selected.iter().map(|i| i.email.as_str()).collect();
     context.note(&format!(
         "cancelled {} invitation(s); their links no longer work: {}",
@@ -565,7 +614,7 @@ fn accept_with_prompts(
 
 fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
     let mut conn = context.open()?;
-    let actor = context.actor();
+    let actor = actor();
     let (change, email, state) = match command {
         UsersCommand::List { status } => {
             let statuses: Vec<UserStatus> = if status.contains(&UserStatusFilter::All) {
@@ -614,7 +663,7 @@ fn group_command(context: &Context, group: Group, command: GroupCommand) -> Resu
     let mut conn = context.open()?;
     match command {
         GroupCommand::Add { name } => {
-            let name = directory::add(&mut conn, group, &name, &context.actor(), now())?;
+            let name = directory::add(&mut conn, group, &name, &actor(), now())?;
             context.note(&format!("added {} \"{name}\"", group.noun()));
             Ok(())
         }
@@ -631,7 +680,7 @@ fn group_command(context: &Context, group: Group, command: GroupCommand) -> Resu
             context.print(&rows)
         }
         GroupCommand::Remove { name } => {
-            directory::remove(&mut conn, group, &name, &context.actor(), now())?;
+            directory::remove(&mut conn, group, &name, &actor(), now())?;
             context.note(&format!("removed {} \"{}\"", group.noun(), name.trim()));
             Ok(())
         }

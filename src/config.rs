@@ -168,9 +168,13 @@ fn discover(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Optio
         .filter(|dir| !dir.is_empty())
         .map(PathBuf::from)
         .or_else(|| env("HOME").map(|home| Path::new(&home).join(".config")));
-    Ok(xdg
-        .map(|dir| dir.join("invitectl").join("config.toml"))
-        .filter(|path| path.is_file()))
+    let user = xdg.map(|dir| dir.join("invitectl").join("config.toml"));
+    // INVITECTL_ETC_DIR stands in for /etc where a test or a package needs another root.
+    let etc = env("INVITECTL_ETC_DIR")
+        .filter(|dir| !dir.is_empty())
+        .unwrap_or_else(|| "/etc".into());
+    let system = Path::new(&etc).join("invitectl").join("config.toml");
+    Ok(user.into_iter().chain([system]).find(|path| path.is_file()))
 }
 
 fn key_name(section: &str, key: &str) -> String {

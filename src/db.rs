@@ -1,48 +1,162 @@
 //! Opening the one SQLite file and keeping its schema current.
+//!
+//! Commands that write call [`open`]: it creates the database on first use
+//! and migrates it. Commands that only read call [`open_read_only`]: it never
+//! creates, never migrates and never takes the write lock.
 
 use std::fs::OpenOptions;
-use std::path::Path;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
 const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
 
+/// Written into the SQLite header ("invi"), so a file is recognisably ours.
+const APPLICATION_ID: i32 = 0x696e_7669;
+
 /// How long a writer waits for another process's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Opens (creating it readable by its owner only) and migrates the database.
+/// Opens the database for a command that writes, creating it (readable by its
+/// owner only) on first use and bringing its schema up to date.
 pub fn open(path: &Path) -> Result<Connection> {
-    create_private(path)?;
+    if !path.exists() {
+        create(path)?;
+    }
     let mut conn = connect(path)?;
     migrate(&mut conn, path)?;
     Ok(conn)
 }
 
+/// Opens an existing database for a command that only reads: read-only, so a
+/// user who may read but not write the file can use it, and nothing is created.
+/// `None` when there is no database at `path`.
+pub fn open_read_only(path: &Path) -> Result<Option<Connection>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| cannot_open(path, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let version = check_ours(&conn, path)?;
+    if version < MIGRATIONS.len() as i64 {
+        // An older schema: bring it up to date once, then read as asked.
+        drop(conn);
+        drop(open(path)?);
+        return open_read_only(path);
+    }
+    Ok(Some(conn))
+}
+
 /// Opens a database that `open` has already created and migrated, as a
 /// long-running server does for each request.
 pub fn connect(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path).map_err(|e| {
-        Error::Config(format!(
-            "cannot open the database {}: {e}; check --db or [database] path",
-            path.display()
-        ))
-    })?;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| cannot_open(path, e))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    check_ours(&conn, path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     Ok(conn)
 }
 
-fn create_private(path: &Path) -> Result<()> {
+fn cannot_open(path: &Path, e: rusqlite::Error) -> Error {
+    Error::Config(format!(
+        "cannot open the database {}: {e}; check --db or [database] path and the file's permissions",
+        path.display()
+    ))
+}
+
+/// The schema version of an invitectl database; refuses another program's
+/// database before anything in it is changed.
+fn check_ours(conn: &Connection, path: &Path) -> Result<i64> {
+    let application_id: i32 = conn.pragma_query_value(None, "application_id", |row| row.get(0))?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if application_id == APPLICATION_ID {
+        return Ok(version);
+    }
+    let has_tables: bool = conn
+        .query_row("SELECT 1 FROM sqlite_master LIMIT 1", [], |_| Ok(()))
+        .optional()?
+        .is_some();
+    // Databases made before the application id was written have our tables.
+    let ours_before_the_id: bool = conn
+        .query_row(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'invitations'",
+            [],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some();
+    if !has_tables || (version > 0 && ours_before_the_id) {
+        return Ok(version);
+    }
+    Err(Error::Other(anyhow::anyhow!(
+        "{} is not an invitectl database (it holds another program's tables); nothing was changed in it: \
+         point --db or [database] path at invitectl's own file",
+        path.display()
+    )))
+}
+
+/// Builds a new database under a temporary name and links it into place, so
+/// that of several processes creating it at once exactly one file wins, fully
+/// migrated, and the others simply use it.
+fn create(path: &Path) -> Result<()> {
+    let staging = staging_path(path);
+    let result = (|| {
+        create_private(&staging, path)?;
+        let mut conn = connect(&staging)?;
+        migrate(&mut conn, path)?;
+        drop(conn);
+        match std::fs::hard_link(&staging, path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
+            Err(e) => Err(Error::Config(format!(
+                "cannot create the database {}: {e}; check --db or [database] path and its directory's permissions",
+                path.display()
+            ))),
+        }
+    })();
+    for leftover in [
+        staging.clone(),
+        sidecar(&staging, "-wal"),
+        sidecar(&staging, "-shm"),
+    ] {
+        let _ = std::fs::remove_file(leftover);
+    }
+    result
+}
+
+fn staging_path(path: &Path) -> PathBuf {
+    let name = path.file_name().map_or_else(
+        || "invitectl.db".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let unique: u64 = rand::random();
+    path.with_file_name(format!(".{name}.{}.{unique:016x}.new", std::process::id()))
+}
+
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Creates `staging` readable by its owner only; errors name the database `path`.
+fn create_private(staging: &Path, path: &Path) -> Result<()> {
     let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(false);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path).map(drop).map_err(|e| {
+    options.open(staging).map(drop).map_err(|e| {
         let hint = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() && !dir.exists() => {
                 format!(
@@ -50,7 +164,7 @@ fn create_private(path: &Path) -> Result<()> {
                     dir.display()
                 )
             }
-            _ => "check --db or [database] path and its permissions".to_string(),
+            _ => "check --db or [database] path and its directory's permissions".to_string(),
         };
         Error::Config(format!(
             "cannot create the database {}: {e}; {hint}",
@@ -62,7 +176,7 @@ fn create_private(path: &Path) -> Result<()> {
 fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let known = MIGRATIONS.len() as i64;
     let tx = write(conn)?;
-    let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let version = check_ours(&tx, path)?;
     if version > known {
         return Err(Error::Config(format!(
             "the database {} was written by a newer invitectl (schema {version}, this one knows {known}); \
@@ -74,6 +188,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
     }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.commit()?;
     Ok(())
 }

@@ -2,10 +2,12 @@
 //! invitation has at a given instant. Nothing here prints or reads the clock.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::config::Organization;
 use crate::directory::{self, Group};
@@ -111,7 +113,10 @@ pub struct Request {
 
 #[derive(Debug, Clone)]
 pub struct InviteOptions {
+    /// The name the invitee sees as Invited By.
     pub invited_by: String,
+    /// Who the audit log records as having done it.
+    pub actor: String,
     pub skip_existing: bool,
     pub dry_run: bool,
 }
@@ -133,6 +138,9 @@ pub struct Issued {
 #[derive(Debug, Clone)]
 pub enum Outcome {
     Invited(Issued),
+    /// `--skip-existing` met a pending invitation whose mail failed or never
+    /// went out: it got a new link, so a rerun after a failure delivers.
+    Resent(Issued),
     /// `--dry-run`: everything was checked and would have been written.
     WouldInvite {
         email: String,
@@ -149,22 +157,36 @@ pub fn issued(outcomes: &[Outcome]) -> Vec<Issued> {
     outcomes
         .iter()
         .filter_map(|outcome| match outcome {
-            Outcome::Invited(issued) => Some(issued.clone()),
+            Outcome::Invited(issued) | Outcome::Resent(issued) => Some(issued.clone()),
             _ => None,
         })
         .collect()
 }
 
-/// A request that passed every check, with names resolved to ids.
+/// Rows written per transaction: short enough that other writers, such as
+/// serve-accept accepting an invitation, get their turn between two of them.
+const WRITE_CHUNK: usize = 200;
+
+/// A request that passed every check, with names resolved. Kept small: a
+/// batch may hold a million of them.
 struct Checked {
-    email: String,
-    role: String,
-    department: Option<(i64, String)>,
-    teams: Vec<(i64, String)>,
+    email: Box<str>,
+    role: Arc<str>,
+    department: Option<(i64, Arc<str>)>,
+    teams: Box<[(i64, Arc<str>)]>,
 }
 
-/// Invites a batch: every address is checked before anything is written, and
-/// the batch is written in one transaction or not at all.
+/// What to do with one checked address.
+enum Step {
+    Invite(Checked),
+    Resend { invitation_id: i64, email: Box<str> },
+    Skip { email: Box<str>, reason: String },
+}
+
+/// Invites a batch. Every address is checked, and compared with who is
+/// already known, before anything is written and without the write lock;
+/// with any problem nothing is written. The writes then go in short
+/// transactions, so a big import never holds other processes up for long.
 pub fn invite(
     conn: &mut Connection,
     org: &Organization,
@@ -172,50 +194,133 @@ pub fn invite(
     options: &InviteOptions,
     now: DateTime<Utc>,
 ) -> Result<Vec<Outcome>> {
-    if requests.is_empty() {
+    invite_all(conn, org, requests.iter().cloned().map(Ok), options, now)
+}
+
+/// [`invite`] for requests read one by one, as from a large file.
+pub fn invite_all(
+    conn: &mut Connection,
+    org: &Organization,
+    requests: impl IntoIterator<Item = Result<Request>>,
+    options: &InviteOptions,
+    now: DateTime<Utc>,
+) -> Result<Vec<Outcome>> {
+    check_invited_by(&options.invited_by)?;
+    let steps = plan(conn, org, requests, options.skip_existing, now)?;
+    if options.dry_run {
+        return Ok(steps
+            .into_iter()
+            .map(|step| match step {
+                Step::Invite(Checked { email, .. }) | Step::Resend { email, .. } => {
+                    Outcome::WouldInvite {
+                        email: email.into(),
+                        expires_at: time::add(now, org.invitation_ttl),
+                    }
+                }
+                Step::Skip { email, reason } => Outcome::Skipped {
+                    email: email.into(),
+                    reason,
+                },
+            })
+            .collect());
+    }
+    let mut outcomes = Vec::with_capacity(steps.len());
+    let mut steps = steps.into_iter().peekable();
+    while steps.peek().is_some() {
+        let tx = db::write(conn)?;
+        for step in steps.by_ref().take(WRITE_CHUNK) {
+            outcomes.push(write_step(&tx, org, step, options, now)?);
+        }
+        tx.commit()?;
+    }
+    Ok(outcomes)
+}
+
+/// Checks the whole batch and decides each address's step, reading a
+/// snapshot of the database without taking the write lock.
+fn plan(
+    conn: &mut Connection,
+    org: &Organization,
+    requests: impl IntoIterator<Item = Result<Request>>,
+    skip_existing: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<Step>> {
+    let snapshot = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+    let checked = check_requests(&snapshot, org, requests)?;
+    if checked.is_empty() {
         return Err(Error::Invalid(
             "no addresses were given; name them as arguments, with - for stdin, or with --from-file".into(),
         ));
     }
-    let tx = db::write(conn)?;
-    let checked = check_requests(&tx, org, requests)?;
-
-    let mut outcomes = Vec::with_capacity(checked.len());
+    let mut steps = Vec::with_capacity(checked.len());
     let mut refusals = Vec::new();
     for request in checked {
-        match refusal_for_existing(&tx, &request.email, now)? {
-            Some(reason) if options.skip_existing => outcomes.push(Outcome::Skipped {
+        match existing(&snapshot, &request.email, now)? {
+            None => steps.push(Step::Invite(request)),
+            Some(Existing::Pending {
+                invitation_id,
+                undelivered: true,
+                expired: false,
+            }) if skip_existing => steps.push(Step::Resend {
+                invitation_id,
                 email: request.email,
-                reason,
             }),
-            Some(reason) => refusals.push(reason),
-            None => outcomes.push(Outcome::Invited(insert(
-                &tx,
-                org,
-                request,
-                &options.invited_by,
-                now,
-            )?)),
+            Some(found) if skip_existing => steps.push(Step::Skip {
+                reason: found.refusal(&request.email),
+                email: request.email,
+            }),
+            Some(found) => refusals.push(found.refusal(&request.email)),
         }
     }
     if !refusals.is_empty() {
         return Err(Error::Refused(problems(refusals)));
     }
-    if options.dry_run {
-        // Dropping the transaction rolls back what the checks wrote.
-        return Ok(outcomes
-            .into_iter()
-            .map(|outcome| match outcome {
-                Outcome::Invited(issued) => Outcome::WouldInvite {
-                    email: issued.email,
-                    expires_at: issued.expires_at,
-                },
-                other => other,
-            })
-            .collect());
+    Ok(steps)
+}
+
+fn write_step(
+    tx: &Transaction<'_>,
+    org: &Organization,
+    step: Step,
+    options: &InviteOptions,
+    now: DateTime<Utc>,
+) -> Result<Outcome> {
+    let meanwhile = |email: Box<str>| Outcome::Skipped {
+        reason: format!(
+            "{email} was invited or changed by another process meanwhile; not invited again"
+        ),
+        email: email.into(),
+    };
+    Ok(match step {
+        Step::Skip { email, reason } => Outcome::Skipped {
+            email: email.into(),
+            reason,
+        },
+        // Another process may have invited the address since the batch was checked.
+        Step::Invite(request) => match existing(tx, &request.email, now)? {
+            None => Outcome::Invited(insert(tx, org, request, options, now)?),
+            Some(_) => meanwhile(request.email),
+        },
+        Step::Resend {
+            invitation_id,
+            email,
+        } => match reissue(tx, org, invitation_id, &options.actor, now)? {
+            Some(issued) => Outcome::Resent(issued),
+            None => meanwhile(email),
+        },
+    })
+}
+
+/// Invited By is printed in the mail: one line of plain text.
+fn check_invited_by(name: &str) -> Result<()> {
+    if name.trim().is_empty() || name.chars().any(char::is_control) {
+        return Err(Error::Invalid(format!(
+            "Invited By \"{}\" is empty or contains a control character such as a line break; \
+             give one line of text with --invited-by or [organization] admin",
+            name.escape_default()
+        )));
     }
-    tx.commit()?;
-    Ok(outcomes)
+    Ok(())
 }
 
 /// One sentence when there is one problem, all of them named when there are more.
@@ -233,16 +338,18 @@ fn problems(list: Vec<String>) -> String {
 fn check_requests(
     tx: &Transaction<'_>,
     org: &Organization,
-    requests: &[Request],
+    requests: impl IntoIterator<Item = Result<Request>>,
 ) -> Result<Vec<Checked>> {
     let team_ids = ids_by_name(tx, Group::Team)?;
     let department_ids = ids_by_name(tx, Group::Department)?;
+    let roles: Vec<Arc<str>> = org.roles.iter().map(|r| Arc::from(r.as_str())).collect();
     let mut problems_found = Vec::new();
     let mut unknown_names: HashSet<(&'static str, String)> = HashSet::new();
     let mut seen = HashSet::new();
-    let mut checked = Vec::with_capacity(requests.len());
+    let mut checked = Vec::new();
 
     for request in requests {
+        let request = request?;
         let email = match address::normalize(&request.email) {
             Ok(email) => email,
             Err(reason) => {
@@ -253,7 +360,7 @@ fn check_requests(
                 continue;
             }
         };
-        if !seen.insert(email.clone()) {
+        if !seen.insert(address_fingerprint(&email)) {
             problems_found.push(format!("{email} is listed more than once"));
             continue;
         }
@@ -271,10 +378,7 @@ fn check_requests(
                 None
             }
             Some(role) => {
-                let known = org
-                    .roles
-                    .iter()
-                    .find(|known| known.eq_ignore_ascii_case(role));
+                let known = roles.iter().find(|known| known.eq_ignore_ascii_case(role));
                 if known.is_none() && unknown_names.insert(("role", role.to_lowercase())) {
                     problems_found.push(format!(
                         "{}; roles come from [organization] roles",
@@ -284,7 +388,7 @@ fn check_requests(
                 known.cloned()
             }
         };
-        let mut lookup = |group: Group, ids: &HashMap<String, (i64, String)>, name: &str| {
+        let mut lookup = |group: Group, ids: &Names, name: &str| {
             let name = name.trim();
             let found = ids.get(&name.to_lowercase()).cloned();
             if found.is_none() && unknown_names.insert((group.noun(), name.to_lowercase())) {
@@ -313,10 +417,10 @@ fn check_requests(
             continue;
         };
         checked.push(Checked {
-            email,
+            email: email.into(),
             role,
             department,
-            teams,
+            teams: teams.into(),
         });
     }
     if problems_found.is_empty() {
@@ -326,7 +430,17 @@ fn check_requests(
     }
 }
 
-fn ids_by_name(conn: &Connection, group: Group) -> Result<HashMap<String, (i64, String)>> {
+/// Spots an address listed twice in a batch without keeping a second copy of
+/// every address: 128 bits of its SHA-256 make a collision practically impossible.
+fn address_fingerprint(email: &str) -> u128 {
+    let digest = Sha256::digest(email.as_bytes());
+    u128::from_le_bytes(digest[..16].try_into().expect("16 bytes"))
+}
+
+/// Known names by their lower-case form.
+type Names = HashMap<String, (i64, Arc<str>)>;
+
+fn ids_by_name(conn: &Connection, group: Group) -> Result<Names> {
     let sql = match group {
         Group::Team => "SELECT id, name FROM teams",
         Group::Department => "SELECT id, name FROM departments",
@@ -334,42 +448,73 @@ fn ids_by_name(conn: &Connection, group: Group) -> Result<HashMap<String, (i64, 
     let mut statement = conn.prepare(sql)?;
     let rows = statement.query_map([], |row| {
         let name: String = row.get(1)?;
-        Ok((name.to_lowercase(), (row.get(0)?, name)))
+        Ok((name.to_lowercase(), (row.get(0)?, Arc::from(name))))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Why an address cannot be invited, saying which kind of user has it and what to do.
-fn refusal_for_existing(
-    tx: &Transaction<'_>,
-    email: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<String>> {
-    let existing: Option<(String, Option<String>)> = tx
+/// Who already has an address.
+enum Existing {
+    Active,
+    Inactive,
+    Pending {
+        invitation_id: i64,
+        expired: bool,
+        /// Its mail failed or never went out.
+        undelivered: bool,
+    },
+}
+
+impl Existing {
+    /// Why the address cannot be invited, saying which kind of user has it and what to do.
+    fn refusal(&self, email: &str) -> String {
+        match self {
+            Existing::Active => format!("{email} is already an active user"),
+            Existing::Inactive => format!(
+                "{email} belongs to an inactive user; bring it back with `invitectl users reactivate {email}`"
+            ),
+            Existing::Pending { expired: true, .. } => format!(
+                "{email} already has an expired invitation; send a new link with `invitectl resend {email}`"
+            ),
+            Existing::Pending { .. } => format!(
+                "{email} already has a pending invitation; send a new link with `invitectl resend {email}`"
+            ),
+        }
+    }
+}
+
+fn existing(conn: &Connection, email: &str, now: DateTime<Utc>) -> Result<Option<Existing>> {
+    let now = stamp(now);
+    Ok(conn
         .prepare_cached(
-            "SELECT u.status, (SELECT i.expires_at FROM invitations i
-                                WHERE i.email = u.email AND i.status = 'pending')
-             FROM users u WHERE u.email = ?1",
+            "SELECT u.status, i.id, i.expires_at, i.delivery
+             FROM users u LEFT JOIN invitations i ON i.email = u.email AND i.status = 'pending'
+             WHERE u.email = ?1",
         )?
-        .query_row([email], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?;
-    Ok(existing.map(|(status, expires_at)| match (status.as_str(), expires_at) {
-        ("active", _) => format!("{email} is already an active user"),
-        ("inactive", _) => format!(
-            "{email} belongs to an inactive user; bring it back with `invitectl users reactivate {email}`"
-        ),
-        (_, Some(expires_at)) if expires_at.as_str() <= stamp(now).as_str() => format!(
-            "{email} already has an expired invitation; send a new link with `invitectl resend {email}`"
-        ),
-        _ => format!("{email} already has a pending invitation; send a new link with `invitectl resend {email}`"),
-    }))
+        .query_row([email], |row| {
+            let status: String = row.get(0)?;
+            Ok(match status.as_str() {
+                "active" => Existing::Active,
+                "inactive" => Existing::Inactive,
+                _ => Existing::Pending {
+                    invitation_id: row.get::<_, Option<i64>>(1)?.unwrap_or_default(),
+                    expired: row
+                        .get::<_, Option<String>>(2)?
+                        .is_some_and(|at| at.as_str() <= now.as_str()),
+                    undelivered: row
+                        .get::<_, Option<String>>(3)?
+                        .is_some_and(|d| d != "sent"),
+                },
+            })
+        })
+        .optional()?)
 }
 
 fn insert(
     tx: &Transaction<'_>,
     org: &Organization,
     request: Checked,
-    invited_by: &str,
+    options: &InviteOptions,
     now: DateTime<Utc>,
 ) -> Result<Issued> {
     let department_id = request.department.as_ref().map(|(id, _)| *id);
@@ -379,7 +524,7 @@ fn insert(
              VALUES (?1, ?2, ?3, 'pending', ?4) RETURNING id",
         )?
         .query_row(
-            (&request.email, &request.role, department_id, stamp(now)),
+            (&*request.email, &*request.role, department_id, stamp(now)),
             |row| row.get(0),
         )?;
     let mut add_team =
@@ -397,14 +542,18 @@ fn insert(
             role: &request.role,
             department_id,
             team_ids: &team_ids,
-            invited_by,
+            invited_by: &options.invited_by,
         },
         now,
     )?;
-    audit::record(tx, now, invited_by, "invite", &request.email)?;
+    audit::record(tx, now, &options.actor, "invite", &request.email)?;
     Ok(Issued {
-        department: request.department.map(|(_, name)| name),
-        teams: request.teams.into_iter().map(|(_, name)| name).collect(),
+        department: request.department.map(|(_, name)| name.to_string()),
+        teams: request
+            .teams
+            .iter()
+            .map(|(_, name)| name.to_string())
+            .collect(),
         ..issued
     })
 }
@@ -578,46 +727,82 @@ pub fn resend(
     let tx = db::write(conn)?;
     let mut issued = Vec::with_capacity(selected.len());
     for invitation in selected {
-        let old: Option<(Option<i64>, Option<i64>)> = tx
-            .prepare_cached(
-                "UPDATE invitations SET status = 'superseded', superseded_at = ?2, superseded_by = ?3
-                 WHERE id = ?1 AND status = 'pending' RETURNING user_id, department_id",
-            )?
-            .query_row((invitation.id, stamp(now), actor), |row| Ok((row.get(0)?, row.get(1)?)))
-            .optional()?;
-        let Some((user_id, department_id)) = old else {
-            return Err(changed_meanwhile(&invitation.email));
-        };
-        let team_ids: Vec<i64> = tx
-            .prepare_cached("SELECT team_id FROM invitation_teams WHERE invitation_id = ?1")?
-            .query_map([invitation.id], |row| row.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let new = issue(
-            &tx,
-            org,
-            Fields {
-                email: &invitation.email,
-                user_id,
-                role: &invitation.role,
-                department_id,
-                team_ids: &team_ids,
-                invited_by: &invitation.invited_by,
-            },
-            now,
-        )?;
-        tx.execute(
-            "UPDATE invitations SET replaced_by = ?2 WHERE id = ?1",
-            (invitation.id, new.id),
-        )?;
-        audit::record(&tx, now, actor, "resend", &invitation.email)?;
-        issued.push(Issued {
-            department: invitation.department.clone(),
-            teams: invitation.teams.clone(),
-            ..new
-        });
+        match reissue(&tx, org, invitation.id, actor, now)? {
+            Some(new) => issued.push(new),
+            None => return Err(changed_meanwhile(&invitation.email)),
+        }
     }
     tx.commit()?;
     Ok(issued)
+}
+
+/// What a resend carries over from the invitation it supersedes:
+/// email, user id, role, department id, Invited By.
+type CarriedOver = (String, Option<i64>, String, Option<i64>, String);
+
+/// Supersedes a pending invitation with a new token and a fresh window;
+/// `None` when it is no longer pending.
+fn reissue(
+    tx: &Transaction<'_>,
+    org: &Organization,
+    invitation_id: i64,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Issued>> {
+    let old: Option<CarriedOver> = tx
+        .prepare_cached(
+            "UPDATE invitations SET status = 'superseded', superseded_at = ?2, superseded_by = ?3
+             WHERE id = ?1 AND status = 'pending'
+             RETURNING email, user_id, role, department_id, invited_by",
+        )?
+        .query_row((invitation_id, stamp(now), actor), |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
+        })
+        .optional()?;
+    let Some((email, user_id, role, department_id, invited_by)) = old else {
+        return Ok(None);
+    };
+    let teams: Vec<(i64, String)> = tx
+        .prepare_cached(
+            "SELECT t.id, t.name FROM invitation_teams it JOIN teams t ON t.id = it.team_id
+             WHERE it.invitation_id = ?1 ORDER BY t.name",
+        )?
+        .query_map([invitation_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let department: Option<String> = tx
+        .prepare_cached("SELECT name FROM departments WHERE id = ?1")?
+        .query_row([department_id], |row| row.get(0))
+        .optional()?;
+    let team_ids: Vec<i64> = teams.iter().map(|(id, _)| *id).collect();
+    let new = issue(
+        tx,
+        org,
+        Fields {
+            email: &email,
+            user_id,
+            role: &role,
+            department_id,
+            team_ids: &team_ids,
+            invited_by: &invited_by,
+        },
+        now,
+    )?;
+    tx.execute(
+        "UPDATE invitations SET replaced_by = ?2 WHERE id = ?1",
+        (invitation_id, new.id),
+    )?;
+    audit::record(tx, now, actor, "resend", &email)?;
+    Ok(Some(Issued {
+        department,
+        teams: teams.into_iter().map(|(_, name)| name).collect(),
+        ..new
+    }))
 }
 
 fn changed_meanwhile(email: &str) -> Error {

@@ -38,6 +38,7 @@ fn request(email: &str, role: &str) -> Request {
 fn options() -> InviteOptions {
     InviteOptions {
         invited_by: "it@acme.example".into(),
+        actor: "root".into(),
         skip_existing: false,
         dry_run: false,
     }
@@ -416,6 +417,8 @@ fn skip_existing_makes_a_rerun_a_no_op() {
         request("bob@acme.example", "editor"),
     ];
     invite(&mut conn, &org(), &batch, &options(), t0()).unwrap();
+    conn.execute("UPDATE invitations SET delivery = 'sent'", [])
+        .unwrap();
     let rerun = InviteOptions {
         skip_existing: true,
         ..options()
@@ -426,6 +429,29 @@ fn skip_existing_makes_a_rerun_a_no_op() {
             .iter()
             .all(|o| matches!(o, Outcome::Skipped { .. }))
     );
+    assert_eq!(count(&conn, "invitations"), 2);
+}
+
+#[test]
+fn skip_existing_resends_an_invitation_whose_mail_never_went_out() {
+    let mut conn = db::in_memory();
+    let first = invite_one(&mut conn, "ann@acme.example", t0());
+    let rerun = InviteOptions {
+        skip_existing: true,
+        ..options()
+    };
+    let outcomes = invite(
+        &mut conn,
+        &org(),
+        &[request("ann@acme.example", "editor")],
+        &rerun,
+        t0(),
+    )
+    .unwrap();
+    let [Outcome::Resent(resent)] = outcomes.as_slice() else {
+        panic!("expected one resent invitation, got {outcomes:?}");
+    };
+    assert_ne!(resent.token.as_str(), first.token.as_str());
     assert_eq!(count(&conn, "invitations"), 2);
 }
 
@@ -583,7 +609,7 @@ fn every_write_is_audited() {
     assert_eq!(
         actions,
         [
-            ("it@acme.example".to_string(), "invite".to_string()),
+            ("root".to_string(), "invite".to_string()),
             ("bob".into(), "resend".into())
         ]
     );

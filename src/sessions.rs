@@ -117,6 +117,7 @@ mod tests {
         };
         let options = InviteOptions {
             invited_by: "it".into(),
+            actor: "root".into(),
             skip_existing: false,
             dry_run: false,
         };

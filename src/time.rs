@@ -15,21 +15,37 @@ pub fn parse_stamp(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// The longest duration accepted anywhere: far beyond any useful setting, and
+/// short enough that every instant it reaches has a four-digit year, so stamps
+/// keep sorting as text.
+pub const MAX_DURATION: Duration = Duration::from_secs(100 * 366 * 24 * 3600);
+
 /// "24h", "90m", "1d 12h". Zero is refused: nothing useful lasts no time.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     match humantime::parse_duration(text.trim()) {
         Ok(duration) if duration.is_zero() => Err("it must be longer than zero".into()),
+        Ok(duration) if duration > MAX_DURATION => {
+            Err("it must be at most 100 years; write it like 24h, 90m or 7d".into())
+        }
         Ok(duration) => Ok(duration),
         Err(e) => Err(format!("{e}; write it like 24h, 90m or 7d")),
     }
 }
 
+/// `instant + duration`, saturating rather than overflowing.
 pub fn add(instant: DateTime<Utc>, duration: Duration) -> DateTime<Utc> {
-    instant + chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
+    chrono::Duration::from_std(duration)
+        .ok()
+        .and_then(|d| instant.checked_add_signed(d))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
+/// `instant - duration`, saturating rather than overflowing.
 pub fn sub(instant: DateTime<Utc>, duration: Duration) -> DateTime<Utc> {
-    instant - chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
+    chrono::Duration::from_std(duration)
+        .ok()
+        .and_then(|d| instant.checked_sub_signed(d))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 #[cfg(test)]
@@ -54,5 +70,18 @@ mod tests {
         );
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("soon").unwrap_err().contains("24h"));
+        assert!(
+            parse_duration("101y")
+                .unwrap_err()
+                .contains("at most 100 years")
+        );
+        assert!(parse_duration("270000y").is_err());
+    }
+
+    #[test]
+    fn arithmetic_saturates_instead_of_panicking() {
+        let now = parse_stamp("2026-01-02T03:04:05Z").unwrap();
+        assert_eq!(add(now, Duration::MAX), DateTime::<Utc>::MAX_UTC);
+        assert_eq!(sub(now, Duration::MAX), DateTime::<Utc>::MIN_UTC);
     }
 }

@@ -10,8 +10,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use support::Env;
 use support::web::Server;
+use support::{Env, os_user};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -191,7 +191,7 @@ async fn an_invitee_accepts_in_a_browser_and_logs_in_again_later() {
     assert!(
         body_text(&client)
             .await
-            .contains("Please contact root-admin")
+            .contains(&format!("Please contact {}", os_user()))
     );
     client.close().await.unwrap();
 }

@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::{Env, token_of};
+use support::{Env, os_user, token_of};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -29,7 +29,7 @@ fn the_whole_lifecycle_from_a_terminal_with_no_config() {
     assert_eq!(rows[0]["status"], "pending");
     assert_eq!(rows[0]["delivery"], "sent");
     assert_eq!(rows[0]["teams"][0], "ops");
-    assert_eq!(rows[0]["invited_by"], "root-admin");
+    assert_eq!(rows[0]["invited_by"], os_user().as_str());
 
     // resend: a new link; the old one is dead at once.
     let first_link = env.link_for("ann@acme.example");
@@ -109,7 +109,7 @@ fn the_database_never_holds_a_plaintext_token_or_password() {
 fn the_database_is_created_readable_by_its_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let env = Env::new();
-    env.run(&["list"]).ok().stderr_has("no invitations match");
+    env.run(&["teams", "add", "ops"]).ok();
     let mode = std::fs::metadata(env.path("invitectl.db"))
         .unwrap()
         .permissions()
@@ -373,7 +373,7 @@ fn expiry_resend_and_the_nightly_clean_up() {
     env.accept_at("+25h", &link, PASSWORD)
         .code(3)
         .stderr_has("expired")
-        .stderr_has("ask root-admin");
+        .stderr_has(&format!("ask {}", os_user()));
     let rows = env
         .run_at(
             "+25h",
@@ -460,12 +460,12 @@ fn a_mail_failure_keeps_every_invitation_and_resend_failed_repairs_it() {
 
 #[test]
 fn concurrent_processes_queue_instead_of_failing() {
+    // No database yet: the processes also race to create it.
     let env = Env::new();
-    env.run(&["list"]).ok();
-    let children: Vec<_> = (0..4)
+    let children: Vec<_> = (0..8)
         .map(|p| {
             let addresses: Vec<String> =
-                (0..100).map(|i| format!("p{p}-{i}@acme.example")).collect();
+                (0..20).map(|i| format!("p{p}-{i}@acme.example")).collect();
             let mut command =
                 env.command(&["-q", "invite", &addresses.join(","), "--role", "viewer"]);
             command
@@ -483,7 +483,7 @@ fn concurrent_processes_queue_instead_of_failing() {
         );
     }
     let rows = env.run(&["list", "--format", "json"]).ok().json();
-    assert_eq!(rows.as_array().unwrap().len(), 400);
+    assert_eq!(rows.as_array().unwrap().len(), 160);
 }
 
 #[test]
@@ -507,7 +507,7 @@ fn list_formats_for_people_and_scripts() {
         lines
             .next()
             .unwrap()
-            .starts_with("1,ann@acme.example,viewer,,,root-admin,")
+            .starts_with(&format!("1,ann@acme.example,viewer,,,{},", os_user()))
     );
 }
 

@@ -67,7 +67,7 @@ impl Env {
     pub fn new() -> Env {
         Env {
             dir: tempfile::tempdir().unwrap(),
-            vars: vec![("USER".into(), "root-admin".into())],
+            vars: Vec::new(),
         }
     }
 
@@ -206,6 +206,13 @@ pub fn run(mut command: Command, stdin: Option<&str>) -> Run {
 }
 
 /// The faketime wrapper. In CI its absence is a failure, never a skip.
+/// The login name of the user running the tests: what invitectl records as
+/// the actor, and shows as Invited By when nothing else is set.
+pub fn os_user() -> String {
+    let output = Command::new("id").arg("-un").output().unwrap();
+    String::from_utf8(output.stdout).unwrap().trim().to_string()
+}
+
 pub fn faketime() -> String {
     let found = ["/usr/bin/faketime", "/usr/local/bin/faketime"]
         .into_iter()
