@@ -37,6 +37,7 @@ fn main() -> anyhow::Result<()> {
         actor: "root".into(),
         skip_existing: true,
         dry_run: false,
+        sender: None,
     };
     let outcomes = invitations::invite(
         &mut conn,
@@ -52,6 +53,7 @@ fn main() -> anyhow::Result<()> {
         &issued,
         &Utc::now,
         mail::Pacing::default(),
+        None,
     )?;
 
     println!(

@@ -205,8 +205,15 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
         actor: actor(),
         skip_existing: args.skip_existing,
         dry_run: args.dry_run,
+        sender: None,
     };
     let mut conn = context.open()?;
+    let options = InviteOptions {
+        sender: (!args.dry_run)
+            .then(|| invitations::start_sending(&mut conn, now()))
+            .transpose()?,
+        ..options
+    };
     let outcomes = invitations::invite_all(
         &mut conn,
         &context.config.organization,
@@ -215,7 +222,14 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
         now(),
     )?;
     let issued = invitations::issued(&outcomes);
-    let report = mail::deliver(&mut conn, &context.config, &issued, &now, pacing)?;
+    let report = mail::deliver(
+        &mut conn,
+        &context.config,
+        &issued,
+        &now,
+        pacing,
+        options.sender,
+    )?;
     let failures = report.failures();
     let rows: Vec<SentRow> = outcomes
         .iter()
@@ -443,14 +457,23 @@ fn resend(context: &Context, args: ResendArgs) -> Result<()> {
         context.note("nothing to resend");
         return Ok(());
     }
+    let sender = invitations::start_sending(&mut conn, now())?;
     let issued = invitations::resend(
         &mut conn,
         &context.config.organization,
         &selected,
         &actor(),
+        Some(sender),
         now(),
     )?;
-    let report = mail::deliver(&mut conn, &context.config, &issued, &now, pacing)?;
+    let report = mail::deliver(
+        &mut conn,
+        &context.config,
+        &issued,
+        &now,
+        pacing,
+        Some(sender),
+    )?;
     let failures = report.failures();
     let rows: Vec<SentRow> = issued
         .iter()

@@ -39,6 +39,7 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("smtp", "timeout", Kind::Text),
     ("smtp", "helo_name", Kind::Text),
     ("smtp", "accept_invalid_certs", Kind::Boolean),
+    ("smtp", "allow_plaintext_auth", Kind::Boolean),
     ("server", "bind", Kind::Text),
 ];
 
@@ -110,6 +111,8 @@ pub struct SmtpSettings {
     pub timeout: Option<Duration>,
     pub helo_name: Option<String>,
     pub accept_invalid_certs: bool,
+    /// Log in over an unencrypted connection to a host that is not loopback.
+    pub allow_plaintext_auth: bool,
 }
 
 /// What the command line says about configuration.
@@ -252,6 +255,13 @@ impl Layers {
         }
     }
 
+    fn flag(&self, name: &str) -> bool {
+        matches!(
+            self.setting(name).map(|s| &s.value),
+            Some(Value::Boolean(true))
+        )
+    }
+
     fn problem(&self, name: &str, problem: &str) -> Error {
         let origin = self
             .setting(name)
@@ -322,10 +332,8 @@ impl Layers {
             password_file: self.text("smtp.password_file").map(PathBuf::from),
             timeout: self.duration("smtp.timeout")?,
             helo_name: self.text("smtp.helo_name"),
-            accept_invalid_certs: matches!(
-                self.setting("smtp.accept_invalid_certs").map(|s| &s.value),
-                Some(Value::Boolean(true))
-            ),
+            accept_invalid_certs: self.flag("smtp.accept_invalid_certs"),
+            allow_plaintext_auth: self.flag("smtp.allow_plaintext_auth"),
         };
 
         let transport = match self.text("mail.transport").as_deref() {

@@ -119,6 +119,8 @@ pub struct InviteOptions {
     pub actor: String,
     pub skip_existing: bool,
     pub dry_run: bool,
+    /// The process that will send the mail, from [`start_sending`].
+    pub sender: Option<Sender>,
 }
 
 /// A stored invitation with the plaintext token that goes into its email.
@@ -304,7 +306,7 @@ fn write_step(
         Step::Resend {
             invitation_id,
             email,
-        } => match reissue(tx, org, invitation_id, &options.actor, now)? {
+        } => match reissue(tx, org, invitation_id, &options.actor, options.sender, now)? {
             Some(issued) => Outcome::Resent(issued),
             None => meanwhile(email),
         },
@@ -486,27 +488,28 @@ impl Existing {
 fn existing(conn: &Connection, email: &str, now: DateTime<Utc>) -> Result<Option<Existing>> {
     let now = stamp(now);
     Ok(conn
-        .prepare_cached(
-            "SELECT u.status, i.id, i.expires_at, i.delivery
-             FROM users u LEFT JOIN invitations i ON i.email = u.email AND i.status = 'pending'
-             WHERE u.email = ?1",
-        )?
-        .query_row([email], |row| {
-            let status: String = row.get(0)?;
-            Ok(match status.as_str() {
-                "active" => Existing::Active,
-                "inactive" => Existing::Inactive,
-                _ => Existing::Pending {
-                    invitation_id: row.get::<_, Option<i64>>(1)?.unwrap_or_default(),
-                    expired: row
-                        .get::<_, Option<String>>(2)?
-                        .is_some_and(|at| at.as_str() <= now.as_str()),
-                    undelivered: row
-                        .get::<_, Option<String>>(3)?
-                        .is_some_and(|d| d != "sent"),
-                },
-            })
-        })
+        .prepare_cached(&format!(
+            "SELECT u.status, i.id, i.expires_at, {UNDELIVERED}
+                 FROM users u LEFT JOIN invitations i ON i.email = u.email AND i.status = 'pending'
+                 WHERE u.email = :email"
+        ))?
+        .query_row(
+            rusqlite::named_params! { ":email": email, ":now": now },
+            |row| {
+                let status: String = row.get(0)?;
+                Ok(match status.as_str() {
+                    "active" => Existing::Active,
+                    "inactive" => Existing::Inactive,
+                    _ => Existing::Pending {
+                        invitation_id: row.get::<_, Option<i64>>(1)?.unwrap_or_default(),
+                        expired: row
+                            .get::<_, Option<String>>(2)?
+                            .is_some_and(|at| at.as_str() <= now.as_str()),
+                        undelivered: row.get::<_, Option<bool>>(3)?.unwrap_or(false),
+                    },
+                })
+            },
+        )
         .optional()?)
 }
 
@@ -543,6 +546,7 @@ fn insert(
             department_id,
             team_ids: &team_ids,
             invited_by: &options.invited_by,
+            sender: options.sender,
         },
         now,
     )?;
@@ -566,6 +570,7 @@ struct Fields<'a> {
     department_id: Option<i64>,
     team_ids: &'a [i64],
     invited_by: &'a str,
+    sender: Option<Sender>,
 }
 
 /// Writes a pending invitation with a fresh token and window.
@@ -580,8 +585,9 @@ fn issue(
     let id: i64 = tx
         .prepare_cached(
             "INSERT INTO invitations
-               (email, user_id, role, department_id, invited_by, token_hash, status, sent_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8) RETURNING id",
+               (email, user_id, role, department_id, invited_by, token_hash, status, sent_at, expires_at,
+                sender_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8, ?9) RETURNING id",
         )?
         .query_row(
             (
@@ -593,6 +599,7 @@ fn issue(
                 &token.hash()[..],
                 stamp(now),
                 stamp(expires_at),
+                fields.sender.map(|sender| sender.0),
             ),
             |row| row.get(0),
         )?;
@@ -672,7 +679,9 @@ pub fn select(
     };
     let names = match selection {
         Selection::Expired => return query_all("i.status = 'pending' AND i.expires_at <= :now"),
-        Selection::Failed => return query_all("i.status = 'pending' AND i.delivery <> 'sent'"),
+        Selection::Failed => {
+            return query_all(&format!("i.status = 'pending' AND {UNDELIVERED}"));
+        }
         Selection::Named(names) => names,
     };
     let mut current = conn.prepare(&format!(
@@ -722,12 +731,13 @@ pub fn resend(
     org: &Organization,
     selected: &[Invitation],
     actor: &str,
+    sender: Option<Sender>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Issued>> {
     let tx = db::write(conn)?;
     let mut issued = Vec::with_capacity(selected.len());
     for invitation in selected {
-        match reissue(&tx, org, invitation.id, actor, now)? {
+        match reissue(&tx, org, invitation.id, actor, sender, now)? {
             Some(new) => issued.push(new),
             None => return Err(changed_meanwhile(&invitation.email)),
         }
@@ -747,6 +757,7 @@ fn reissue(
     org: &Organization,
     invitation_id: i64,
     actor: &str,
+    sender: Option<Sender>,
     now: DateTime<Utc>,
 ) -> Result<Option<Issued>> {
     let old: Option<CarriedOver> = tx
@@ -790,6 +801,7 @@ fn reissue(
             department_id,
             team_ids: &team_ids,
             invited_by: &invited_by,
+            sender,
         },
         now,
     )?;
@@ -955,6 +967,45 @@ pub struct Attempt {
 }
 
 /// Records delivery attempts and each invitation's delivery state, in one transaction.
+/// An invitation whose mail failed or never went out, and that no live
+/// process is sending right now (`:now` is the current instant).
+const UNDELIVERED: &str = "(i.delivery <> 'sent' AND NOT EXISTS
+    (SELECT 1 FROM senders s WHERE s.id = i.sender_id AND s.expires_at > :now))";
+
+/// How long a sending process's claim on its batch lasts unless renewed.
+pub const SENDER_LEASE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// A process that is sending a batch: while its lease is fresh, `resend
+/// --failed` leaves that batch's queued invitations alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sender(i64);
+
+/// Registers this process as a sender, before it writes what it will send.
+pub fn start_sending(conn: &mut Connection, now: DateTime<Utc>) -> Result<Sender> {
+    let tx = db::write(conn)?;
+    tx.execute("DELETE FROM senders WHERE expires_at <= ?1", [stamp(now)])?;
+    let id = tx.query_row(
+        "INSERT INTO senders (expires_at) VALUES (?1) RETURNING id",
+        [stamp(time::add(now, SENDER_LEASE))],
+        |row| row.get(0),
+    )?;
+    tx.commit()?;
+    Ok(Sender(id))
+}
+
+/// Renews the lease: this process is still sending.
+pub fn keep_sending(conn: &Connection, sender: Sender, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached("UPDATE senders SET expires_at = ?2 WHERE id = ?1")?
+        .execute((sender.0, stamp(time::add(now, SENDER_LEASE))))?;
+    Ok(())
+}
+
+/// Ends the lease: whatever is still queued is free for `resend --failed`.
+pub fn stop_sending(conn: &Connection, sender: Sender) -> Result<()> {
+    conn.execute("DELETE FROM senders WHERE id = ?1", [sender.0])?;
+    Ok(())
+}
+
 pub fn record_deliveries(conn: &mut Connection, attempts: &[Attempt]) -> Result<()> {
     let tx = db::write(conn)?;
     {

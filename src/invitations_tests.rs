@@ -41,6 +41,7 @@ fn options() -> InviteOptions {
         actor: "root".into(),
         skip_existing: false,
         dry_run: false,
+        sender: None,
     }
 }
 
@@ -112,7 +113,7 @@ fn resend_kills_the_old_token_and_gives_a_fresh_window() {
     )
     .unwrap();
     assert_eq!(selected[0].status, Status::Expired);
-    let second = resend(&mut conn, &org(), &selected, "bob", later)
+    let second = resend(&mut conn, &org(), &selected, "bob", None, later)
         .unwrap()
         .remove(0);
 
@@ -539,6 +540,40 @@ fn resend_failed_picks_pending_ones_not_delivered() {
 }
 
 #[test]
+fn resend_failed_leaves_a_live_senders_queue_alone_until_its_lease_runs_out() {
+    let mut conn = db::in_memory();
+    let sender = start_sending(&mut conn, t0()).unwrap();
+    let sending = InviteOptions {
+        sender: Some(sender),
+        ..options()
+    };
+    invite(
+        &mut conn,
+        &org(),
+        &[request("ann@acme.example", "editor")],
+        &sending,
+        t0(),
+    )
+    .unwrap();
+    let failed = |conn: &Connection, now| select(conn, &Selection::Failed, now).unwrap().len();
+    assert_eq!(failed(&conn, t0()), 0, "being sent right now");
+    let later = t0() + chrono::Duration::from_std(SENDER_LEASE).unwrap();
+    assert_eq!(
+        failed(&conn, later),
+        1,
+        "the sender died: its lease ran out"
+    );
+    keep_sending(&conn, sender, t0() + chrono::Duration::seconds(60)).unwrap();
+    assert_eq!(failed(&conn, later), 0, "a renewed lease holds");
+    stop_sending(&conn, sender).unwrap();
+    assert_eq!(
+        failed(&conn, t0()),
+        1,
+        "the sender finished without sending it"
+    );
+}
+
+#[test]
 fn concurrent_accepts_of_one_token_let_exactly_one_win() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("invitectl.db");
@@ -598,7 +633,7 @@ fn every_write_is_audited() {
         t0(),
     )
     .unwrap();
-    resend(&mut conn, &org(), &selected, "bob", t0()).unwrap();
+    resend(&mut conn, &org(), &selected, "bob", None, t0()).unwrap();
     let actions: Vec<(String, String)> = conn
         .prepare("SELECT actor, action FROM audit_log ORDER BY id")
         .unwrap()

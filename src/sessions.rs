@@ -120,6 +120,7 @@ mod tests {
             actor: "root".into(),
             skip_existing: false,
             dry_run: false,
+            sender: None,
         };
         let Outcome::Invited(issued) = invitations::invite(conn, &org, &[request], &options, now)
             .unwrap()

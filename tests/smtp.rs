@@ -361,6 +361,12 @@ fn start_up_checks_name_the_key_and_write_nothing() {
             "[mail]\nfrom = \"it@acme.example\"\n[smtp]\nhost = \"127.0.0.1\"\nsecurity = \"ssl\"\n",
             "smtp.security is \"ssl\"; use none, starttls or tls",
         ),
+        (
+            "[mail]\nfrom = \"it@acme.example\"\n[smtp]\nhost = \"smtp.acme.example\"\nsecurity = \"none\"\n\
+             username = \"u\"\npassword_file = \"invitectl.toml\"\n",
+            "the SMTP password would cross the network to smtp.acme.example in clear text; \
+             use security = starttls or tls, or set smtp.allow_plaintext_auth = true",
+        ),
     ];
     for (config, expected) in cases {
         env.config(config);
@@ -410,7 +416,11 @@ fn a_batch_killed_mid_way_leaves_every_invitation_sent_or_visibly_queued() {
     assert!(sent > 0 && queued > 0, "sent {sent}, queued {queued}");
     assert!(sent <= server.messages().len());
 
-    env.run(&["resend", "--failed"]).ok();
+    // The killed process's lease still holds for a while: nothing is taken over yet.
+    env.run(&["resend", "--failed"])
+        .ok()
+        .stderr_has("nothing to resend");
+    env.run_at("+3m", &["resend", "--failed"], None).ok();
     assert!(deliveries(&env).iter().all(|(_, d)| d == "sent"));
     let mut recipients: Vec<String> = server
         .messages()
@@ -453,4 +463,106 @@ fn the_sendmail_transport_hands_messages_to_the_local_sendmail() {
     assert!(messages[0].contains("To: ann@acme.example"));
     env.accept(&support::first_link(&messages[0]).unwrap(), PASSWORD)
         .ok();
+}
+
+#[test]
+fn a_hostile_servers_replies_are_kept_to_one_clean_line_and_never_the_auth_exchange() {
+    let long = "x".repeat(600);
+    let reply = format!("550-5.1.1 no such user \\x1b[2J{long}\\r\\n550 5.1.1 second line SECOND");
+    let refusing = SmtpServer::start(Options {
+        replies: vec![("bob@acme.example", Box::leak(reply.into_boxed_str()))],
+        ..Options::default()
+    });
+    let env = Env::new();
+    env.config(&refusing.config("security = \"none\""));
+    invite(&env, "bob@acme.example").code(4);
+    let (_, delivery) = &deliveries(&env)[0];
+    assert!(delivery.starts_with("failed: "), "{delivery}");
+    assert!(delivery.contains("550"), "{delivery}");
+    assert!(delivery.contains("no such user"), "{delivery}");
+    assert!(!delivery.contains('\x1b'), "{delivery:?}");
+    assert!(!delivery.contains("SECOND"), "{delivery}");
+    assert!(
+        delivery.chars().count() < 260,
+        "{} characters",
+        delivery.len()
+    );
+    let stored = String::from_utf8_lossy(&env.database_bytes()).into_owned();
+    assert!(!stored.contains("SECOND") && !stored.contains("\x1b[2J"));
+
+    let echoing = SmtpServer::start(Options {
+        user: Some(("invitectl", "s3cret")),
+        echo_auth: true,
+        ..Options::default()
+    });
+    let env = Env::new().var("SMTP_PASS", "hunter2-secret");
+    env.config(
+        &echoing
+            .config("security = \"none\"\nusername = \"invitectl\"\npassword_env = \"SMTP_PASS\""),
+    );
+    let refused = invite(&env, "ann@acme.example");
+    refused.code(4).stderr_has("the server answered 535");
+    let shown = env.run(&["list", "--format", "json"]).ok().stdout.clone();
+    let stored = String::from_utf8_lossy(&env.database_bytes()).into_owned();
+    for text in [&refused.stderr, &refused.stdout, &shown, &stored] {
+        assert!(
+            !text.contains("hunter2-secret"),
+            "the password leaked: {text}"
+        );
+        assert!(
+            !text.contains("refused PLAIN"),
+            "the AUTH reply leaked: {text}"
+        );
+    }
+}
+
+#[test]
+fn resend_failed_leaves_a_batch_that_another_process_is_sending_alone() {
+    let server = SmtpServer::start(Options::default());
+    let env = Env::new();
+    env.config(&server.config("security = \"none\""));
+    let addresses: Vec<String> = (0..30).map(|i| format!("u{i}@acme.example")).collect();
+    let mut batch = env
+        .command(&[
+            "-q",
+            "invite",
+            &addresses.join(","),
+            "--role",
+            "viewer",
+            "--rate",
+            "20/s",
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Once the batch is stored and sending, a cron job runs resend --failed.
+    let stored = || {
+        let listed = env.run(&["list", "--format", "json"]);
+        listed.code == 0 && listed.json().as_array().unwrap().len() == 30
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !(stored() && !server.messages().is_empty()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the batch never started sending"
+        );
+        std::thread::yield_now();
+    }
+    env.run(&["resend", "--failed"])
+        .ok()
+        .stderr_has("nothing to resend");
+    assert!(batch.wait().unwrap().success());
+    let mut recipients: Vec<String> = server
+        .messages()
+        .iter()
+        .filter_map(|m| {
+            m.lines()
+                .find(|l| l.starts_with("To: "))
+                .map(str::to_string)
+        })
+        .collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(recipients.len(), 30);
+    assert_eq!(server.messages().len(), 30, "nobody got a second mail");
 }

@@ -4,7 +4,9 @@ It prints "PORT <n>" once it listens, stores every accepted message as
 <maildir>/<n>.eml, and can be told to require STARTTLS or implicit TLS, to
 require AUTH with one user, to answer chosen recipients with a 4xx or 5xx,
 to drop the connection when a chosen recipient's message arrives, or to
-announce PIPELINING (it answers pipelined commands in order).
+announce PIPELINING (it answers pipelined commands in order), or to behave
+like a hostile server that echoes the credentials of a failed AUTH back.
+Replies given with --reply may hold escapes such as \\n and \\x1b.
 """
 
 import argparse
@@ -19,7 +21,10 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 class Handler:
     def __init__(self, args):
         self.maildir = args.maildir
-        self.replies = dict(item.split("=", 1) for item in args.reply)
+        self.replies = {
+            address: reply.encode().decode("unicode_escape")
+            for address, reply in (item.split("=", 1) for item in args.reply)
+        }
         self.drop = set(args.drop)
         self.pipelining = args.pipelining
         self.count = 0
@@ -61,6 +66,7 @@ def main():
     parser.add_argument("--reply", action="append", default=[], help="address=reply for RCPT")
     parser.add_argument("--pipelining", action="store_true", help="announce PIPELINING")
     parser.add_argument("--drop", action="append", default=[], help="address whose DATA drops the connection")
+    parser.add_argument("--echo-auth", action="store_true", help="refuse AUTH, quoting the credentials")
     args = parser.parse_args()
 
     context = None
@@ -76,6 +82,10 @@ def main():
         def authenticator(server, session, envelope, mechanism, auth_data):
             ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user \
                 and auth_data.password.decode() == password
+            if args.echo_auth:
+                secret = f"{auth_data.login.decode()}:{auth_data.password.decode()}"
+                return AuthResult(success=False, handled=False,
+                                  message=f"535 5.7.8 refused {mechanism} {secret}\r\n535 more")
             return AuthResult(success=ok, handled=False)
 
         options.update(authenticator=authenticator, auth_required=True, auth_require_tls=False)

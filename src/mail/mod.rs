@@ -4,6 +4,8 @@ pub mod message;
 pub mod smtp;
 
 use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -13,7 +15,7 @@ use rusqlite::Connection;
 
 use crate::config::{Config, TransportKind};
 use crate::error::{Error, Result};
-use crate::invitations::{self, Attempt, Issued};
+use crate::invitations::{self, Attempt, Issued, Sender};
 
 /// Where messages go. `send` hands over one message and returns what the far
 /// end said (a server reply, a file name); an error is one sentence.
@@ -22,24 +24,54 @@ pub trait Transport {
     fn send(&mut self, message: &Message) -> std::result::Result<String, String>;
 }
 
-/// Writes one `.eml` per message into a directory.
+/// Writes one `.eml` per message into a directory that only its owner can
+/// read: each file holds a live link.
 pub struct FileTransport {
-    dir: std::path::PathBuf,
-    inner: lettre::FileTransport,
+    dir: PathBuf,
 }
 
 impl FileTransport {
-    pub fn new(dir: &std::path::Path) -> Result<FileTransport> {
-        std::fs::create_dir_all(dir).map_err(|e| {
+    pub fn new(dir: &Path) -> Result<FileTransport> {
+        let problem = |e: std::io::Error| {
             Error::Config(format!(
                 "cannot create the mail directory {}: {e}; check [mail] file_dir",
                 dir.display()
             ))
-        })?;
+        };
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir).map_err(problem)?;
+        // Also an outbox made by an older version, or under another umask.
+        #[cfg(unix)]
+        std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))
+            .map_err(problem)?;
         Ok(FileTransport {
             dir: dir.to_path_buf(),
-            inner: lettre::FileTransport::new(dir),
         })
+    }
+
+    /// Writes under a temporary name and renames it, so a full disk or a
+    /// crash never leaves a partial message that looks delivered.
+    fn write(&self, message: &Message) -> std::io::Result<PathBuf> {
+        let name = format!("{:032x}", rand::random::<u128>());
+        let partial = self.dir.join(format!(".{name}.partial"));
+        let path = self.dir.join(format!("{name}.eml"));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let written = options
+            .open(&partial)
+            .and_then(|mut file| file.write_all(&message.formatted()));
+        match written.and_then(|()| std::fs::rename(&partial, &path)) {
+            Ok(()) => Ok(path),
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                Err(e)
+            }
+        }
     }
 }
 
@@ -49,15 +81,8 @@ impl Transport for FileTransport {
     }
 
     fn send(&mut self, message: &Message) -> std::result::Result<String, String> {
-        use lettre::Transport as _;
-        self.inner
-            .send(message)
-            .map(|id| {
-                format!(
-                    "written to {}",
-                    self.dir.join(format!("{id}.eml")).display()
-                )
-            })
+        self.write(message)
+            .map(|path| format!("written to {}", path.display()))
             .map_err(|e| format!("could not write to {}: {e}", self.dir.display()))
     }
 }
@@ -174,14 +199,35 @@ const RECORD_EVERY: Duration = Duration::from_millis(250);
 
 /// Sends one message per invitation, recording the attempts as it goes, so
 /// that a crash leaves the rest visibly queued for `resend --failed`.
-/// A transport that cannot start marks every invitation failed.
+/// A transport that cannot start marks every invitation failed. The
+/// `sender`'s lease is renewed while this runs and ended when it is done.
 pub fn deliver(
     conn: &mut Connection,
     config: &Config,
     issued: &[Issued],
     clock: &dyn Fn() -> DateTime<Utc>,
     pacing: Pacing,
+    sender: Option<Sender>,
 ) -> Result<Report> {
+    let report = deliver_all(conn, config, issued, clock, pacing, sender)?;
+    if let Some(sender) = sender {
+        invitations::stop_sending(conn, sender)?;
+    }
+    Ok(report)
+}
+
+fn deliver_all(
+    conn: &mut Connection,
+    config: &Config,
+    issued: &[Issued],
+    clock: &dyn Fn() -> DateTime<Utc>,
+    pacing: Pacing,
+    sender: Option<Sender>,
+) -> Result<Report> {
+    let keep_sending = |conn: &Connection| match sender {
+        Some(sender) => invitations::keep_sending(conn, sender, clock()),
+        None => Ok(()),
+    };
     let bar = if pacing.progress && issued.len() > 1 {
         ProgressBar::new(issued.len() as u64)
     } else {
@@ -208,7 +254,7 @@ pub fn deliver(
     let mut transport = match connect(config) {
         Ok(transport) => transport,
         Err(e) => {
-            let reason = e.to_string();
+            let reason = summary(&e.to_string());
             let attempts: Vec<Attempt> = issued
                 .iter()
                 .map(|invitation| Attempt {
@@ -234,7 +280,12 @@ pub fn deliver(
     for (index, invitation) in issued.iter().enumerate() {
         if let Some(rate) = pacing.rate {
             let due = started + rate.offset(index);
-            std::thread::sleep(due.saturating_duration_since(Instant::now()));
+            // A slow rate may wait longer than the lease lasts: renew it meanwhile.
+            while let wait @ 1.. = due.saturating_duration_since(Instant::now()).as_millis() {
+                let slice = Duration::from_millis(wait as u64).min(invitations::SENDER_LEASE / 4);
+                std::thread::sleep(slice);
+                keep_sending(conn)?;
+            }
         }
         let message_id = message::new_message_id(&sender);
         let outcome = message::invitation(
@@ -245,7 +296,9 @@ pub fn deliver(
             clock(),
         )
         .map_err(|e| e.to_string())
-        .and_then(|message| transport.send(&message));
+        .and_then(|message| transport.send(&message))
+        .map(|reply| summary(&reply))
+        .map_err(|reason| summary(&reason));
         match &outcome {
             Ok(_) => report.sent += 1,
             Err(reason) => report
@@ -261,6 +314,7 @@ pub fn deliver(
         });
         if unrecorded.len() >= RECORD_EVERY_MESSAGES || last_record.elapsed() >= RECORD_EVERY {
             invitations::record_deliveries(conn, &unrecorded)?;
+            keep_sending(conn)?;
             unrecorded.clear();
             last_record = Instant::now();
         }
@@ -271,9 +325,37 @@ pub fn deliver(
     Ok(report)
 }
 
+/// The longest reply or reason kept: enough for a code and a sentence.
+const MAX_SUMMARY: usize = 200;
+
+/// What is kept of a server's reply or an error: the first line, without
+/// control characters, at most `MAX_SUMMARY` characters. A hostile or chatty
+/// server's text goes into the database and onto admins' terminals.
+fn summary(text: &str) -> String {
+    let line = text.split(['\r', '\n']).next().unwrap_or_default();
+    let clean: String = line.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.trim();
+    match clean.char_indices().nth(MAX_SUMMARY) {
+        Some((cut, _)) => format!("{}…", &clean[..cut]),
+        None => clean.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_reply_is_kept_to_its_first_clean_line() {
+        assert_eq!(
+            summary("550 5.1.1 no\x1b[2J such user\n550 second line"),
+            "550 5.1.1 no[2J such user"
+        );
+        let long = format!("250 {}", "é".repeat(500));
+        let kept = summary(&long);
+        assert_eq!(kept.chars().count(), MAX_SUMMARY + 1);
+        assert!(kept.ends_with('…'));
+    }
 
     #[test]
     fn rates_as_people_write_them() {

@@ -120,6 +120,16 @@ impl Settings {
             }
             (None, None) => None,
         };
+        if credentials.is_some()
+            && security == Security::None
+            && !is_loopback(&host)
+            && !smtp.allow_plaintext_auth
+        {
+            return problem(format!(
+                "smtp.security is none, so the SMTP password would cross the network to {host} in clear text; \
+                 use security = starttls or tls, or set smtp.allow_plaintext_auth = true if that network is trusted"
+            ));
+        }
         Ok(Settings {
             port: smtp.port.unwrap_or(security.default_port()),
             host,
@@ -147,6 +157,15 @@ impl Settings {
             .build_rustls()
             .map_err(|e| format!("cannot set up TLS for {}: {e}", self.host))
     }
+}
+
+/// A host whose traffic never leaves this machine.
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim().trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A stream that lettre reads and writes through: our TCP stream after an
@@ -307,13 +326,19 @@ async fn open(
             };
             return Err(format!("{address} offers no AUTH PLAIN or LOGIN{hint}"));
         }
-        step(
-            settings,
-            &format!("logging in as {user}"),
-            connection.auth(&[Mechanism::Plain, Mechanism::Login], credentials),
-        )
-        .await
-        .map_err(|e| format!("{e}; check smtp.username and the password"))?;
+        // A server may echo the AUTH line in its reply: keep only the code.
+        let login = async {
+            connection
+                .auth(&[Mechanism::Plain, Mechanism::Login], credentials)
+                .await
+                .map_err(|e| match e.status() {
+                    Some(code) => format!("the server answered {code}"),
+                    None => "the connection failed".to_string(),
+                })
+        };
+        step(settings, &format!("logging in as {user}"), login)
+            .await
+            .map_err(|e| format!("{e}; check smtp.username and the password"))?;
         on_step(&format!("logged in as {user}"));
     }
     Ok(Connection {

@@ -18,6 +18,8 @@ pub struct Options {
     pub discard: bool,
     /// Announce PIPELINING.
     pub pipelining: bool,
+    /// Refuse AUTH with a reply that quotes the credentials.
+    pub echo_auth: bool,
 }
 
 pub struct SmtpServer {
@@ -67,6 +69,9 @@ impl SmtpServer {
         }
         if options.pipelining {
             command.arg("--pipelining");
+        }
+        if options.echo_auth {
+            command.arg("--echo-auth");
         }
         for address in &options.drop {
             command.arg("--drop").arg(address);
