@@ -636,7 +636,10 @@ fn accept_with_prompts(
 }
 
 fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
-    let mut conn = context.open()?;
+    let mut conn = match command {
+        UsersCommand::List { .. } => context.read()?,
+        _ => context.open()?,
+    };
     let actor = actor();
     let (change, email, state) = match command {
         UsersCommand::List { status } => {
@@ -683,7 +686,10 @@ fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
 }
 
 fn group_command(context: &Context, group: Group, command: GroupCommand) -> Result<()> {
-    let mut conn = context.open()?;
+    let mut conn = match command {
+        GroupCommand::List => context.read()?,
+        _ => context.open()?,
+    };
     match command {
         GroupCommand::Add { name } => {
             let name = directory::add(&mut conn, group, &name, &actor(), now())?;

@@ -45,7 +45,12 @@ pub fn open_read_only(path: &Path) -> Result<Option<Connection>> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| cannot_open(path, e))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    let version = check_ours(&conn, path)?;
+    let version = match check_ours(&conn, path) {
+        Err(Error::Db(e)) if cannot_share_wal(&e, path) => {
+            return open_snapshot(path).map(Some);
+        }
+        checked => checked?,
+    };
     if version < MIGRATIONS.len() as i64 {
         // An older schema: bring it up to date once, then read as asked.
         drop(conn);
@@ -53,6 +58,37 @@ pub fn open_read_only(path: &Path) -> Result<Option<Connection>> {
         return open_read_only(path);
     }
     Ok(Some(conn))
+}
+
+/// A reader that may not write the directory cannot create the WAL index
+/// that a WAL database needs while no writer has it open.
+fn cannot_share_wal(error: &rusqlite::Error, path: &Path) -> bool {
+    let readonly = matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen)
+    );
+    readonly && !sidecar(path, "-wal").exists()
+}
+
+/// With no WAL file there is no writer and nothing uncheckpointed: the file
+/// itself is the whole database, and SQLite may read it without the WAL index.
+fn open_snapshot(path: &Path) -> Result<Connection> {
+    let mut uri = String::from("file:");
+    for byte in path.as_os_str().as_encoded_bytes() {
+        match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'.' | b'-' | b'_' => {
+                uri.push(char::from(*byte))
+            }
+            _ => uri.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    uri.push_str("?immutable=1");
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(&uri, flags).map_err(|e| cannot_open(path, e))?;
+    check_ours(&conn, path)?;
+    Ok(conn)
 }
 
 /// Opens a database that `open` has already created and migrated, as a

@@ -1,0 +1,269 @@
+//! Regression tests, each named after the bug it pins, through the built binary.
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::Command;
+
+use support::{Env, os_user};
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Runs a shell script in the test's directory with invitectl on the PATH.
+fn sh(env: &Env, script: &str) -> support::Run {
+    let bin_dir = std::path::Path::new(support::BIN).parent().unwrap();
+    let mut command = env.command_with("sh", &["-c", script]);
+    command.env(
+        "PATH",
+        format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()),
+    );
+    support::run(command, None)
+}
+
+#[test]
+fn outbox_mail_is_not_readable_by_other_local_users() {
+    let env = Env::new();
+    // Let other users into the test directory, as a home directory would.
+    std::fs::set_permissions(env.dir.path(), PermissionsExt::from_mode(0o755)).unwrap();
+    sh(
+        &env,
+        "umask 022 && invitectl invite ann@acme.example --role admin",
+    )
+    .ok();
+    let outbox = env.path("outbox");
+    assert_eq!(mode(&outbox), 0o700);
+    let files: Vec<_> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert_eq!(mode(&files[0]), 0o600);
+    let nobody = Command::new("runuser")
+        .args(["-u", "nobody", "--", "cat"])
+        .arg(&files[0])
+        .output()
+        .expect("runuser (util-linux) runs a command as another user");
+    assert!(!nobody.status.success(), "nobody read the live link");
+    assert!(!String::from_utf8_lossy(&nobody.stdout).contains("token="));
+}
+
+#[test]
+fn an_outbox_made_by_an_older_version_is_made_private() {
+    let env = Env::new();
+    std::fs::create_dir(env.path("outbox")).unwrap();
+    std::fs::set_permissions(env.path("outbox"), PermissionsExt::from_mode(0o755)).unwrap();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
+    assert_eq!(mode(&env.path("outbox")), 0o700);
+}
+
+#[test]
+fn a_full_disk_leaves_no_partial_mail_and_resend_failed_sends_each_once() {
+    let env = Env::new();
+    std::fs::create_dir(env.path("outbox")).unwrap();
+    let addresses: Vec<String> = (0..40).map(|i| format!("u{i}@acme.example")).collect();
+    // A private mount namespace: a 48 KiB outbox that fills up part-way through
+    // the batch, then grows so that the repair fits; nothing leaks outside.
+    let script = format!(
+        "mount -t tmpfs -o size=48k,mode=0700 tmpfs outbox || exit 99
+         invitectl --format json invite {} --role viewer > first.json 2> first.err
+         echo $? > first.code
+         ls -la outbox > first.ls
+         mount -o remount,size=4m outbox
+         invitectl resend --failed > second.out 2> second.err
+         echo $? > second.code
+         cat outbox/*.eml > all.eml
+         ls -la outbox > second.ls",
+        addresses.join(",")
+    );
+    let unshare = Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c", &script])
+        .current_dir(env.dir.path())
+        .env("PATH", {
+            let bin = std::path::Path::new(support::BIN).parent().unwrap();
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap())
+        })
+        .status()
+        .expect("unshare (util-linux)");
+    assert!(
+        unshare.success(),
+        "the script failed: {unshare} (mounting needs root)"
+    );
+    let read = |name: &str| std::fs::read_to_string(env.path(name)).unwrap();
+
+    assert_eq!(read("first.code").trim(), "4", "{}", read("first.err"));
+    let rows: serde_json::Value = serde_json::from_str(&read("first.json")).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 40, "a row for every address, sent or not");
+    let sent = rows.iter().filter(|r| r["delivery"] == "sent").count();
+    assert!(
+        sent > 0 && sent < 40,
+        "the disk filled part-way: {sent} sent"
+    );
+    assert!(
+        read("first.err").contains("No space left on device"),
+        "{}",
+        read("first.err")
+    );
+    let first_ls = read("first.ls");
+    assert!(!first_ls.contains(".partial"), "{first_ls}");
+    assert_eq!(first_ls.matches(".eml").count(), sent, "{first_ls}");
+
+    assert_eq!(read("second.code").trim(), "0", "{}", read("second.err"));
+    let all = read("all.eml");
+    for address in &addresses {
+        assert_eq!(
+            all.matches(&format!("To: {address}\r\n")).count(),
+            1,
+            "{address}"
+        );
+    }
+    assert!(!read("second.ls").contains(".partial"));
+}
+
+#[test]
+fn the_audit_log_records_the_operating_system_user_not_a_claimed_name() {
+    let env = Env::new().var("USER", "mallory");
+    env.config("[organization]\nadmin = \"it-admin@acme.example\"\n");
+    env.run(&[
+        "invite",
+        "ann@acme.example",
+        "--role",
+        "viewer",
+        "--invited-by",
+        "Ida",
+    ])
+    .ok();
+    env.run(&["cancel", "ann@acme.example", "--yes"]).ok();
+    let sudo = Env::new().var("SUDO_USER", "alice");
+    sudo.run(&["teams", "add", "ops"]).ok();
+    let actors = |env: &Env| {
+        let output = Command::new("sqlite3")
+            .arg(env.path("invitectl.db"))
+            .arg("SELECT actor || ' ' || action FROM audit_log ORDER BY id")
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let me = os_user();
+    assert_eq!(actors(&env), format!("{me} invite\n{me} cancel\n"));
+    assert!(actors(&sudo).starts_with("alice "), "{}", actors(&sudo));
+    // Invited By stays the name the invitee sees.
+    let rows = env
+        .run(&["list", "--status", "all", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(rows[0]["invited_by"], "Ida");
+}
+
+#[test]
+fn invited_by_with_a_line_break_is_refused() {
+    let env = Env::new();
+    env.run(&[
+        "invite",
+        "ann@acme.example",
+        "--role",
+        "viewer",
+        "--invited-by",
+        "Ida\r\nBcc: x",
+    ])
+    .code(2)
+    .stderr_has("control character");
+    assert!(!env.path("invitectl.db").exists() || support::invitations(&env).is_empty());
+    assert!(env.messages().is_empty());
+}
+
+#[test]
+fn a_foreign_sqlite_database_is_refused_and_left_unchanged() {
+    let env = Env::new();
+    let app = env.path("app.db");
+    let created = Command::new("sqlite3")
+        .arg(&app)
+        .arg("CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL); INSERT INTO orders VALUES (1, 9.5);")
+        .status()
+        .unwrap();
+    assert!(created.success());
+    let before = std::fs::read(&app).unwrap();
+    for args in [
+        &["list"][..],
+        &["invite", "ann@acme.example", "--role", "viewer"][..],
+    ] {
+        let mut full = vec!["--db", "app.db"];
+        full.extend_from_slice(args);
+        env.run(&full)
+            .code(1)
+            .stderr_has("app.db is not an invitectl database");
+    }
+    assert_eq!(std::fs::read(&app).unwrap(), before, "not a byte changed");
+    assert!(!env.path("app.db-wal").exists());
+}
+
+#[test]
+fn a_read_only_command_never_creates_a_database() {
+    let env = Env::new();
+    for args in [
+        &["list"][..],
+        &["users", "list"][..],
+        &["teams", "list"][..],
+    ] {
+        env.run(args)
+            .code(1)
+            .stderr_has("there is no database at invitectl.db")
+            .stderr_has("no config file found");
+    }
+    assert!(!env.path("invitectl.db").exists());
+    env.config("[database]\npath = \"elsewhere.db\"\n");
+    env.run(&["list"])
+        .code(1)
+        .stderr_has("config file invitectl.toml");
+}
+
+#[test]
+fn a_user_who_may_only_read_the_database_can_list() {
+    let env = Env::new();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
+    std::fs::set_permissions(env.dir.path(), PermissionsExt::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(env.path("invitectl.db"), PermissionsExt::from_mode(0o644)).unwrap();
+    let output = Command::new("runuser")
+        .args(["-u", "nobody", "--"])
+        .arg(support::BIN)
+        .args(["list", "--format", "json"])
+        .current_dir(env.dir.path())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap())
+        .env("HOME", env.dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("ann@acme.example"));
+}
+
+#[test]
+fn the_system_config_in_etc_is_found_last() {
+    let env = Env::new();
+    let etc = env.path("etc");
+    std::fs::create_dir_all(etc.join("invitectl")).unwrap();
+    std::fs::write(
+        etc.join("invitectl/config.toml"),
+        "[organization]\nname = \"From Etc\"\n[database]\npath = \"system.db\"\n",
+    )
+    .unwrap();
+    let env = env.var("INVITECTL_ETC_DIR", etc.to_str().unwrap());
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
+    assert!(env.path("system.db").exists());
+    assert!(env.messages()[0].contains("From Etc"));
+    // A user's own config comes first.
+    std::fs::create_dir_all(env.path("xdg/invitectl")).unwrap();
+    std::fs::write(
+        env.path("xdg/invitectl/config.toml"),
+        "[database]\npath = \"mine.db\"\n",
+    )
+    .unwrap();
+    env.run(&["teams", "add", "ops"]).ok();
+    assert!(env.path("mine.db").exists());
+}
