@@ -887,8 +887,10 @@ pub const MAX_NAME_CHARS: usize = 100;
 
 fn check_name(label: &str, value: &str) -> Result<String> {
     let value = value.trim();
-    if value.is_empty() {
-        return Err(Error::Invalid(format!("{label} is required")));
+    if crate::text::is_blank(value) {
+        return Err(Error::Invalid(format!(
+            "{label} is required: type a name made of visible characters"
+        )));
     }
     if value.chars().count() > MAX_NAME_CHARS || value.chars().any(char::is_control) {
         return Err(Error::Invalid(format!(

@@ -17,6 +17,7 @@ pub mod output;
 pub mod password;
 pub mod sessions;
 pub mod suggest;
+pub mod text;
 pub mod time;
 pub mod token;
 pub mod users;

@@ -1,12 +1,16 @@
 //! The password policy and argon2id hashing.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{Output, PasswordHash, SaltString};
 use argon2::{ARGON2ID_IDENT, Algorithm, Argon2, Block, Params, Version};
 
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
 use crate::error::{Error, Result};
+use crate::text;
 
 pub const MIN_CHARS: usize = 8;
 pub const MAX_BYTES: usize = 1024;
@@ -43,21 +47,65 @@ fn compute(
     })
 }
 
+/// The form a password is checked, hashed and verified in (NIST SP 800-63B
+/// 5.1.1.2): NFKC, so the same password typed on another keyboard or system
+/// (composed or decomposed accents, fullwidth forms) is the same password.
+fn normalized(password: &str) -> Cow<'_, str> {
+    if is_nfkc_quick(password.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(password)
+    } else {
+        Cow::Owned(password.nfkc().collect())
+    }
+}
+
+/// The most common passwords of at least eight characters, lower-cased, one
+/// per line, sorted by byte: the popular-passwords list, from zxcvbn's
+/// frequency lists (MIT). Searched in place, never loaded into a set.
+const COMMON: &str = include_str!("common_passwords.txt");
+
+fn is_common(password: &str) -> bool {
+    let wanted = password.to_lowercase();
+    let mut low = 0;
+    let mut high = COMMON.len();
+    // Binary search over line starts, by byte offset.
+    while low < high {
+        let middle = low + (high - low) / 2;
+        let start = COMMON[..middle].rfind('\n').map_or(0, |i| i + 1);
+        let end = start + COMMON[start..].find('\n').unwrap_or(COMMON.len() - start);
+        match COMMON[start..end].cmp(wanted.as_str()) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => low = end + 1,
+            std::cmp::Ordering::Greater => high = start,
+        }
+    }
+    false
+}
+
 pub fn check_policy(password: &str, confirmation: &str) -> Result<()> {
+    let invalid = |text: String| Err(Error::Invalid(text));
+    let password = normalized(password);
     if password.chars().count() < MIN_CHARS {
-        return Err(Error::Invalid(format!(
+        return invalid(format!(
             "the password is too short: use at least {MIN_CHARS} characters"
-        )));
+        ));
     }
     if password.len() > MAX_BYTES {
-        return Err(Error::Invalid(format!(
+        return invalid(format!(
             "the password is too long: use at most {MAX_BYTES} bytes"
-        )));
-    }
-    if password != confirmation {
-        return Err(Error::Invalid(
-            "the passwords do not match: type the same password twice".into(),
         ));
+    }
+    if text::is_blank(&password) {
+        return invalid(
+            "the password is only spaces or invisible characters: use letters, digits or symbols you can see".into(),
+        );
+    }
+    if is_common(&password) {
+        return invalid(
+            "the password is one of the most common passwords, which attackers try first: choose one that is not a word or a well-known pattern".into(),
+        );
+    }
+    if password != normalized(confirmation) {
+        return invalid("the passwords do not match: type the same password twice".into());
     }
     Ok(())
 }
@@ -72,6 +120,7 @@ pub fn hash(password: &str) -> Result<String> {
     let raw_salt = salt.decode_b64(&mut salt_bytes).map_err(|e| failed(&e))?;
     let params = params();
     let mut out = [0u8; 32];
+    let password = normalized(password);
     compute(password.as_bytes(), raw_salt, params.clone(), &mut out).map_err(|e| failed(&e))?;
     let phc = PasswordHash {
         algorithm: ARGON2ID_IDENT,
@@ -100,9 +149,14 @@ pub fn verify(password: &str, phc: &str) -> bool {
     let Ok(raw_salt) = salt.decode_b64(&mut salt_bytes) else {
         return false;
     };
-    let mut out = vec![0u8; expected.len()];
-    compute(password.as_bytes(), raw_salt, params, &mut out).is_ok()
-        && Output::new(&out).is_ok_and(|computed| computed == expected)
+    let matches = |candidate: &str| {
+        let mut out = vec![0u8; expected.len()];
+        compute(candidate.as_bytes(), raw_salt, params.clone(), &mut out).is_ok()
+            && Output::new(&out).is_ok_and(|computed| computed == expected)
+    };
+    let normal = normalized(password);
+    // Passwords set before normalization was introduced were hashed as typed.
+    matches(&normal) || (normal != password && matches(password))
 }
 
 #[cfg(test)]
@@ -115,7 +169,7 @@ mod tests {
         assert!(check_policy("ééééééé", "ééééééé").is_err());
         assert!(check_policy("éééééééé", "éééééééé").is_ok());
         assert!(check_policy("1234567", "1234567").is_err());
-        assert!(check_policy("12345678", "12345678").is_ok());
+        assert!(check_policy("k3x9q2w7", "k3x9q2w7").is_ok());
     }
 
     #[test]
@@ -124,6 +178,51 @@ mod tests {
         assert!(check_policy(&max, &max).is_ok());
         let over = "é".repeat(MAX_BYTES / 2 + 1);
         assert!(check_policy(&over, &over).is_err());
+    }
+
+    #[test]
+    fn the_same_password_typed_composed_or_decomposed_is_the_same() {
+        let composed = "caf\u{e9} cr\u{e8}me br\u{fb}l\u{e9}e";
+        let decomposed = "cafe\u{301} cre\u{300}me bru\u{302}le\u{301}e";
+        assert!(check_policy(composed, decomposed).is_ok());
+        let stored = hash(composed).unwrap();
+        assert!(verify(decomposed, &stored));
+        assert!(
+            verify("\u{FF43}af\u{e9} cr\u{e8}me br\u{fb}l\u{e9}e", &stored),
+            "fullwidth c"
+        );
+    }
+
+    #[test]
+    fn invisible_and_common_passwords_are_refused_with_the_reason() {
+        let zero_width = "\u{200B}".repeat(8);
+        let err = check_policy(&zero_width, &zero_width).unwrap_err();
+        assert!(err.to_string().contains("invisible"), "{err}");
+        for common in [
+            "password1",
+            "Password1",
+            "iloveyou",
+            "qwertyuiop",
+            "12345678",
+            "football",
+        ] {
+            let err = check_policy(common, common).unwrap_err();
+            assert!(
+                err.to_string().contains("most common passwords"),
+                "{common}: {err}"
+            );
+        }
+        assert!(check_policy("correct horse battery", "correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn the_common_list_is_sorted_so_it_can_be_searched() {
+        let lines: Vec<&str> = COMMON.lines().collect();
+        assert!(lines.len() > 40_000);
+        assert!(lines.windows(2).all(|pair| pair[0] < pair[1]));
+        assert!(lines.iter().all(|line| is_common(line)));
+        assert!(!is_common("zzzzzzzzzzzzzzzzzzzzzz-not-common"));
+        assert!(!is_common(""));
     }
 
     #[test]

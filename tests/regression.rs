@@ -267,3 +267,88 @@ fn the_system_config_in_etc_is_found_last() {
     env.run(&["teams", "add", "ops"]).ok();
     assert!(env.path("mine.db").exists());
 }
+
+#[test]
+fn two_spellings_of_one_mailbox_are_one_user() {
+    let env = Env::new();
+    env.run(&["invite", "ann@bücher.example", "--role", "viewer"])
+        .ok();
+    for spelling in [
+        "ann@xn--bcher-kva.example",
+        "ANN@BU\u{308}CHER.example",
+        "\u{FF41}nn@bücher.example",
+    ] {
+        env.run(&["invite", spelling, "--role", "viewer"])
+            .code(3)
+            .stderr_has("ann@bücher.example already has a pending invitation");
+    }
+    let rows = support::invitations(&env);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["email"], "ann@bücher.example");
+    // Mail goes to the ASCII form every server accepts.
+    assert!(
+        env.messages()[0].contains("To: ann@xn--bcher-kva.example"),
+        "{}",
+        env.messages()[0]
+    );
+}
+
+#[test]
+fn addresses_that_no_mail_can_reach_are_refused_at_invite_time() {
+    let env = Env::new();
+    let run = env.run(&[
+        "invite",
+        "ann@[127.0.0.1],zed@acme,ok@acme.example",
+        "--role",
+        "viewer",
+    ]);
+    run.code(2)
+        .stderr_has("ann@[127.0.0.1]")
+        .stderr_has("IP address")
+        .stderr_has("zed@acme")
+        .stderr_has("no dot");
+    assert!(!run.stderr.contains("ok@acme.example"));
+    assert!(!env.path("invitectl.db").exists() || support::invitations(&env).is_empty());
+    assert!(env.messages().is_empty());
+}
+
+#[test]
+fn names_and_passwords_made_of_invisible_characters_are_refused() {
+    let env = Env::new();
+    env.run(&[
+        "invite",
+        "ann@acme.example",
+        "--role",
+        "viewer",
+        "--print-link",
+        "--format",
+        "json",
+    ])
+    .ok();
+    let link = env.link_for("ann@acme.example");
+    let zero_width = "\u{200B}".repeat(8);
+    let accept = |first: &str, password: &str| {
+        env.run_with_stdin(
+            &[
+                "accept",
+                &link,
+                "--first-name",
+                first,
+                "--last-name",
+                "Lee",
+                "--password-stdin",
+            ],
+            &format!("{password}\n"),
+        )
+    };
+    accept("Ann", &zero_width)
+        .code(2)
+        .stderr_has("invisible characters");
+    accept("Ann", "password1")
+        .code(2)
+        .stderr_has("most common passwords");
+    accept(&zero_width, "correct horse battery")
+        .code(2)
+        .stderr_has("First Name is required");
+    accept("Ann", "correct horse battery").ok();
+}

@@ -84,8 +84,7 @@ pub fn invitation(
     };
     let render =
         |e: askama::Error| Error::Other(anyhow::anyhow!("could not render the invitation: {e}"));
-    let to: Mailbox = issued
-        .email
+    let to: Mailbox = crate::address::for_delivery(&issued.email)
         .parse()
         .map_err(|e| Error::Invalid(format!("{} is not a valid address: {e}", issued.email)))?;
     Message::builder()
@@ -112,9 +111,12 @@ pub fn test_message(
     now: DateTime<Utc>,
 ) -> Result<Message> {
     let sender = config.mail.sender();
-    let to: Mailbox = to
+    let invalid =
+        |reason: String| Error::Invalid(format!("\"{to}\" is not a valid address: {reason}"));
+    let canonical = crate::address::normalize(to).map_err(|reason| invalid(reason.into()))?;
+    let to: Mailbox = crate::address::for_delivery(&canonical)
         .parse()
-        .map_err(|e| Error::Invalid(format!("{to} is not a valid address: {e}")))?;
+        .map_err(|e| invalid(format!("{e}")))?;
     Message::builder()
         .from(sender.clone())
         .to(to)
