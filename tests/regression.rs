@@ -352,3 +352,28 @@ fn names_and_passwords_made_of_invisible_characters_are_refused() {
         .stderr_has("First Name is required");
     accept("Ann", "correct horse battery").ok();
 }
+
+#[test]
+fn durations_too_big_for_the_calendar_are_refused_not_a_panic() {
+    let env = Env::new();
+    env.run(&["teams", "add", "ops"]).ok();
+    env.run(&["list", "--older-than", "270000y"])
+        .code(2)
+        .stderr_has("at most 100 years");
+    env.config("[organization]\ninvitation_ttl = \"300000y\"\n");
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .code(2)
+        .stderr_has("organization.invitation_ttl")
+        .stderr_has("at most 100 years");
+    env.config("");
+    let env = env.var("INVITECTL_ORGANIZATION_INVITATION_TTL", "10000y");
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .code(2)
+        .stderr_has("INVITECTL_ORGANIZATION_INVITATION_TTL");
+    // A long window still sorts after now: the one invitation is pending.
+    let env = env.var("INVITECTL_ORGANIZATION_INVITATION_TTL", "99y");
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"]).ok();
+    let rows = support::invitations(&env);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["status"], "pending");
+}
