@@ -108,6 +108,29 @@ fn actor() -> String {
     }
 }
 
+/// Takes a delivery lease for this process, first ending those of senders on
+/// this host that were killed, so their queued mail is sent now.
+fn start_sending(conn: &mut Connection) -> Result<invitations::Sender> {
+    let host = nix::unistd::gethostname()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    invitations::end_dead_senders(conn, &host, |pid| {
+        let Ok(pid) = i32::try_from(pid) else {
+            return false;
+        };
+        // EPERM: alive, but another user's.
+        !matches!(
+            nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None),
+            Err(nix::errno::Errno::ESRCH)
+        )
+    })?;
+    let me = invitations::Process {
+        host,
+        pid: std::process::id(),
+    };
+    invitations::start_sending(conn, &me, now())
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     let flags = Flags {
         config: cli.config.clone(),
@@ -210,7 +233,7 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
     let mut conn = context.open()?;
     let options = InviteOptions {
         sender: (!args.dry_run)
-            .then(|| invitations::start_sending(&mut conn, now()))
+            .then(|| start_sending(&mut conn))
             .transpose()?,
         ..options
     };
@@ -448,16 +471,17 @@ fn resend(context: &Context, args: ResendArgs) -> Result<()> {
     let pacing = context.pacing(args.rate.as_deref())?;
     mail::check(&context.config)?;
     let mut conn = context.open()?;
+    let sender = start_sending(&mut conn)?;
     let selected = invitations::select(
         &conn,
         &selection(args.targets, args.expired, args.failed),
         now(),
     )?;
     if selected.is_empty() {
+        invitations::stop_sending(&conn, sender)?;
         context.note("nothing to resend");
         return Ok(());
     }
-    let sender = invitations::start_sending(&mut conn, now())?;
     let issued = invitations::resend(
         &mut conn,
         &context.config.organization,

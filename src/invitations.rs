@@ -982,17 +982,52 @@ pub const SENDER_LEASE: std::time::Duration = std::time::Duration::from_secs(120
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sender(i64);
 
+/// This process on this host, as a sender.
+#[derive(Debug, Clone)]
+pub struct Process {
+    pub host: String,
+    pub pid: u32,
+}
+
 /// Registers this process as a sender, before it writes what it will send.
-pub fn start_sending(conn: &mut Connection, now: DateTime<Utc>) -> Result<Sender> {
+pub fn start_sending(conn: &mut Connection, me: &Process, now: DateTime<Utc>) -> Result<Sender> {
     let tx = db::write(conn)?;
     tx.execute("DELETE FROM senders WHERE expires_at <= ?1", [stamp(now)])?;
     let id = tx.query_row(
-        "INSERT INTO senders (expires_at) VALUES (?1) RETURNING id",
-        [stamp(time::add(now, SENDER_LEASE))],
+        "INSERT INTO senders (host, pid, expires_at) VALUES (?1, ?2, ?3) RETURNING id",
+        (&me.host, me.pid, stamp(time::add(now, SENDER_LEASE))),
         |row| row.get(0),
     )?;
     tx.commit()?;
     Ok(Sender(id))
+}
+
+/// Ends the leases of senders on this host whose process is gone (killed or
+/// crashed), so what they were sending is picked up at once, not when the
+/// lease runs out. `is_running` tells whether a process id is alive here.
+pub fn end_dead_senders(
+    conn: &mut Connection,
+    host: &str,
+    is_running: impl Fn(u32) -> bool,
+) -> Result<()> {
+    let on_this_host: Vec<(i64, u32)> = conn
+        .prepare_cached("SELECT id, pid FROM senders WHERE host = ?1")?
+        .query_map([host], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let dead: Vec<i64> = on_this_host
+        .into_iter()
+        .filter(|(_, pid)| !is_running(*pid))
+        .map(|(id, _)| id)
+        .collect();
+    if dead.is_empty() {
+        return Ok(());
+    }
+    let tx = db::write(conn)?;
+    for id in dead {
+        tx.execute("DELETE FROM senders WHERE id = ?1", [id])?;
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 /// Renews the lease: this process is still sending.

@@ -542,7 +542,11 @@ fn resend_failed_picks_pending_ones_not_delivered() {
 #[test]
 fn resend_failed_leaves_a_live_senders_queue_alone_until_its_lease_runs_out() {
     let mut conn = db::in_memory();
-    let sender = start_sending(&mut conn, t0()).unwrap();
+    let me = Process {
+        host: "h1".into(),
+        pid: 41,
+    };
+    let sender = start_sending(&mut conn, &me, t0()).unwrap();
     let sending = InviteOptions {
         sender: Some(sender),
         ..options()
@@ -565,12 +569,24 @@ fn resend_failed_leaves_a_live_senders_queue_alone_until_its_lease_runs_out() {
     );
     keep_sending(&conn, sender, t0() + chrono::Duration::seconds(60)).unwrap();
     assert_eq!(failed(&conn, later), 0, "a renewed lease holds");
-    stop_sending(&conn, sender).unwrap();
+    end_dead_senders(&mut conn, "h2", |_| false).unwrap();
+    assert_eq!(
+        failed(&conn, t0()),
+        0,
+        "another host cannot see the process"
+    );
+    end_dead_senders(&mut conn, "h1", |pid| pid == 41).unwrap();
+    assert_eq!(failed(&conn, t0()), 0, "the process is alive");
+    end_dead_senders(&mut conn, "h1", |_| false).unwrap();
     assert_eq!(
         failed(&conn, t0()),
         1,
-        "the sender finished without sending it"
+        "the process is gone: its batch is free at once"
     );
+    // A later sender never takes over an old one's id, and with it its batch.
+    let next = start_sending(&mut conn, &me, t0()).unwrap();
+    assert_eq!(failed(&conn, t0()), 1);
+    stop_sending(&conn, next).unwrap();
 }
 
 #[test]

@@ -82,8 +82,16 @@ fn the_hardened_service_keeps_its_promises() {
     assert_eq!(args[0], "serve-accept");
 }
 
+/// The invitectl commands a cron line runs, each as its arguments.
+fn cron_commands(line: &str) -> Vec<Vec<String>> {
+    line.split("&&")
+        .filter(|part| part.contains("/usr/local/bin/invitectl"))
+        .map(invitectl_args)
+        .collect()
+}
+
 #[test]
-fn the_cron_line_runs_the_same_clean_up_as_the_timer() {
+fn the_cron_line_runs_the_same_repair_and_clean_up_as_the_timer() {
     let cron = deploy("invitectl.cron");
     let line = cron
         .lines()
@@ -95,28 +103,45 @@ fn the_cron_line_runs_the_same_clean_up_as_the_timer() {
         "cron.d lines name the user after five time fields"
     );
     let service = deploy("invitectl-cleanup.service");
-    let timer_command = service
+    let timer_commands: Vec<Vec<String>> = service
         .lines()
-        .find(|l| l.starts_with("ExecStart="))
-        .unwrap();
-    assert_eq!(invitectl_args(line), invitectl_args(timer_command));
+        .filter(|l| l.starts_with("ExecStart="))
+        .map(invitectl_args)
+        .collect();
+    assert_eq!(cron_commands(line), timer_commands);
     assert_eq!(
-        invitectl_args(line),
-        ["--quiet", "cancel", "--expired", "--yes"]
+        timer_commands,
+        [
+            vec!["--quiet", "resend", "--failed"],
+            vec!["--quiet", "cancel", "--expired", "--yes"]
+        ]
     );
 
-    // And that command works with no terminal, as cron runs it.
+    // They work with no terminal, as cron runs them: a day later, the
+    // invitation whose mail failed is sent again and the expired one cancelled.
     let env = Env::new();
     env.run(&["invite", "ann@acme.example", "--role", "viewer"])
         .ok();
-    let args: Vec<String> = invitectl_args(line);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    env.run_at("+25h", &args, None).code(0);
+    env.config(&format!(
+        "[mail]\nfrom = \"it@acme.example\"\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\n",
+        support::closed_port()
+    ));
+    env.run(&["invite", "bob@acme.example", "--role", "viewer"])
+        .code(4);
+    env.config("");
+    for args in cron_commands(line) {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        env.run_at("+25h", &args, None).ok();
+    }
     let rows = env
         .run(&["list", "--status", "all", "--format", "json"])
         .ok()
         .json();
+    assert_eq!(rows[0]["email"], "ann@acme.example");
     assert_eq!(rows[0]["status"], "cancelled");
+    assert_eq!(rows[1]["email"], "bob@acme.example");
+    assert_eq!(rows[1]["status"], "pending");
+    assert_eq!(rows[1]["delivery"], "sent");
 }
 
 #[test]

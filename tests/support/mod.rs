@@ -206,6 +206,12 @@ pub fn run(mut command: Command, stdin: Option<&str>) -> Run {
 }
 
 /// The faketime wrapper. In CI its absence is a failure, never a skip.
+/// A loopback port where nothing listens: a mail server that is down.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
 /// The login name of the user running the tests: what invitectl records as
 /// the actor, and shows as Invited By when nothing else is set.
 pub fn os_user() -> String {
