@@ -245,19 +245,31 @@ fn a_user_who_may_only_read_the_database_can_list() {
 
 #[test]
 fn the_system_config_in_etc_is_found_last() {
+    // The README's deployment: config.example.toml installed as
+    // /etc/invitectl/config.toml; admins run invitectl from anywhere.
     let env = Env::new();
     let etc = env.path("etc");
     std::fs::create_dir_all(etc.join("invitectl")).unwrap();
-    std::fs::write(
-        etc.join("invitectl/config.toml"),
-        "[organization]\nname = \"From Etc\"\n[database]\npath = \"system.db\"\n",
-    )
-    .unwrap();
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml"))
+            .unwrap();
+    let state = env.path("var-lib-invitectl");
+    std::fs::create_dir(&state).unwrap();
+    let installed = example.replace("/var/lib/invitectl", state.to_str().unwrap());
+    assert_ne!(installed, example, "the example names the state directory");
+    std::fs::write(etc.join("invitectl/config.toml"), installed).unwrap();
     let env = env.var("INVITECTL_ETC_DIR", etc.to_str().unwrap());
-    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
-        .ok();
-    assert!(env.path("system.db").exists());
-    assert!(env.messages()[0].contains("From Etc"));
+    std::fs::create_dir(env.path("somewhere")).unwrap();
+    let mut add = env.command(&["teams", "add", "ops"]);
+    add.current_dir(env.path("somewhere"));
+    support::run(add, None).ok();
+    assert!(state.join("invitectl.db").exists());
+    let mut list = env.command(&["-v", "teams", "list"]);
+    list.current_dir(env.path("var-lib-invitectl"));
+    support::run(list, None)
+        .ok()
+        .stdout_has("ops")
+        .stderr_has("etc/invitectl/config.toml");
     // A user's own config comes first.
     std::fs::create_dir_all(env.path("xdg/invitectl")).unwrap();
     std::fs::write(
