@@ -237,13 +237,14 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
             .transpose()?,
         ..options
     };
-    let outcomes = invitations::invite_all(
+    let outcomes: Vec<Outcome> = invitations::invite_all(
         &mut conn,
         &context.config.organization,
         requests,
         &options,
         now(),
-    )?;
+    )?
+    .collect();
     let issued = invitations::issued(&outcomes);
     let report = mail::deliver(
         &mut conn,

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::config::Organization;
 use crate::directory::{self, Group};
@@ -139,10 +138,10 @@ pub struct Issued {
 
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    Invited(Issued),
+    Invited(Box<Issued>),
     /// `--skip-existing` met a pending invitation whose mail failed or never
     /// went out: it got a new link, so a rerun after a failure delivers.
-    Resent(Issued),
+    Resent(Box<Issued>),
     /// `--dry-run`: everything was checked and would have been written.
     WouldInvite {
         email: String,
@@ -159,7 +158,7 @@ pub fn issued(outcomes: &[Outcome]) -> Vec<Issued> {
     outcomes
         .iter()
         .filter_map(|outcome| match outcome {
-            Outcome::Invited(issued) | Outcome::Resent(issued) => Some(issued.clone()),
+            Outcome::Invited(issued) | Outcome::Resent(issued) => Some((**issued).clone()),
             _ => None,
         })
         .collect()
@@ -169,21 +168,76 @@ pub fn issued(outcomes: &[Outcome]) -> Vec<Issued> {
 /// serve-accept accepting an invitation, get their turn between two of them.
 const WRITE_CHUNK: usize = 200;
 
-/// A request that passed every check, with names resolved. Kept small: a
-/// batch may hold a million of them.
+/// A request that passed every check. Kept small, names as ids: a batch may
+/// hold a million of them.
 struct Checked {
     email: Box<str>,
-    role: Arc<str>,
-    department: Option<(i64, Arc<str>)>,
-    teams: Box<[(i64, Arc<str>)]>,
+    /// Index into the organization's roles.
+    role: u16,
+    department: Option<i64>,
+    /// Shared between the rows that name the same teams.
+    teams: Arc<[i64]>,
 }
 
 /// What to do with one checked address.
 enum Step {
     Invite(Checked),
     Resend { invitation_id: i64, email: Box<str> },
-    Skip { email: Box<str>, reason: String },
+    Skip { email: Box<str>, reason: Box<str> },
 }
+
+impl Step {
+    fn email(&self) -> &str {
+        match self {
+            Step::Invite(checked) => &checked.email,
+            Step::Resend { email, .. } | Step::Skip { email, .. } => email,
+        }
+    }
+}
+
+/// What a batch did (or, in a dry run, would do), one outcome per address in
+/// the order given. A dry run yields them from the plan as they are read, so
+/// a huge batch is never held twice.
+pub struct Outcomes(OutcomesInner);
+
+enum OutcomesInner {
+    Written(std::vec::IntoIter<Outcome>),
+    Planned {
+        steps: std::vec::IntoIter<Step>,
+        expires_at: DateTime<Utc>,
+    },
+}
+
+impl Iterator for Outcomes {
+    type Item = Outcome;
+
+    fn next(&mut self) -> Option<Outcome> {
+        match &mut self.0 {
+            OutcomesInner::Written(outcomes) => outcomes.next(),
+            OutcomesInner::Planned { steps, expires_at } => steps.next().map(|step| match step {
+                Step::Invite(Checked { email, .. }) | Step::Resend { email, .. } => {
+                    Outcome::WouldInvite {
+                        email: email.into_string(),
+                        expires_at: *expires_at,
+                    }
+                }
+                Step::Skip { email, reason } => Outcome::Skipped {
+                    email: email.into_string(),
+                    reason: reason.into_string(),
+                },
+            }),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.0 {
+            OutcomesInner::Written(outcomes) => outcomes.size_hint(),
+            OutcomesInner::Planned { steps, .. } => steps.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for Outcomes {}
 
 /// Invites a batch. Every address is checked, and compared with who is
 /// already known, before anything is written and without the write lock;
@@ -196,7 +250,7 @@ pub fn invite(
     options: &InviteOptions,
     now: DateTime<Utc>,
 ) -> Result<Vec<Outcome>> {
-    invite_all(conn, org, requests.iter().cloned().map(Ok), options, now)
+    Ok(invite_all(conn, org, requests.iter().cloned().map(Ok), options, now)?.collect())
 }
 
 /// [`invite`] for requests read one by one, as from a large file.
@@ -206,36 +260,26 @@ pub fn invite_all(
     requests: impl IntoIterator<Item = Result<Request>>,
     options: &InviteOptions,
     now: DateTime<Utc>,
-) -> Result<Vec<Outcome>> {
+) -> Result<Outcomes> {
     check_invited_by(&options.invited_by)?;
-    let steps = plan(conn, org, requests, options.skip_existing, now)?;
+    let names = Names::read(conn)?;
+    let steps = plan(conn, org, &names, requests, options.skip_existing, now)?;
     if options.dry_run {
-        return Ok(steps
-            .into_iter()
-            .map(|step| match step {
-                Step::Invite(Checked { email, .. }) | Step::Resend { email, .. } => {
-                    Outcome::WouldInvite {
-                        email: email.into(),
-                        expires_at: time::add(now, org.invitation_ttl),
-                    }
-                }
-                Step::Skip { email, reason } => Outcome::Skipped {
-                    email: email.into(),
-                    reason,
-                },
-            })
-            .collect());
+        return Ok(Outcomes(OutcomesInner::Planned {
+            steps: steps.into_iter(),
+            expires_at: time::add(now, org.invitation_ttl),
+        }));
     }
     let mut outcomes = Vec::with_capacity(steps.len());
     let mut steps = steps.into_iter().peekable();
     while steps.peek().is_some() {
         let tx = db::write(conn)?;
         for step in steps.by_ref().take(WRITE_CHUNK) {
-            outcomes.push(write_step(&tx, org, step, options, now)?);
+            outcomes.push(write_step(&tx, org, &names, step, options, now)?);
         }
         tx.commit()?;
     }
-    Ok(outcomes)
+    Ok(Outcomes(OutcomesInner::Written(outcomes.into_iter())))
 }
 
 /// Checks the whole batch and decides each address's step, reading a
@@ -243,20 +287,20 @@ pub fn invite_all(
 fn plan(
     conn: &mut Connection,
     org: &Organization,
+    names: &Names,
     requests: impl IntoIterator<Item = Result<Request>>,
     skip_existing: bool,
     now: DateTime<Utc>,
 ) -> Result<Vec<Step>> {
     let snapshot = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
-    let checked = check_requests(&snapshot, org, requests)?;
-    if checked.is_empty() {
-        return Err(Error::Invalid(
-            "no addresses were given; name them as arguments, with - for stdin, or with --from-file".into(),
-        ));
-    }
-    let mut steps = Vec::with_capacity(checked.len());
+    let mut steps = Vec::new();
+    let mut problems_found = Vec::new();
     let mut refusals = Vec::new();
-    for request in checked {
+    let mut check = Checker::new(&snapshot, org, names);
+    for request in requests {
+        let Some(request) = check.request(request?, &mut problems_found) else {
+            continue;
+        };
         match existing(&snapshot, &request.email, now)? {
             None => steps.push(Step::Invite(request)),
             Some(Existing::Pending {
@@ -268,21 +312,52 @@ fn plan(
                 email: request.email,
             }),
             Some(found) if skip_existing => steps.push(Step::Skip {
-                reason: found.refusal(&request.email),
+                reason: found.refusal(&request.email).into(),
                 email: request.email,
             }),
             Some(found) => refusals.push(found.refusal(&request.email)),
         }
     }
+    problems_found.extend(listed_twice(&steps));
+    if !problems_found.is_empty() {
+        return Err(Error::Invalid(problems(problems_found)));
+    }
     if !refusals.is_empty() {
         return Err(Error::Refused(problems(refusals)));
     }
+    if steps.is_empty() {
+        return Err(Error::Invalid(
+            "no addresses were given; name them as arguments, with - for stdin, or with --from-file".into(),
+        ));
+    }
     Ok(steps)
+}
+
+/// Each address given more than once, named once. Sorting positions costs
+/// four bytes an address, where a set of every address would cost a copy.
+fn listed_twice(steps: &[Step]) -> Vec<String> {
+    let mut order: Vec<u32> = (0..steps.len() as u32).collect();
+    order.sort_unstable_by(|a, b| steps[*a as usize].email().cmp(steps[*b as usize].email()));
+    let mut twice = Vec::new();
+    for pair in order.windows(2) {
+        let (first, second) = (
+            steps[pair[0] as usize].email(),
+            steps[pair[1] as usize].email(),
+        );
+        if first == second && twice.last() != Some(&first) {
+            twice.push(first);
+        }
+    }
+    twice
+        .into_iter()
+        .map(|email| format!("{email} is listed more than once"))
+        .collect()
 }
 
 fn write_step(
     tx: &Transaction<'_>,
     org: &Organization,
+    names: &Names,
     step: Step,
     options: &InviteOptions,
     now: DateTime<Utc>,
@@ -291,23 +366,23 @@ fn write_step(
         reason: format!(
             "{email} was invited or changed by another process meanwhile; not invited again"
         ),
-        email: email.into(),
+        email: email.into_string(),
     };
     Ok(match step {
         Step::Skip { email, reason } => Outcome::Skipped {
-            email: email.into(),
-            reason,
+            email: email.into_string(),
+            reason: reason.into_string(),
         },
         // Another process may have invited the address since the batch was checked.
         Step::Invite(request) => match existing(tx, &request.email, now)? {
-            None => Outcome::Invited(insert(tx, org, request, options, now)?),
+            None => Outcome::Invited(Box::new(insert(tx, org, names, request, options, now)?)),
             Some(_) => meanwhile(request.email),
         },
         Step::Resend {
             invitation_id,
             email,
         } => match reissue(tx, org, invitation_id, &options.actor, options.sender, now)? {
-            Some(issued) => Outcome::Resent(issued),
+            Some(issued) => Outcome::Resent(Box::new(issued)),
             None => meanwhile(email),
         },
     })
@@ -337,36 +412,40 @@ fn problems(list: Vec<String>) -> String {
     }
 }
 
-fn check_requests(
-    tx: &Transaction<'_>,
-    org: &Organization,
-    requests: impl IntoIterator<Item = Result<Request>>,
-) -> Result<Vec<Checked>> {
-    let team_ids = ids_by_name(tx, Group::Team)?;
-    let department_ids = ids_by_name(tx, Group::Department)?;
-    let roles: Vec<Arc<str>> = org.roles.iter().map(|r| Arc::from(r.as_str())).collect();
-    let mut problems_found = Vec::new();
-    let mut unknown_names: HashSet<(&'static str, String)> = HashSet::new();
-    let mut seen = HashSet::new();
-    let mut checked = Vec::new();
+/// Checks one request after another against the organization's roles and
+/// the known teams and departments, naming each problem once.
+struct Checker<'a> {
+    conn: &'a Connection,
+    org: &'a Organization,
+    names: &'a Names,
+    unknown_names: HashSet<(&'static str, String)>,
+    team_lists: HashMap<Vec<i64>, Arc<[i64]>>,
+}
 
-    for request in requests {
-        let request = request?;
+impl<'a> Checker<'a> {
+    fn new(conn: &'a Connection, org: &'a Organization, names: &'a Names) -> Self {
+        Checker {
+            conn,
+            org,
+            names,
+            unknown_names: HashSet::new(),
+            team_lists: HashMap::new(),
+        }
+    }
+
+    /// The checked request, or `None` with its problems added to `problems`.
+    fn request(&mut self, request: Request, problems: &mut Vec<String>) -> Option<Checked> {
         let email = match address::normalize(&request.email) {
             Ok(email) => email,
             Err(reason) => {
-                problems_found.push(format!(
+                problems.push(format!(
                     "\"{}\" is not a valid address: {reason}",
                     request.email.escape_default()
                 ));
-                continue;
+                return None;
             }
         };
-        if !seen.insert(address_fingerprint(&email)) {
-            problems_found.push(format!("{email} is listed more than once"));
-            continue;
-        }
-        let before = problems_found.len();
+        let before = problems.len();
         let role = match request
             .role
             .as_deref()
@@ -374,85 +453,113 @@ fn check_requests(
             .filter(|r| !r.is_empty())
         {
             None => {
-                problems_found.push(format!(
+                problems.push(format!(
                     "{email} has no role: pass --role or fill the role column"
                 ));
                 None
             }
             Some(role) => {
-                let known = roles.iter().find(|known| known.eq_ignore_ascii_case(role));
-                if known.is_none() && unknown_names.insert(("role", role.to_lowercase())) {
-                    problems_found.push(format!(
+                let known = self
+                    .org
+                    .roles
+                    .iter()
+                    .position(|known| known.eq_ignore_ascii_case(role));
+                if known.is_none() && self.unknown_names.insert(("role", role.to_lowercase())) {
+                    problems.push(format!(
                         "{}; roles come from [organization] roles",
-                        suggest::unknown("role", role, &org.roles)
+                        suggest::unknown("role", role, &self.org.roles)
                     ));
                 }
-                known.cloned()
+                known
             }
-        };
-        let mut lookup = |group: Group, ids: &Names, name: &str| {
-            let name = name.trim();
-            let found = ids.get(&name.to_lowercase()).cloned();
-            if found.is_none() && unknown_names.insert((group.noun(), name.to_lowercase())) {
-                problems_found.push(
-                    directory::unknown(tx, group, name)
-                        .map(|e| e.to_string())
-                        .unwrap_or_else(|e| e.to_string()),
-                );
-            }
-            found
         };
         let department = request
             .department
             .as_deref()
             .filter(|d| !d.trim().is_empty())
-            .and_then(|name| lookup(Group::Department, &department_ids, name));
+            .and_then(|name| self.lookup(Group::Department, name, problems));
         let mut teams = Vec::new();
         for name in request.teams.iter().filter(|t| !t.trim().is_empty()) {
-            if let Some(found) = lookup(Group::Team, &team_ids, name)
-                && !teams.contains(&found)
+            if let Some(id) = self.lookup(Group::Team, name, problems)
+                && !teams.contains(&id)
             {
-                teams.push(found);
+                teams.push(id);
             }
         }
-        let (Some(role), true) = (role, problems_found.len() == before) else {
-            continue;
+        let (Some(role), true) = (role, problems.len() == before) else {
+            return None;
         };
-        checked.push(Checked {
+        let teams = self
+            .team_lists
+            .entry(teams)
+            .or_insert_with_key(|ids| Arc::from(ids.as_slice()))
+            .clone();
+        Some(Checked {
             email: email.into(),
-            role,
+            role: role as u16,
             department,
-            teams: teams.into(),
-        });
+            teams,
+        })
     }
-    if problems_found.is_empty() {
-        Ok(checked)
-    } else {
-        Err(Error::Invalid(problems(problems_found)))
+
+    fn lookup(&mut self, group: Group, name: &str, problems: &mut Vec<String>) -> Option<i64> {
+        let name = name.trim();
+        let found = self.names.id(group, name);
+        if found.is_none()
+            && self
+                .unknown_names
+                .insert((group.noun(), name.to_lowercase()))
+        {
+            problems.push(
+                directory::unknown(self.conn, group, name)
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|e| e.to_string()),
+            );
+        }
+        found
     }
 }
 
-/// Spots an address listed twice in a batch without keeping a second copy of
-/// every address: 128 bits of its SHA-256 make a collision practically impossible.
-fn address_fingerprint(email: &str) -> u128 {
-    let digest = Sha256::digest(email.as_bytes());
-    u128::from_le_bytes(digest[..16].try_into().expect("16 bytes"))
+/// The known teams and departments, by lower-case name and by id.
+struct Names {
+    teams: HashMap<String, (i64, String)>,
+    departments: HashMap<String, (i64, String)>,
 }
 
-/// Known names by their lower-case form.
-type Names = HashMap<String, (i64, Arc<str>)>;
+impl Names {
+    fn read(conn: &Connection) -> Result<Names> {
+        let read = |sql: &str| -> Result<HashMap<String, (i64, String)>> {
+            let mut statement = conn.prepare(sql)?;
+            let rows = statement.query_map([], |row| {
+                let name: String = row.get(1)?;
+                Ok((name.to_lowercase(), (row.get(0)?, name)))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        Ok(Names {
+            teams: read("SELECT id, name FROM teams")?,
+            departments: read("SELECT id, name FROM departments")?,
+        })
+    }
 
-fn ids_by_name(conn: &Connection, group: Group) -> Result<Names> {
-    let sql = match group {
-        Group::Team => "SELECT id, name FROM teams",
-        Group::Department => "SELECT id, name FROM departments",
-    };
-    let mut statement = conn.prepare(sql)?;
-    let rows = statement.query_map([], |row| {
-        let name: String = row.get(1)?;
-        Ok((name.to_lowercase(), (row.get(0)?, Arc::from(name))))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    fn of(&self, group: Group) -> &HashMap<String, (i64, String)> {
+        match group {
+            Group::Team => &self.teams,
+            Group::Department => &self.departments,
+        }
+    }
+
+    fn id(&self, group: Group, name: &str) -> Option<i64> {
+        self.of(group).get(&name.to_lowercase()).map(|(id, _)| *id)
+    }
+
+    fn name(&self, group: Group, id: i64) -> String {
+        self.of(group)
+            .values()
+            .find(|(known, _)| *known == id)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_default()
+    }
 }
 
 /// Who already has an address.
@@ -516,48 +623,52 @@ fn existing(conn: &Connection, email: &str, now: DateTime<Utc>) -> Result<Option
 fn insert(
     tx: &Transaction<'_>,
     org: &Organization,
+    names: &Names,
     request: Checked,
     options: &InviteOptions,
     now: DateTime<Utc>,
 ) -> Result<Issued> {
-    let department_id = request.department.as_ref().map(|(id, _)| *id);
+    let role = &org.roles[usize::from(request.role)];
     let user_id: i64 = tx
         .prepare_cached(
             "INSERT INTO users (email, role, department_id, status, created_at)
              VALUES (?1, ?2, ?3, 'pending', ?4) RETURNING id",
         )?
         .query_row(
-            (&*request.email, &*request.role, department_id, stamp(now)),
+            (&*request.email, role, request.department, stamp(now)),
             |row| row.get(0),
         )?;
     let mut add_team =
         tx.prepare_cached("INSERT INTO user_teams (user_id, team_id) VALUES (?1, ?2)")?;
-    for (team_id, _) in &request.teams {
+    for team_id in request.teams.iter() {
         add_team.execute((user_id, team_id))?;
     }
-    let team_ids: Vec<i64> = request.teams.iter().map(|(id, _)| *id).collect();
     let issued = issue(
         tx,
         org,
         Fields {
             email: &request.email,
             user_id: Some(user_id),
-            role: &request.role,
-            department_id,
-            team_ids: &team_ids,
+            role,
+            department_id: request.department,
+            team_ids: &request.teams,
             invited_by: &options.invited_by,
             sender: options.sender,
         },
         now,
     )?;
     audit::record(tx, now, &options.actor, "invite", &request.email)?;
+    let mut teams: Vec<String> = request
+        .teams
+        .iter()
+        .map(|id| names.name(Group::Team, *id))
+        .collect();
+    teams.sort();
     Ok(Issued {
-        department: request.department.map(|(_, name)| name.to_string()),
-        teams: request
-            .teams
-            .iter()
-            .map(|(_, name)| name.to_string())
-            .collect(),
+        department: request
+            .department
+            .map(|id| names.name(Group::Department, id)),
+        teams,
         ..issued
     })
 }

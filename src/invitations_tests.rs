@@ -50,7 +50,7 @@ fn invite_one(conn: &mut Connection, email: &str, now: DateTime<Utc>) -> Issued 
         .unwrap()
         .remove(0)
     {
-        Outcome::Invited(issued) => issued,
+        Outcome::Invited(issued) => *issued,
         other => panic!("not invited: {other:?}"),
     }
 }
