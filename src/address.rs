@@ -30,7 +30,8 @@ pub fn normalize(raw: &str) -> Result<String, &'static str> {
     if domain.is_empty() {
         return Err("it has no domain after @");
     }
-    lettre::Address::from_str(text).map_err(|_| "it is not a valid address")?;
+    lettre::Address::from_str(text)
+        .map_err(|_| "it has a second @ or a character an address cannot have")?;
     Ok(text.to_lowercase())
 }
 

@@ -181,11 +181,13 @@ fn an_existing_address_is_refused_and_skip_existing_makes_reruns_idempotent() {
         ])
         .ok()
         .json();
+    assert_eq!(rerun[0]["outcome"], "skipped");
     assert_eq!(
-        rerun[0]["outcome"].as_str().unwrap(),
-        "skipped: ann@acme.example already has a pending invitation; send a new link with `invitectl resend ann@acme.example`"
+        rerun[0]["reason"].as_str().unwrap(),
+        "ann@acme.example already has a pending invitation; send a new link with `invitectl resend ann@acme.example`"
     );
     assert_eq!(rerun[1]["outcome"], "invited");
+    assert_eq!(rerun[1]["reason"], serde_json::Value::Null);
     env.run(&[
         "invite",
         "ann@acme.example",
@@ -325,8 +327,11 @@ fn cancel_asks_for_confirmation_and_refuses_without_a_terminal() {
         .ok()
         .stderr_has("cancelled 1 invitation(s)");
     env.run(&["cancel", &id, "--yes"])
+        .ok()
+        .stderr_has("the invitation for ann@acme.example was already cancelled; nothing changed");
+    env.run(&["cancel", "nobody@acme.example", "--yes"])
         .code(3)
-        .stderr_has("was cancelled");
+        .stderr_has("there is no invitation for nobody@acme.example");
 }
 
 #[test]
@@ -521,8 +526,16 @@ fn users_can_be_deactivated_and_reactivated() {
         .stderr_has("has not accepted");
     env.accept(&env.link_for("ann@acme.example"), PASSWORD).ok();
     env.run(&["users", "deactivate", "ann@acme.example"])
+        .code(3)
+        .stderr_has(
+            "users deactivate needs confirmation and there is no terminal to ask on; pass --yes",
+        );
+    env.run(&["users", "deactivate", "ann@acme.example", "--yes"])
         .ok()
         .stderr_has("is now inactive");
+    env.run(&["users", "deactivate", "ann@acme.example"])
+        .ok()
+        .stderr_has("was already inactive; nothing changed");
     let inactive = env
         .run(&["users", "list", "--status", "inactive", "--format", "json"])
         .ok()
@@ -547,7 +560,7 @@ fn users_can_be_deactivated_and_reactivated() {
     env.run(&["users", "reactivate", "ann@acme.example"])
         .ok()
         .stderr_has("is now active");
-    env.run(&["users", "deactivate", "nobody@acme.example"])
+    env.run(&["users", "deactivate", "nobody@acme.example", "--yes"])
         .code(3)
         .stderr_has("there is no user");
 }
@@ -557,8 +570,8 @@ fn teams_and_departments_are_managed_and_guarded() {
     let env = Env::new();
     env.run(&["teams", "add", "ops"]).ok();
     env.run(&["teams", "add", "OPS"])
-        .code(3)
-        .stderr_has("already exists");
+        .ok()
+        .stderr_has("the team \"ops\" already exists; nothing changed");
     env.run(&["teams", "add", "a,b"])
         .code(2)
         .stderr_has("comma");
@@ -571,17 +584,20 @@ fn teams_and_departments_are_managed_and_guarded() {
         "ops",
     ])
     .ok();
-    env.run(&["teams", "remove", "ops"])
+    env.run(&["teams", "remove", "ops", "--yes"])
         .code(3)
         .stderr_has("still assigned");
     let teams = env.run(&["teams", "list", "--format", "json"]).ok().json();
     assert_eq!(teams[0]["name"], "ops");
     assert_eq!(teams[0]["users"], 1);
     env.run(&["cancel", "ann@acme.example", "--yes"]).ok();
-    env.run(&["teams", "remove", "ops"]).ok();
-    env.run(&["teams", "remove", "ops"])
-        .code(2)
-        .stderr_has("unknown team");
+    env.run(&["teams", "remove", "ops"]).code(3).stderr_has(
+        "teams remove needs confirmation and there is no terminal to ask on; pass --yes",
+    );
+    env.run(&["teams", "remove", "ops", "--yes"]).ok();
+    env.run(&["teams", "remove", "ops", "--yes"])
+        .code(3)
+        .stderr_has("unknown team \"ops\"");
     env.run(&["departments", "add", "Sales"]).ok();
     env.run(&["departments", "list"]).ok().stdout_has("Sales");
 }
