@@ -59,12 +59,12 @@ pub fn write<T: Listing>(
 }
 
 /// Shorter than this, a column is never cut: enough to recognize an
-/// address, a delivery state ("failed"), a word such as "ops"; ten columns
+/// address, a delivery state ("failed…"), a word such as "ops"; ten columns
 /// still fit 80.
 fn shortest(heading: &str) -> usize {
     match heading {
         "Email" => 12,
-        "Delivery" => 6,
+        "Delivery" => 7,
         _ => 4,
     }
 }
@@ -98,6 +98,16 @@ fn column_widths(
             }
         })
         .collect();
+    // Too narrow even for that: the widest shortenable column gives way, one character at a time.
+    while widths.iter().sum::<usize>() + gaps > available {
+        let widest = (0..headings.len())
+            .filter(|&i| !whole.contains(&headings[i]) && widths[i] > 1)
+            .max_by_key(|&i| widths[i]);
+        match widest {
+            Some(index) => widths[index] -= 1,
+            None => break,
+        }
+    }
     let mut left = available.saturating_sub(widths.iter().sum::<usize>() + gaps);
     let email_first = headings
         .iter()
@@ -199,6 +209,24 @@ mod tests {
         assert_eq!(column_widths(HEADINGS, &natural, WHOLE, 40), [2, 20, 4, 7]);
         assert_eq!(column_widths(HEADINGS, &natural, WHOLE, 50), [2, 30, 4, 7]);
     }
+
+    #[test]
+    fn when_even_the_shortest_do_not_fit_the_widest_gives_way() {
+        let natural = [2, 30, 6, 7];
+        // 2 + 7 whole, gaps 7: 4 left for Email and Role.
+        assert_eq!(column_widths(HEADINGS, &natural, WHOLE, 20), [2, 2, 2, 7]);
+    }
+
+    #[test]
+    fn times_are_relative_in_their_largest_unit() {
+        let now = crate::time::parse_stamp("2026-01-10T12:00:00Z").unwrap();
+        let at = |stamp| relative_time(stamp, now);
+        assert_eq!(at("2026-01-10T11:59:30Z"), "now");
+        assert_eq!(at("2026-01-10T11:15:00Z"), "45m ago");
+        assert_eq!(at("2026-01-11T11:00:00Z"), "in 23h");
+        assert_eq!(at("2026-01-01T12:00:00Z"), "9d ago");
+        assert_eq!(at("2020-01-01T12:00:00Z"), "6y ago");
+    }
 }
 
 /// How a table is drawn, from the environment.
@@ -264,7 +292,7 @@ pub fn csv_cell(cell: &str) -> String {
 }
 
 /// A stored time as a table shows it, relative to `now` in its largest
-/// unit: "just now", "3h ago", "in 21h", "12d ago". JSON and CSV have the instant.
+/// unit: "now", "3h ago", "in 21h", "12d ago". JSON and CSV have the instant.
 pub fn relative_time(stamp: &str, now: DateTime<Utc>) -> String {
     let Some(instant) = crate::time::parse_stamp(stamp) else {
         return stamp.to_string();
@@ -272,7 +300,7 @@ pub fn relative_time(stamp: &str, now: DateTime<Utc>) -> String {
     let seconds = (instant - now).num_seconds();
     let magnitude = seconds.unsigned_abs();
     let amount = match magnitude {
-        0..60 => return "just now".into(),
+        0..60 => return "now".into(),
         60..3600 => format!("{}m", magnitude / 60),
         3600..172_800 => format!("{}h", magnitude / 3600),
         172_800..63_072_000 => format!("{}d", magnitude / 86_400),
