@@ -1,4 +1,4 @@
-//! The command line, exactly as SPEC.md names it.
+//! The command line, exactly as docs/reference.md names it.
 
 use std::path::PathBuf;
 
@@ -22,19 +22,37 @@ use crate::output::Format;
 )]
 pub struct Cli {
     /// Read settings from this file instead of ./invitectl.toml or $XDG_CONFIG_HOME/invitectl/config.toml
-    #[arg(long, global = true, env = "INVITECTL_CONFIG", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "INVITECTL_CONFIG",
+        value_name = "PATH",
+        display_order = 100
+    )]
     pub config: Option<PathBuf>,
 
     /// The SQLite database file [default: invitectl.db, or [database] path]
-    #[arg(long, global = true, env = "INVITECTL_DB", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "INVITECTL_DB",
+        value_name = "PATH",
+        display_order = 100
+    )]
     pub db: Option<PathBuf>,
 
     /// Say more about what is happening, on stderr
-    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "quiet",
+        display_order = 100
+    )]
     pub verbose: bool,
 
     /// Print only results and errors
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, display_order = 100)]
     pub quiet: bool,
 
     #[command(subcommand)]
@@ -74,6 +92,7 @@ pub enum Command {
     /// Accept an invitation on a terminal: set your name and password
     #[command(after_help = "Examples:\n  \
         invitectl accept 'https://invite.acme.example/accept?token=…'\n  \
+        invitectl accept - --first-name Ann --last-name Lee --password-stdin < link-then-password.txt\n  \
         printf '%s\\n%s\\n' \"$LINK\" \"$PASSWORD\" | invitectl accept - --first-name Ann --last-name Lee --password-stdin")]
     Accept(AcceptArgs),
 

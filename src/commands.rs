@@ -164,7 +164,7 @@ pub fn run(cli: Cli) -> Result<()> {
 #[derive(Debug, Serialize)]
 struct SentRow {
     email: String,
-    /// One of SPEC's words: invited, would_invite, skipped, resent.
+    /// One word (docs/reference.md): invited, would_invite, skipped, resent.
     outcome: &'static str,
     /// Why, in a sentence, when the outcome needs one.
     reason: Option<String>,

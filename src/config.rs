@@ -42,6 +42,11 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("server", "bind", Kind::Text),
 ];
 
+/// Every key as (section, key), for the documentation and its tests.
+pub fn keys() -> impl Iterator<Item = (&'static str, &'static str)> {
+    KEYS.iter().map(|(section, key, _)| (*section, *key))
+}
+
 pub const DEFAULT_ROLES: [&str; 3] = ["admin", "editor", "viewer"];
 
 #[derive(Debug, Clone)]
@@ -137,7 +142,7 @@ struct Layers {
     settings: HashMap<String, Setting>,
 }
 
-/// Loads the configuration the way SPEC.md describes, reading variables through `env`.
+/// Loads the configuration as docs/reference.md describes, reading variables through `env`.
 pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Config> {
     let file = discover(flags, env)?;
     let mut layers = Layers {

@@ -30,7 +30,7 @@ pub enum Error {
     OutputClosed,
 }
 
-/// The exit codes of SPEC.md.
+/// The exit codes of docs/reference.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
     Success = 0,

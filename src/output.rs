@@ -82,8 +82,7 @@ fn column_widths(
     whole: &[&str],
     available: usize,
 ) -> Vec<usize> {
-    // The last column has one space of padding too.
-    let gaps = GAP * headings.len().saturating_sub(1) + 1;
+    let gaps = GAP * headings.len().saturating_sub(1);
     if natural.iter().sum::<usize>() + gaps <= available {
         return natural.to_vec();
     }
@@ -177,12 +176,14 @@ fn table<T: Listing>(rows: &[T], now: DateTime<Utc>) -> Table {
         let Some(column) = table.column_mut(index) else {
             continue;
         };
-        // The blank rule between columns and one space of padding make the gap.
-        column.set_padding((0, 1));
+        // The blank rule between columns and one space of padding make the
+        // gap; the last column needs no padding.
+        let padding = u16::from(index + 1 < headings.len());
+        column.set_padding((0, padding));
         if let Some(widths) = &widths {
             // The width counts the padding.
             column.set_constraint(ColumnConstraint::Absolute(Width::Fixed(
-                (widths[index] + 1) as u16,
+                widths[index] as u16 + padding,
             )));
         }
     }
@@ -205,16 +206,16 @@ mod tests {
     #[test]
     fn email_gets_the_room_first_and_ids_and_states_stay_whole() {
         let natural = [2, 30, 6, 7];
-        // 2 + 7 whole, Role 4 at least, gaps 7: 20 of 40 left, all to Email.
-        assert_eq!(column_widths(HEADINGS, &natural, WHOLE, 40), [2, 20, 4, 7]);
-        assert_eq!(column_widths(HEADINGS, &natural, WHOLE, 50), [2, 30, 4, 7]);
+        // 2 + 7 whole, Role 4 at least, gaps 6: 21 of 40 left, all to Email.
+        assert_eq!(column_widths(HEADINGS, &natural, WHOLE, 40), [2, 21, 4, 7]);
+        assert_eq!(column_widths(HEADINGS, &natural, WHOLE, 50), [2, 30, 5, 7]);
     }
 
     #[test]
     fn when_even_the_shortest_do_not_fit_the_widest_gives_way() {
         let natural = [2, 30, 6, 7];
-        // 2 + 7 whole, gaps 7: 4 left for Email and Role.
-        assert_eq!(column_widths(HEADINGS, &natural, WHOLE, 20), [2, 2, 2, 7]);
+        // 2 + 7 whole, gaps 6: 5 left for Email and Role.
+        assert_eq!(column_widths(HEADINGS, &natural, WHOLE, 20), [2, 3, 2, 7]);
     }
 
     #[test]
@@ -224,6 +225,8 @@ mod tests {
         assert_eq!(at("2026-01-10T11:59:30Z"), "now");
         assert_eq!(at("2026-01-10T11:15:00Z"), "45m ago");
         assert_eq!(at("2026-01-11T11:00:00Z"), "in 23h");
+        assert_eq!(at("2026-01-11T11:59:50Z"), "in 24h");
+        assert_eq!(at("2026-01-10T11:01:00Z"), "59m ago");
         assert_eq!(at("2026-01-01T12:00:00Z"), "9d ago");
         assert_eq!(at("2020-01-01T12:00:00Z"), "6y ago");
     }
@@ -299,12 +302,14 @@ pub fn relative_time(stamp: &str, now: DateTime<Utc>) -> String {
     };
     let seconds = (instant - now).num_seconds();
     let magnitude = seconds.unsigned_abs();
+    // Rounded, so a link sent a moment ago for 24h expires "in 24h".
+    let round = |unit: u64| (magnitude + unit / 2) / unit;
     let amount = match magnitude {
         0..60 => return "now".into(),
-        60..3600 => format!("{}m", magnitude / 60),
-        3600..172_800 => format!("{}h", magnitude / 3600),
-        172_800..63_072_000 => format!("{}d", magnitude / 86_400),
-        _ => format!("{}y", magnitude / 31_536_000),
+        60..3570 => format!("{}m", round(60)),
+        3570..171_000 => format!("{}h", round(3600)),
+        171_000..63_072_000 => format!("{}d", round(86_400)),
+        _ => format!("{}y", round(31_536_000)),
     };
     if seconds > 0 {
         format!("in {amount}")
