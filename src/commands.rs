@@ -61,7 +61,7 @@ impl Context {
     /// Progress and summaries for people; silent with -q.
     fn note(&self, text: &str) {
         if !self.quiet {
-            eprintln!("{text}");
+            say(text);
         }
     }
 
@@ -98,6 +98,12 @@ fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<
             "cannot write the output: {e}"
         ))),
     }
+}
+
+/// A message on stderr. It may quote what users typed or what the database
+/// holds, so control characters are escaped (as in main's error line).
+fn say(text: &str) {
+    eprintln!("{}", output::lines_for_terminal(text));
 }
 
 fn now() -> DateTime<Utc> {
@@ -651,7 +657,7 @@ fn accept(context: &Context, args: AcceptArgs) -> Result<()> {
     if !invitation.teams.is_empty() {
         summary.push_str(&format!(" (teams: {})", invitation.teams.join(", ")));
     }
-    eprintln!("{summary}.");
+    say(&format!("{summary}."));
 
     let interactive = on_terminal();
     let ask = |label: &str, given: Option<String>| -> Result<String> {
@@ -718,7 +724,7 @@ fn accept_with_prompts(
         };
         match invitations::accept(conn, token, &form, now()) {
             Err(Error::Invalid(problem)) if tries < 2 => {
-                eprintln!("{problem}");
+                say(&problem);
                 tries += 1;
             }
             result => return result,

@@ -943,6 +943,21 @@ fn regression_terminal_escapes_in_user_data_are_never_printed_raw() {
     let table = env.run(&["users", "list"]).ok().stdout.clone();
     assert!(table.contains("Bob\\u{202e}moc.live"), "{table}");
     assert!(!table.contains('\u{202e}'), "{table}");
+
+    // Messages on stderr quote names from the database the same way.
+    env.run(&["departments", "add", "Sales\u{202e}"]).ok();
+    env.run(&[
+        "invite",
+        "carl@acme.example",
+        "--role",
+        "viewer",
+        "--department",
+        "Sales\u{202e}",
+    ])
+    .ok();
+    let run = env.accept(&env.link_for("carl@acme.example"), PASSWORD);
+    run.ok().stderr_has("in Sales\\u{202e}.");
+    assert!(!run.stderr.contains('\u{202e}'), "{}", run.stderr);
 }
 
 #[test]
