@@ -346,6 +346,31 @@ fn nothing_points_outside_the_repository() {
 }
 
 #[test]
+fn teams_and_departments_each_show_their_own_examples() {
+    for (path, command) in commands() {
+        let (own, other) = if path.starts_with("invitectl teams") {
+            ("teams", "departments")
+        } else if path.starts_with("invitectl departments") {
+            ("departments", "teams")
+        } else {
+            continue;
+        };
+        let help = command
+            .get_after_help()
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        assert!(
+            help.contains(&format!("invitectl {own}")),
+            "`{path}` examples: {help}"
+        );
+        assert!(
+            !help.contains(&format!("invitectl {other}")),
+            "`{path}` examples: {help}"
+        );
+    }
+}
+
+#[test]
 fn every_command_has_examples_in_its_help() {
     fn check(command: &clap::Command, path: &str) {
         let help = command
