@@ -21,7 +21,7 @@ use crate::output::Format;
         invitectl cancel --expired --yes"
 )]
 pub struct Cli {
-    /// Read settings from this file instead of ./invitectl.toml or $XDG_CONFIG_HOME/invitectl/config.toml
+    /// Read settings from this file instead of ./invitectl.toml, $XDG_CONFIG_HOME/invitectl/config.toml or /etc/invitectl/config.toml
     #[arg(
         long,
         global = true,

@@ -281,20 +281,24 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
             },
         })
         .collect();
-    context.print(args.format.format, &rows)?;
-    let skipped = outcomes
-        .iter()
-        .filter(|o| matches!(o, Outcome::Skipped { .. }))
-        .count();
+    // A reader that went away must not hide a delivery failure (exit 4).
+    let printed = context.print(args.format.format, &rows);
+    let count = |wanted: fn(&Outcome) -> bool| outcomes.iter().filter(|o| wanted(o)).count();
+    let skipped = count(|o| matches!(o, Outcome::Skipped { .. }));
     if args.dry_run {
         context.note(&format!(
             "dry run: {} would be invited, {skipped} skipped; nothing was written or sent",
             outcomes.len() - skipped
         ));
-        return Ok(());
+        return printed;
     }
-    context.note(&format!("invited {}, skipped {skipped}", issued.len()));
-    finish_delivery(context, &report)
+    let invited = count(|o| matches!(o, Outcome::Invited(_)));
+    let resent = count(|o| matches!(o, Outcome::Resent(_)));
+    context.note(&match resent {
+        0 => format!("invited {invited}, skipped {skipped}"),
+        _ => format!("invited {invited}, resent {resent}, skipped {skipped}"),
+    });
+    finish_delivery(context, &report).and(printed)
 }
 
 fn sent_row(
@@ -512,8 +516,8 @@ fn resend(context: &Context, args: ResendArgs) -> Result<()> {
         .iter()
         .map(|issued| sent_row(context, issued, "resent", &failures, false))
         .collect();
-    context.print(args.format.format, &rows)?;
-    finish_delivery(context, &report)
+    let printed = context.print(args.format.format, &rows);
+    finish_delivery(context, &report).and(printed)
 }
 
 fn cancel(context: &Context, args: CancelArgs) -> Result<()> {

@@ -812,6 +812,7 @@ fn invite_outcomes_are_fixed_words_with_the_sentence_in_reason() {
             "json",
         ])
         .ok()
+        .stderr_has("invited 1, resent 1, skipped 1")
         .json();
     let outcomes: Vec<&str> = rows
         .as_array()
@@ -866,6 +867,14 @@ fn regression_a_closed_pipe_ends_quietly_with_exit_0() {
         run.ok();
         assert_eq!(run.stderr, "", "{args:?}");
     }
+    // A closed pipe does not hide that the mail did not go out.
+    std::fs::write(env.path("blocked"), "").unwrap();
+    env.config("[mail]\ntransport = \"file\"\nfile_dir = \"blocked/outbox\"\n");
+    run_into_closed_pipe(&env, &["invite", "bob@acme.example", "--role", "viewer"])
+        .code(4)
+        .stderr_has("resend --failed");
+    env.config("");
+
     // The same through a shell pipeline, as a person types it.
     let output = env
         .command_with("sh", &["-c", &format!("{} list | head -1", support::BIN)])
