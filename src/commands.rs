@@ -390,7 +390,7 @@ fn read_csv<'a>(
         .map_err(|e| problem(format!("cannot read it: {e}")))?;
     let headers = reader
         .headers()
-        .map_err(|e| problem(e.to_string()))?
+        .map_err(|e| problem(csv_problem(&e)))?
         .clone();
     let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let Some(email_column) = column("email") else {
