@@ -303,7 +303,9 @@ pub struct CancelArgs {
 pub struct AcceptArgs {
     /// The token, or the whole link from the email; - reads it from the first line of stdin,
     /// which keeps it out of the process list
-    // Tokens are base64url, so some begin with `-`: they are values, not flags.
+    // Tokens are base64url, so some begin with `-`. With allow_hyphen_values
+    // clap takes such an argument as the value unless every character of it
+    // is a known short flag (so `-h` alone is still help).
     #[arg(value_name = "TOKEN_OR_LINK", allow_hyphen_values = true)]
     pub token: String,
 

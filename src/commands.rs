@@ -183,6 +183,8 @@ struct SentRow {
 impl Listing for SentRow {
     const HEADINGS: &'static [&'static str] =
         &["Email", "Outcome", "Expires At", "Delivery", "Link"];
+    // A link cut short would be useless: it stays whole even if the line wraps.
+    const WHOLE: &'static [&'static str] = &["Expires At", "Link"];
     const FIELDS: &'static [&'static str] = &[
         "email",
         "outcome",

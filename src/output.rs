@@ -59,11 +59,11 @@ pub fn write<T: Listing>(
 }
 
 /// Shorter than this, a column is never cut: enough to recognize an
-/// address, a delivery state ("failed…"), a word such as "ops"; ten columns
-/// still fit 80.
+/// address, an outcome ("would invite"), a delivery state ("failed…"), a
+/// word such as "ops"; ten columns still fit 80.
 fn shortest(heading: &str) -> usize {
     match heading {
-        "Email" => 12,
+        "Email" | "Outcome" => 12,
         "Delivery" => 7,
         _ => 4,
     }
@@ -97,8 +97,16 @@ fn column_widths(
             }
         })
         .collect();
-    // Too narrow even for that: the widest shortenable column gives way, one character at a time.
-    while widths.iter().sum::<usize>() + gaps > available {
+    // Too narrow even for that: the widest shortenable column gives way, one
+    // character at a time, unless the whole columns alone are too wide (a
+    // link): then the line is let wrap rather than every other column lost.
+    let whole_width: usize = (0..headings.len())
+        .filter(|&i| whole.contains(&headings[i]))
+        .map(|i| widths[i])
+        .sum();
+    let others = headings.len() - whole.iter().filter(|w| headings.contains(w)).count();
+    let fits = whole_width + gaps + others <= available;
+    while fits && widths.iter().sum::<usize>() + gaps > available {
         let widest = (0..headings.len())
             .filter(|&i| !whole.contains(&headings[i]) && widths[i] > 1)
             .max_by_key(|&i| widths[i]);
@@ -216,6 +224,13 @@ mod tests {
         let natural = [2, 30, 6, 7];
         // 2 + 7 whole, gaps 6: 5 left for Email and Role.
         assert_eq!(column_widths(HEADINGS, &natural, WHOLE, 20), [2, 3, 2, 7]);
+    }
+
+    #[test]
+    fn whole_columns_wider_than_the_terminal_leave_the_others_at_their_shortest() {
+        let natural = [2, 30, 6, 90];
+        let whole = &["ID", "Status"][..];
+        assert_eq!(column_widths(HEADINGS, &natural, whole, 80), [2, 12, 4, 90]);
     }
 
     #[test]
