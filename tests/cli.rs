@@ -1017,6 +1017,23 @@ fn regression_tables_fit_the_width_one_line_a_row() {
     assert!(dumb.stdout.is_ascii(), "{}", dumb.stdout);
     let wide = env.run_env(&["list"], &[("COLUMNS", "300")]);
     assert!(wide.stdout.contains(&failure), "{}", wide.stdout);
+
+    // A printed link is never cut: it is no use shortened.
+    let printed = env
+        .run(&[
+            "invite",
+            "bob@acme.example",
+            "--role",
+            "viewer",
+            "--print-link",
+        ])
+        .ok()
+        .stdout
+        .clone();
+    assert!(
+        printed.contains(&env.link_for("bob@acme.example")),
+        "{printed}"
+    );
 }
 
 #[test]
