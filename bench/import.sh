@@ -25,7 +25,7 @@ for i in range($1):
 
 # Invitations for the accept runs, their tokens taken from --print-link.
 links() {
-  seq -f "$1%g@acme.example" 1 "$2" | "$bin" -q --format json invite - --role viewer --print-link \
+  seq -f "$1%g@acme.example" 1 "$2" | "$bin" -q invite - --role viewer --print-link --format json \
     | python3 -c 'import json,sys; [print(r["link"].split("token=")[1]) for r in json.load(sys.stdin)]'
 }
 links quiet 100 > quiet.tokens
@@ -56,6 +56,6 @@ PY
 
 csv "$dry_rows" dry > dry.csv
 dry_start=$(date +%s%N)
-peak_kb=$( { /usr/bin/time -f '%M' "$bin" -q --format json invite --from-file dry.csv --role viewer --dry-run > /dev/null; } 2>&1 | tail -1)
+peak_kb=$( { /usr/bin/time -f '%M' "$bin" -q invite --from-file dry.csv --role viewer --dry-run --format json > /dev/null; } 2>&1 | tail -1)
 dry_ms=$(( ($(date +%s%N) - dry_start) / 1000000 ))
 echo "dry run of $dry_rows rows:       ${dry_ms} ms, peak memory $(( peak_kb / 1024 )) MiB (goal: under 150 MiB)"

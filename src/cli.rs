@@ -1,4 +1,4 @@
-//! The command line, exactly as SPEC.md names it.
+//! The command line, exactly as docs/reference.md names it.
 
 use std::path::PathBuf;
 
@@ -21,25 +21,39 @@ use crate::output::Format;
         invitectl cancel --expired --yes"
 )]
 pub struct Cli {
-    /// Read settings from this file instead of ./invitectl.toml or $XDG_CONFIG_HOME/invitectl/config.toml
-    #[arg(long, global = true, env = "INVITECTL_CONFIG", value_name = "PATH")]
+    /// Read settings from this file instead of ./invitectl.toml, $XDG_CONFIG_HOME/invitectl/config.toml or /etc/invitectl/config.toml
+    #[arg(
+        long,
+        global = true,
+        env = "INVITECTL_CONFIG",
+        value_name = "PATH",
+        display_order = 100
+    )]
     pub config: Option<PathBuf>,
 
     /// The SQLite database file [default: invitectl.db, or [database] path]
-    #[arg(long, global = true, env = "INVITECTL_DB", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "INVITECTL_DB",
+        value_name = "PATH",
+        display_order = 100
+    )]
     pub db: Option<PathBuf>,
 
     /// Say more about what is happening, on stderr
-    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "quiet",
+        display_order = 100
+    )]
     pub verbose: bool,
 
     /// Print only results and errors
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, display_order = 100)]
     pub quiet: bool,
-
-    /// How commands that list things print them: a table for people, json or csv for scripts
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
 
     #[command(subcommand)]
     pub command: Command,
@@ -78,7 +92,8 @@ pub enum Command {
     /// Accept an invitation on a terminal: set your name and password
     #[command(after_help = "Examples:\n  \
         invitectl accept 'https://invite.acme.example/accept?token=…'\n  \
-        invitectl accept \"$TOKEN\" --first-name Ann --last-name Lee --password-stdin < password.txt")]
+        invitectl accept - --first-name Ann --last-name Lee --password-stdin < link-then-password.txt\n  \
+        printf '%s\\n%s\\n' \"$LINK\" \"$PASSWORD\" | invitectl accept - --first-name Ann --last-name Lee --password-stdin")]
     Accept(AcceptArgs),
 
     /// Serve the invitee's pages: accept, log in, dashboard; stops cleanly on SIGINT or SIGTERM
@@ -108,7 +123,16 @@ pub enum Command {
         after_help = "Examples:\n  \
             invitectl teams add ops\n  \
             invitectl teams list --format json\n  \
-            invitectl teams remove ops"
+            invitectl teams remove ops --yes",
+        mut_subcommand("add", |c| c.after_help("Examples:\n  \
+            invitectl teams add ops\n  \
+            invitectl invite ann@acme.example --role editor --team ops")),
+        mut_subcommand("list", |c| c.after_help("Examples:\n  \
+            invitectl teams list\n  \
+            invitectl teams list --format json")),
+        mut_subcommand("remove", |c| c.after_help("Examples:\n  \
+            invitectl teams remove ops\n  \
+            invitectl teams remove ops --yes   # from a script"))
     )]
     Teams(GroupCommand),
 
@@ -118,7 +142,16 @@ pub enum Command {
         after_help = "Examples:\n  \
             invitectl departments add Engineering\n  \
             invitectl departments list\n  \
-            invitectl departments remove Engineering"
+            invitectl departments remove Engineering --yes",
+        mut_subcommand("add", |c| c.after_help("Examples:\n  \
+            invitectl departments add Engineering\n  \
+            invitectl invite ann@acme.example --role editor --department Engineering")),
+        mut_subcommand("list", |c| c.after_help("Examples:\n  \
+            invitectl departments list\n  \
+            invitectl departments list --format json")),
+        mut_subcommand("remove", |c| c.after_help("Examples:\n  \
+            invitectl departments remove Engineering\n  \
+            invitectl departments remove Engineering --yes   # from a script"))
     )]
     Departments(GroupCommand),
 
@@ -137,14 +170,31 @@ pub enum Command {
         invitectl completions zsh > \"${fpath[1]}/_invitectl\"\n  \
         invitectl completions fish > ~/.config/fish/completions/invitectl.fish")]
     Completions {
+        /// The shell to print completions for
         #[arg(value_enum, value_name = "SHELL")]
         shell: clap_complete::Shell,
     },
 }
 
+/// `--format`, taken by the commands that print a list.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct FormatArg {
+    /// How to print the list: a table for people, json or csv for scripts
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `--yes`, taken by every command that removes or takes something away.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct YesArg {
+    /// Do not ask for confirmation (needed when not on a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct InviteArgs {
-    /// Addresses, each argument may be a comma list; - reads them from stdin
+    /// Addresses, each argument may be a comma list; - reads them from stdin (put -- before one that begins with -)
     #[arg(value_name = "EMAILS", required_unless_present = "from_file")]
     pub emails: Vec<String>,
 
@@ -183,6 +233,9 @@ pub struct InviteArgs {
     /// Send at most this many messages, like 10/s, 300/m or 5000/h, for mail providers that throttle
     #[arg(long, value_name = "N/s")]
     pub rate: Option<String>,
+
+    #[command(flatten)]
+    pub format: FormatArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -203,55 +256,68 @@ pub struct ListArgs {
     /// Only those sent more than this long ago, like 12h or 3d
     #[arg(long, value_name = "DURATION")]
     pub older_than: Option<String>,
+
+    #[command(flatten)]
+    pub format: FormatArg,
 }
 
 #[derive(Debug, Args)]
+#[group(id = "which", required = true, args = ["targets", "expired", "failed"])]
 pub struct ResendArgs {
-    /// Email addresses or invitation ids
-    #[arg(value_name = "EMAIL|ID", required_unless_present_any = ["expired", "failed"])]
+    /// Email addresses or invitation ids (see the ID column of `invitectl list`)
+    #[arg(value_name = "EMAIL|ID")]
     pub targets: Vec<String>,
 
     /// Resend every expired invitation
-    #[arg(long, conflicts_with_all = ["targets", "failed"])]
+    #[arg(long)]
     pub expired: bool,
 
     /// Resend every pending invitation whose last delivery failed or never finished
-    #[arg(long, conflicts_with = "targets")]
+    #[arg(long)]
     pub failed: bool,
 
     /// Send at most this many messages, like 10/s, 300/m or 5000/h
     #[arg(long, value_name = "N/s")]
     pub rate: Option<String>,
+
+    #[command(flatten)]
+    pub format: FormatArg,
 }
 
 #[derive(Debug, Args)]
+#[group(id = "which", required = true, args = ["targets", "expired"])]
 pub struct CancelArgs {
-    /// Email addresses or invitation ids
-    #[arg(value_name = "EMAIL|ID", required_unless_present = "expired")]
+    /// Email addresses or invitation ids (see the ID column of `invitectl list`)
+    #[arg(value_name = "EMAIL|ID")]
     pub targets: Vec<String>,
 
     /// Cancel every expired invitation
-    #[arg(long, conflicts_with = "targets")]
+    #[arg(long)]
     pub expired: bool,
 
-    /// Do not ask for confirmation (needed when not on a terminal)
-    #[arg(long, short = 'y')]
-    pub yes: bool,
+    #[command(flatten)]
+    pub yes: YesArg,
 }
 
 #[derive(Debug, Args)]
 pub struct AcceptArgs {
-    /// The token, or the whole link from the email
-    #[arg(value_name = "TOKEN_OR_LINK")]
+    /// The token, or the whole link from the email; - reads it from the first line of stdin,
+    /// which keeps it out of the process list
+    // Tokens are base64url, so some begin with `-`. With allow_hyphen_values
+    // clap takes such an argument as the value unless every character of it
+    // is a known short flag (so `-h` alone is still help).
+    #[arg(value_name = "TOKEN_OR_LINK", allow_hyphen_values = true)]
     pub token: String,
 
-    #[arg(long)]
+    /// Your first name, instead of being asked for it
+    #[arg(long, value_name = "NAME")]
     pub first_name: Option<String>,
 
-    #[arg(long)]
+    /// Your last name, instead of being asked for it
+    #[arg(long, value_name = "NAME")]
     pub last_name: Option<String>,
 
-    /// Read the password from the first line of stdin instead of asking
+    /// Read the password from a line of stdin instead of asking (the second line with `accept -`)
     #[arg(long)]
     pub password_stdin: bool,
 }
@@ -266,21 +332,29 @@ pub enum UsersCommand {
         /// Which users to show; `all` adds inactive ones [default: active and pending]
         #[arg(long, value_enum, value_delimiter = ',')]
         status: Vec<UserStatusFilter>,
+
+        #[command(flatten)]
+        format: FormatArg,
     },
     /// Take away a user's access; their sessions end at once
     #[command(after_help = "Examples:\n  \
         invitectl users deactivate ann@acme.example\n  \
-        invitectl users deactivate ann@acme.example -q   # a no-op when already inactive")]
+        invitectl users deactivate ann@acme.example --yes   # a no-op when already inactive")]
     Deactivate {
-        #[arg(value_name = "EMAIL")]
+        /// The user's email address
+        #[arg(value_name = "EMAIL", allow_hyphen_values = true)]
         email: String,
+
+        #[command(flatten)]
+        yes: YesArg,
     },
     /// Give an inactive user their access back
     #[command(after_help = "Examples:\n  \
         invitectl users reactivate ann@acme.example\n  \
         invitectl users list --status inactive")]
     Reactivate {
-        #[arg(value_name = "EMAIL")]
+        /// The user's email address
+        #[arg(value_name = "EMAIL", allow_hyphen_values = true)]
         email: String,
     },
 }
@@ -293,28 +367,29 @@ pub enum UserStatusFilter {
     All,
 }
 
+/// Teams and departments share their subcommands; each gets its own examples
+/// (see `Command::Teams` and `Command::Departments`).
 #[derive(Debug, Subcommand)]
 pub enum GroupCommand {
-    /// Add one
-    #[command(after_help = "Examples:\n  \
-        invitectl teams add ops\n  \
-        invitectl departments add Engineering")]
+    /// Add one; adding one that exists already changes nothing
     Add {
-        #[arg(value_name = "NAME")]
+        /// Its name: one line, no commas
+        #[arg(value_name = "NAME", allow_hyphen_values = true)]
         name: String,
     },
     /// List them with how many users each has
-    #[command(after_help = "Examples:\n  \
-        invitectl teams list\n  \
-        invitectl departments list --format json")]
-    List,
+    List {
+        #[command(flatten)]
+        format: FormatArg,
+    },
     /// Remove one that no user or pending invitation uses
-    #[command(after_help = "Examples:\n  \
-        invitectl teams remove ops\n  \
-        invitectl departments remove Engineering")]
     Remove {
-        #[arg(value_name = "NAME")]
+        /// Its name
+        #[arg(value_name = "NAME", allow_hyphen_values = true)]
         name: String,
+
+        #[command(flatten)]
+        yes: YesArg,
     },
 }
 

@@ -27,7 +27,6 @@ use crate::{db, mail, time};
 /// What every command needs: settings, the database, and how chatty to be.
 struct Context {
     config: Config,
-    format: Format,
     verbose: bool,
     quiet: bool,
 }
@@ -62,7 +61,7 @@ impl Context {
     /// Progress and summaries for people; silent with -q.
     fn note(&self, text: &str) {
         if !self.quiet {
-            eprintln!("{text}");
+            say(text);
         }
     }
 
@@ -82,13 +81,29 @@ impl Context {
         })
     }
 
-    fn print<T: Listing>(&self, rows: &[T]) -> Result<()> {
-        let stdout = io::stdout();
-        let mut out = io::BufWriter::new(stdout.lock());
-        output::write(&mut out, self.format, rows)
-            .and_then(|()| out.flush())
-            .map_err(|e| Error::Other(anyhow::anyhow!("cannot write the output: {e}")))
+    fn print<T: Listing>(&self, format: Format, rows: &[T]) -> Result<()> {
+        write_stdout(|out| output::write(out, format, rows, now()))
     }
+}
+
+/// Writes to stdout; a reader that went away (`invitectl list | head`) ends
+/// the command quietly, as it does for any Unix filter.
+fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Error::OutputClosed),
+        Err(e) => Err(Error::Other(anyhow::anyhow!(
+            "cannot write the output: {e}"
+        ))),
+    }
+}
+
+/// A message on stderr. It may quote what users typed or what the database
+/// holds, so control characters are escaped (as in main's error line).
+fn say(text: &str) {
+    eprintln!("{}", output::lines_for_terminal(text));
 }
 
 fn now() -> DateTime<Utc> {
@@ -145,7 +160,6 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     let context = Context {
         config,
-        format: cli.format,
         verbose: cli.verbose,
         quiet: cli.quiet,
     };
@@ -168,8 +182,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut command, "invitectl", &mut io::stdout());
-            Ok(())
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "invitectl", &mut script);
+            write_stdout(|out| out.write_all(&script))
         }
     }
 }
@@ -178,7 +193,10 @@ pub fn run(cli: Cli) -> Result<()> {
 #[derive(Debug, Serialize)]
 struct SentRow {
     email: String,
-    outcome: String,
+    /// One word (docs/reference.md): invited, would_invite, skipped, resent.
+    outcome: &'static str,
+    /// Why, in a sentence, when the outcome needs one.
+    reason: Option<String>,
     expires_at: Option<String>,
     delivery: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -188,15 +206,28 @@ struct SentRow {
 impl Listing for SentRow {
     const HEADINGS: &'static [&'static str] =
         &["Email", "Outcome", "Expires At", "Delivery", "Link"];
-    const FIELDS: &'static [&'static str] = &["email", "outcome", "expires_at", "delivery", "link"];
+    // A link cut short would be useless: it stays whole even if the line wraps.
+    const WHOLE: &'static [&'static str] = &["Expires At", "Link"];
+    const FIELDS: &'static [&'static str] = &[
+        "email",
+        "outcome",
+        "reason",
+        "expires_at",
+        "delivery",
+        "link",
+    ];
 
-    fn table_cells(&self) -> Vec<String> {
+    fn table_cells(&self, now: DateTime<Utc>) -> Vec<String> {
+        let outcome = match &self.reason {
+            Some(reason) => format!("{}: {reason}", self.outcome.replace('_', " ")),
+            None => self.outcome.replace('_', " "),
+        };
         let mut cells = vec![
             self.email.clone(),
-            self.outcome.clone(),
+            outcome,
             self.expires_at
                 .as_deref()
-                .map(output::short_time)
+                .map(|t| output::relative_time(t, now))
                 .unwrap_or_default(),
             output::optional(&self.delivery),
         ];
@@ -207,7 +238,8 @@ impl Listing for SentRow {
     fn csv_cells(&self) -> Vec<String> {
         let mut cells = vec![
             self.email.clone(),
-            self.outcome.clone(),
+            self.outcome.to_string(),
+            output::optional(&self.reason),
             output::optional(&self.expires_at),
             output::optional(&self.delivery),
         ];
@@ -218,7 +250,10 @@ impl Listing for SentRow {
 
 fn invite(context: &Context, args: InviteArgs) -> Result<()> {
     let pacing = context.pacing(args.rate.as_deref())?;
-    mail::check(&context.config)?;
+    // A dry run sends nothing, so it needs no mail password.
+    if !args.dry_run {
+        mail::check(&context.config)?;
+    }
     let requests = gather_requests(&args)?;
     let options = InviteOptions {
         invited_by: args
@@ -261,49 +296,63 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
             Outcome::Invited(issued) => {
                 sent_row(context, issued, "invited", &failures, args.print_link)
             }
-            Outcome::Resent(issued) => {
-                sent_row(context, issued, "resent", &failures, args.print_link)
-            }
+            Outcome::Resent(issued) => SentRow {
+                reason: Some(format!(
+                    "{} was already invited but the mail never went out; a new link was sent",
+                    issued.email
+                )),
+                ..sent_row(context, issued, "resent", &failures, args.print_link)
+            },
             Outcome::WouldInvite { email, expires_at } => SentRow {
                 email: email.clone(),
-                outcome: "would invite".into(),
+                outcome: "would_invite",
+                reason: None,
                 expires_at: Some(time::stamp(*expires_at)),
                 delivery: None,
                 link: args.print_link.then(String::new),
             },
             Outcome::Skipped { email, reason } => SentRow {
                 email: email.clone(),
-                outcome: format!("skipped: {reason}"),
+                outcome: "skipped",
+                reason: Some(reason.clone()),
                 expires_at: None,
                 delivery: None,
                 link: args.print_link.then(String::new),
             },
         })
         .collect();
-    context.print(&rows)?;
-    let skipped = outcomes.len() - issued.len();
+    // A reader that went away must not hide a delivery failure (exit 4).
+    let printed = context.print(args.format.format, &rows);
+    let count = |wanted: fn(&Outcome) -> bool| outcomes.iter().filter(|o| wanted(o)).count();
+    let skipped = count(|o| matches!(o, Outcome::Skipped { .. }));
     if args.dry_run {
         context.note(&format!(
             "dry run: {} would be invited, {skipped} skipped; nothing was written or sent",
             outcomes.len() - skipped
         ));
-        return Ok(());
+        return printed;
     }
-    context.note(&format!("invited {}, skipped {skipped}", issued.len()));
-    finish_delivery(context, &report)
+    let invited = count(|o| matches!(o, Outcome::Invited(_)));
+    let resent = count(|o| matches!(o, Outcome::Resent(_)));
+    context.note(&match resent {
+        0 => format!("invited {invited}, skipped {skipped}"),
+        _ => format!("invited {invited}, resent {resent}, skipped {skipped}"),
+    });
+    finish_delivery(context, &report).and(printed)
 }
 
 fn sent_row(
     context: &Context,
     issued: &Issued,
-    outcome: &str,
+    outcome: &'static str,
     failures: &HashMap<&str, &str>,
     print_link: bool,
 ) -> SentRow {
     let failure = failures.get(issued.email.as_str());
     SentRow {
         email: issued.email.clone(),
-        outcome: outcome.into(),
+        outcome,
+        reason: None,
         expires_at: Some(time::stamp(issued.expires_at)),
         delivery: Some(match failure {
             Some(reason) => format!("failed: {reason}"),
@@ -381,7 +430,7 @@ fn read_csv<'a>(
         .map_err(|e| problem(format!("cannot read it: {e}")))?;
     let headers = reader
         .headers()
-        .map_err(|e| problem(e.to_string()))?
+        .map_err(|e| problem(csv_problem(&e)))?
         .clone();
     let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let Some(email_column) = column("email") else {
@@ -393,14 +442,7 @@ fn read_csv<'a>(
     let rows = reader.into_records().filter_map(move |record| {
         let record = match record {
             Ok(record) => record,
-            Err(e) => {
-                let line = e
-                    .position()
-                    .map_or(String::new(), |p| format!("line {}: ", p.line()));
-                return Some(Err(problem(format!(
-                    "{line}{e}; fix that row and run again"
-                ))));
-            }
+            Err(e) => return Some(Err(problem(csv_problem(&e)))),
         };
         let cell = |index: Option<usize>| {
             index
@@ -422,6 +464,25 @@ fn read_csv<'a>(
     Ok(rows)
 }
 
+/// A CSV reading error as one sentence: the line, what is wrong there, the fix.
+fn csv_problem(error: &csv::Error) -> String {
+    let line = error
+        .position()
+        .map_or(String::new(), |p| format!("line {}: ", p.line()));
+    match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "{line}this row has {len} cell(s) but the header has {expected_len}; fix that row and run again"
+        ),
+        csv::ErrorKind::Utf8 { .. } => {
+            format!("{line}this row is not UTF-8 text; save the file as UTF-8 and run again")
+        }
+        csv::ErrorKind::Io(e) => format!("cannot read it: {e}"),
+        _ => format!("{line}{error}; fix that row and run again"),
+    }
+}
+
 fn list(context: &Context, args: ListArgs) -> Result<()> {
     let statuses = if args.status.contains(&StatusFilter::All) {
         Status::ALL.to_vec()
@@ -440,8 +501,9 @@ fn list(context: &Context, args: ListArgs) -> Result<()> {
     let sent_before = match &args.older_than {
         Some(text) => Some(time::sub(
             now,
-            time::parse_duration(text)
-                .map_err(|e| Error::Invalid(format!("--older-than {text}: {e}")))?,
+            time::parse_duration(text).map_err(|e| {
+                Error::Invalid(format!("--older-than {text} is not a duration: {e}"))
+            })?,
         )),
         None => None,
     };
@@ -451,11 +513,11 @@ fn list(context: &Context, args: ListArgs) -> Result<()> {
         sent_before,
     };
     let rows = invitations::list(&conn, &filter, now)?;
-    if rows.is_empty() && context.format == Format::Table {
+    if rows.is_empty() && args.format.format == Format::Table {
         context.note("no invitations match");
         return Ok(());
     }
-    context.print(&rows)
+    context.print(args.format.format, &rows)
 }
 
 fn selection(targets: Vec<String>, expired: bool, failed: bool) -> Selection {
@@ -504,21 +566,36 @@ fn resend(context: &Context, args: ResendArgs) -> Result<()> {
         .iter()
         .map(|issued| sent_row(context, issued, "resent", &failures, false))
         .collect();
-    context.print(&rows)?;
-    finish_delivery(context, &report)
+    let printed = context.print(args.format.format, &rows);
+    finish_delivery(context, &report).and(printed)
 }
 
 fn cancel(context: &Context, args: CancelArgs) -> Result<()> {
     let mut conn = context.open()?;
-    let selected =
-        invitations::select(&conn, &selection(args.targets, args.expired, false), now())?;
+    let (targets, already) = split_cancelled(&conn, args.targets)?;
+    for email in &already {
+        context.note(&format!(
+            "the invitation for {email} was already cancelled; nothing changed"
+        ));
+    }
+    if !already.is_empty() && targets.is_empty() {
+        return Ok(());
+    }
+    let selected = invitations::select(&conn, &selection(targets, args.expired, false), now())?;
     if selected.is_empty() {
         context.note("nothing to cancel");
         return Ok(());
     }
-    if !args.yes {
-        confirm_cancel(&selected)?;
-    }
+    let names: Vec<&str> = selected.iter().map(|i| i.email.as_str()).collect();
+    confirm(
+        args.yes.yes,
+        "cancel",
+        &format!(
+            "Cancel {} invitation(s) ({})? Their links stop working at once",
+            selected.len(),
+            name_list(&names)
+        ),
+    )?;
     invitations::cancel(&mut conn, &selected, &actor(), now())?;
     let emails: Vec<&str> = selected.iter().map(|i| i.email.as_str()).collect();
     context.note(&format!(
@@ -533,24 +610,63 @@ fn on_terminal() -> bool {
     io::stdin().is_terminal() && io::stderr().is_terminal()
 }
 
-fn confirm_cancel(selected: &[invitations::Invitation]) -> Result<()> {
-    if !on_terminal() {
-        return Err(Error::Refused(
-            "cancel needs confirmation and there is no terminal to ask on; pass --yes".into(),
-        ));
+/// Named targets whose invitation is already cancelled (and has no newer one)
+/// are a no-op, not a refusal: cancelling twice is what a rerun does.
+fn split_cancelled(conn: &Connection, targets: Vec<String>) -> Result<(Vec<String>, Vec<String>)> {
+    if targets.is_empty() {
+        return Ok((targets, Vec::new()));
     }
-    let names: Vec<&str> = selected.iter().map(|i| i.email.as_str()).take(10).collect();
-    let more = selected.len().saturating_sub(names.len());
-    let prompt = format!(
-        "Cancel {} invitation(s) ({}{})? Their links stop working at once",
-        selected.len(),
-        names.join(", "),
-        if more > 0 {
-            format!(" and {more} more")
-        } else {
-            String::new()
+    let filter = invitations::ListFilter {
+        statuses: Status::ALL.to_vec(),
+        sent_before: None,
+    };
+    let known = invitations::list(conn, &filter, now())?;
+    let mut rest = Vec::new();
+    let mut already = Vec::new();
+    for target in targets {
+        let key = crate::address::lookup_key(&target);
+        let id: Option<i64> = target.trim().parse().ok();
+        // The newest invitation of that address decides, as `select` does.
+        let email = known
+            .iter()
+            .find(|i| Some(i.id) == id || i.email == key)
+            .map(|i| i.email.clone());
+        let newest = email.as_ref().and_then(|email| {
+            known
+                .iter()
+                .filter(|i| &i.email == email)
+                .max_by_key(|i| i.id)
+        });
+        match newest {
+            Some(invitation) if invitation.status == Status::Cancelled => {
+                already.push(invitation.email.clone())
+            }
+            _ => rest.push(target),
         }
-    );
+    }
+    Ok((rest, already))
+}
+
+/// Up to ten names, then how many more.
+fn name_list(names: &[&str]) -> String {
+    let shown = &names[..names.len().min(10)];
+    match names.len() - shown.len() {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
+/// The one confirmation of every command that removes or takes something
+/// away: `--yes`, or a yes on a terminal; without a terminal it refuses.
+fn confirm(yes: bool, command: &str, prompt: &str) -> Result<()> {
+    if yes {
+        return Ok(());
+    }
+    if !on_terminal() {
+        return Err(Error::Refused(format!(
+            "{command} needs confirmation and there is no terminal to ask on; pass --yes"
+        )));
+    }
     let confirmed = dialoguer::Confirm::new()
         .with_prompt(prompt)
         .default(false)
@@ -559,14 +675,29 @@ fn confirm_cancel(selected: &[invitations::Invitation]) -> Result<()> {
     if confirmed {
         Ok(())
     } else {
-        Err(Error::Refused(
-            "nothing was cancelled: confirmation declined".into(),
-        ))
+        Err(Error::Refused(format!(
+            "nothing was changed: {command} was not confirmed (confirmation declined)"
+        )))
     }
 }
 
+/// One line of stdin, without its line ending.
+fn read_stdin_line(what: &str) -> Result<String> {
+    let mut line = String::new();
+    io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::Invalid(format!("cannot read {what} from stdin: {e}")))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
 fn accept(context: &Context, args: AcceptArgs) -> Result<()> {
-    let token = Token::parse(&args.token)?;
+    // `accept -` keeps the link out of the process list: it comes from stdin.
+    let token = if args.token == "-" {
+        Token::parse(&read_stdin_line("the link")?)?
+    } else {
+        Token::parse(&args.token)?
+    };
     let mut conn = context.open()?;
     let invitation = invitations::open(&conn, &token, now())?;
     let org = &context.config.organization;
@@ -580,7 +711,7 @@ fn accept(context: &Context, args: AcceptArgs) -> Result<()> {
     if !invitation.teams.is_empty() {
         summary.push_str(&format!(" (teams: {})", invitation.teams.join(", ")));
     }
-    eprintln!("{summary}.");
+    say(&format!("{summary}."));
 
     let interactive = on_terminal();
     let ask = |label: &str, given: Option<String>| -> Result<String> {
@@ -599,12 +730,7 @@ fn accept(context: &Context, args: AcceptArgs) -> Result<()> {
     let first_name = ask("First Name", args.first_name)?;
     let last_name = ask("Last Name", args.last_name)?;
     let user = if args.password_stdin {
-        let mut line = String::new();
-        io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .map_err(|e| Error::Invalid(format!("cannot read the password from stdin: {e}")))?;
-        let password = line.trim_end_matches(['\r', '\n']).to_string();
+        let password = read_stdin_line("the password")?;
         let form = Acceptance {
             first_name,
             last_name,
@@ -652,7 +778,7 @@ fn accept_with_prompts(
         };
         match invitations::accept(conn, token, &form, now()) {
             Err(Error::Invalid(problem)) if tries < 2 => {
-                eprintln!("{problem}");
+                say(&problem);
                 tries += 1;
             }
             result => return result,
@@ -667,7 +793,7 @@ fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
     };
     let actor = actor();
     let (change, email, state) = match command {
-        UsersCommand::List { status } => {
+        UsersCommand::List { status, format } => {
             let statuses: Vec<UserStatus> = if status.contains(&UserStatusFilter::All) {
                 Vec::new()
             } else if status.is_empty() {
@@ -683,17 +809,28 @@ fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
                     .collect()
             };
             let rows = users::list(&conn, &statuses)?;
-            if rows.is_empty() && context.format == Format::Table {
+            if rows.is_empty() && format.format == Format::Table {
                 context.note("no users match");
                 return Ok(());
             }
-            return context.print(&rows);
+            return context.print(format.format, &rows);
         }
-        UsersCommand::Deactivate { email } => (
-            users::deactivate(&mut conn, &email, &actor, now())?,
-            email,
-            "inactive",
-        ),
+        UsersCommand::Deactivate { email, yes } => {
+            // Nothing to confirm when there is nothing to take away.
+            let user = users::find_by_email(&conn, &email)?;
+            if user.is_some_and(|u| u.status == UserStatus::Active) {
+                confirm(
+                    yes.yes,
+                    "users deactivate",
+                    &format!("Deactivate {}? Their sessions end at once", email.trim()),
+                )?;
+            }
+            (
+                users::deactivate(&mut conn, &email, &actor, now())?,
+                email,
+                "inactive",
+            )
+        }
         UsersCommand::Reactivate { email } => (
             users::reactivate(&mut conn, &email, &actor, now())?,
             email,
@@ -712,18 +849,23 @@ fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
 
 fn group_command(context: &Context, group: Group, command: GroupCommand) -> Result<()> {
     let mut conn = match command {
-        GroupCommand::List => context.read()?,
+        GroupCommand::List { .. } => context.read()?,
         _ => context.open()?,
     };
     match command {
         GroupCommand::Add { name } => {
-            let name = directory::add(&mut conn, group, &name, &actor(), now())?;
-            context.note(&format!("added {} \"{name}\"", group.noun()));
+            match directory::add(&mut conn, group, &name, &actor(), now())? {
+                (name, Change::Done) => context.note(&format!("added {} \"{name}\"", group.noun())),
+                (name, Change::AlreadySo) => context.note(&format!(
+                    "the {} \"{name}\" already exists; nothing changed",
+                    group.noun()
+                )),
+            }
             Ok(())
         }
-        GroupCommand::List => {
+        GroupCommand::List { format } => {
             let rows = directory::list(&conn, group)?;
-            if rows.is_empty() && context.format == Format::Table {
+            if rows.is_empty() && format.format == Format::Table {
                 context.note(&format!(
                     "no {}s yet; add one with `invitectl {}s add NAME`",
                     group.noun(),
@@ -731,9 +873,15 @@ fn group_command(context: &Context, group: Group, command: GroupCommand) -> Resu
                 ));
                 return Ok(());
             }
-            context.print(&rows)
+            context.print(format.format, &rows)
         }
-        GroupCommand::Remove { name } => {
+        GroupCommand::Remove { name, yes } => {
+            directory::existing(&conn, group, &name)?;
+            confirm(
+                yes.yes,
+                &format!("{}s remove", group.noun()),
+                &format!("Remove the {} \"{}\"?", group.noun(), name.trim()),
+            )?;
             directory::remove(&mut conn, group, &name, &actor(), now())?;
             context.note(&format!("removed {} \"{}\"", group.noun(), name.trim()));
             Ok(())

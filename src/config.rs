@@ -43,6 +43,11 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("server", "bind", Kind::Text),
 ];
 
+/// Every key as (section, key), for the documentation and its tests.
+pub fn keys() -> impl Iterator<Item = (&'static str, &'static str)> {
+    KEYS.iter().map(|(section, key, _)| (*section, *key))
+}
+
 pub const DEFAULT_ROLES: [&str; 3] = ["admin", "editor", "viewer"];
 
 #[derive(Debug, Clone)]
@@ -140,7 +145,7 @@ struct Layers {
     settings: HashMap<String, Setting>,
 }
 
-/// Loads the configuration the way SPEC.md describes, reading variables through `env`.
+/// Loads the configuration as docs/reference.md describes, reading variables through `env`.
 pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Config> {
     let file = discover(flags, env)?;
     let mut layers = Layers {
@@ -195,9 +200,18 @@ impl Layers {
         let origin = format!("config file {}", path.display());
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::Config(format!("cannot read the {origin}: {e}")))?;
-        let table: toml::Table = text
-            .parse()
-            .map_err(|e: toml::de::Error| Error::Config(format!("{origin}: {}", e.message())))?;
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            let at = e.span().map_or(String::new(), |span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                format!(", line {line}, column {column}")
+            });
+            let problem = e.message().trim().replace('\n', "; ");
+            Error::Config(format!(
+                "{origin}{at}: {problem}; fix the TOML syntax there"
+            ))
+        })?;
         for (section, keys) in &table {
             let Some(keys) = keys.as_table() else {
                 return Err(Error::Config(format!(

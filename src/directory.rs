@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::users::Change;
 use crate::{audit, db, suggest, time};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +89,22 @@ pub fn resolve(conn: &Connection, group: Group, name: &str) -> Result<i64> {
     }
 }
 
+/// The id of a name that must exist, as for `remove`: an unknown one is not
+/// found (exit 3), with the closest known ones.
+pub fn existing(conn: &Connection, group: Group, name: &str) -> Result<i64> {
+    resolve(conn, group, name).map_err(|error| match error {
+        Error::Invalid(_) => match names(conn, group) {
+            Ok(known) => Error::Refused(format!(
+                "{}; see `invitectl {} list`",
+                suggest::unknown(group.noun(), name.trim(), &known),
+                group.command()
+            )),
+            Err(e) => e,
+        },
+        other => other,
+    })
+}
+
 pub fn unknown(conn: &Connection, group: Group, name: &str) -> Result<Error> {
     let known = names(conn, group)?;
     Ok(Error::Invalid(format!(
@@ -98,13 +115,15 @@ pub fn unknown(conn: &Connection, group: Group, name: &str) -> Result<Error> {
     )))
 }
 
+/// Adds a name; one that exists already (in any case) is left as it is and
+/// returned as stored, so a rerun is a no-op.
 pub fn add(
     conn: &mut Connection,
     group: Group,
     raw: &str,
     actor: &str,
     now: DateTime<Utc>,
-) -> Result<String> {
+) -> Result<(String, Change)> {
     let name = check_name(group, raw)?;
     let tx = db::write(conn)?;
     let sql = format!(
@@ -112,14 +131,16 @@ pub fn add(
         group.table()
     );
     if tx.execute(&sql, (&name, time::stamp(now)))? == 0 {
-        return Err(Error::Refused(format!(
-            "the {} \"{name}\" already exists",
-            group.noun()
-        )));
+        let stored: String = tx.query_row(
+            &format!("SELECT name FROM {} WHERE name = ?1", group.table()),
+            [&name],
+            |row| row.get(0),
+        )?;
+        return Ok((stored, Change::AlreadySo));
     }
     audit::record(&tx, now, actor, &format!("{} add", group.noun()), &name)?;
     tx.commit()?;
-    Ok(name)
+    Ok((name, Change::Done))
 }
 
 pub fn list(conn: &Connection, group: Group) -> Result<Vec<Entry>> {
@@ -155,7 +176,7 @@ pub fn remove(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let tx = db::write(conn)?;
-    let id = resolve(&tx, group, name)?;
+    let id = existing(&tx, group, name)?;
     let (users, invitations): (i64, i64) = match group {
         Group::Team => tx.query_row(
             "SELECT (SELECT count(*) FROM user_teams WHERE team_id = ?1),

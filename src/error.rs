@@ -25,9 +25,12 @@ pub enum Error {
     Db(#[from] rusqlite::Error),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
+    /// Whoever read the output went away (`invitectl list | head`): not a failure.
+    #[error("the output was closed")]
+    OutputClosed,
 }
 
-/// The exit codes of SPEC.md.
+/// The exit codes of docs/reference.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
     Success = 0,
@@ -44,6 +47,7 @@ impl Error {
             Error::Refused(_) | Error::InvalidToken | Error::Expired { .. } => ExitCode::Refused,
             Error::Delivery(_) => ExitCode::Delivery,
             Error::Db(_) | Error::Other(_) => ExitCode::Failure,
+            Error::OutputClosed => ExitCode::Success,
         }
     }
 }

@@ -400,14 +400,14 @@ fn check_invited_by(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// One sentence when there is one problem, all of them named when there are more.
+/// One sentence when there is one problem, all of them named, one a line, when there are more.
 fn problems(list: Vec<String>) -> String {
     match list.as_slice() {
         [one] => format!("{one}; nothing was written"),
         many => format!(
-            "{} problems, nothing was written: {}",
+            "{} problems, nothing was written:\n  {}",
             many.len(),
-            many.join("; ")
+            many.join("\n  ")
         ),
     }
 }

@@ -5,7 +5,7 @@ use clap::Parser;
 fn main() -> std::process::ExitCode {
     let cli = invitectl::cli::Cli::parse();
     match invitectl::run(cli) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(()) | Err(invitectl::Error::OutputClosed) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             let prefix =
                 if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
@@ -13,7 +13,9 @@ fn main() -> std::process::ExitCode {
                 } else {
                     "error:"
                 };
-            eprintln!("{prefix} {error}");
+            // Messages quote what users typed or files held: never raw escapes.
+            let message = invitectl::output::lines_for_terminal(&error.to_string());
+            eprintln!("{prefix} {message}");
             std::process::ExitCode::from(error.exit_code() as u8)
         }
     }

@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{ContentArrangement, Table};
+use chrono::{DateTime, Utc};
+use comfy_table::{ColumnConstraint, ContentArrangement, Row, Table, Width};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -20,11 +20,24 @@ pub enum Format {
 pub trait Listing: Serialize {
     const HEADINGS: &'static [&'static str];
     const FIELDS: &'static [&'static str];
-    fn table_cells(&self) -> Vec<String>;
+    /// Table columns (by heading) that are never shortened to fit: ids, times, states.
+    const WHOLE: &'static [&'static str] = &[];
+    /// The cells for people; times relative to `now` ("3h ago", "in 21h").
+    fn table_cells(&self, now: DateTime<Utc>) -> Vec<String>;
     fn csv_cells(&self) -> Vec<String>;
 }
 
-pub fn write<T: Listing>(out: &mut dyn Write, format: Format, rows: &[T]) -> io::Result<()> {
+/// Borderless tables: no outer frame and no lines between columns, only a
+/// rule under the headings, so ten columns still fit 80 characters.
+const UNICODE_PRESET: &str = "     ──            ";
+const ASCII_PRESET: &str = "     --            ";
+
+pub fn write<T: Listing>(
+    out: &mut dyn Write,
+    format: Format,
+    rows: &[T],
+    now: DateTime<Utc>,
+) -> io::Result<()> {
     match format {
         Format::Json => {
             serde_json::to_writer(&mut *out, rows)?;
@@ -37,32 +50,286 @@ pub fn write<T: Listing>(out: &mut dyn Write, format: Format, rows: &[T]) -> io:
             let mut writer = csv::Writer::from_writer(out);
             writer.write_record(&T::FIELDS[..width])?;
             for row in rows {
-                writer.write_record(row.csv_cells())?;
+                writer.write_record(row.csv_cells().iter().map(|cell| csv_cell(cell)))?;
             }
             writer.flush()
         }
-        Format::Table => {
-            let width = rows
-                .first()
-                .map_or(T::HEADINGS.len(), |row| row.table_cells().len());
-            let mut table = Table::new();
-            table
-                .load_preset(UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_header(T::HEADINGS[..width].to_vec());
-            for row in rows {
-                table.add_row(row.table_cells());
+        Format::Table => writeln!(out, "{}", table(rows, now)),
+    }
+}
+
+/// Shorter than this, a column is never cut: enough to recognize an
+/// address, an outcome ("would invite"), a delivery state ("failed…"), a
+/// word such as "ops"; ten columns still fit 80.
+fn shortest(heading: &str) -> usize {
+    match heading {
+        "Email" | "Outcome" => 12,
+        "Delivery" => 7,
+        _ => 4,
+    }
+}
+
+/// Characters between two columns.
+const GAP: usize = 2;
+
+/// How wide each column may be within `available` characters: every column
+/// whole when they fit; otherwise ids, times and states stay whole, the
+/// others start at their shortest, and what is left goes first to Email
+/// (what an admin acts on), then to the others from left to right.
+fn column_widths(
+    headings: &[&str],
+    natural: &[usize],
+    whole: &[&str],
+    available: usize,
+) -> Vec<usize> {
+    let gaps = GAP * headings.len().saturating_sub(1);
+    if natural.iter().sum::<usize>() + gaps <= available {
+        return natural.to_vec();
+    }
+    let mut widths: Vec<usize> = headings
+        .iter()
+        .zip(natural)
+        .map(|(heading, &n)| {
+            if whole.contains(heading) {
+                n
+            } else {
+                n.min(shortest(heading))
             }
-            writeln!(out, "{table}")
+        })
+        .collect();
+    // Too narrow even for that: the widest shortenable column gives way, one
+    // character at a time, unless the whole columns alone are too wide (a
+    // link): then the line is let wrap rather than every other column lost.
+    let whole_width: usize = (0..headings.len())
+        .filter(|&i| whole.contains(&headings[i]))
+        .map(|i| widths[i])
+        .sum();
+    let others = headings.len() - whole.iter().filter(|w| headings.contains(w)).count();
+    let fits = whole_width + gaps + others <= available;
+    while fits && widths.iter().sum::<usize>() + gaps > available {
+        let widest = (0..headings.len())
+            .filter(|&i| !whole.contains(&headings[i]) && widths[i] > 1)
+            .max_by_key(|&i| widths[i]);
+        match widest {
+            Some(index) => widths[index] -= 1,
+            None => break,
+        }
+    }
+    let mut left = available.saturating_sub(widths.iter().sum::<usize>() + gaps);
+    let email_first = headings
+        .iter()
+        .position(|h| *h == "Email")
+        .into_iter()
+        .chain(0..headings.len());
+    for index in email_first {
+        let more = (natural[index] - widths[index]).min(left);
+        widths[index] += more;
+        left -= more;
+    }
+    widths
+}
+
+/// The table for people: one line a row, fitted to the terminal (or
+/// `COLUMNS`), long cells cut short with …; JSON and CSV have them whole.
+fn table<T: Listing>(rows: &[T], now: DateTime<Utc>) -> Table {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.table_cells(now)
+                .iter()
+                .map(|c| for_terminal(c))
+                .collect()
+        })
+        .collect();
+    let headings = &T::HEADINGS[..cells.first().map_or(T::HEADINGS.len(), Vec::len)];
+    let style = TableStyle::from_env(&|name| std::env::var(name).ok());
+    let mut table = Table::new();
+    table
+        .load_preset(if style.unicode {
+            UNICODE_PRESET
+        } else {
+            ASCII_PRESET
+        })
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_truncation_indicator(if style.unicode { "…" } else { "~" });
+    if let Some(columns) = style.width
+        && !table.is_tty()
+    {
+        table.set_width(columns);
+    }
+    let mut header = Row::from(headings.to_vec());
+    header.max_height(1);
+    table.set_header(header);
+    for row in &cells {
+        let mut row = Row::from(row.clone());
+        row.max_height(1);
+        table.add_row(row);
+    }
+    let natural: Vec<usize> = headings
+        .iter()
+        .enumerate()
+        .map(|(index, heading)| {
+            cells
+                .iter()
+                .map(|row| row[index].chars().count())
+                .chain([heading.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let widths = table
+        .width()
+        .map(|available| column_widths(headings, &natural, T::WHOLE, available.into()));
+    for index in 0..headings.len() {
+        let Some(column) = table.column_mut(index) else {
+            continue;
+        };
+        // The blank rule between columns and one space of padding make the
+        // gap; the last column needs no padding.
+        let padding = u16::from(index + 1 < headings.len());
+        column.set_padding((0, padding));
+        if let Some(widths) = &widths {
+            // The width counts the padding.
+            column.set_constraint(ColumnConstraint::Absolute(Width::Fixed(
+                widths[index] as u16 + padding,
+            )));
+        }
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADINGS: &[&str] = &["ID", "Email", "Role", "Status"];
+    const WHOLE: &[&str] = &["ID", "Status"];
+
+    #[test]
+    fn columns_keep_their_width_when_they_fit() {
+        let natural = [2, 20, 6, 7];
+        assert_eq!(column_widths(HEADINGS, &natural, WHOLE, 80), natural);
+    }
+
+    #[test]
+    fn email_gets_the_room_first_and_ids_and_states_stay_whole() {
+        let natural = [2, 30, 6, 7];
+        // 2 + 7 whole, Role 4 at least, gaps 6: 21 of 40 left, all to Email.
+        assert_eq!(column_widths(HEADINGS, &natural, WHOLE, 40), [2, 21, 4, 7]);
+        assert_eq!(column_widths(HEADINGS, &natural, WHOLE, 50), [2, 30, 5, 7]);
+    }
+
+    #[test]
+    fn when_even_the_shortest_do_not_fit_the_widest_gives_way() {
+        let natural = [2, 30, 6, 7];
+        // 2 + 7 whole, gaps 6: 5 left for Email and Role.
+        assert_eq!(column_widths(HEADINGS, &natural, WHOLE, 20), [2, 3, 2, 7]);
+    }
+
+    #[test]
+    fn whole_columns_wider_than_the_terminal_leave_the_others_at_their_shortest() {
+        let natural = [2, 30, 6, 90];
+        let whole = &["ID", "Status"][..];
+        assert_eq!(column_widths(HEADINGS, &natural, whole, 80), [2, 12, 4, 90]);
+    }
+
+    #[test]
+    fn times_are_relative_in_their_largest_unit() {
+        let now = crate::time::parse_stamp("2026-01-10T12:00:00Z").unwrap();
+        let at = |stamp| relative_time(stamp, now);
+        assert_eq!(at("2026-01-10T11:59:30Z"), "now");
+        assert_eq!(at("2026-01-10T11:15:00Z"), "45m ago");
+        assert_eq!(at("2026-01-11T11:00:00Z"), "in 23h");
+        assert_eq!(at("2026-01-11T11:59:50Z"), "in 24h");
+        assert_eq!(at("2026-01-10T11:01:00Z"), "59m ago");
+        assert_eq!(at("2026-01-01T12:00:00Z"), "9d ago");
+        assert_eq!(at("2020-01-01T12:00:00Z"), "6y ago");
+    }
+}
+
+/// How a table is drawn, from the environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableStyle {
+    /// Box-drawing borders only when the locale says UTF-8 and the terminal is not dumb.
+    pub unicode: bool,
+    /// `COLUMNS`, for output that is not a terminal (a terminal tells its own width).
+    pub width: Option<u16>,
+}
+
+impl TableStyle {
+    pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> TableStyle {
+        // The first of LC_ALL, LC_CTYPE, LANG that is set decides, as in POSIX.
+        let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+            .into_iter()
+            .find_map(|name| env(name).filter(|v| !v.is_empty()))
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let utf8 = locale.contains("utf-8") || locale.contains("utf8");
+        TableStyle {
+            unicode: utf8 && env("TERM").as_deref() != Some("dumb"),
+            width: env("COLUMNS").and_then(|c| c.trim().parse().ok()),
         }
     }
 }
 
-/// "2026-11-25T02:00:00Z" as "2026-11-25 02:00 UTC" for a table.
-pub fn short_time(stamp: &str) -> String {
-    match crate::time::parse_stamp(stamp) {
-        Some(t) => t.format("%Y-%m-%d %H:%M UTC").to_string(),
-        None => stamp.to_string(),
+/// Text that came from a user, made safe to print on a terminal: control
+/// characters (an escape sequence could clear the screen or retitle the
+/// window) and bidirectional overrides are shown escaped, never sent raw.
+/// Line breaks are kept only when `keep_newlines`.
+fn escape_controls(text: &str, keep_newlines: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if (c == '\n' && keep_newlines) || !(c.is_control() || bidi) {
+            out.push(c);
+        } else {
+            out.extend(c.escape_default());
+        }
+    }
+    out
+}
+
+/// One table cell or other one-line value for a terminal.
+pub fn for_terminal(text: &str) -> String {
+    escape_controls(text, false)
+}
+
+/// A message of one or more lines (an error) for a terminal.
+pub fn lines_for_terminal(text: &str) -> String {
+    escape_controls(text, true)
+}
+
+/// A CSV cell that a spreadsheet would run as a formula (= + - @, or a
+/// leading tab or carriage return) is prefixed with ', as OWASP advises.
+pub fn csv_cell(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// A stored time as a table shows it, relative to `now` in its largest
+/// unit: "now", "3h ago", "in 21h", "12d ago". JSON and CSV have the instant.
+pub fn relative_time(stamp: &str, now: DateTime<Utc>) -> String {
+    let Some(instant) = crate::time::parse_stamp(stamp) else {
+        return stamp.to_string();
+    };
+    let seconds = (instant - now).num_seconds();
+    let magnitude = seconds.unsigned_abs();
+    // Rounded, so a link sent a moment ago for 24h expires "in 24h".
+    let round = |unit: u64| (magnitude + unit / 2) / unit;
+    let amount = match magnitude {
+        0..60 => return "now".into(),
+        60..3570 => format!("{}m", round(60)),
+        3570..171_000 => format!("{}h", round(3600)),
+        171_000..63_072_000 => format!("{}d", round(86_400)),
+        _ => format!("{}y", round(31_536_000)),
+    };
+    if seconds > 0 {
+        format!("in {amount}")
+    } else {
+        format!("{amount} ago")
     }
 }
 
@@ -72,6 +339,7 @@ pub fn optional(value: &Option<String>) -> String {
 
 impl Listing for crate::invitations::Invitation {
     const HEADINGS: &'static [&'static str] = &[
+        "ID",
         "Email",
         "Role",
         "Department",
@@ -82,6 +350,7 @@ impl Listing for crate::invitations::Invitation {
         "Status",
         "Delivery",
     ];
+    const WHOLE: &'static [&'static str] = &["ID", "Sent At", "Expires At", "Status"];
     const FIELDS: &'static [&'static str] = &[
         "id",
         "email",
@@ -97,15 +366,16 @@ impl Listing for crate::invitations::Invitation {
         "cancelled_at",
     ];
 
-    fn table_cells(&self) -> Vec<String> {
+    fn table_cells(&self, now: DateTime<Utc>) -> Vec<String> {
         vec![
+            self.id.to_string(),
             self.email.clone(),
             self.role.clone(),
             optional(&self.department),
             self.teams.join(", "),
             self.invited_by.clone(),
-            short_time(&self.sent_at),
-            short_time(&self.expires_at),
+            relative_time(&self.sent_at, now),
+            relative_time(&self.expires_at, now),
             self.status.as_str().to_string(),
             self.delivery.clone(),
         ]
@@ -141,6 +411,7 @@ impl Listing for crate::users::User {
         "Created At",
         "Activated At",
     ];
+    const WHOLE: &'static [&'static str] = &["Status", "Created At", "Activated At"];
     const FIELDS: &'static [&'static str] = &[
         "id",
         "email",
@@ -154,7 +425,7 @@ impl Listing for crate::users::User {
         "activated_at",
     ];
 
-    fn table_cells(&self) -> Vec<String> {
+    fn table_cells(&self, now: DateTime<Utc>) -> Vec<String> {
         vec![
             self.email.clone(),
             optional(&self.first_name),
@@ -163,10 +434,10 @@ impl Listing for crate::users::User {
             optional(&self.department),
             self.teams.join(", "),
             self.status.as_str().to_string(),
-            short_time(&self.created_at),
+            relative_time(&self.created_at, now),
             self.activated_at
                 .as_deref()
-                .map(short_time)
+                .map(|t| relative_time(t, now))
                 .unwrap_or_default(),
         ]
     }
@@ -189,13 +460,14 @@ impl Listing for crate::users::User {
 
 impl Listing for crate::directory::Entry {
     const HEADINGS: &'static [&'static str] = &["Name", "Users", "Created At"];
+    const WHOLE: &'static [&'static str] = &["Users", "Created At"];
     const FIELDS: &'static [&'static str] = &["name", "users", "created_at"];
 
-    fn table_cells(&self) -> Vec<String> {
+    fn table_cells(&self, now: DateTime<Utc>) -> Vec<String> {
         vec![
             self.name.clone(),
             self.users.to_string(),
-            short_time(&self.created_at),
+            relative_time(&self.created_at, now),
         ]
     }
 

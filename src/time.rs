@@ -28,7 +28,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             Err("it must be at most 100 years; write it like 24h, 90m or 7d".into())
         }
         Ok(duration) => Ok(duration),
-        Err(e) => Err(format!("{e}; write it like 24h, 90m or 7d")),
+        Err(_) => Err("write a number and a unit, like 24h, 90m or 7d".into()),
     }
 }
 

@@ -181,11 +181,13 @@ fn an_existing_address_is_refused_and_skip_existing_makes_reruns_idempotent() {
         ])
         .ok()
         .json();
+    assert_eq!(rerun[0]["outcome"], "skipped");
     assert_eq!(
-        rerun[0]["outcome"].as_str().unwrap(),
-        "skipped: ann@acme.example already has a pending invitation; send a new link with `invitectl resend ann@acme.example`"
+        rerun[0]["reason"].as_str().unwrap(),
+        "ann@acme.example already has a pending invitation; send a new link with `invitectl resend ann@acme.example`"
     );
     assert_eq!(rerun[1]["outcome"], "invited");
+    assert_eq!(rerun[1]["reason"], serde_json::Value::Null);
     env.run(&[
         "invite",
         "ann@acme.example",
@@ -325,8 +327,11 @@ fn cancel_asks_for_confirmation_and_refuses_without_a_terminal() {
         .ok()
         .stderr_has("cancelled 1 invitation(s)");
     env.run(&["cancel", &id, "--yes"])
+        .ok()
+        .stderr_has("the invitation for ann@acme.example was already cancelled; nothing changed");
+    env.run(&["cancel", "nobody@acme.example", "--yes"])
         .code(3)
-        .stderr_has("was cancelled");
+        .stderr_has("there is no invitation for nobody@acme.example");
 }
 
 #[test]
@@ -521,8 +526,16 @@ fn users_can_be_deactivated_and_reactivated() {
         .stderr_has("has not accepted");
     env.accept(&env.link_for("ann@acme.example"), PASSWORD).ok();
     env.run(&["users", "deactivate", "ann@acme.example"])
+        .code(3)
+        .stderr_has(
+            "users deactivate needs confirmation and there is no terminal to ask on; pass --yes",
+        );
+    env.run(&["users", "deactivate", "ann@acme.example", "--yes"])
         .ok()
         .stderr_has("is now inactive");
+    env.run(&["users", "deactivate", "ann@acme.example"])
+        .ok()
+        .stderr_has("was already inactive; nothing changed");
     let inactive = env
         .run(&["users", "list", "--status", "inactive", "--format", "json"])
         .ok()
@@ -547,7 +560,7 @@ fn users_can_be_deactivated_and_reactivated() {
     env.run(&["users", "reactivate", "ann@acme.example"])
         .ok()
         .stderr_has("is now active");
-    env.run(&["users", "deactivate", "nobody@acme.example"])
+    env.run(&["users", "deactivate", "nobody@acme.example", "--yes"])
         .code(3)
         .stderr_has("there is no user");
 }
@@ -557,8 +570,8 @@ fn teams_and_departments_are_managed_and_guarded() {
     let env = Env::new();
     env.run(&["teams", "add", "ops"]).ok();
     env.run(&["teams", "add", "OPS"])
-        .code(3)
-        .stderr_has("already exists");
+        .ok()
+        .stderr_has("the team \"ops\" already exists; nothing changed");
     env.run(&["teams", "add", "a,b"])
         .code(2)
         .stderr_has("comma");
@@ -571,17 +584,20 @@ fn teams_and_departments_are_managed_and_guarded() {
         "ops",
     ])
     .ok();
-    env.run(&["teams", "remove", "ops"])
+    env.run(&["teams", "remove", "ops", "--yes"])
         .code(3)
         .stderr_has("still assigned");
     let teams = env.run(&["teams", "list", "--format", "json"]).ok().json();
     assert_eq!(teams[0]["name"], "ops");
     assert_eq!(teams[0]["users"], 1);
     env.run(&["cancel", "ann@acme.example", "--yes"]).ok();
-    env.run(&["teams", "remove", "ops"]).ok();
-    env.run(&["teams", "remove", "ops"])
-        .code(2)
-        .stderr_has("unknown team");
+    env.run(&["teams", "remove", "ops"]).code(3).stderr_has(
+        "teams remove needs confirmation and there is no terminal to ask on; pass --yes",
+    );
+    env.run(&["teams", "remove", "ops", "--yes"]).ok();
+    env.run(&["teams", "remove", "ops", "--yes"])
+        .code(3)
+        .stderr_has("unknown team \"ops\"");
     env.run(&["departments", "add", "Sales"]).ok();
     env.run(&["departments", "list"]).ok().stdout_has("Sales");
 }
@@ -654,4 +670,403 @@ fn rate_spaces_out_the_messages() {
     // Five messages at 20 a second: the last may leave 200 ms after the first, not sooner.
     assert!(started.elapsed() >= std::time::Duration::from_millis(200));
     assert_eq!(env.messages().len(), 5);
+}
+
+/// Makes `email`'s pending invitation answer to `token` (43 base64url
+/// characters), as if the generator had drawn it.
+fn force_token(env: &Env, email: &str, token: &str) {
+    let hash = invitectl::token::Token::parse(token)
+        .expect("a well-formed token")
+        .hash();
+    let conn = rusqlite::Connection::open(env.path("invitectl.db")).unwrap();
+    let changed = conn
+        .execute(
+            "UPDATE invitations SET token_hash = ?1 WHERE email = ?2 AND status = 'pending'",
+            (&hash[..], email),
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+}
+
+#[test]
+fn regression_a_token_that_begins_with_a_hyphen_is_accepted_as_an_argument() {
+    // -h alone is help; -h… with anything else is a token, as is --… .
+    for prefix in ["-h", "--", "-Wk3vq", "-hvq"] {
+        let env = Env::new();
+        env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+            .ok();
+        let token = format!("{prefix}{}", "A".repeat(43 - prefix.len()));
+        force_token(&env, "ann@acme.example", &token);
+        env.accept(&token, PASSWORD)
+            .ok()
+            .stderr_has("Welcome, Ann Lee!");
+        // The flags may also come first.
+        let env2 = Env::new();
+        env2.run(&["invite", "bob@acme.example", "--role", "viewer"])
+            .ok();
+        force_token(&env2, "bob@acme.example", &token);
+        env2.run_with_stdin(
+            &[
+                "accept",
+                "--password-stdin",
+                "--first-name",
+                "Bob",
+                "--last-name",
+                "Ng",
+                &token,
+            ],
+            &format!("{PASSWORD}\n"),
+        )
+        .ok();
+    }
+}
+
+#[test]
+fn regression_addresses_and_names_that_begin_with_a_hyphen_are_arguments() {
+    let env = Env::new();
+    // A single address or name is taken as it is ...
+    env.run(&["users", "deactivate", "-ann@acme.example", "--yes"])
+        .code(3)
+        .stderr_has("there is no user -ann@acme.example");
+    env.run(&["teams", "remove", "-ops", "--yes"])
+        .code(3)
+        .stderr_has("unknown team \"-ops\"");
+    // ... and in a list of them, after -- as with any Unix command.
+    env.run(&["invite", "--role", "viewer", "--", "-ann@acme.example"])
+        .ok();
+    env.run(&["cancel", "--yes", "--", "-ann@acme.example"])
+        .ok()
+        .stderr_has("cancelled 1 invitation(s)");
+}
+
+#[test]
+fn accept_dash_reads_the_link_from_stdin_so_it_never_shows_in_the_process_list() {
+    let env = Env::new();
+    env.run(&["invite", "ann@acme.example", "--role", "editor"])
+        .ok();
+    let link = env.link_for("ann@acme.example");
+    env.run_with_stdin(
+        &[
+            "accept",
+            "-",
+            "--first-name",
+            "Ann",
+            "--last-name",
+            "Lee",
+            "--password-stdin",
+        ],
+        &format!("{link}\n{PASSWORD}\n"),
+    )
+    .ok()
+    .stderr_has("Welcome, Ann Lee!");
+    let users = env.run(&["users", "list", "--format", "json"]).ok().json();
+    assert_eq!(users[0]["status"], "active");
+    env.run_with_stdin(&["accept", "-", "--password-stdin"], "")
+        .code(3)
+        .stderr_has("not valid");
+}
+
+#[test]
+fn regression_dry_run_counts_what_it_would_invite_and_needs_no_mail_password() {
+    let env = Env::new();
+    env.config(
+        "[mail]\nfrom = \"Acme IT <it@acme.example>\"\n[smtp]\nhost = \"smtp.acme.example\"\nusername = \"invitectl\"\npassword_env = \"UNSET_SMTP_PASSWORD\"\n",
+    );
+    let rows = env
+        .run(&[
+            "invite",
+            "ann@acme.example,bob@acme.example,carl@acme.example",
+            "--role",
+            "viewer",
+            "--dry-run",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .stderr_has("dry run: 3 would be invited, 0 skipped; nothing was written or sent")
+        .json();
+    assert_eq!(rows[0]["outcome"], "would_invite");
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .code(2)
+        .stderr_has("UNSET_SMTP_PASSWORD");
+}
+
+#[test]
+fn invite_outcomes_are_fixed_words_with_the_sentence_in_reason() {
+    let env = Env::new();
+    std::fs::write(env.path("blocked"), "").unwrap();
+    env.config("[mail]\ntransport = \"file\"\nfile_dir = \"blocked/outbox\"\n");
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .code(4);
+    env.config("");
+    env.run(&["invite", "bob@acme.example", "--role", "viewer"])
+        .ok();
+    let rows = env
+        .run(&[
+            "invite",
+            "ann@acme.example,bob@acme.example,carl@acme.example",
+            "--role",
+            "viewer",
+            "--skip-existing",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .stderr_has("invited 1, resent 1, skipped 1")
+        .json();
+    let outcomes: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["resent", "skipped", "invited"]);
+    assert!(
+        rows[1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("already has a pending invitation")
+    );
+    assert!(
+        rows[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("never went out")
+    );
+}
+
+/// Runs invitectl with its stdout a pipe whose reading end is already closed.
+fn run_into_closed_pipe(env: &Env, args: &[&str]) -> support::Run {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = env
+        .command(args)
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    support::Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn regression_a_closed_pipe_ends_quietly_with_exit_0() {
+    let env = Env::new();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
+    for args in [
+        &["list"][..],
+        &["list", "--format", "json"],
+        &["users", "list", "--format", "csv"],
+        &["completions", "bash"],
+    ] {
+        let run = run_into_closed_pipe(&env, args);
+        run.ok();
+        assert_eq!(run.stderr, "", "{args:?}");
+    }
+    // A closed pipe does not hide that the mail did not go out.
+    std::fs::write(env.path("blocked"), "").unwrap();
+    env.config("[mail]\ntransport = \"file\"\nfile_dir = \"blocked/outbox\"\n");
+    run_into_closed_pipe(&env, &["invite", "bob@acme.example", "--role", "viewer"])
+        .code(4)
+        .stderr_has("resend --failed");
+    env.config("");
+
+    // The same through a shell pipeline, as a person types it.
+    let output = env
+        .command_with("sh", &["-c", &format!("{} list | head -1", support::BIN)])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
+fn regression_csv_cells_a_spreadsheet_would_run_are_quoted() {
+    let env = Env::new();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
+    env.run_with_stdin(
+        &[
+            "accept",
+            &env.link_for("ann@acme.example"),
+            "--first-name",
+            "=HYPERLINK(\"http://evil.example\",\"x\")",
+            "--last-name",
+            "@SUM(A1)",
+            "--password-stdin",
+        ],
+        &format!("{PASSWORD}\n"),
+    )
+    .ok();
+    let csv = env
+        .run(&["users", "list", "--format", "csv"])
+        .ok()
+        .stdout
+        .clone();
+    let row = csv.lines().nth(1).unwrap();
+    assert!(
+        row.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",'@SUM(A1)"),
+        "{row}"
+    );
+    // JSON is for programs: the name as given.
+    let json = env.run(&["users", "list", "--format", "json"]).ok().json();
+    assert_eq!(
+        json[0]["first_name"],
+        "=HYPERLINK(\"http://evil.example\",\"x\")"
+    );
+}
+
+#[test]
+fn regression_terminal_escapes_in_user_data_are_never_printed_raw() {
+    let env = Env::new();
+    std::fs::write(
+        env.path("hires.csv"),
+        "email,role,department\nann@acme.example,viewer,\u{1b}[2JEvil\n",
+    )
+    .unwrap();
+    let run = env.run(&["invite", "--from-file", "hires.csv"]);
+    run.code(2)
+        .stderr_has("unknown department \"\\u{1b}[2JEvil\"");
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+
+    // A right-to-left override in a name would reorder the table's line.
+    env.run(&["invite", "bob@acme.example", "--role", "viewer"])
+        .ok();
+    env.run_with_stdin(
+        &[
+            "accept",
+            &env.link_for("bob@acme.example"),
+            "--first-name",
+            "Bob\u{202e}moc.live",
+            "--last-name",
+            "Ng",
+            "--password-stdin",
+        ],
+        &format!("{PASSWORD}\n"),
+    )
+    .ok();
+    let table = env.run(&["users", "list"]).ok().stdout.clone();
+    assert!(table.contains("Bob\\u{202e}moc.live"), "{table}");
+    assert!(!table.contains('\u{202e}'), "{table}");
+
+    // Messages on stderr quote names from the database the same way.
+    env.run(&["departments", "add", "Sales\u{202e}"]).ok();
+    env.run(&[
+        "invite",
+        "carl@acme.example",
+        "--role",
+        "viewer",
+        "--department",
+        "Sales\u{202e}",
+    ])
+    .ok();
+    let run = env.accept(&env.link_for("carl@acme.example"), PASSWORD);
+    run.ok().stderr_has("in Sales\\u{202e}.");
+    assert!(!run.stderr.contains('\u{202e}'), "{}", run.stderr);
+}
+
+#[test]
+fn regression_tables_fit_the_width_one_line_a_row() {
+    let env = Env::new().var("COLUMNS", "80");
+    env.run(&["departments", "add", "Engineering"]).ok();
+    env.run(&[
+        "invite",
+        "ann.marie.very-long-name@acme.example",
+        "--role",
+        "editor",
+        "--department",
+        "Engineering",
+    ])
+    .ok();
+    let conn = rusqlite::Connection::open(env.path("invitectl.db")).unwrap();
+    let failure = format!(
+        "failed: 550 5.1.1 {}",
+        "Recipient address rejected ".repeat(4)
+    );
+    conn.execute("UPDATE invitations SET delivery = ?1", [&failure])
+        .unwrap();
+    let table = env.run(&["list"]).ok().stdout.clone();
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 3, "heading, rule, one row:\n{table}");
+    for line in &lines {
+        assert!(line.chars().count() <= 80, "{line:?} is wider than 80");
+    }
+    assert!(lines[0].starts_with("ID"), "{table}");
+    assert!(lines[2].starts_with("1 "), "{table}");
+    assert!(lines[2].contains("failed"), "{table}");
+    assert!(
+        lines[2].contains("~"),
+        "cut short with ~ in ASCII:\n{table}"
+    );
+    assert!(table.is_ascii(), "no UTF-8 locale: plain ASCII\n{table}");
+    // JSON keeps the whole text.
+    let rows = env.run(&["list", "--format", "json"]).ok().json();
+    assert_eq!(rows[0]["delivery"], failure.as_str());
+
+    let utf8 = env.run_env(&["list"], &[("LANG", "en_US.UTF-8")]);
+    assert!(
+        utf8.stdout.contains('…') && utf8.stdout.contains('─'),
+        "{}",
+        utf8.stdout
+    );
+    let dumb = env.run_env(&["list"], &[("LANG", "en_US.UTF-8"), ("TERM", "dumb")]);
+    assert!(dumb.stdout.is_ascii(), "{}", dumb.stdout);
+    let wide = env.run_env(&["list"], &[("COLUMNS", "300")]);
+    assert!(wide.stdout.contains(&failure), "{}", wide.stdout);
+
+    // A printed link is never cut: it is no use shortened.
+    let printed = env
+        .run(&[
+            "invite",
+            "bob@acme.example",
+            "--role",
+            "viewer",
+            "--print-link",
+        ])
+        .ok()
+        .stdout
+        .clone();
+    assert!(
+        printed.contains(&env.link_for("bob@acme.example")),
+        "{printed}"
+    );
+}
+
+#[test]
+fn format_is_taken_only_by_commands_that_print_a_list() {
+    let env = Env::new();
+    env.run(&["cancel", "--expired", "--yes", "--format", "json"])
+        .code(2);
+    env.run(&["teams", "add", "ops", "--format", "json"])
+        .code(2);
+    env.run(&["teams", "add", "ops"]).ok();
+    env.run(&["teams", "list", "--format", "json"]).ok();
+}
+
+#[test]
+fn regression_error_sentences_name_the_problem_once_with_the_fix() {
+    let env = Env::new();
+    let run = env.run(&["invite", "zed@@acme.example", "carl@", "--role", "viewer"]);
+    run.code(2).stderr_has(
+        "error: 2 problems, nothing was written:\n  \"zed@@acme.example\" is not a valid address: it has more than one @\n  \"carl@\" is not a valid address: it has no domain after @\n",
+    );
+    env.run(&["list", "--older-than", "12"]).code(2).stderr_has(
+        "error: --older-than 12 is not a duration: write a number and a unit, like 24h, 90m or 7d\n",
+    );
+    std::fs::write(
+        env.path("hires.csv"),
+        "email,role\nann@acme.example,viewer\nbob@acme.example,viewer,extra\n",
+    )
+    .unwrap();
+    env.run(&["invite", "--from-file", "hires.csv"])
+        .code(2)
+        .stderr_has("hires.csv: line 3: this row has 3 cell(s) but the header has 2; fix that row and run again");
+    env.config("[organization]\nname = \"Acme\n");
+    env.run(&["list"]).code(2).stderr_has(
+        "config file invitectl.toml, line 2, column 13: invalid basic string; fix the TOML syntax there",
+    );
 }

@@ -1,5 +1,6 @@
 //! Documentation that cannot rot: the man pages are regenerated from the clap
-//! definitions and compared with man/, and the completions load in bash.
+//! definitions and the config key table and compared with man/, the reference
+//! names every command, flag and key, and the completions load in bash.
 
 mod support;
 
@@ -21,7 +22,7 @@ const EXIT_STATUS: &[(&str, &str)] = &[
     ),
     (
         "3",
-        "Refused by a rule: already a user or already invited, an expired, cancelled, used or invalid link, confirmation declined.",
+        "Refused by a rule or not found: already a user or already invited, an expired, cancelled, used or invalid link, confirmation declined, an unknown address, id, team or department.",
     ),
     (
         "4",
@@ -49,8 +50,8 @@ const ENVIRONMENT: &[(&str, &str)] = &[
 
 const FILES: &[(&str, &str)] = &[
     (
-        "./invitectl.toml, $XDG_CONFIG_HOME/invitectl/config.toml",
-        "The config file, looked for in this order; config.example.toml documents every key.",
+        "./invitectl.toml, $XDG_CONFIG_HOME/invitectl/config.toml, /etc/invitectl/config.toml",
+        "The config file, looked for in this order; invitectl.toml(5) describes every key.",
     ),
     (
         "./invitectl.db",
@@ -71,8 +72,9 @@ fn section(roff: &mut Roff, title: &str, items: &[(&str, &str)]) {
     }
 }
 
-/// Every page: `invitectl.1`, then one per subcommand at any depth
-/// (`invitectl-users-list.1`), as (file name, content).
+/// Every page: `invitectl.1`, then one per real subcommand at any depth
+/// (`invitectl-users-list.1`; none for clap's built-in `help`), and
+/// `invitectl.toml.5`, as (file name, content).
 fn pages() -> Vec<(String, Vec<u8>)> {
     // A nested command without examples of its own shows its parent's.
     fn walk(
@@ -84,7 +86,7 @@ fn pages() -> Vec<(String, Vec<u8>)> {
         let examples = command
             .get_after_help()
             .map_or(inherited.to_string(), |help| help.to_string());
-        for sub in command.get_subcommands() {
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
             let mut sub_words = words.clone();
             sub_words.push(sub.get_name().to_string());
             walk(sub.clone(), sub_words, &examples, out);
@@ -98,8 +100,90 @@ fn pages() -> Vec<(String, Vec<u8>)> {
     top.build();
     let mut out = Vec::new();
     walk(top, vec!["invitectl".into()], "", &mut out);
+    out.push(("invitectl.toml.5".into(), config_page()));
     out.sort();
     out
+}
+
+/// One documented key of config.example.toml: the comment above it and its example line.
+struct Key {
+    section: String,
+    key: String,
+    example: String,
+    text: String,
+}
+
+/// The keys of config.example.toml in order, each with the comment above it;
+/// a key of the config table that is not there fails the test.
+fn example_keys() -> Vec<Key> {
+    let example = include_str!("../config.example.toml");
+    let mut keys = Vec::new();
+    let (mut section, mut comment) = (String::new(), Vec::new());
+    for line in example.lines() {
+        let line = line.trim();
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            section = name.to_string();
+            comment.clear();
+            continue;
+        }
+        let text = line.trim_start_matches('#').trim();
+        let key = text.split(" = ").next().unwrap_or_default();
+        let is_key = text.contains(" = ")
+            && invitectl::config::keys().any(|(s, k)| s == section && k == key);
+        if is_key {
+            keys.push(Key {
+                section: section.clone(),
+                key: key.to_string(),
+                example: text.to_string(),
+                text: comment.join(" "),
+            });
+            comment.clear();
+        } else if line.is_empty() {
+            comment.clear();
+        } else if !section.is_empty() {
+            comment.push(text.to_string());
+        }
+    }
+    for (section, key) in invitectl::config::keys() {
+        assert!(
+            keys.iter().any(|k| k.section == section && k.key == key),
+            "config.example.toml does not document {section}.{key}"
+        );
+    }
+    keys
+}
+
+/// invitectl.toml(5): every key of the config table, described as config.example.toml does.
+fn config_page() -> Vec<u8> {
+    let mut roff = Roff::new();
+    roff.control("TH", ["INVITECTL.TOML", "5"]);
+    roff.control("SH", ["NAME"]);
+    roff.text([roman("invitectl.toml - the invitectl configuration file")]);
+    roff.control("SH", ["DESCRIPTION"]);
+    roff.text([roman(
+        "invitectl reads --config PATH (or INVITECTL_CONFIG), else ./invitectl.toml, else \
+         $XDG_CONFIG_HOME/invitectl/config.toml, else /etc/invitectl/config.toml. Every key is \
+         optional. Every key can also be set in the environment as INVITECTL_<SECTION>_<KEY>, \
+         for example INVITECTL_SMTP_HOST; lists are comma-separated there. Precedence: flag > \
+         environment > file > default. An error names the file or variable, the key and what is wrong.",
+    )]);
+    let mut section = String::new();
+    for key in example_keys() {
+        if key.section != section {
+            section = key.section.clone();
+            roff.control("SH", [format!("[{section}]").as_str()]);
+        }
+        roff.control("TP", []);
+        roff.text([roman(format!("{}.{}", key.section, key.key))]);
+        roff.text([roman(key.text)]);
+        roff.control("br", []);
+        roff.text([roman(format!("Example: {}", key.example))]);
+    }
+    roff.control("SH", ["SEE ALSO"]);
+    roff.text([roman(
+        "invitectl(1), and config.example.toml in the source.",
+    )]);
+    roff.render().into_bytes()
 }
 
 /// One page, with the sections clap_mangen knows and the ones every page of ours has.
@@ -126,7 +210,7 @@ fn page(command: clap::Command, title: &str, examples: &str) -> Vec<u8> {
     section(&mut roff, "FILES", FILES);
     roff.control("SH", ["SEE ALSO"]);
     roff.text([roman(
-        "invitectl(1), and README.md and config.example.toml in the source.",
+        "invitectl.toml(5), and README.md and docs/reference.md in the source.",
     )]);
     roff.to_writer(&mut out).unwrap();
     if command.get_version().is_some() {
@@ -165,6 +249,125 @@ fn man_pages_match_the_command_line() {
         "man pages out of date: {}; refresh them with `INVITECTL_UPDATE_MAN=1 cargo test --test docs`",
         stale.join(", ")
     );
+}
+
+/// Every command at any depth, with its words (`invitectl users list`), clap's `help` left out.
+fn commands() -> Vec<(String, clap::Command)> {
+    fn walk(command: &clap::Command, path: String, out: &mut Vec<(String, clap::Command)>) {
+        out.push((path.clone(), command.clone()));
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            walk(sub, format!("{path} {}", sub.get_name()), out);
+        }
+    }
+    let mut top = invitectl::cli::Cli::command();
+    top.build();
+    let mut out = Vec::new();
+    walk(&top, "invitectl".into(), &mut out);
+    out
+}
+
+#[test]
+fn every_argument_and_flag_has_a_description() {
+    for (path, command) in commands() {
+        for arg in command.get_arguments() {
+            assert!(
+                arg.get_help().is_some() || arg.get_long_help().is_some(),
+                "`{path}`: {} has no description",
+                arg.get_id()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_usage_of_resend_and_cancel_shows_their_other_forms() {
+    for (path, command) in commands() {
+        let wanted: &[&str] = match path.as_str() {
+            "invitectl resend" => &["--expired", "--failed"],
+            "invitectl cancel" => &["--expired"],
+            _ => continue,
+        };
+        let usage = command.clone().render_usage().to_string();
+        for flag in wanted {
+            assert!(usage.contains(flag), "{path} usage lacks {flag}: {usage}");
+        }
+    }
+}
+
+#[test]
+fn the_reference_names_every_command_flag_and_config_key() {
+    let reference = include_str!("../docs/reference.md");
+    for (path, command) in commands() {
+        assert!(
+            reference.contains(&format!("`{path}")),
+            "docs/reference.md does not describe `{path}`"
+        );
+        for arg in command.get_arguments() {
+            if let Some(long) = arg.get_long() {
+                assert!(
+                    reference.contains(&format!("--{long}")),
+                    "docs/reference.md does not name --{long} (of `{path}`)"
+                );
+            }
+        }
+    }
+    for (section, key) in invitectl::config::keys() {
+        assert!(
+            reference.contains(&format!("`{section}.{key}`")),
+            "docs/reference.md does not describe `{section}.{key}`"
+        );
+    }
+}
+
+#[test]
+fn nothing_points_outside_the_repository() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with('.') || name == "target" {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                for needle in [["..", "/shared"].concat(), ["SPEC", ".md"].concat()] {
+                    assert!(
+                        !text.contains(&needle),
+                        "{} points at {needle}, which is not part of the repository",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn teams_and_departments_each_show_their_own_examples() {
+    for (path, command) in commands() {
+        let (own, other) = if path.starts_with("invitectl teams") {
+            ("teams", "departments")
+        } else if path.starts_with("invitectl departments") {
+            ("departments", "teams")
+        } else {
+            continue;
+        };
+        let help = command
+            .get_after_help()
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        assert!(
+            help.contains(&format!("invitectl {own}")),
+            "`{path}` examples: {help}"
+        );
+        assert!(
+            !help.contains(&format!("invitectl {other}")),
+            "`{path}` examples: {help}"
+        );
+    }
 }
 
 #[test]

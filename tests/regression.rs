@@ -69,7 +69,7 @@ fn a_full_disk_leaves_no_partial_mail_and_resend_failed_sends_each_once() {
     // the batch, then grows so that the repair fits; nothing leaks outside.
     let script = format!(
         "mount -t tmpfs -o size=48k,mode=0700 tmpfs outbox || exit 99
-         invitectl --format json invite {} --role viewer > first.json 2> first.err
+         invitectl invite {} --role viewer --format json > first.json 2> first.err
          echo $? > first.code
          ls -la outbox > first.ls
          mount -o remount,size=4m outbox
@@ -472,7 +472,7 @@ fn the_ci_recipe_rerun_after_exit_4_delivers_everyone_once() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|r| r["outcome"].as_str().unwrap().starts_with("skipped")),
+            .all(|r| r["outcome"] == "skipped"),
         "{third}"
     );
     assert_eq!(server.messages().len(), 5);

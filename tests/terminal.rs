@@ -136,3 +136,29 @@ fn accept_asks_for_names_and_a_hidden_confirmed_password() {
     );
     assert_eq!(statuses(&env), ["accepted"]);
 }
+
+#[test]
+fn every_removal_asks_on_a_terminal_and_a_no_changes_nothing() {
+    let env = Env::new();
+    env.run(&["teams", "add", "ops"]).ok();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
+    env.accept(&env.link_for("ann@acme.example"), "correct horse")
+        .ok();
+
+    let mut seen = 0;
+    let mut no = Terminal::start(&env, &["users", "deactivate", "ann@acme.example"]);
+    no.answer("Deactivate ann@acme.example?", "n", &mut seen);
+    let (code, screen) = no.finish();
+    assert_eq!(code, 3, "{screen}");
+    assert!(screen.contains("confirmation declined"), "{screen}");
+    let users = env.run(&["users", "list", "--format", "json"]).ok().json();
+    assert_eq!(users[0]["status"], "active");
+
+    let mut seen = 0;
+    let mut yes = Terminal::start(&env, &["teams", "remove", "ops"]);
+    yes.answer("Remove the team \"ops\"?", "y", &mut seen);
+    let (code, screen) = yes.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("removed team \"ops\""), "{screen}");
+}

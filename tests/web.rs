@@ -290,7 +290,8 @@ fn login_logout_and_inactive_users() {
             None,
         )
         .cookie();
-    env.run(&["users", "deactivate", "ann@acme.example"]).ok();
+    env.run(&["users", "deactivate", "ann@acme.example", "--yes"])
+        .ok();
     server.get_with_cookie("/dashboard", &again).status(303);
     server
         .post(

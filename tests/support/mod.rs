@@ -109,6 +109,13 @@ impl Env {
         run(self.command(args), None)
     }
 
+    /// Runs with extra environment variables for this run only.
+    pub fn run_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        let mut command = self.command(args);
+        command.envs(vars.iter().copied());
+        run(command, None)
+    }
+
     pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Run {
         run(self.command(args), Some(stdin))
     }
@@ -225,7 +232,9 @@ pub fn faketime() -> String {
         .find(|p| Path::new(p).exists());
     match found {
         Some(path) => path.to_string(),
-        None => panic!("faketime is not installed: run `.ci/setup` (apt-get install faketime)"),
+        None => {
+            panic!("faketime is not installed: run scripts/setup.sh (apt-get install faketime)")
+        }
     }
 }
 
