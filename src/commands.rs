@@ -84,6 +84,10 @@ impl Context {
     fn print<T: Listing>(&self, format: Format, rows: &[T]) -> Result<()> {
         write_stdout(|out| output::write(out, format, rows, now()))
     }
+
+    fn print_each<T: Listing>(&self, format: Format, rows: impl Iterator<Item = T>) -> Result<()> {
+        write_stdout(|out| output::write_each(out, format, rows, now()))
+    }
 }
 
 /// Writes to stdout; a reader that went away (`invitectl list | head`) ends
@@ -272,14 +276,32 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
             .transpose()?,
         ..options
     };
-    let outcomes: Vec<Outcome> = invitations::invite_all(
+    let outcomes = invitations::invite_all(
         &mut conn,
         &context.config.organization,
         requests,
         &options,
         now(),
-    )?
-    .collect();
+    )?;
+    if args.dry_run {
+        // Printed as the plan yields them: a huge dry run is never held twice.
+        let total = outcomes.len();
+        let skipped = std::cell::Cell::new(0);
+        let rows = outcomes.map(|outcome| {
+            if matches!(outcome, Outcome::Skipped { .. }) {
+                skipped.set(skipped.get() + 1);
+            }
+            invite_row(context, &outcome, &HashMap::new(), args.print_link)
+        });
+        let printed = context.print_each(args.format.format, rows);
+        let skipped = skipped.get();
+        context.note(&format!(
+            "dry run: {} would be invited, {skipped} skipped; nothing was written or sent",
+            total - skipped
+        ));
+        return printed;
+    }
+    let outcomes: Vec<Outcome> = outcomes.collect();
     let issued = invitations::issued(&outcomes);
     let report = mail::deliver(
         &mut conn,
@@ -292,46 +314,12 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
     let failures = report.failures();
     let rows: Vec<SentRow> = outcomes
         .iter()
-        .map(|outcome| match outcome {
-            Outcome::Invited(issued) => {
-                sent_row(context, issued, "invited", &failures, args.print_link)
-            }
-            Outcome::Resent(issued) => SentRow {
-                reason: Some(format!(
-                    "{} was already invited but the mail never went out; a new link was sent",
-                    issued.email
-                )),
-                ..sent_row(context, issued, "resent", &failures, args.print_link)
-            },
-            Outcome::WouldInvite { email, expires_at } => SentRow {
-                email: email.clone(),
-                outcome: "would_invite",
-                reason: None,
-                expires_at: Some(time::stamp(*expires_at)),
-                delivery: None,
-                link: args.print_link.then(String::new),
-            },
-            Outcome::Skipped { email, reason } => SentRow {
-                email: email.clone(),
-                outcome: "skipped",
-                reason: Some(reason.clone()),
-                expires_at: None,
-                delivery: None,
-                link: args.print_link.then(String::new),
-            },
-        })
+        .map(|outcome| invite_row(context, outcome, &failures, args.print_link))
         .collect();
     // A reader that went away must not hide a delivery failure (exit 4).
     let printed = context.print(args.format.format, &rows);
     let count = |wanted: fn(&Outcome) -> bool| outcomes.iter().filter(|o| wanted(o)).count();
     let skipped = count(|o| matches!(o, Outcome::Skipped { .. }));
-    if args.dry_run {
-        context.note(&format!(
-            "dry run: {} would be invited, {skipped} skipped; nothing was written or sent",
-            outcomes.len() - skipped
-        ));
-        return printed;
-    }
     let invited = count(|o| matches!(o, Outcome::Invited(_)));
     let resent = count(|o| matches!(o, Outcome::Resent(_)));
     context.note(&match resent {
@@ -339,6 +327,41 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
         _ => format!("invited {invited}, resent {resent}, skipped {skipped}"),
     });
     finish_delivery(context, &report).and(printed)
+}
+
+/// The row `invite` prints for one address.
+fn invite_row(
+    context: &Context,
+    outcome: &Outcome,
+    failures: &HashMap<&str, &str>,
+    print_link: bool,
+) -> SentRow {
+    match outcome {
+        Outcome::Invited(issued) => sent_row(context, issued, "invited", failures, print_link),
+        Outcome::Resent(issued) => SentRow {
+            reason: Some(format!(
+                "{} was already invited but the mail never went out; a new link was sent",
+                issued.email
+            )),
+            ..sent_row(context, issued, "resent", failures, print_link)
+        },
+        Outcome::WouldInvite { email, expires_at } => SentRow {
+            email: email.clone(),
+            outcome: "would_invite",
+            reason: None,
+            expires_at: Some(time::stamp(*expires_at)),
+            delivery: None,
+            link: print_link.then(String::new),
+        },
+        Outcome::Skipped { email, reason } => SentRow {
+            email: email.clone(),
+            outcome: "skipped",
+            reason: Some(reason.clone()),
+            expires_at: None,
+            delivery: None,
+            link: print_link.then(String::new),
+        },
+    }
 }
 
 fn sent_row(

@@ -38,14 +38,33 @@ pub fn write<T: Listing>(
     rows: &[T],
     now: DateTime<Utc>,
 ) -> io::Result<()> {
+    write_each(out, format, rows.iter(), now)
+}
+
+/// [`write`] for rows made one at a time: JSON and CSV are written as they
+/// come, so a million rows are never held at once; a table needs them all
+/// to size its columns.
+pub fn write_each<T: Listing>(
+    out: &mut dyn Write,
+    format: Format,
+    rows: impl Iterator<Item = T>,
+    now: DateTime<Utc>,
+) -> io::Result<()> {
     match format {
         Format::Json => {
-            serde_json::to_writer(&mut *out, rows)?;
-            writeln!(out)
+            out.write_all(b"[")?;
+            for (index, row) in rows.enumerate() {
+                if index > 0 {
+                    out.write_all(b",")?;
+                }
+                serde_json::to_writer(&mut *out, &row)?;
+            }
+            out.write_all(b"]\n")
         }
         Format::Csv => {
+            let mut rows = rows.peekable();
             let width = rows
-                .first()
+                .peek()
                 .map_or(T::FIELDS.len(), |row| row.csv_cells().len());
             let mut writer = csv::Writer::from_writer(out);
             writer.write_record(&T::FIELDS[..width])?;
@@ -54,7 +73,21 @@ pub fn write<T: Listing>(
             }
             writer.flush()
         }
-        Format::Table => writeln!(out, "{}", table(rows, now)),
+        Format::Table => writeln!(out, "{}", table(&rows.collect::<Vec<T>>(), now)),
+    }
+}
+
+impl<T: Listing> Listing for &T {
+    const HEADINGS: &'static [&'static str] = T::HEADINGS;
+    const FIELDS: &'static [&'static str] = T::FIELDS;
+    const WHOLE: &'static [&'static str] = T::WHOLE;
+
+    fn table_cells(&self, now: DateTime<Utc>) -> Vec<String> {
+        (**self).table_cells(now)
+    }
+
+    fn csv_cells(&self) -> Vec<String> {
+        (**self).csv_cells()
     }
 }
 
