@@ -29,6 +29,7 @@ fn main() -> anyhow::Result<()> {
                 .get(2)
                 .map(|team| vec![team.to_string()])
                 .unwrap_or_default(),
+            location: None,
         });
     }
 

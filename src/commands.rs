@@ -425,6 +425,7 @@ fn gather_requests(args: &InviteArgs) -> Result<impl Iterator<Item = Result<Requ
             role: args.role.clone(),
             department: args.department.clone(),
             teams: args.teams.clone(),
+            location: None,
         })
     });
     let from_file = args
@@ -474,8 +475,10 @@ fn read_csv<'a>(
                 .map(str::to_string)
         };
         let email = cell(Some(email_column))?;
+        let line = record.position().map(|p| p.line());
         Some(Ok(Request {
             email,
+            location: line.map(|line| format!("{} line {line}", path.display())),
             role: cell(role).or_else(|| args.role.clone()),
             department: cell(department).or_else(|| args.department.clone()),
             teams: match cell(teams) {

@@ -108,6 +108,8 @@ pub struct Request {
     pub role: Option<String>,
     pub department: Option<String>,
     pub teams: Vec<String>,
+    /// Where it was read, such as `hires.csv line 3`, for naming a bad row.
+    pub location: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -435,11 +437,15 @@ impl<'a> Checker<'a> {
 
     /// The checked request, or `None` with its problems added to `problems`.
     fn request(&mut self, request: Request, problems: &mut Vec<String>) -> Option<Checked> {
+        let at = request
+            .location
+            .as_deref()
+            .map_or(String::new(), |location| format!("{location}: "));
         let email = match address::normalize(&request.email) {
             Ok(email) => email,
             Err(reason) => {
                 problems.push(format!(
-                    "\"{}\" is not a valid address: {reason}",
+                    "{at}\"{}\" is not a valid address: {reason}",
                     request.email.escape_default()
                 ));
                 return None;
@@ -454,7 +460,7 @@ impl<'a> Checker<'a> {
         {
             None => {
                 problems.push(format!(
-                    "{email} has no role: pass --role or fill the role column"
+                    "{at}{email} has no role: pass --role or fill the role column"
                 ));
                 None
             }

@@ -220,6 +220,7 @@ fn accept_works_once_and_creates_the_user_as_invited() {
         role: Some("Editor".into()),
         department: Some("engineering".into()),
         teams: vec!["ops".into(), "DEV".into()],
+        ..Request::default()
     }];
     let Outcome::Invited(issued) = invite(&mut conn, &org(), &batch, &options(), t0())
         .unwrap()
@@ -334,6 +335,7 @@ fn unknown_role_team_or_department_is_refused_naming_the_closest() {
         role: Some("edtor".into()),
         department: Some("Sales".into()),
         teams: vec!["opps".into()],
+        ..Request::default()
     }];
     let err = invite(&mut conn, &org(), &batch, &options(), t0()).unwrap_err();
     let message = err.to_string();

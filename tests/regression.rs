@@ -523,3 +523,18 @@ fn the_ci_recipe_rerun_after_a_kill_delivers_what_the_killed_run_never_sent() {
     let rows = support::invitations(&env);
     assert!(rows.iter().all(|r| r["delivery"] == "sent"), "{rows:?}");
 }
+
+#[test]
+fn a_bad_address_in_a_csv_is_named_with_its_file_and_line() {
+    let env = Env::new();
+    std::fs::write(
+        env.path("hires.csv"),
+        "email,role,department,teams\nann@acme.example,viewer,,\nzed@@acme.example,viewer,,\nbob@acme.example,,,\n",
+    )
+    .unwrap();
+    env.run(&["invite", "--from-file", "hires.csv"])
+        .code(2)
+        .stderr_has("hires.csv line 3: \"zed@@acme.example\" is not a valid address: it has more than one @")
+        .stderr_has("hires.csv line 4: bob@acme.example has no role");
+    assert!(!env.path("invitectl.db").exists() || support::invitations(&env).is_empty());
+}
