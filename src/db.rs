@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, StorageKind};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
@@ -46,7 +46,10 @@ pub fn open_read_only(path: &Path) -> Result<Option<Connection>> {
     let conn = Connection::open_with_flags(path, flags).map_err(|e| cannot_open(path, e))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     let version = match check_ours(&conn, path) {
-        Err(Error::Db(e)) if cannot_share_wal(&e, path) => {
+        Err(Error::Storage {
+            kind: StorageKind::ReadOnly,
+            ..
+        }) if !sidecar(path, "-wal").exists() => {
             return open_snapshot(path).map(Some);
         }
         checked => checked?,
@@ -61,17 +64,9 @@ pub fn open_read_only(path: &Path) -> Result<Option<Connection>> {
 }
 
 /// A reader that may not write the directory cannot create the WAL index
-/// that a WAL database needs while no writer has it open.
-fn cannot_share_wal(error: &rusqlite::Error, path: &Path) -> bool {
-    let readonly = matches!(
-        error.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen)
-    );
-    readonly && !sidecar(path, "-wal").exists()
-}
-
-/// With no WAL file there is no writer and nothing uncheckpointed: the file
-/// itself is the whole database, and SQLite may read it without the WAL index.
+/// that a WAL database needs while no writer has it open. With no WAL file
+/// there is no writer and nothing uncheckpointed: the file itself is the
+/// whole database, and SQLite may read it without the WAL index.
 fn open_snapshot(path: &Path) -> Result<Connection> {
     let mut uri = String::from("file:");
     for byte in path.as_os_str().as_encoded_bytes() {
@@ -214,14 +209,27 @@ fn create_private(staging: &Path, path: &Path) -> Result<()> {
 
 fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let known = MIGRATIONS.len() as i64;
-    let tx = write(conn)?;
-    let version = check_ours(&tx, path)?;
-    if version > known {
-        return Err(Error::Config(format!(
+    let newer = |version: i64| {
+        Error::Config(format!(
             "the database {} was written by a newer invitectl (schema {version}, this one knows {known}); \
              upgrade invitectl",
             path.display()
-        )));
+        ))
+    };
+    // Up to date, the usual case: nothing to write, so no write lock is taken.
+    let version = check_ours(conn, path)?;
+    let application_id: i32 = conn.pragma_query_value(None, "application_id", |row| row.get(0))?;
+    if version > known {
+        return Err(newer(version));
+    }
+    if version == known && application_id == APPLICATION_ID {
+        return Ok(());
+    }
+    let tx = write(conn)?;
+    // Another process may have migrated it meanwhile.
+    let version = check_ours(&tx, path)?;
+    if version > known {
+        return Err(newer(version));
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         tx.execute_batch(sql)?;

@@ -21,13 +21,42 @@ pub enum Error {
     /// A setting is wrong; the message names the file or variable and the key.
     #[error("{0}")]
     Config(String),
-    #[error("database error: {0}")]
-    Db(#[from] rusqlite::Error),
+    /// The database failed; its own words, whichever engine it is.
+    #[error("database error: {message}")]
+    Storage { message: String, kind: StorageKind },
     #[error(transparent)]
     Other(#[from] anyhow::Error),
     /// Whoever read the output went away (`invitectl list | head`): not a failure.
     #[error("the output was closed")]
     OutputClosed,
+}
+
+/// What kind of database failure, for the few callers that act on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageKind {
+    /// The database may not be written, or its files not created, by this user.
+    ReadOnly,
+    /// Another writer held the lock past the busy timeout.
+    Busy,
+    Other,
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(error: rusqlite::Error) -> Error {
+        let kind = match error.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen) => {
+                StorageKind::ReadOnly
+            }
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StorageKind::Busy
+            }
+            _ => StorageKind::Other,
+        };
+        Error::Storage {
+            message: error.to_string(),
+            kind,
+        }
+    }
 }
 
 /// The exit codes of docs/reference.md.
@@ -46,7 +75,7 @@ impl Error {
             Error::Invalid(_) | Error::Config(_) => ExitCode::Usage,
             Error::Refused(_) | Error::InvalidToken | Error::Expired { .. } => ExitCode::Refused,
             Error::Delivery(_) => ExitCode::Delivery,
-            Error::Db(_) | Error::Other(_) => ExitCode::Failure,
+            Error::Storage { .. } | Error::Other(_) => ExitCode::Failure,
             Error::OutputClosed => ExitCode::Success,
         }
     }

@@ -71,14 +71,36 @@ pub struct Invitation {
 
 /// The columns of `Invitation`, with the status derived from the clock: an
 /// invitation expires without anything having to run.
-const SELECT: &str = "
-    SELECT i.id, i.email, i.role, d.name,
+/// The one expiry rule, as SQL over an invitation `i`: it expires when its
+/// window ends, and nothing needs to run for that (`:now` is the instant).
+macro_rules! expired {
+    () => {
+        "i.expires_at <= :now"
+    };
+}
+
+/// The status a person sees: a pending invitation past its window is expired.
+macro_rules! status {
+    () => {
+        concat!(
+            "CASE WHEN i.status = 'pending' AND ",
+            expired!(),
+            " THEN 'expired' ELSE i.status END"
+        )
+    };
+}
+
+const EXPIRED: &str = expired!();
+
+const SELECT: &str = concat!(
+    "SELECT i.id, i.email, i.role, d.name,
            (SELECT group_concat(name, ',') FROM (SELECT t.name FROM invitation_teams it
               JOIN teams t ON t.id = it.team_id WHERE it.invitation_id = i.id ORDER BY t.name)),
-           i.invited_by, i.sent_at, i.expires_at,
-           CASE WHEN i.status = 'pending' AND i.expires_at <= :now THEN 'expired' ELSE i.status END,
-           i.delivery, i.accepted_at, i.cancelled_at
-    FROM invitations i LEFT JOIN departments d ON d.id = i.department_id";
+           i.invited_by, i.sent_at, i.expires_at, ",
+    status!(),
+    ", i.delivery, i.accepted_at, i.cancelled_at
+    FROM invitations i LEFT JOIN departments d ON d.id = i.department_id"
+);
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Invitation> {
     let teams: Option<String> = row.get(4)?;
@@ -599,15 +621,14 @@ impl Existing {
 }
 
 fn existing(conn: &Connection, email: &str, now: DateTime<Utc>) -> Result<Option<Existing>> {
-    let now = stamp(now);
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT u.status, i.id, i.expires_at, {UNDELIVERED}
+            "SELECT u.status, i.id, {EXPIRED}, {UNDELIVERED}
                  FROM users u LEFT JOIN invitations i ON i.email = u.email AND i.status = 'pending'
                  WHERE u.email = :email"
         ))?
         .query_row(
-            rusqlite::named_params! { ":email": email, ":now": now },
+            rusqlite::named_params! { ":email": email, ":now": stamp(now) },
             |row| {
                 let status: String = row.get(0)?;
                 Ok(match status.as_str() {
@@ -615,9 +636,7 @@ fn existing(conn: &Connection, email: &str, now: DateTime<Utc>) -> Result<Option
                     "inactive" => Existing::Inactive,
                     _ => Existing::Pending {
                         invitation_id: row.get::<_, Option<i64>>(1)?.unwrap_or_default(),
-                        expired: row
-                            .get::<_, Option<String>>(2)?
-                            .is_some_and(|at| at.as_str() <= now.as_str()),
+                        expired: row.get::<_, Option<bool>>(2)?.unwrap_or(false),
                         undelivered: row.get::<_, Option<bool>>(3)?.unwrap_or(false),
                     },
                 })
@@ -752,22 +771,23 @@ pub fn list(conn: &Connection, filter: &ListFilter, now: DateTime<Utc>) -> Resul
     } else {
         filter.statuses.clone()
     };
+    // The statuses are our own words, never user text.
+    let wanted: Vec<String> = statuses
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
     let sql = format!(
-        "{SELECT} WHERE i.status <> 'superseded' AND (:before IS NULL OR i.sent_at < :before) ORDER BY i.id"
+        "{SELECT} WHERE i.status <> 'superseded' AND {} IN ({})
+           AND (:before IS NULL OR i.sent_at < :before) ORDER BY i.id",
+        status!(),
+        wanted.join(", ")
     );
     let mut statement = conn.prepare(&sql)?;
     let rows = statement.query_map(
         rusqlite::named_params! { ":now": stamp(now), ":before": filter.sent_before.map(stamp) },
         from_row,
     )?;
-    let mut listed = Vec::new();
-    for row in rows {
-        let invitation = row?;
-        if statuses.contains(&invitation.status) {
-            listed.push(invitation);
-        }
-    }
-    Ok(listed)
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Which invitations `resend` or `cancel` act on.
@@ -795,7 +815,9 @@ pub fn select(
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     };
     let names = match selection {
-        Selection::Expired => return query_all("i.status = 'pending' AND i.expires_at <= :now"),
+        Selection::Expired => {
+            return query_all(&format!("i.status = 'pending' AND {EXPIRED}"));
+        }
         Selection::Failed => {
             return query_all(&format!("i.status = 'pending' AND {UNDELIVERED}"));
         }
@@ -1034,11 +1056,11 @@ pub fn accept(
 
     let tx = db::write(conn)?;
     let accepted: Option<(i64, Option<i64>, String, Option<i64>)> = tx
-        .prepare_cached(
-            "UPDATE invitations SET status = 'accepted', accepted_at = :now
-             WHERE token_hash = :hash AND status = 'pending' AND expires_at > :now
-             RETURNING id, user_id, role, department_id",
-        )?
+        .prepare_cached(&format!(
+            "UPDATE invitations AS i SET status = 'accepted', accepted_at = :now
+                 WHERE i.token_hash = :hash AND i.status = 'pending' AND NOT ({EXPIRED})
+                 RETURNING id, user_id, role, department_id"
+        ))?
         .query_row(
             rusqlite::named_params! { ":now": stamp(now), ":hash": &token.hash()[..] },
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),

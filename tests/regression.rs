@@ -538,3 +538,34 @@ fn a_bad_address_in_a_csv_is_named_with_its_file_and_line() {
         .stderr_has("hires.csv line 4: bob@acme.example has no role");
     assert!(!env.path("invitectl.db").exists() || support::invitations(&env).is_empty());
 }
+
+#[test]
+fn reading_never_waits_for_a_writer() {
+    use std::io::{BufRead, BufReader, Write};
+    let env = Env::new();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
+    // Another process holds the write lock for as long as this test wants.
+    let mut writer = Command::new("sqlite3")
+        .arg(env.path("invitectl.db"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = writer.stdin.take().unwrap();
+    writeln!(stdin, "BEGIN IMMEDIATE; SELECT 'locked';").unwrap();
+    let mut line = String::new();
+    BufReader::new(writer.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "locked");
+    // With the lock held, reads answer (a read that took the lock would wait
+    // out the busy timeout and fail).
+    let rows = env.run(&["list", "--format", "json"]).ok().json();
+    assert_eq!(rows[0]["email"], "ann@acme.example");
+    env.run(&["users", "list"]).ok();
+    env.run(&["teams", "list"]).ok();
+    writeln!(stdin, "ROLLBACK;").unwrap();
+    drop(stdin);
+    writer.wait().unwrap();
+}
