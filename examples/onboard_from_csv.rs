@@ -9,7 +9,7 @@
 use chrono::Utc;
 use invitectl::config::{self, Flags};
 use invitectl::invitations::{self, InviteOptions, Request};
-use invitectl::{db, mail};
+use invitectl::{db, delivery};
 
 fn main() -> anyhow::Result<()> {
     let path = std::env::args()
@@ -48,13 +48,17 @@ fn main() -> anyhow::Result<()> {
         Utc::now(),
     )?;
     let issued = invitations::issued(&outcomes);
-    let report = mail::deliver(
+    let report = delivery::deliver(
         &mut conn,
         &config,
         &issued,
-        &Utc::now,
-        mail::Pacing::default(),
         None,
+        None,
+        delivery::Surroundings {
+            clock: &Utc::now,
+            env: &|name| std::env::var(name).ok(),
+            on_message: &mut || {},
+        },
     )?;
 
     println!(

@@ -6,6 +6,7 @@ use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use indicatif::{ProgressBar, ProgressStyle};
 use rusqlite::Connection;
 use serde::Serialize;
 
@@ -22,7 +23,7 @@ use crate::invitations::{
 use crate::output::{self, Format, Listing};
 use crate::token::Token;
 use crate::users::{self, Change, UserStatus};
-use crate::{db, mail, time};
+use crate::{db, delivery, mail, time};
 
 /// What every command needs: settings, the database, and how chatty to be.
 struct Context {
@@ -70,15 +71,38 @@ impl Context {
         self.config.organization.admin.clone().unwrap_or_else(actor)
     }
 
-    /// How to send a batch: the --rate asked for, a progress bar only for a person watching.
-    fn pacing(&self, rate: Option<&str>) -> Result<mail::Pacing> {
-        Ok(mail::Pacing {
-            rate: rate
-                .map(mail::Rate::parse)
-                .transpose()
-                .map_err(Error::Invalid)?,
-            progress: !self.quiet && io::stderr().is_terminal(),
-        })
+    /// Delivers a batch at the --rate asked for, with a progress bar only
+    /// for a person watching.
+    fn deliver(
+        &self,
+        conn: &mut Connection,
+        issued: &[Issued],
+        rate: Option<delivery::Rate>,
+        sender: Option<invitations::Sender>,
+    ) -> Result<delivery::Report> {
+        let bar = if !self.quiet && io::stderr().is_terminal() && issued.len() > 1 {
+            ProgressBar::new(issued.len() as u64)
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} messages, {per_sec}, {eta} left")
+                .expect("static template"),
+        );
+        let report = delivery::deliver(
+            conn,
+            &self.config,
+            issued,
+            rate,
+            sender,
+            delivery::Surroundings {
+                clock: &now,
+                env: &environment,
+                on_message: &mut || bar.inc(1),
+            },
+        );
+        bar.finish_and_clear();
+        report
     }
 
     fn print<T: Listing>(&self, format: Format, rows: &[T]) -> Result<()> {
@@ -112,6 +136,16 @@ fn say(text: &str) {
 
 fn now() -> DateTime<Utc> {
     Utc::now()
+}
+
+fn environment(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+fn rate(text: Option<&str>) -> Result<Option<delivery::Rate>> {
+    text.map(delivery::Rate::parse)
+        .transpose()
+        .map_err(Error::Invalid)
 }
 
 /// Who is acting, for the audit log: the person behind sudo, else the login
@@ -253,10 +287,10 @@ impl Listing for SentRow {
 }
 
 fn invite(context: &Context, args: InviteArgs) -> Result<()> {
-    let pacing = context.pacing(args.rate.as_deref())?;
+    let rate = rate(args.rate.as_deref())?;
     // A dry run sends nothing, so it needs no mail password.
     if !args.dry_run {
-        mail::check(&context.config)?;
+        mail::check(&context.config, &environment)?;
     }
     let requests = gather_requests(&args)?;
     let options = InviteOptions {
@@ -303,14 +337,7 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
     }
     let outcomes: Vec<Outcome> = outcomes.collect();
     let issued = invitations::issued(&outcomes);
-    let report = mail::deliver(
-        &mut conn,
-        &context.config,
-        &issued,
-        &now,
-        pacing,
-        options.sender,
-    )?;
+    let report = context.deliver(&mut conn, &issued, rate, options.sender)?;
     let failures = report.failures();
     let rows: Vec<SentRow> = outcomes
         .iter()
@@ -386,7 +413,7 @@ fn sent_row(
 }
 
 /// Tells where the mail went; exit code 4 when any message did not go out.
-fn finish_delivery(context: &Context, report: &mail::Report) -> Result<()> {
+fn finish_delivery(context: &Context, report: &delivery::Report) -> Result<()> {
     if report.sent > 0 {
         context.note(&format!(
             "{} message(s) sent to {}",
@@ -557,8 +584,8 @@ fn selection(targets: Vec<String>, expired: bool, failed: bool) -> Selection {
 }
 
 fn resend(context: &Context, args: ResendArgs) -> Result<()> {
-    let pacing = context.pacing(args.rate.as_deref())?;
-    mail::check(&context.config)?;
+    let rate = rate(args.rate.as_deref())?;
+    mail::check(&context.config, &environment)?;
     let mut conn = context.open()?;
     let sender = start_sending(&mut conn)?;
     let selected = invitations::select(
@@ -579,14 +606,7 @@ fn resend(context: &Context, args: ResendArgs) -> Result<()> {
         Some(sender),
         now(),
     )?;
-    let report = mail::deliver(
-        &mut conn,
-        &context.config,
-        &issued,
-        &now,
-        pacing,
-        Some(sender),
-    )?;
+    let report = context.deliver(&mut conn, &issued, rate, Some(sender))?;
     let failures = report.failures();
     let rows: Vec<SentRow> = issued
         .iter()
@@ -917,8 +937,7 @@ fn group_command(context: &Context, group: Group, command: GroupCommand) -> Resu
 
 /// Walks through what a delivery does, saying each step that passed and exactly which one failed.
 fn smtp_test(context: &Context, to: Option<String>) -> Result<()> {
-    let settings =
-        mail::smtp::Settings::from_config(&context.config, &|name| std::env::var(name).ok())?;
+    let settings = mail::smtp::Settings::from_config(&context.config, &environment)?;
     let mut transport = mail::smtp::SmtpTransport::connect(settings, &mut |step| {
         context.note(&format!("ok: {step}"))
     })?;

@@ -9,6 +9,7 @@ pub mod cli;
 mod commands;
 pub mod config;
 pub mod db;
+pub mod delivery;
 pub mod directory;
 pub mod error;
 pub mod invitations;
