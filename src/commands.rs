@@ -235,7 +235,8 @@ struct SentRow {
     outcome: &'static str,
     /// Why, in a sentence, when the outcome needs one.
     reason: Option<String>,
-    expires_at: Option<String>,
+    #[serde(serialize_with = "time::serialize_optional")]
+    expires_at: Option<DateTime<Utc>>,
     delivery: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     link: Option<String>,
@@ -264,7 +265,6 @@ impl Listing for SentRow {
             self.email.clone(),
             outcome,
             self.expires_at
-                .as_deref()
                 .map(|t| output::relative_time(t, now))
                 .unwrap_or_default(),
             output::optional(&self.delivery),
@@ -278,7 +278,7 @@ impl Listing for SentRow {
             self.email.clone(),
             self.outcome.to_string(),
             output::optional(&self.reason),
-            output::optional(&self.expires_at),
+            output::optional_stamp(self.expires_at),
             output::optional(&self.delivery),
         ];
         cells.extend(self.link.clone());
@@ -376,7 +376,7 @@ fn invite_row(
             email: email.clone(),
             outcome: "would_invite",
             reason: None,
-            expires_at: Some(time::stamp(*expires_at)),
+            expires_at: Some(*expires_at),
             delivery: None,
             link: print_link.then(String::new),
         },
@@ -403,7 +403,7 @@ fn sent_row(
         email: issued.email.clone(),
         outcome,
         reason: None,
-        expires_at: Some(time::stamp(issued.expires_at)),
+        expires_at: Some(issued.expires_at),
         delivery: Some(match failure {
             Some(reason) => format!("failed: {reason}"),
             None => "sent".into(),

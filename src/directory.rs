@@ -42,7 +42,8 @@ pub struct Entry {
     pub name: String,
     /// Users (pending included) assigned to it.
     pub users: i64,
-    pub created_at: String,
+    #[serde(serialize_with = "time::serialize")]
+    pub created_at: DateTime<Utc>,
 }
 
 /// Team and department names: no commas or semicolons, since lists use them.
@@ -160,7 +161,7 @@ pub fn list(conn: &Connection, group: Group) -> Result<Vec<Entry>> {
             Ok(Entry {
                 name: row.get(0)?,
                 users: row.get(1)?,
-                created_at: row.get(2)?,
+                created_at: db::instant(row, 2)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -52,7 +52,7 @@ impl Status {
     }
 }
 
-/// One invitation as `list` shows it. Times are RFC 3339 UTC text.
+/// One invitation as `list` shows it; JSON shows times as RFC 3339 UTC.
 #[derive(Debug, Clone, Serialize)]
 pub struct Invitation {
     pub id: i64,
@@ -61,12 +61,16 @@ pub struct Invitation {
     pub department: Option<String>,
     pub teams: Vec<String>,
     pub invited_by: String,
-    pub sent_at: String,
-    pub expires_at: String,
+    #[serde(serialize_with = "time::serialize")]
+    pub sent_at: DateTime<Utc>,
+    #[serde(serialize_with = "time::serialize")]
+    pub expires_at: DateTime<Utc>,
     pub status: Status,
     pub delivery: String,
-    pub accepted_at: Option<String>,
-    pub cancelled_at: Option<String>,
+    #[serde(serialize_with = "time::serialize_optional")]
+    pub accepted_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "time::serialize_optional")]
+    pub cancelled_at: Option<DateTime<Utc>>,
 }
 
 /// The columns of `Invitation`, with the status derived from the clock: an
@@ -114,12 +118,12 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Invitation> {
             .map(|t| t.split(',').map(str::to_owned).collect())
             .unwrap_or_default(),
         invited_by: row.get(5)?,
-        sent_at: row.get(6)?,
-        expires_at: row.get(7)?,
+        sent_at: db::instant(row, 6)?,
+        expires_at: db::instant(row, 7)?,
         status: Status::from_db(&status),
         delivery: row.get(9)?,
-        accepted_at: row.get(10)?,
-        cancelled_at: row.get(11)?,
+        accepted_at: db::optional_instant(row, 10)?,
+        cancelled_at: db::optional_instant(row, 11)?,
     })
 }
 
@@ -846,7 +850,7 @@ pub fn select(
                 Status::Accepted => refusals.push(format!(
                     "{} already accepted the invitation at {}",
                     invitation.email,
-                    invitation.accepted_at.as_deref().unwrap_or("an earlier time")
+                    invitation.accepted_at.map_or("an earlier time".into(), stamp)
                 )),
                 Status::Cancelled => refusals.push(format!(
                     "the invitation for {} was cancelled; invite the address again with `invitectl invite`",
@@ -1007,7 +1011,7 @@ pub fn open(conn: &Connection, token: &Token, now: DateTime<Utc>) -> Result<Invi
         None => Err(Error::InvalidToken),
         Some(invitation) if invitation.status == Status::Expired => Err(Error::Expired {
             admin: invitation.invited_by,
-            expired_at: invitation.expires_at,
+            expired_at: stamp(invitation.expires_at),
         }),
         Some(invitation) => Ok(invitation),
     }

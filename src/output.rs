@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 use comfy_table::{ColumnConstraint, ContentArrangement, Row, Table, Width};
 use serde::Serialize;
 
+use crate::time::stamp;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
     #[default]
@@ -269,7 +271,7 @@ mod tests {
     #[test]
     fn times_are_relative_in_their_largest_unit() {
         let now = crate::time::parse_stamp("2026-01-10T12:00:00Z").unwrap();
-        let at = |stamp| relative_time(stamp, now);
+        let at = |stamp| relative_time(crate::time::parse_stamp(stamp).unwrap(), now);
         assert_eq!(at("2026-01-10T11:59:30Z"), "now");
         assert_eq!(at("2026-01-10T11:15:00Z"), "45m ago");
         assert_eq!(at("2026-01-11T11:00:00Z"), "in 23h");
@@ -344,10 +346,7 @@ pub fn csv_cell(cell: &str) -> String {
 
 /// A stored time as a table shows it, relative to `now` in its largest
 /// unit: "now", "3h ago", "in 21h", "12d ago". JSON and CSV have the instant.
-pub fn relative_time(stamp: &str, now: DateTime<Utc>) -> String {
-    let Some(instant) = crate::time::parse_stamp(stamp) else {
-        return stamp.to_string();
-    };
+pub fn relative_time(instant: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let seconds = (instant - now).num_seconds();
     let magnitude = seconds.unsigned_abs();
     // Rounded, so a link sent a moment ago for 24h expires "in 24h".
@@ -364,6 +363,10 @@ pub fn relative_time(stamp: &str, now: DateTime<Utc>) -> String {
     } else {
         format!("{amount} ago")
     }
+}
+
+pub fn optional_stamp(instant: Option<DateTime<Utc>>) -> String {
+    instant.map(stamp).unwrap_or_default()
 }
 
 pub fn optional(value: &Option<String>) -> String {
@@ -407,8 +410,8 @@ impl Listing for crate::invitations::Invitation {
             optional(&self.department),
             self.teams.join(", "),
             self.invited_by.clone(),
-            relative_time(&self.sent_at, now),
-            relative_time(&self.expires_at, now),
+            relative_time(self.sent_at, now),
+            relative_time(self.expires_at, now),
             self.status.as_str().to_string(),
             self.delivery.clone(),
         ]
@@ -422,12 +425,12 @@ impl Listing for crate::invitations::Invitation {
             optional(&self.department),
             self.teams.join(";"),
             self.invited_by.clone(),
-            self.sent_at.clone(),
-            self.expires_at.clone(),
+            stamp(self.sent_at),
+            stamp(self.expires_at),
             self.status.as_str().to_string(),
             self.delivery.clone(),
-            optional(&self.accepted_at),
-            optional(&self.cancelled_at),
+            optional_stamp(self.accepted_at),
+            optional_stamp(self.cancelled_at),
         ]
     }
 }
@@ -467,9 +470,8 @@ impl Listing for crate::users::User {
             optional(&self.department),
             self.teams.join(", "),
             self.status.as_str().to_string(),
-            relative_time(&self.created_at, now),
+            relative_time(self.created_at, now),
             self.activated_at
-                .as_deref()
                 .map(|t| relative_time(t, now))
                 .unwrap_or_default(),
         ]
@@ -485,8 +487,8 @@ impl Listing for crate::users::User {
             optional(&self.department),
             self.teams.join(";"),
             self.status.as_str().to_string(),
-            self.created_at.clone(),
-            optional(&self.activated_at),
+            stamp(self.created_at),
+            optional_stamp(self.activated_at),
         ]
     }
 }
@@ -500,7 +502,7 @@ impl Listing for crate::directory::Entry {
         vec![
             self.name.clone(),
             self.users.to_string(),
-            relative_time(&self.created_at, now),
+            relative_time(self.created_at, now),
         ]
     }
 
@@ -508,7 +510,7 @@ impl Listing for crate::directory::Entry {
         vec![
             self.name.clone(),
             self.users.to_string(),
-            self.created_at.clone(),
+            stamp(self.created_at),
         ]
     }
 }

@@ -9,6 +9,25 @@ pub fn stamp(instant: DateTime<Utc>) -> String {
     instant.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// For serde: an instant as its stamp, as JSON output shows times.
+pub fn serialize<S: serde::Serializer>(
+    instant: &DateTime<Utc>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&stamp(*instant))
+}
+
+/// For serde: an optional instant as its stamp, or null.
+pub fn serialize_optional<S: serde::Serializer>(
+    instant: &Option<DateTime<Utc>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match instant {
+        Some(instant) => serialize(instant, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
 pub fn parse_stamp(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .ok()

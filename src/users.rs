@@ -44,8 +44,10 @@ pub struct User {
     pub department: Option<String>,
     pub teams: Vec<String>,
     pub status: UserStatus,
-    pub created_at: String,
-    pub activated_at: Option<String>,
+    #[serde(serialize_with = "crate::time::serialize")]
+    pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::time::serialize_optional")]
+    pub activated_at: Option<DateTime<Utc>>,
 }
 
 impl User {
@@ -79,8 +81,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
             .map(|t| t.split(',').map(str::to_owned).collect())
             .unwrap_or_default(),
         status: UserStatus::from_db(&status),
-        created_at: row.get(8)?,
-        activated_at: row.get(9)?,
+        created_at: crate::db::instant(row, 8)?,
+        activated_at: crate::db::optional_instant(row, 9)?,
     })
 }
 
