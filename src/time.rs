@@ -2,11 +2,24 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Timelike, Utc};
 
 /// RFC 3339 UTC with second precision; compares correctly as text.
 pub fn stamp(instant: DateTime<Utc>) -> String {
-    instant.to_rfc3339_opts(SecondsFormat::Secs, true)
+    let year = instant.year();
+    if !(0..=9999).contains(&year) {
+        return instant.to_rfc3339_opts(SecondsFormat::Secs, true);
+    }
+    // By hand: every time of every listed row goes through here, and this is
+    // several times quicker than chrono's general formatter.
+    format!(
+        "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        instant.month(),
+        instant.day(),
+        instant.hour(),
+        instant.minute(),
+        instant.second()
+    )
 }
 
 /// For serde: an instant as its stamp, as JSON output shows times.
@@ -29,9 +42,32 @@ pub fn serialize_optional<S: serde::Serializer>(
 }
 
 pub fn parse_stamp(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
+    parse_own_stamp(text).or_else(|| {
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    })
+}
+
+/// The exact form `stamp` writes, read without chrono's general parser.
+fn parse_own_stamp(text: &str) -> Option<DateTime<Utc>> {
+    let b = text.as_bytes();
+    let shape = b.len() == 20
+        && [4, 7].iter().all(|&i| b[i] == b'-')
+        && b[10] == b'T'
+        && [13, 16].iter().all(|&i| b[i] == b':')
+        && b[19] == b'Z';
+    if !shape {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)?
+        .and_hms_opt(number(11..13)?, number(14..16)?, number(17..19)?)
+        .map(|naive| naive.and_utc())
 }
 
 /// The longest duration accepted anywhere: far beyond any useful setting, and
@@ -78,6 +114,28 @@ mod tests {
         assert_eq!(stamp(earlier), "2026-01-02T03:04:05Z");
         assert_eq!(stamp(later), "2026-01-03T03:04:05Z");
         assert!(stamp(earlier) < stamp(later));
+    }
+
+    #[test]
+    fn the_quick_stamp_is_chronos_rfc_3339_and_reads_back() {
+        let mut instant = parse_stamp("1970-01-01T00:00:00Z").unwrap();
+        for _ in 0..2000 {
+            let text = stamp(instant);
+            assert_eq!(text, instant.to_rfc3339_opts(SecondsFormat::Secs, true));
+            assert_eq!(parse_own_stamp(&text), Some(instant));
+            instant = add(instant, Duration::from_secs(987_654_321 / 17));
+        }
+        assert_eq!(
+            parse_stamp("2026-01-02T03:04:05+01:00"),
+            parse_stamp("2026-01-02T02:04:05Z")
+        );
+        for bad in [
+            "2026-13-02T03:04:05Z",
+            "2026-01-02 03:04:05Z",
+            "2026-01-0xT03:04:05Z",
+        ] {
+            assert_eq!(parse_own_stamp(bad), None, "{bad}");
+        }
     }
 
     #[test]
