@@ -164,6 +164,15 @@ pub enum Command {
     )]
     Smtp(SmtpCommand),
 
+    /// The database: which engine, where, its schema and what it holds
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  \
+            invitectl db status\n  \
+            invitectl db status --format json"
+    )]
+    Db(DbCommand),
+
     /// Print shell completions; man pages are in man/
     #[command(after_help = "Examples:\n  \
         invitectl completions bash > /etc/bash_completion.d/invitectl\n  \
@@ -390,6 +399,18 @@ pub enum GroupCommand {
 
         #[command(flatten)]
         yes: YesArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// The engine, where the database is, its schema version, and invitations and users by status
+    #[command(after_help = "Examples:\n  \
+        invitectl db status\n  \
+        invitectl --db /var/lib/invitectl/invitectl.db db status --format json")]
+    Status {
+        #[command(flatten)]
+        format: FormatArg,
     },
 }
 

@@ -11,8 +11,8 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::cli::{
-    AcceptArgs, CancelArgs, Cli, Command, GroupCommand, InviteArgs, ListArgs, ResendArgs,
-    SmtpCommand, StatusFilter, UserStatusFilter, UsersCommand,
+    AcceptArgs, CancelArgs, Cli, Command, DbCommand, GroupCommand, InviteArgs, ListArgs,
+    ResendArgs, SmtpCommand, StatusFilter, UserStatusFilter, UsersCommand,
 };
 use crate::config::{self, Config, Flags};
 use crate::directory::{self, Group};
@@ -211,6 +211,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Teams(command) => group_command(&context, Group::Team, command),
         Command::Departments(command) => group_command(&context, Group::Department, command),
         Command::Smtp(SmtpCommand::Test { to }) => smtp_test(&context, to),
+        Command::Db(DbCommand::Status { format }) => db_status(&context, format.format),
         Command::ServeAccept { bind } => {
             let options = crate::web::Options {
                 bind: bind.unwrap_or_else(|| context.config.server_bind.clone()),
@@ -933,6 +934,25 @@ fn group_command(context: &Context, group: Group, command: GroupCommand) -> Resu
             Ok(())
         }
     }
+}
+
+/// What `db status` prints: one record.
+#[derive(Serialize)]
+struct DbStatus {
+    #[serde(flatten)]
+    location: db::Location,
+    invitations: std::collections::BTreeMap<invitations::Status, i64>,
+    users: std::collections::BTreeMap<UserStatus, i64>,
+}
+
+fn db_status(context: &Context, format: Format) -> Result<()> {
+    let conn = context.read()?;
+    let status = DbStatus {
+        location: db::locate(&conn, &context.config.database_path)?,
+        invitations: invitations::count_by_status(&conn, now())?,
+        users: users::count_by_status(&conn)?,
+    };
+    write_stdout(|out| output::write_record(out, format, &status))
 }
 
 /// Walks through what a delivery does, saying each step that passed and exactly which one failed.

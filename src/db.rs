@@ -241,6 +241,29 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Which database this is: what `invitectl db status` shows first.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Location {
+    pub engine: &'static str,
+    pub location: String,
+    pub schema_version: i64,
+    /// The schema this invitectl writes; a database behind it is migrated by
+    /// the next command that writes.
+    pub schema_current: i64,
+}
+
+pub fn locate(conn: &Connection, path: &Path) -> Result<Location> {
+    Ok(Location {
+        engine: "sqlite",
+        location: std::path::absolute(path)
+            .unwrap_or_else(|_| path.to_path_buf())
+            .display()
+            .to_string(),
+        schema_version: conn.pragma_query_value(None, "user_version", |row| row.get(0))?,
+        schema_current: MIGRATIONS.len() as i64,
+    })
+}
+
 /// An instant stored as its stamp (see `time::stamp`).
 pub fn instant(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<DateTime<Utc>> {
     let text: String = row.get(index)?;

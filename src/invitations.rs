@@ -1,7 +1,7 @@
 //! The lifecycle rules: invite, resend, cancel, accept, and what status an
 //! invitation has at a given instant. Nothing here prints or reads the clock.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -16,7 +16,7 @@ use crate::token::Token;
 use crate::users::{self, User};
 use crate::{address, audit, db, password, suggest};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Pending,
@@ -792,6 +792,25 @@ pub fn list(conn: &Connection, filter: &ListFilter, now: DateTime<Utc>) -> Resul
         from_row,
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many invitations there are of each status as `list` shows it
+/// (superseded links are history, not counted); every status is named.
+pub fn count_by_status(conn: &Connection, now: DateTime<Utc>) -> Result<BTreeMap<Status, i64>> {
+    let sql = format!(
+        "SELECT {} AS shown, count(*) FROM invitations i WHERE i.status <> 'superseded' GROUP BY shown",
+        status!()
+    );
+    let mut counts: BTreeMap<Status, i64> = Status::ALL.into_iter().map(|s| (s, 0)).collect();
+    let mut statement = conn.prepare(&sql)?;
+    let rows = statement.query_map(rusqlite::named_params! { ":now": stamp(now) }, |row| {
+        Ok((Status::from_db(&row.get::<_, String>(0)?), row.get(1)?))
+    })?;
+    for row in rows {
+        let (status, count) = row?;
+        counts.insert(status, count);
+    }
+    Ok(counts)
 }
 
 /// Which invitations `resend` or `cancel` act on.

@@ -79,6 +79,67 @@ pub fn write_each<T: Listing>(
     }
 }
 
+/// One record (`db status`): JSON as one object; for people, a field a
+/// line; CSV as `field,value` rows with nested fields dotted
+/// (`invitations.pending`).
+pub fn write_record<T: Serialize>(
+    out: &mut dyn Write,
+    format: Format,
+    record: &T,
+) -> io::Result<()> {
+    let value = serde_json::to_value(record).map_err(io::Error::other)?;
+    let fields = value.as_object().cloned().unwrap_or_default();
+    let text = |value: &serde_json::Value| match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    match format {
+        Format::Json => {
+            serde_json::to_writer(&mut *out, &value)?;
+            writeln!(out)
+        }
+        Format::Csv => {
+            let mut writer = csv::Writer::from_writer(out);
+            writer.write_record(["field", "value"])?;
+            for (name, value) in &fields {
+                match value.as_object() {
+                    Some(nested) => {
+                        for (key, value) in nested {
+                            writer
+                                .write_record([format!("{name}.{key}"), csv_cell(&text(value))])?;
+                        }
+                    }
+                    None => writer.write_record([name.clone(), csv_cell(&text(value))])?,
+                }
+            }
+            writer.flush()
+        }
+        Format::Table => {
+            let label = |name: &str| {
+                let spaced = name.replace('_', " ");
+                let mut chars = spaced.chars();
+                chars.next().map_or(String::new(), |first| {
+                    first.to_uppercase().chain(chars).collect()
+                })
+            };
+            let width = fields.keys().map(|name| name.len()).max().unwrap_or(0);
+            for (name, value) in &fields {
+                let shown = match value.as_object() {
+                    Some(nested) => nested
+                        .iter()
+                        .map(|(key, value)| format!("{key} {}", text(value)))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    None => text(value),
+                };
+                writeln!(out, "{:width$}  {}", label(name), for_terminal(&shown))?;
+            }
+            Ok(())
+        }
+    }
+}
+
 impl<T: Listing> Listing for &T {
     const HEADINGS: &'static [&'static str] = T::HEADINGS;
     const FIELDS: &'static [&'static str] = T::FIELDS;

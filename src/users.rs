@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::time::stamp;
 use crate::{address, audit, db};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum UserStatus {
     Pending,
@@ -17,6 +17,12 @@ pub enum UserStatus {
 }
 
 impl UserStatus {
+    pub const ALL: [UserStatus; 3] = [
+        UserStatus::Pending,
+        UserStatus::Active,
+        UserStatus::Inactive,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             UserStatus::Pending => "pending",
@@ -192,4 +198,19 @@ fn set_status(
     audit::record(&tx, now, actor, action, &user.email)?;
     tx.commit()?;
     Ok(Change::Done)
+}
+
+/// How many users there are of each status; every status is named.
+pub fn count_by_status(conn: &Connection) -> Result<std::collections::BTreeMap<UserStatus, i64>> {
+    let mut counts: std::collections::BTreeMap<UserStatus, i64> =
+        UserStatus::ALL.into_iter().map(|s| (s, 0)).collect();
+    let mut statement = conn.prepare("SELECT status, count(*) FROM users GROUP BY status")?;
+    let rows = statement.query_map([], |row| {
+        Ok((UserStatus::from_db(&row.get::<_, String>(0)?), row.get(1)?))
+    })?;
+    for row in rows {
+        let (status, count) = row?;
+        counts.insert(status, count);
+    }
+    Ok(counts)
 }

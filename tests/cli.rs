@@ -1070,3 +1070,45 @@ fn regression_error_sentences_name_the_problem_once_with_the_fix() {
         "config file invitectl.toml, line 2, column 13: invalid basic string; fix the TOML syntax there",
     );
 }
+
+#[test]
+fn db_status_names_the_engine_the_file_the_schema_and_the_counts() {
+    let env = Env::new();
+    env.run(&["db", "status"])
+        .code(1)
+        .stderr_has("there is no database");
+    env.run(&[
+        "invite",
+        "ann@acme.example,bob@acme.example,cy@acme.example",
+        "--role",
+        "viewer",
+    ])
+    .ok();
+    env.run(&["cancel", "bob@acme.example", "--yes"]).ok();
+    env.accept(&env.link_for("ann@acme.example"), PASSWORD).ok();
+    let status = env.run(&["db", "status", "--format", "json"]).ok().json();
+    assert_eq!(status["engine"], "sqlite");
+    assert!(
+        status["location"]
+            .as_str()
+            .unwrap()
+            .ends_with("/invitectl.db")
+    );
+    assert_eq!(status["schema_version"], status["schema_current"]);
+    assert_eq!(status["invitations"]["pending"], 1);
+    assert_eq!(status["invitations"]["accepted"], 1);
+    assert_eq!(status["invitations"]["cancelled"], 1);
+    assert_eq!(status["invitations"]["expired"], 0);
+    assert_eq!(status["users"]["active"], 1);
+    assert_eq!(status["users"]["pending"], 1);
+    // A day later the pending one shows as expired, with nothing having run.
+    let later = env
+        .run_at("+25h", &["db", "status", "--format", "json"], None)
+        .json();
+    assert_eq!(later["invitations"]["expired"], 1);
+    assert_eq!(later["invitations"]["pending"], 0);
+    env.run(&["db", "status"])
+        .ok()
+        .stdout_has("Engine          sqlite")
+        .stdout_has("Invitations     pending 1, expired 0, accepted 1, cancelled 1");
+}
