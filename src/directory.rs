@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::users::Change;
 use crate::{audit, db, suggest, time};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Group {
     Team,
     Department,

@@ -554,43 +554,37 @@ impl<'a> Checker<'a> {
 
 /// The known teams and departments, by lower-case name and by id.
 struct Names {
-    teams: HashMap<String, (i64, String)>,
-    departments: HashMap<String, (i64, String)>,
+    ids: HashMap<(Group, String), i64>,
+    names: HashMap<(Group, i64), String>,
 }
 
 impl Names {
     fn read(conn: &Connection) -> Result<Names> {
-        let read = |sql: &str| -> Result<HashMap<String, (i64, String)>> {
-            let mut statement = conn.prepare(sql)?;
-            let rows = statement.query_map([], |row| {
-                let name: String = row.get(1)?;
-                Ok((name.to_lowercase(), (row.get(0)?, name)))
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut known = Names {
+            ids: HashMap::new(),
+            names: HashMap::new(),
         };
-        Ok(Names {
-            teams: read("SELECT id, name FROM teams")?,
-            departments: read("SELECT id, name FROM departments")?,
-        })
-    }
-
-    fn of(&self, group: Group) -> &HashMap<String, (i64, String)> {
-        match group {
-            Group::Team => &self.teams,
-            Group::Department => &self.departments,
+        for (group, sql) in [
+            (Group::Team, "SELECT id, name FROM teams"),
+            (Group::Department, "SELECT id, name FROM departments"),
+        ] {
+            let mut statement = conn.prepare(sql)?;
+            let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            for row in rows {
+                let (id, name): (i64, String) = row?;
+                known.ids.insert((group, name.to_lowercase()), id);
+                known.names.insert((group, id), name);
+            }
         }
+        Ok(known)
     }
 
     fn id(&self, group: Group, name: &str) -> Option<i64> {
-        self.of(group).get(&name.to_lowercase()).map(|(id, _)| *id)
+        self.ids.get(&(group, name.to_lowercase())).copied()
     }
 
     fn name(&self, group: Group, id: i64) -> String {
-        self.of(group)
-            .values()
-            .find(|(known, _)| *known == id)
-            .map(|(_, name)| name.clone())
-            .unwrap_or_default()
+        self.names.get(&(group, id)).cloned().unwrap_or_default()
     }
 }
 
