@@ -169,7 +169,7 @@ pub enum Command {
         subcommand,
         after_help = "Examples:\n  \
             invitectl db status\n  \
-            invitectl db status --format json"
+            invitectl db copy --to /backup/invitectl-copy.db"
     )]
     Db(DbCommand),
 
@@ -411,6 +411,17 @@ pub enum DbCommand {
     Status {
         #[command(flatten)]
         format: FormatArg,
+    },
+    /// Copy every row into another, empty database, with the same ids, hashes and history
+    #[command(after_help = "Examples:\n  \
+        invitectl db copy --to /srv/new-host/invitectl.db\n  \
+        invitectl --db /var/lib/invitectl/invitectl.db db copy --to ./invitectl-copy.db\n\n\
+        Pending links, passwords and sessions keep working against the copy; the\n\
+        source is not changed. A target that holds any row is refused (exit 3).")]
+    Copy {
+        /// The database to copy into: a new or empty SQLite file
+        #[arg(long, value_name = "PATH")]
+        to: std::path::PathBuf,
     },
 }
 

@@ -212,6 +212,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Departments(command) => group_command(&context, Group::Department, command),
         Command::Smtp(SmtpCommand::Test { to }) => smtp_test(&context, to),
         Command::Db(DbCommand::Status { format }) => db_status(&context, format.format),
+        Command::Db(DbCommand::Copy { to }) => db_copy(&context, &to),
         Command::ServeAccept { bind } => {
             let options = crate::web::Options {
                 bind: bind.unwrap_or_else(|| context.config.server_bind.clone()),
@@ -953,6 +954,18 @@ fn db_status(context: &Context, format: Format) -> Result<()> {
         users: users::count_by_status(&conn)?,
     };
     write_stdout(|out| output::write_record(out, format, &status))
+}
+
+fn db_copy(context: &Context, to: &Path) -> Result<()> {
+    let mut source = context.read()?;
+    let copied = db::copy(&mut source, &context.config.database_path, to)?;
+    let rows: i64 = copied.iter().map(|(_, count)| count).sum();
+    context.note(&format!(
+        "copied {rows} rows in {} tables to {}; the source is unchanged",
+        copied.len(),
+        to.display()
+    ));
+    Ok(())
 }
 
 /// Walks through what a delivery does, saying each step that passed and exactly which one failed.

@@ -264,6 +264,84 @@ pub fn locate(conn: &Connection, path: &Path) -> Result<Location> {
     })
 }
 
+/// Copies every row of `source` into the database at `target`, created if
+/// need be, with the same ids, hashes and history, in one transaction. The
+/// target must hold no row; the source is only read. Returns each table with
+/// its row count.
+pub fn copy(
+    source: &mut Connection,
+    source_path: &Path,
+    target_path: &Path,
+) -> Result<Vec<(String, i64)>> {
+    let same = |a: &Path, b: &Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b);
+    if same(source_path, target_path) {
+        return Err(Error::Refused(format!(
+            "{} is the database being copied; give --to another file",
+            target_path.display()
+        )));
+    }
+    let mut target = open(target_path)?;
+    let snapshot = source.transaction_with_behavior(TransactionBehavior::Deferred)?;
+    let tables: Vec<String> = snapshot
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    // Table names come from invitectl's own schema, never from input.
+    for table in &tables {
+        let holds_rows: bool = target.query_row(
+            &format!("SELECT EXISTS (SELECT 1 FROM \"{table}\")"),
+            [],
+            |row| row.get(0),
+        )?;
+        if holds_rows {
+            return Err(Error::Refused(format!(
+                "{} is not empty (its {table} table holds rows); copy into a new file or an empty database",
+                target_path.display()
+            )));
+        }
+    }
+    let tx = write(&mut target)?;
+    // Rows may point at rows copied after them (a resent invitation at its successor).
+    tx.pragma_update(None, "defer_foreign_keys", true)?;
+    let mut copied = Vec::with_capacity(tables.len());
+    for table in &tables {
+        let columns: Vec<String> = snapshot
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
+            .query_map([], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let list = columns.join(", ");
+        let slots = vec!["?"; columns.len()].join(", ");
+        let mut insert = tx.prepare(&format!(
+            "INSERT INTO \"{table}\" ({list}) VALUES ({slots})"
+        ))?;
+        let mut select = snapshot.prepare(&format!("SELECT {list} FROM \"{table}\""))?;
+        let mut rows = select.query([])?;
+        let mut count = 0;
+        while let Some(row) = rows.next()? {
+            let values = (0..columns.len())
+                .map(|i| row.get::<_, rusqlite::types::Value>(i))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            insert.execute(rusqlite::params_from_iter(values))?;
+            count += 1;
+        }
+        copied.push((table.clone(), count));
+    }
+    // AUTOINCREMENT counters too, so the copy never reuses an id the source gave out.
+    let counters: Vec<(String, i64)> = snapshot
+        .prepare("SELECT name, seq FROM sqlite_sequence")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (name, seq) in counters {
+        tx.execute("DELETE FROM sqlite_sequence WHERE name = ?1", [&name])?;
+        tx.execute(
+            "INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)",
+            (&name, seq),
+        )?;
+    }
+    tx.commit()?;
+    Ok(copied)
+}
+
 /// An instant stored as its stamp (see `time::stamp`).
 pub fn instant(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<DateTime<Utc>> {
     let text: String = row.get(index)?;

@@ -1112,3 +1112,68 @@ fn db_status_names_the_engine_the_file_the_schema_and_the_counts() {
         .stdout_has("Engine          sqlite")
         .stdout_has("Invitations     pending 1, expired 0, accepted 1, cancelled 1");
 }
+
+#[test]
+fn db_copy_moves_an_installation_with_its_links_passwords_and_history() {
+    let env = Env::new();
+    env.run(&["teams", "add", "ops"]).ok();
+    env.run(&[
+        "invite",
+        "ann@acme.example,bob@acme.example,cy@acme.example",
+        "--role",
+        "editor",
+        "--team",
+        "ops",
+    ])
+    .ok();
+    env.accept(&env.link_for("ann@acme.example"), PASSWORD).ok();
+    env.run(&["resend", "bob@acme.example"]).ok(); // a superseded row pointing at a later one
+    env.run(&["cancel", "cy@acme.example", "--yes"]).ok();
+    let before = std::fs::read(env.path("invitectl.db")).unwrap();
+
+    let new_host = Env::new();
+    let target = new_host.path("invitectl.db");
+    env.run(&["db", "copy", "--to", target.to_str().unwrap()])
+        .ok()
+        .stderr_has("the source is unchanged");
+    assert_eq!(std::fs::read(env.path("invitectl.db")).unwrap(), before);
+    for listing in [
+        &["list", "--status", "all", "--format", "json"][..],
+        &["users", "list", "--status", "all", "--format", "json"][..],
+    ] {
+        assert_eq!(
+            env.run(listing).ok().stdout,
+            new_host.run(listing).ok().stdout
+        );
+    }
+    // The same history, the same sequence: the next invitation gets the next id.
+    let log = |env: &Env| {
+        let output = std::process::Command::new("sqlite3")
+            .arg(env.path("invitectl.db"))
+            .arg("SELECT count(*) FROM audit_log; SELECT count(*) FROM delivery_attempts;")
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert_eq!(log(&env), log(&new_host));
+
+    // Bob's current link works against the copy; Ann logs in with her password.
+    let bob = env.link_for("bob@acme.example");
+    new_host.accept(&bob, PASSWORD).ok();
+    let server = support::web::Server::start(&new_host);
+    server
+        .post(
+            "/login",
+            &[("email", "ann@acme.example"), ("password", PASSWORD)],
+            None,
+        )
+        .status(303);
+
+    // A target that holds anything is refused, and left alone.
+    env.run(&["db", "copy", "--to", target.to_str().unwrap()])
+        .code(3)
+        .stderr_has("is not empty");
+    env.run(&["db", "copy", "--to", "invitectl.db"])
+        .code(3)
+        .stderr_has("is the database being copied");
+}
