@@ -344,8 +344,8 @@ pub fn copy(
 
 /// An instant stored as its stamp (see `time::stamp`).
 pub fn instant(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<DateTime<Utc>> {
-    let text: String = row.get(index)?;
-    crate::time::parse_stamp(&text).ok_or_else(|| {
+    let text = row.get_ref(index)?.as_str()?;
+    crate::time::parse_stamp(text).ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(
             index,
             rusqlite::types::Type::Text,

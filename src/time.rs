@@ -6,20 +6,31 @@ use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Timelike, Utc};
 
 /// RFC 3339 UTC with second precision; compares correctly as text.
 pub fn stamp(instant: DateTime<Utc>) -> String {
-    let year = instant.year();
-    if !(0..=9999).contains(&year) {
-        return instant.to_rfc3339_opts(SecondsFormat::Secs, true);
+    match stamp_bytes(instant) {
+        Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        None => instant.to_rfc3339_opts(SecondsFormat::Secs, true),
     }
-    // By hand: every time of every listed row goes through here, and this is
-    // several times quicker than chrono's general formatter.
-    format!(
-        "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        instant.month(),
-        instant.day(),
-        instant.hour(),
-        instant.minute(),
-        instant.second()
-    )
+}
+
+/// `stamp` written by hand into 20 bytes, for four-digit years: every time
+/// of every listed row goes through here, and chrono's general formatter is
+/// several times slower.
+fn stamp_bytes(instant: DateTime<Utc>) -> Option<[u8; 20]> {
+    let year = u32::try_from(instant.year()).ok().filter(|y| *y <= 9999)?;
+    let mut bytes = *b"0000-00-00T00:00:00Z";
+    let mut put = |at: usize, digits: usize, mut value: u32| {
+        for i in (at..at + digits).rev() {
+            bytes[i] = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    };
+    put(0, 4, year);
+    put(5, 2, instant.month());
+    put(8, 2, instant.day());
+    put(11, 2, instant.hour());
+    put(14, 2, instant.minute());
+    put(17, 2, instant.second());
+    Some(bytes)
 }
 
 /// For serde: an instant as its stamp, as JSON output shows times.
@@ -27,7 +38,10 @@ pub fn serialize<S: serde::Serializer>(
     instant: &DateTime<Utc>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&stamp(*instant))
+    match stamp_bytes(*instant) {
+        Some(bytes) => serializer.serialize_str(std::str::from_utf8(&bytes).unwrap_or_default()),
+        None => serializer.serialize_str(&stamp(*instant)),
+    }
 }
 
 /// For serde: an optional instant as its stamp, or null.
