@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use lettre::message::Mailbox;
 
+use crate::cidr::Cidr;
 use crate::error::{Error, Result};
 use crate::time::parse_duration;
 
@@ -40,7 +41,11 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("smtp", "helo_name", Kind::Text),
     ("smtp", "accept_invalid_certs", Kind::Boolean),
     ("server", "bind", Kind::Text),
+    ("server", "trusted_proxies", Kind::List),
 ];
+
+/// A reverse proxy on this machine.
+pub const DEFAULT_TRUSTED_PROXIES: [&str; 2] = ["127.0.0.1/32", "::1/128"];
 
 pub const DEFAULT_ROLES: [&str; 3] = ["admin", "editor", "viewer"];
 
@@ -53,6 +58,8 @@ pub struct Config {
     pub mail: Mail,
     pub smtp: SmtpSettings,
     pub server_bind: String,
+    /// Peers whose X-Forwarded-For is believed.
+    pub trusted_proxies: Vec<Cidr>,
 }
 
 #[derive(Debug, Clone)]
@@ -365,6 +372,18 @@ impl Layers {
             .or_else(|| self.text("database.path").map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from("invitectl.db"));
 
+        let trusted_proxies = match self.setting("server.trusted_proxies").map(|s| &s.value) {
+            Some(Value::List(ranges)) => ranges
+                .iter()
+                .map(|range| range.parse())
+                .collect::<std::result::Result<Vec<Cidr>, String>>()
+                .map_err(|e| self.problem("server.trusted_proxies", &format!("lists {e}")))?,
+            _ => DEFAULT_TRUSTED_PROXIES
+                .iter()
+                .map(|range| range.parse().expect("valid default range"))
+                .collect(),
+        };
+
         Ok(Config {
             file,
             organization,
@@ -374,6 +393,7 @@ impl Layers {
             server_bind: self
                 .text("server.bind")
                 .unwrap_or_else(|| "127.0.0.1:8080".into()),
+            trusted_proxies,
         })
     }
 }

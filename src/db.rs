@@ -13,7 +13,10 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, Transactio
 
 use crate::error::{Error, Result};
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0003_rate_limits.sql"),
+];
 
 /// Written into the SQLite header ("invi"), so a file is recognisably ours.
 const APPLICATION_ID: i32 = 0x696e_7669;
