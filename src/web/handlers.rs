@@ -13,7 +13,7 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::limiter::{self, Attempt};
-use super::pools::{blocking, hashing};
+use super::pools::{blocking, hashing, off_thread, writing};
 use super::{App, COOKIE, Shared, client_ip, pages};
 use crate::db;
 use crate::error::Error;
@@ -141,29 +141,33 @@ async fn open_invitation(
     token_text: &str,
 ) -> std::result::Result<(Token, Invitation), Response> {
     let token_text = token_text.to_string();
-    let opened = blocking(app, move |conn| {
+    let opened = off_thread(app, move |pool| {
         let attempt = Attempt::token(ip);
-        if !limiter::check(conn, &attempt, Utc::now())? {
-            return Ok(None);
-        }
-        let opened = Token::parse(&token_text).and_then(|token| {
-            invitations::open(conn, &token, Utc::now()).map(|invitation| (token, invitation))
-        });
-        if let Err(Error::InvalidToken | Error::Expired { .. }) = &opened {
-            // Checked again with the count, in one write: of many concurrent
-            // bad guesses, those past the limit learn nothing but 429.
-            let tx = db::write(conn)?;
-            let now = Utc::now();
-            let allowed = limiter::check(&tx, &attempt, now)?;
-            if allowed {
-                limiter::count(&tx, &attempt, now)?;
-            }
-            tx.commit()?;
-            if !allowed {
+        let opened = pool.run(|conn| {
+            if !limiter::check(conn, &attempt, Utc::now())? {
                 return Ok(None);
             }
-        }
-        opened.map(Some)
+            Token::parse(&token_text)
+                .and_then(|token| {
+                    invitations::open(conn, &token, Utc::now())
+                        .map(|invitation| (token, invitation))
+                })
+                .map(Some)
+        });
+        let Err(Error::InvalidToken | Error::Expired { .. }) = &opened else {
+            return opened;
+        };
+        // Checked again with the count, in one write: of many concurrent bad
+        // guesses, those past the limit learn nothing but 429.
+        let allowed = pool.write(|tx| {
+            let now = Utc::now();
+            let allowed = limiter::check(tx, &attempt, now)?;
+            if allowed {
+                limiter::count(tx, &attempt, now)?;
+            }
+            Ok(allowed)
+        })?;
+        if allowed { opened } else { Ok(None) }
     })
     .await;
     match opened {
@@ -338,13 +342,7 @@ pub(super) async fn login_submit(
     // Counted as a failure before the hash starts, so however many requests
     // race, no more than the limit get a password check.
     let reserving = attempt.clone();
-    let reserved = blocking(&app, move |conn| {
-        let tx = db::write(conn)?;
-        let reserved = limiter::reserve(&tx, &reserving, Utc::now())?;
-        tx.commit()?;
-        Ok(reserved)
-    })
-    .await;
+    let reserved = writing(&app, move |tx| limiter::reserve(tx, &reserving, Utc::now())).await;
     match reserved {
         Ok(true) => {}
         Ok(false) => return too_many(&app),

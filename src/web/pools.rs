@@ -4,8 +4,9 @@
 use std::path::PathBuf;
 use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 
 use super::{HASHING_QUEUE, Shared};
 use crate::db;
@@ -16,6 +17,10 @@ use crate::error::{Error, Result};
 pub(super) struct Pool {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
+    /// The connection for [`Pool::write`]. Writers of this process queue for
+    /// it rather than in SQLite's busy handler, which polls with sleeps and
+    /// lets no one in order; and its page cache stays warm.
+    writer: Mutex<Option<Connection>>,
 }
 
 /// Idle connections kept at most; a burst beyond that opens and drops its own.
@@ -26,7 +31,21 @@ impl Pool {
         Pool {
             path,
             idle: Mutex::new(Vec::new()),
+            writer: Mutex::new(None),
         }
+    }
+
+    /// Runs `work` in a write transaction (`BEGIN IMMEDIATE`) and commits it.
+    pub(super) fn write<T>(&self, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut writer = self.writer.lock().expect("writer lock");
+        let conn = match writer.as_mut() {
+            Some(conn) => conn,
+            None => writer.insert(db::connect(&self.path)?),
+        };
+        let tx = db::write(conn)?;
+        let result = work(&tx)?;
+        tx.commit()?;
+        Ok(result)
     }
 
     pub(super) fn run<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
@@ -42,6 +61,36 @@ impl Pool {
         }
         result
     }
+}
+
+/// How often the write-ahead log is folded back into the database.
+const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(1);
+/// How long a checkpoint waits for readers and writers to step aside.
+const CHECKPOINT_WAIT: Duration = Duration::from_millis(100);
+
+/// Folds the write-ahead log back into the database now and then, from a
+/// thread of its own. SQLite does it by itself after commits, but only up to
+/// the oldest reader; under constant load there always is one, so the log
+/// (and its index, which every process maps into memory) would grow for as
+/// long as the load lasts. A TRUNCATE checkpoint waits a moment for them.
+pub(super) fn fold_the_log(path: PathBuf) {
+    let fold = move || -> Result<()> {
+        let conn = db::connect(&path)?;
+        conn.busy_timeout(CHECKPOINT_WAIT)?;
+        loop {
+            std::thread::sleep(CHECKPOINT_INTERVAL);
+            // Busy (a long write elsewhere) is fine: the next round tries again.
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+    };
+    std::thread::Builder::new()
+        .name("checkpoint".into())
+        .spawn(move || {
+            if let Err(e) = fold() {
+                eprintln!("error: no checkpoints: {e}");
+            }
+        })
+        .expect("start the checkpoint thread");
 }
 
 /// A fixed set of threads for password hashing. Each argon2 call takes 19 MiB;
@@ -96,13 +145,30 @@ pub(super) async fn hashing<T: Send + 'static>(
     app.hashing.run(move || worker_app.database.run(work)).await
 }
 
+/// Runs database work off the async threads, with the pool at hand: for
+/// work that reads and then, depending on what it found, writes.
+pub(super) async fn off_thread<T: Send + 'static>(
+    app: &Shared,
+    work: impl FnOnce(&Pool) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || work(&app.database))
+        .await
+        .map_err(|e| Error::Other(anyhow::anyhow!("a request task failed: {e}")))?
+}
+
+/// Runs a write transaction off the async threads.
+pub(super) async fn writing<T: Send + 'static>(
+    app: &Shared,
+    work: impl FnOnce(&Transaction) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    off_thread(app, move |pool| pool.write(work)).await
+}
+
 /// Runs database work off the async threads, on a pooled connection.
 pub(super) async fn blocking<T: Send + 'static>(
     app: &Shared,
     work: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
 ) -> Result<T> {
-    let app = app.clone();
-    tokio::task::spawn_blocking(move || app.database.run(work))
-        .await
-        .map_err(|e| Error::Other(anyhow::anyhow!("a request task failed: {e}")))?
+    off_thread(app, move |pool| pool.run(work)).await
 }
