@@ -40,7 +40,10 @@ status=$(curl -s -o /dev/null -w '%{http_code}' "$url")
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
 throughput() { timeout $((seconds + 30)) wrk -t1 -c8 -d"${seconds}s" "$url" | awk '/Requests\/sec/ {print $2}'; }
 
-throughput > /dev/null # warm up
+# Warm up both kinds of request (caches, threads), the spray with addresses
+# of its own, so that "before" is a server that has seen both.
+throughput > /dev/null
+timeout 120 python3 "$spray" "$port" 5000 100000 16 $((1 << 22)) > /dev/null
 rss_before=$(rss)
 undisturbed=$(throughput)
 

@@ -3,7 +3,8 @@
 forwarded address (10.x.y.z), paced at RATE per second over CONNECTIONS
 keep-alive connections. Stops after COUNT requests; prints what it got.
 
-Usage: spray.py PORT COUNT RATE CONNECTIONS
+Usage: spray.py PORT COUNT RATE CONNECTIONS [FIRST]
+(FIRST: the number of the first address, so that runs can use distinct ones.)
 """
 import asyncio
 import collections
@@ -35,11 +36,12 @@ async def worker(port, first, count, step, interval, start, statuses):
 
 async def main():
     port, count, rate, connections = (int(a) for a in sys.argv[1:5])
+    first = int(sys.argv[5]) if len(sys.argv) > 5 else 0
     statuses = collections.Counter()
     start = time.monotonic()
     per = count // connections
     await asyncio.gather(*(
-        worker(port, c, per, connections, connections / rate, start, statuses)
+        worker(port, first + c, per, connections, connections / rate, start, statuses)
         for c in range(connections)
     ))
     elapsed = time.monotonic() - start

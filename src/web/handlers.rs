@@ -142,32 +142,32 @@ async fn open_invitation(
 ) -> std::result::Result<(Token, Invitation), Response> {
     let token_text = token_text.to_string();
     let opened = off_thread(app, move |pool| {
+        let now = Utc::now();
         let attempt = Attempt::token(ip);
-        let opened = pool.run(|conn| {
-            if !limiter::check(conn, &attempt, Utc::now())? {
-                return Ok(None);
+        let looked = pool.run(|conn| {
+            if let Some(limit) = limiter::limit_reached(conn, &attempt, now)? {
+                return Ok(Err(limit));
             }
-            Token::parse(&token_text)
-                .and_then(|token| {
-                    invitations::open(conn, &token, Utc::now())
-                        .map(|invitation| (token, invitation))
-                })
-                .map(Some)
-        });
-        let Err(Error::InvalidToken | Error::Expired { .. }) = &opened else {
-            return opened;
-        };
-        // Checked again with the count, in one write: of many concurrent bad
-        // guesses, those past the limit learn nothing but 429.
-        let allowed = pool.write(|tx| {
-            let now = Utc::now();
-            let allowed = limiter::check(tx, &attempt, now)?;
-            if allowed {
-                limiter::count(tx, &attempt, now)?;
-            }
-            Ok(allowed)
+            Ok(Ok(Token::parse(&token_text).and_then(|token| {
+                invitations::open(conn, &token, now).map(|invitation| (token, invitation))
+            })))
         })?;
-        if allowed { opened } else { Ok(None) }
+        match looked {
+            Err(limit) => {
+                pool.write(|tx| limiter::refuse(tx, &attempt, &limit, now))?;
+                Ok(None)
+            }
+            // Counted, with the limit checked again, in one write: of many
+            // concurrent bad guesses, those past the limit learn nothing but 429.
+            Ok(Err(e @ (Error::InvalidToken | Error::Expired { .. }))) => {
+                if pool.write(|tx| limiter::reserve(tx, &attempt, now))? {
+                    Err(e)
+                } else {
+                    Ok(None)
+                }
+            }
+            Ok(found) => found.map(Some),
+        }
     })
     .await;
     match opened {

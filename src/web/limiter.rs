@@ -71,8 +71,12 @@ impl Attempt {
     }
 }
 
-/// Whether the attempt may go ahead. A refusal is written to the audit log.
-pub fn check(conn: &Connection, attempt: &Attempt, now: DateTime<Utc>) -> Result<bool> {
+/// Which of the attempt's counters is at its limit, if any. Only reads.
+pub fn limit_reached(
+    conn: &Connection,
+    attempt: &Attempt,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
     let since = now.timestamp() - WINDOW_SECONDS;
     for (key, limit) in attempt.counters() {
         let count: Option<i64> = conn
@@ -80,17 +84,32 @@ pub fn check(conn: &Connection, attempt: &Attempt, now: DateTime<Utc>) -> Result
             .query_row((&key, since), |row| row.get(0))
             .optional()?;
         if count.unwrap_or(0) >= limit {
-            let address = attempt.address.to_string();
-            let (actor, subject) = match &attempt.account {
-                Some(account) => (account.as_str(), account.as_str()),
-                None => (address.as_str(), "accept"),
-            };
-            let detail = format!("from {address}: {key} is at its limit of {limit}");
-            audit::record_detail(conn, now, actor, "rate limited", subject, Some(&detail))?;
-            return Ok(false);
+            return Ok(Some(format!("{key} is at its limit of {limit}")));
         }
     }
-    Ok(true)
+    Ok(None)
+}
+
+/// Writes a refusal, and the counter that caused it, to the audit log.
+pub fn refuse(conn: &Connection, attempt: &Attempt, limit: &str, now: DateTime<Utc>) -> Result<()> {
+    let address = attempt.address.to_string();
+    let (actor, subject) = match &attempt.account {
+        Some(account) => (account.as_str(), account.as_str()),
+        None => (address.as_str(), "accept"),
+    };
+    let detail = format!("from {address}: {limit}");
+    audit::record_detail(conn, now, actor, "rate limited", subject, Some(&detail))
+}
+
+/// Whether the attempt may go ahead; a refusal is written to the audit log.
+pub fn check(conn: &Connection, attempt: &Attempt, now: DateTime<Utc>) -> Result<bool> {
+    match limit_reached(conn, attempt, now)? {
+        Some(limit) => {
+            refuse(conn, attempt, &limit, now)?;
+            Ok(false)
+        }
+        None => Ok(true),
+    }
 }
 
 /// Counts one failure on each of the attempt's counters.
