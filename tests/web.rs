@@ -575,7 +575,7 @@ fn regression_one_attacker_behind_a_remote_proxy_locked_everyone_out() {
         200
     );
     // A forwarded address from a peer that is not a trusted proxy is ignored.
-    let spoofed = Server::start(&env.config("[server]\ntrusted_proxies = []\n"));
+    let spoofed = Server::start(env.config("[server]\ntrusted_proxies = []\n"));
     let statuses: Vec<u16> = (0..21)
         .map(|i| get_from(&spoofed, &format!("192.0.2.{i}"), "/accept?token=guess"))
         .collect();
