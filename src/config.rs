@@ -550,6 +550,10 @@ mod tests {
                 "[mail]\nfrom = \"not an address\"\n",
                 "mail.from is not a mail address",
             ),
+            (
+                "[server]\ntrusted_proxies = [\"10.0.0.0/40\"]\n",
+                "server.trusted_proxies lists \"10.0.0.0/40\" has a prefix length above 32",
+            ),
             ("[organization\n", "invalid table header"),
         ];
         for (file, expected) in cases {

@@ -184,7 +184,13 @@ pub(super) async fn accept_page(
     headers: HeaderMap,
     Query(query): Query<TokenQuery>,
 ) -> Response {
-    match open_invitation(&app, client_ip(&app, peer, &headers), &query.token).await {
+    match open_invitation(
+        &app,
+        client_ip(&app.config.trusted_proxies, peer, &headers),
+        &query.token,
+    )
+    .await
+    {
         Ok((token, invitation)) => html(
             StatusCode::OK,
             pages::Accept::new(&app.config.organization.name, &invitation, token.as_str()),
@@ -213,11 +219,16 @@ pub(super) async fn accept_submit(
     headers: HeaderMap,
     Form(form): Form<AcceptForm>,
 ) -> Response {
-    let (token, invitation) =
-        match open_invitation(&app, client_ip(&app, peer, &headers), &form.token).await {
-            Ok(found) => found,
-            Err(page) => return page,
-        };
+    let (token, invitation) = match open_invitation(
+        &app,
+        client_ip(&app.config.trusted_proxies, peer, &headers),
+        &form.token,
+    )
+    .await
+    {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
     let acceptance = Acceptance {
         first_name: form.first_name.clone(),
         last_name: form.last_name.clone(),
@@ -337,7 +348,7 @@ pub(super) async fn login_submit(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let ip = client_ip(&app, peer, &headers);
+    let ip = client_ip(&app.config.trusted_proxies, peer, &headers);
     let attempt = Attempt::login(ip, &form.email);
     // Counted as a failure before the hash starts, so however many requests
     // race, no more than the limit get a password check.

@@ -343,8 +343,7 @@ fn trusted(proxies: &[Cidr], ip: IpAddr) -> bool {
 /// The client's address: the peer's, or when the peer is a trusted proxy, the
 /// right-most address in X-Forwarded-For that is not itself a trusted proxy
 /// (addresses further left were written by the client and prove nothing).
-fn client_ip(app: &App, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
-    let proxies = &app.config.trusted_proxies;
+fn client_ip(proxies: &[Cidr], peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
     let mut client = canonical(peer.ip());
     let forwarded = headers
         .get_all("x-forwarded-for")
@@ -414,6 +413,38 @@ mod tests {
             "https://invite.acme.example"
         );
         assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn the_client_is_the_right_most_address_no_trusted_proxy_wrote() {
+        let proxies: Vec<Cidr> = ["127.0.0.1/32", "10.0.0.0/8"]
+            .iter()
+            .map(|r| r.parse().unwrap())
+            .collect();
+        let client = |peer: &str, forwarded: &[&'static str]| {
+            let mut headers = HeaderMap::new();
+            for value in forwarded {
+                headers.append("x-forwarded-for", HeaderValue::from_static(value));
+            }
+            client_ip(&proxies, peer.parse().unwrap(), &headers).to_string()
+        };
+        assert_eq!(client("127.0.0.1:1", &["198.51.100.7"]), "198.51.100.7");
+        assert_eq!(
+            client("[::ffff:127.0.0.1]:1", &["198.51.100.7"]),
+            "198.51.100.7"
+        );
+        // What the client wrote itself, left of what the proxies added, proves nothing.
+        assert_eq!(
+            client("127.0.0.1:1", &["1.2.3.4, 198.51.100.7, 10.1.1.1"]),
+            "198.51.100.7"
+        );
+        assert_eq!(
+            client("127.0.0.1:1", &["1.2.3.4", "198.51.100.7"]),
+            "198.51.100.7"
+        );
+        assert_eq!(client("203.0.113.5:1", &["198.51.100.7"]), "203.0.113.5");
+        assert_eq!(client("127.0.0.1:1", &["garbage"]), "127.0.0.1");
+        assert_eq!(client("127.0.0.1:1", &[]), "127.0.0.1");
     }
 
     #[test]
