@@ -360,6 +360,7 @@ pub(super) async fn login_submit(
         Err(e) => return error_page(&app, &e),
     }
     let (email, password) = (form.email.clone(), form.password);
+    let unused = attempt.clone();
     let result = hashing(&app, move |conn| {
         let now = Utc::now();
         let user = sessions::login(conn, &email, &password, &format!("from {ip}"), now)?;
@@ -371,6 +372,10 @@ pub(super) async fn login_submit(
     })
     .await;
     let Some(result) = result else {
+        // Never checked, so not a failure.
+        if let Err(e) = writing(&app, move |tx| limiter::give_back(tx, &unused, Utc::now())).await {
+            return error_page(&app, &e);
+        }
         return busy(&app);
     };
     match result {
