@@ -110,7 +110,6 @@ async fn run(config: Config, options: Options) -> Result<()> {
         quiet: options.quiet,
         config,
     });
-    pools::fold_the_log(app.config.database_path.clone());
     let trusted_proxies = app.config.trusted_proxies.clone();
     let router = routes(app);
     let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
