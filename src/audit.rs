@@ -12,9 +12,21 @@ pub fn record(
     action: &str,
     subject: &str,
 ) -> Result<()> {
+    record_detail(conn, now, actor, action, subject, None)
+}
+
+/// The same, with a detail such as the client's address.
+pub fn record_detail(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: Option<&str>,
+) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO audit_log (at, actor, action, subject) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute((stamp(now), actor, action, subject))?;
+    .execute((stamp(now), actor, action, subject, detail))?;
     Ok(())
 }

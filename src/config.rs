@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use lettre::message::Mailbox;
 
+use crate::cidr::Cidr;
 use crate::error::{Error, Result};
 use crate::time::parse_duration;
 
@@ -41,12 +42,16 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("smtp", "accept_invalid_certs", Kind::Boolean),
     ("smtp", "allow_plaintext_auth", Kind::Boolean),
     ("server", "bind", Kind::Text),
+    ("server", "trusted_proxies", Kind::List),
 ];
 
 /// Every key as (section, key), for the documentation and its tests.
 pub fn keys() -> impl Iterator<Item = (&'static str, &'static str)> {
     KEYS.iter().map(|(section, key, _)| (*section, *key))
 }
+
+/// A reverse proxy on this machine.
+pub const DEFAULT_TRUSTED_PROXIES: [&str; 2] = ["127.0.0.1/32", "::1/128"];
 
 pub const DEFAULT_ROLES: [&str; 3] = ["admin", "editor", "viewer"];
 
@@ -59,6 +64,8 @@ pub struct Config {
     pub mail: Mail,
     pub smtp: SmtpSettings,
     pub server_bind: String,
+    /// Peers whose X-Forwarded-For is believed.
+    pub trusted_proxies: Vec<Cidr>,
 }
 
 #[derive(Debug, Clone)]
@@ -387,6 +394,18 @@ impl Layers {
             .or_else(|| self.text("database.path").map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from("invitectl.db"));
 
+        let trusted_proxies = match self.setting("server.trusted_proxies").map(|s| &s.value) {
+            Some(Value::List(ranges)) => ranges
+                .iter()
+                .map(|range| range.parse())
+                .collect::<std::result::Result<Vec<Cidr>, String>>()
+                .map_err(|e| self.problem("server.trusted_proxies", &format!("lists {e}")))?,
+            _ => DEFAULT_TRUSTED_PROXIES
+                .iter()
+                .map(|range| range.parse().expect("valid default range"))
+                .collect(),
+        };
+
         Ok(Config {
             file,
             organization,
@@ -396,6 +415,7 @@ impl Layers {
             server_bind: self
                 .text("server.bind")
                 .unwrap_or_else(|| "127.0.0.1:8080".into()),
+            trusted_proxies,
         })
     }
 }
@@ -551,6 +571,10 @@ mod tests {
             (
                 "[mail]\nfrom = \"not an address\"\n",
                 "mail.from is not a mail address",
+            ),
+            (
+                "[server]\ntrusted_proxies = [\"10.0.0.0/40\"]\n",
+                "server.trusted_proxies lists \"10.0.0.0/40\" has a prefix length above 32",
             ),
             ("[organization\n", "invalid table header"),
         ];

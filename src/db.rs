@@ -17,6 +17,7 @@ use crate::error::{Error, Result, StorageKind};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_delivery_leases.sql"),
+    include_str!("migrations/0003_rate_limits.sql"),
 ];
 
 /// Written into the SQLite header ("invi"), so a file is recognisably ours.

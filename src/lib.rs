@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod audit;
+pub mod cidr;
 pub mod cli;
 mod commands;
 pub mod config;

@@ -64,8 +64,41 @@ fn decoy_hash() -> &'static str {
     })
 }
 
-/// Checks an address and password; an inactive user is refused even with the right password.
+/// The attempted address as the audit log records it: as looked up, and no
+/// longer than an address can be.
+pub fn attempted_address(email: &str) -> String {
+    crate::address::lookup_key(email)
+        .chars()
+        .take(254)
+        .collect()
+}
+
+/// Checks an address and password; an inactive user is refused even with the
+/// right password. A refusal is written to the audit log, with the attempted
+/// address (never the password) and `client` (who tried, e.g. "from 192.0.2.1").
 pub fn login(
+    conn: &Connection,
+    email: &str,
+    password_text: &str,
+    client: &str,
+    now: DateTime<Utc>,
+) -> Result<User> {
+    let result = check_login(conn, email, password_text, now);
+    if let Err(Error::Refused(_)) = &result {
+        let attempted = attempted_address(email);
+        audit::record_detail(
+            conn,
+            now,
+            &attempted,
+            "failed login",
+            &attempted,
+            Some(client),
+        )?;
+    }
+    result
+}
+
+fn check_login(
     conn: &Connection,
     email: &str,
     password_text: &str,
@@ -167,22 +200,22 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
         active_user(&mut conn, now);
         assert_eq!(
-            login(&conn, "ANN@acme.example", "correct horse", now)
+            login(&conn, "ANN@acme.example", "correct horse", "test", now)
                 .unwrap()
                 .first_name
                 .as_deref(),
             Some("Ann")
         );
-        let wrong = login(&conn, "ann@acme.example", "wrong horse", now)
+        let wrong = login(&conn, "ann@acme.example", "wrong horse", "test", now)
             .unwrap_err()
             .to_string();
-        let unknown = login(&conn, "bob@acme.example", "correct horse", now)
+        let unknown = login(&conn, "bob@acme.example", "correct horse", "test", now)
             .unwrap_err()
             .to_string();
         assert_eq!(wrong, WRONG_LOGIN);
         assert_eq!(unknown, WRONG_LOGIN);
         users::deactivate(&mut conn, "ann@acme.example", "it", now).unwrap();
-        let inactive = login(&conn, "ann@acme.example", "correct horse", now)
+        let inactive = login(&conn, "ann@acme.example", "correct horse", "test", now)
             .unwrap_err()
             .to_string();
         assert!(inactive.contains("inactive"), "{inactive}");

@@ -4,51 +4,54 @@
 
 mod support;
 
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use support::web::Server;
-use support::{Env, os_user};
+use support::{Env, Group, os_user};
 
 const PASSWORD: &str = "correct horse battery";
 
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// chromedriver on a free port; missing browser packages fail the test, never skip it.
-fn start_driver() -> (Driver, u16) {
+/// chromedriver on a loopback port; missing browser packages fail the test,
+/// never skip it. chromedriver cannot pick its own port, so one is picked at
+/// random below the ephemeral range and, when it turns out to be taken
+/// (chromedriver then exits), another is tried.
+fn start_driver() -> (Group, u16) {
     for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
         assert!(
             Path::new(tool).exists(),
             "{tool} is missing: run scripts/setup.sh (apt-get install chromium chromium-driver)"
         );
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new("/usr/bin/chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
+    for _ in 0..20 {
+        let port = 20_000 + rand::random::<u16>() % 10_000;
+        let mut driver = Group::spawn(
+            Command::new("/usr/bin/chromedriver")
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+        )
         .expect("start chromedriver");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not start");
-        std::thread::sleep(Duration::from_millis(50));
+        let started = format!("started successfully on port {port}");
+        let stdout = BufReader::new(driver.child.stdout.take().unwrap());
+        let (ready, readiness) = std::sync::mpsc::channel();
+        // Read to the end, so chromedriver never writes into a closed pipe;
+        // the output ends when it exits, which it does when the port is taken.
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                if line.contains(&started) {
+                    let _ = ready.send(());
+                }
+            }
+        });
+        if readiness.recv().is_ok() {
+            return (driver, port);
+        }
     }
-    (Driver(child), port)
+    panic!("chromedriver found no free loopback port in 20 tries");
 }
 
 async fn browser(driver_port: u16, profile: &Path) -> Client {
@@ -98,7 +101,9 @@ async fn wait_for_path(client: &Client, path: &str) {
         if url.path() == path {
             return;
         }
-        assert!(Instant::now() < deadline, "still at {url}");
+        if Instant::now() > deadline {
+            panic!("still at {url}:\n{}", body_text(client).await);
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -162,6 +167,7 @@ async fn an_invitee_accepts_in_a_browser_and_logs_in_again_later() {
     )
     .unwrap();
     click(&client, "Accept & Create Account").await;
+
     wait_for_path(&client, "/dashboard").await;
     let dashboard = body_text(&client).await;
     assert!(

@@ -6,7 +6,8 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::{BIN, Env};
+use support::web::read_response;
+use support::{BIN, Env, Group};
 
 fn deploy(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -142,6 +143,115 @@ fn the_cron_line_runs_the_same_repair_and_clean_up_as_the_timer() {
     assert_eq!(rows[1]["email"], "bob@acme.example");
     assert_eq!(rows[1]["status"], "pending");
     assert_eq!(rows[1]["delivery"], "sent");
+}
+
+/// The snippet with a test certificate and logs in `dir`, and its two
+/// listeners on 127.0.0.1 `http` and `https`.
+fn nginx_snippet(dir: &Path, http: u16, https: u16) -> String {
+    let d = dir.display().to_string();
+    let (cert, key) = support::self_signed_certificate(dir, "invite.acme.example");
+    deploy("nginx-invitectl.conf")
+        .replace(
+            "/etc/letsencrypt/live/invite.acme.example/fullchain.pem",
+            &cert.display().to_string(),
+        )
+        .replace(
+            "/etc/letsencrypt/live/invite.acme.example/privkey.pem",
+            &key.display().to_string(),
+        )
+        .replace("/var/log/nginx/", &format!("{d}/"))
+        .replace("listen 80;", &format!("listen 127.0.0.1:{http};"))
+        .replace("listen 443 ssl", &format!("listen 127.0.0.1:{https} ssl"))
+        .lines()
+        .filter(|line| !line.contains("listen [::]"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A real nginx, in the foreground as this user, serving the snippet on
+/// loopback. Ports are picked at random below the ephemeral range; one that
+/// turns out to be taken is simply tried again with others.
+fn start_nginx(dir: &Path) -> (Group, u16) {
+    let d = dir.display().to_string();
+    for _ in 0..20 {
+        let http = 20_000 + rand::random::<u16>() % 10_000;
+        std::fs::write(
+            dir.join("invitectl.conf"),
+            nginx_snippet(dir, http, http + 1),
+        )
+        .unwrap();
+        let main = format!(
+            "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+             events {{}}\nhttp {{\n  include {d}/invitectl.conf;\n}}\n"
+        );
+        std::fs::write(dir.join("nginx.conf"), main).unwrap();
+        let startup = std::fs::File::create(dir.join("startup.log")).unwrap();
+        let mut nginx = Group::spawn(
+            Command::new(tool("/usr/sbin/nginx"))
+                .args([
+                    "-p",
+                    &d,
+                    "-e",
+                    &format!("{d}/startup.log"),
+                    "-c",
+                    &format!("{d}/nginx.conf"),
+                ])
+                .stderr(startup),
+        )
+        .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if let Some(status) = nginx.child.try_wait().unwrap() {
+                let log = std::fs::read_to_string(dir.join("startup.log")).unwrap_or_default();
+                assert!(
+                    log.contains("Address already in use"),
+                    "nginx stopped ({status}): {log}"
+                );
+                break;
+            }
+            if std::net::TcpStream::connect(("127.0.0.1", http)).is_ok() {
+                return (nginx, http);
+            }
+            assert!(std::time::Instant::now() < deadline, "nginx did not start");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+    panic!("no free pair of loopback ports in 20 tries");
+}
+
+/// What nginx answers on plain http for `target`.
+fn redirect_for(port: u16, target: &str) -> support::web::Response {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let request =
+        format!("GET {target} HTTP/1.1\r\nHost: invite.acme.example\r\nConnection: close\r\n\r\n");
+    std::io::Write::write_all(&mut stream, request.as_bytes()).unwrap();
+    read_response(&mut stream)
+}
+
+#[test]
+fn regression_the_https_redirect_let_a_link_set_a_cookie_and_lost_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_nginx, port) = start_nginx(dir.path());
+
+    let injected = "/x%0d%0aSet-Cookie:%20invitectl_session=attacker";
+    let answer = redirect_for(port, injected);
+    assert_eq!(answer.status, 301, "{answer:?}");
+    assert!(!answer.headers.contains_key("set-cookie"), "{answer:?}");
+    assert_eq!(
+        answer.header("location"),
+        format!("https://invite.acme.example{injected}")
+    );
+
+    let link = "/accept?token=Q2hhbmdlTWUtdG9rZW4tdGV4dA";
+    let answer = redirect_for(port, link);
+    assert_eq!(answer.status, 301, "{answer:?}");
+    assert_eq!(
+        answer.header("location"),
+        format!("https://invite.acme.example{link}")
+    );
 }
 
 #[test]

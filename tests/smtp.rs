@@ -383,20 +383,28 @@ fn a_batch_killed_mid_way_leaves_every_invitation_sent_or_visibly_queued() {
     let env = Env::new();
     env.config(&server.config("security = \"none\""));
     let addresses: Vec<String> = (0..40).map(|i| format!("u{i}@acme.example")).collect();
-    let mut child = env
-        .command(&[
-            "invite",
-            &addresses.join(","),
-            "--role",
-            "viewer",
-            "--rate",
-            "20/s",
-        ])
-        .spawn()
-        .unwrap();
+    let mut batch = support::Group::spawn(&mut env.command(&[
+        "invite",
+        &addresses.join(","),
+        "--role",
+        "viewer",
+        "--rate",
+        "20/s",
+    ]))
+    .unwrap();
+    let child = &mut batch.child;
     // Wait until some, not all, have gone out, then kill it.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while server.messages().len() < 15 && std::time::Instant::now() < deadline {
+    while server.messages().len() < 15 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "only {} of 40 messages arrived in 20 s",
+            server.messages().len()
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the batch ended before it could be killed mid-way"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     child.kill().unwrap();

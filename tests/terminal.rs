@@ -4,17 +4,20 @@
 mod support;
 
 use std::io::{Read, Write};
-use std::process::{Child, ChildStdin, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{ChildStdin, Stdio};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use support::{BIN, Env};
+use support::{BIN, Env, Group};
 
 /// A command running on its own terminal; we read its screen and type at it.
 struct Terminal {
-    child: Child,
+    process: Group,
     keyboard: ChildStdin,
-    screen: Arc<Mutex<String>>,
+    /// What the terminal showed so far, and a signal for each new piece.
+    screen: Arc<(Mutex<String>, Condvar)>,
+    reader: JoinHandle<()>,
 }
 
 impl Terminal {
@@ -23,57 +26,60 @@ impl Terminal {
             .chain(args.iter().map(|a| format!("'{a}'")))
             .collect::<Vec<_>>()
             .join(" ");
-        let mut child = env
-            .command_with("script", &["-qec", &command_line, "/dev/null"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("script (util-linux) runs the command on a pseudo-terminal");
-        let keyboard = child.stdin.take().unwrap();
-        let mut output = child.stdout.take().unwrap();
-        let screen = Arc::new(Mutex::new(String::new()));
+        let mut process = Group::spawn(
+            env.command_with("script", &["-qec", &command_line, "/dev/null"])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped()),
+        )
+        .expect("script (util-linux) runs the command on a pseudo-terminal");
+        let keyboard = process.child.stdin.take().unwrap();
+        let mut output = process.child.stdout.take().unwrap();
+        let screen = Arc::new((Mutex::new(String::new()), Condvar::new()));
         let sink = screen.clone();
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let mut buffer = [0u8; 4096];
             while let Ok(n) = output.read(&mut buffer) {
                 if n == 0 {
                     break;
                 }
-                sink.lock()
+                sink.0
+                    .lock()
                     .unwrap()
                     .push_str(&String::from_utf8_lossy(&buffer[..n]));
+                sink.1.notify_all();
             }
         });
         Terminal {
-            child,
+            process,
             keyboard,
             screen,
+            reader,
         }
     }
 
     /// Waits for `prompt` to appear (after what was already answered), then types `answer`.
     fn answer(&mut self, prompt: &str, answer: &str, seen: &mut usize) {
         let deadline = Instant::now() + Duration::from_secs(20);
+        let mut screen = self.screen.0.lock().unwrap();
         loop {
-            let screen = self.screen.lock().unwrap().clone();
             if let Some(at) = screen[*seen..].find(prompt) {
                 *seen += at + prompt.len();
                 break;
             }
-            assert!(
-                Instant::now() < deadline,
-                "no {prompt:?} on the screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "no {prompt:?} on the screen:\n{screen}");
+            screen = self.screen.1.wait_timeout(screen, left).unwrap().0;
         }
+        drop(screen);
         self.keyboard.write_all(answer.as_bytes()).unwrap();
         self.keyboard.flush().unwrap();
     }
 
+    /// Waits for the command to end and the last of its screen to be read.
     fn finish(mut self) -> (i32, String) {
-        let status = self.child.wait().unwrap();
-        std::thread::sleep(Duration::from_millis(100));
-        let screen = self.screen.lock().unwrap().clone();
+        let status = self.process.child.wait().unwrap();
+        self.reader.join().unwrap();
+        let screen = self.screen.0.lock().unwrap().clone();
         (status.code().unwrap_or(-1), screen)
     }
 }

@@ -2,7 +2,7 @@
 //! answers and errors into pages and statuses.
 
 use std::net::{IpAddr, SocketAddr};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use askama::Template;
 use axum::extract::{ConnectInfo, Form, Query, State};
@@ -12,8 +12,10 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::pools::{blocking, hashing};
+use super::limiter::{self, Attempt};
+use super::pools::{blocking, hashing, off_thread, writing};
 use super::{App, COOKIE, Shared, client_ip, pages};
+use crate::db;
 use crate::error::Error;
 use crate::invitations::{self, Acceptance, Invitation};
 use crate::sessions;
@@ -90,7 +92,17 @@ fn too_many(app: &App) -> Response {
         app,
         StatusCode::TOO_MANY_REQUESTS,
         "Too Many Attempts",
-        vec!["There were too many failed attempts from your network. Please wait a few minutes and try again.".into()],
+        vec!["There were too many failed attempts from your network or for this account. Please wait a few minutes and try again.".into()],
+        None,
+    )
+}
+
+pub(super) fn forbidden(app: &App) -> Response {
+    message(
+        app,
+        StatusCode::FORBIDDEN,
+        "Request Refused",
+        vec!["This form was sent from another site, so it was not accepted. Open the page on this site and try again.".into()],
         None,
     )
 }
@@ -122,31 +134,47 @@ pub(super) struct TokenQuery {
 }
 
 /// Looks an invitation up; a bad token counts against the client's address.
+/// A good token only reads, so pages open even while another process writes.
 async fn open_invitation(
     app: &Shared,
     ip: IpAddr,
     token_text: &str,
 ) -> std::result::Result<(Token, Invitation), Response> {
-    if app.limiter.is_blocked(ip, Instant::now()) {
-        return Err(too_many(app));
-    }
-    let opened = match Token::parse(token_text) {
-        Ok(token) => {
-            let lookup = token.clone();
-            blocking(app, move |conn| {
-                invitations::open(conn, &lookup, Utc::now())
-            })
-            .await
-            .map(|invitation| (token, invitation))
+    let token_text = token_text.to_string();
+    let opened = off_thread(app, move |pool| {
+        let now = Utc::now();
+        let attempt = Attempt::token(ip);
+        let looked = pool.run(|conn| {
+            if let Some(limit) = limiter::limit_reached(conn, &attempt, now)? {
+                return Ok(Err(limit));
+            }
+            Ok(Ok(Token::parse(&token_text).and_then(|token| {
+                invitations::open(conn, &token, now).map(|invitation| (token, invitation))
+            })))
+        })?;
+        match looked {
+            Err(limit) => {
+                pool.write(|tx| limiter::refuse(tx, &attempt, &limit, now))?;
+                Ok(None)
+            }
+            // Counted, with the limit checked again, in one write: of many
+            // concurrent bad guesses, those past the limit learn nothing but 429.
+            Ok(Err(e @ (Error::InvalidToken | Error::Expired { .. }))) => {
+                if pool.write(|tx| limiter::reserve(tx, &attempt, now))? {
+                    Err(e)
+                } else {
+                    Ok(None)
+                }
+            }
+            Ok(found) => found.map(Some),
         }
-        Err(e) => Err(e),
-    };
-    opened.map_err(|e| {
-        if matches!(e, Error::InvalidToken | Error::Expired { .. }) {
-            app.limiter.record_failure(ip, Instant::now());
-        }
-        error_page(app, &e)
     })
+    .await;
+    match opened {
+        Ok(Some(found)) => Ok(found),
+        Ok(None) => Err(too_many(app)),
+        Err(e) => Err(error_page(app, &e)),
+    }
 }
 
 /// Looking never changes anything: mail scanners open links before people do.
@@ -156,7 +184,13 @@ pub(super) async fn accept_page(
     headers: HeaderMap,
     Query(query): Query<TokenQuery>,
 ) -> Response {
-    match open_invitation(&app, client_ip(peer, &headers), &query.token).await {
+    match open_invitation(
+        &app,
+        client_ip(&app.config.trusted_proxies, peer, &headers),
+        &query.token,
+    )
+    .await
+    {
         Ok((token, invitation)) => html(
             StatusCode::OK,
             pages::Accept::new(&app.config.organization.name, &invitation, token.as_str()),
@@ -185,11 +219,16 @@ pub(super) async fn accept_submit(
     headers: HeaderMap,
     Form(form): Form<AcceptForm>,
 ) -> Response {
-    let (token, invitation) =
-        match open_invitation(&app, client_ip(peer, &headers), &form.token).await {
-            Ok(found) => found,
-            Err(page) => return page,
-        };
+    let (token, invitation) = match open_invitation(
+        &app,
+        client_ip(&app.config.trusted_proxies, peer, &headers),
+        &form.token,
+    )
+    .await
+    {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
     let acceptance = Acceptance {
         first_name: form.first_name.clone(),
         last_name: form.last_name.clone(),
@@ -309,24 +348,39 @@ pub(super) async fn login_submit(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let ip = client_ip(peer, &headers);
-    if app.limiter.is_blocked(ip, Instant::now()) {
-        return too_many(&app);
+    let ip = client_ip(&app.config.trusted_proxies, peer, &headers);
+    let attempt = Attempt::login(ip, &form.email);
+    // Counted as a failure before the hash starts, so however many requests
+    // race, no more than the limit get a password check.
+    let reserving = attempt.clone();
+    let reserved = writing(&app, move |tx| limiter::reserve(tx, &reserving, Utc::now())).await;
+    match reserved {
+        Ok(true) => {}
+        Ok(false) => return too_many(&app),
+        Err(e) => return error_page(&app, &e),
     }
     let (email, password) = (form.email.clone(), form.password);
+    let unused = attempt.clone();
     let result = hashing(&app, move |conn| {
         let now = Utc::now();
-        let user = sessions::login(conn, &email, &password, now)?;
-        sessions::create(conn, user.id, now)
+        let user = sessions::login(conn, &email, &password, &format!("from {ip}"), now)?;
+        let tx = db::write(conn)?;
+        limiter::give_back(&tx, &attempt, now)?;
+        let secret = sessions::create(&tx, user.id, now)?;
+        tx.commit()?;
+        Ok(secret)
     })
     .await;
     let Some(result) = result else {
+        // Never checked, so not a failure.
+        if let Err(e) = writing(&app, move |tx| limiter::give_back(tx, &unused, Utc::now())).await {
+            return error_page(&app, &e);
+        }
         return busy(&app);
     };
     match result {
         Ok(secret) => signed_in(&app, "/dashboard", &secret),
         Err(Error::Refused(problem)) => {
-            app.limiter.record_failure(ip, Instant::now());
             let problem = capitalized(&problem);
             let page = pages::Login {
                 organization: &app.config.organization.name,

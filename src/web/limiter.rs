@@ -1,63 +1,233 @@
-//! Counts failed attempts (bad tokens, wrong passwords) per client address and
-//! refuses an address that fails too often, for a while.
+//! Failed attempts (bad tokens, wrong passwords), counted in the database so
+//! that every serve-accept on it shares them: per client address, per target
+//! account, and per address and account. A counter at its limit refuses
+//! further attempts until its window has passed.
+//!
+//! Every function runs inside the caller's write transaction, so checking and
+//! counting are one atomic step however many requests race.
 
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::net::{IpAddr, Ipv6Addr};
 
-const WINDOW: Duration = Duration::from_secs(10 * 60);
-const MAX_FAILURES: u32 = 20;
-/// Addresses remembered at most, so a flood of addresses cannot exhaust memory.
-const MAX_ADDRESSES: usize = 100_000;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension};
 
-pub struct Limiter {
-    failures: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+use crate::audit;
+use crate::error::Result;
+
+pub const WINDOW_SECONDS: i64 = 10 * 60;
+/// Failures one client address may make, and failures against one account
+/// from all addresses together.
+pub const MAX_FAILURES: i64 = 20;
+/// Failures one address may make against one account. Below `MAX_FAILURES`,
+/// so that no single address can use up an account's allowance and lock its
+/// owner out.
+pub const MAX_FAILURES_PER_ACCOUNT_FROM_ONE_ADDRESS: i64 = 5;
+/// Expired rows deleted along with each new failure: enough that rows never
+/// pile up, few enough that no request pays for a big clean-up.
+const PRUNE_BATCH: i64 = 16;
+
+/// What one attempt is counted against.
+#[derive(Clone)]
+pub struct Attempt {
+    address: IpAddr,
+    account: Option<String>,
 }
 
-impl Limiter {
-    pub fn new() -> Limiter {
-        Limiter {
-            failures: Mutex::new(HashMap::new()),
+impl Attempt {
+    /// A token tried from `address`: the token names no account.
+    pub fn token(address: IpAddr) -> Attempt {
+        Attempt {
+            address,
+            account: None,
         }
     }
 
-    pub fn is_blocked(&self, ip: IpAddr, now: Instant) -> bool {
-        let failures = self.failures.lock().expect("limiter lock");
-        failures.get(&ip).is_some_and(|(since, count)| {
-            now.duration_since(*since) < WINDOW && *count >= MAX_FAILURES
-        })
+    /// A password tried for `email` from `address`.
+    pub fn login(address: IpAddr, email: &str) -> Attempt {
+        Attempt {
+            address,
+            account: Some(crate::sessions::attempted_address(email)),
+        }
     }
 
-    pub fn record_failure(&self, ip: IpAddr, now: Instant) {
-        let mut failures = self.failures.lock().expect("limiter lock");
-        if failures.len() >= MAX_ADDRESSES {
-            failures.retain(|_, (since, _)| now.duration_since(*since) < WINDOW);
+    fn counters(&self) -> Vec<(String, i64)> {
+        // One holder of an IPv6 network usually has all of its /64.
+        let address = match self.address {
+            IpAddr::V6(v6) => {
+                let network = Ipv6Addr::from(u128::from(v6) & !(u128::MAX >> 64));
+                format!("address {network}/64")
+            }
+            IpAddr::V4(v4) => format!("address {v4}"),
+        };
+        let mut counters = vec![(address.clone(), MAX_FAILURES)];
+        if let Some(account) = &self.account {
+            counters.push((format!("account {account}"), MAX_FAILURES));
+            counters.push((
+                format!("{address} account {account}"),
+                MAX_FAILURES_PER_ACCOUNT_FROM_ONE_ADDRESS,
+            ));
         }
-        let entry = failures.entry(ip).or_insert((now, 0));
-        if now.duration_since(entry.0) >= WINDOW {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
+        counters
     }
+}
+
+/// Which of the attempt's counters is at its limit, if any. Only reads.
+pub fn limit_reached(
+    conn: &Connection,
+    attempt: &Attempt,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    let since = now.timestamp() - WINDOW_SECONDS;
+    for (key, limit) in attempt.counters() {
+        let count: Option<i64> = conn
+            .prepare_cached("SELECT count FROM rate_limits WHERE key = ?1 AND window_start > ?2")?
+            .query_row((&key, since), |row| row.get(0))
+            .optional()?;
+        if count.unwrap_or(0) >= limit {
+            return Ok(Some(format!("{key} is at its limit of {limit}")));
+        }
+    }
+    Ok(None)
+}
+
+/// Writes a refusal, and the counter that caused it, to the audit log.
+pub fn refuse(conn: &Connection, attempt: &Attempt, limit: &str, now: DateTime<Utc>) -> Result<()> {
+    let address = attempt.address.to_string();
+    let (actor, subject) = match &attempt.account {
+        Some(account) => (account.as_str(), account.as_str()),
+        None => (address.as_str(), "accept"),
+    };
+    let detail = format!("from {address}: {limit}");
+    audit::record_detail(conn, now, actor, "rate limited", subject, Some(&detail))
+}
+
+/// Whether the attempt may go ahead; a refusal is written to the audit log.
+pub fn check(conn: &Connection, attempt: &Attempt, now: DateTime<Utc>) -> Result<bool> {
+    match limit_reached(conn, attempt, now)? {
+        Some(limit) => {
+            refuse(conn, attempt, &limit, now)?;
+            Ok(false)
+        }
+        None => Ok(true),
+    }
+}
+
+/// Counts one failure on each of the attempt's counters.
+pub fn count(conn: &Connection, attempt: &Attempt, now: DateTime<Utc>) -> Result<()> {
+    let now = now.timestamp();
+    let since = now - WINDOW_SECONDS;
+    for (key, _) in attempt.counters() {
+        // Column values on the right of SET are the row's old ones.
+        conn.prepare_cached(
+            "INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
+             ON CONFLICT (key) DO UPDATE SET
+                 count = CASE WHEN window_start > ?3 THEN count + 1 ELSE 1 END,
+                 window_start = CASE WHEN window_start > ?3 THEN window_start ELSE ?2 END",
+        )?
+        .execute((&key, now, since))?;
+    }
+    conn.prepare_cached(
+        "DELETE FROM rate_limits WHERE key IN
+             (SELECT key FROM rate_limits WHERE window_start <= ?1 LIMIT ?2)",
+    )?
+    .execute((since, PRUNE_BATCH))?;
+    Ok(())
+}
+
+/// Checks and, when the attempt may go ahead, counts it as a failure until
+/// [`give_back`] says it succeeded: so no number of concurrent attempts gets
+/// past the limit while the slow part (a password hash) runs.
+pub fn reserve(conn: &Connection, attempt: &Attempt, now: DateTime<Utc>) -> Result<bool> {
+    if !check(conn, attempt, now)? {
+        return Ok(false);
+    }
+    count(conn, attempt, now)?;
+    Ok(true)
+}
+
+/// Takes back a reserved attempt that turned out to be a success.
+pub fn give_back(conn: &Connection, attempt: &Attempt, now: DateTime<Utc>) -> Result<()> {
+    let since = now.timestamp() - WINDOW_SECONDS;
+    for (key, _) in attempt.counters() {
+        conn.prepare_cached(
+            "UPDATE rate_limits SET count = count - 1 WHERE key = ?1 AND window_start > ?2 AND count > 0",
+        )?
+        .execute((&key, since))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    use chrono::TimeZone;
+
     use super::*;
+    use crate::db;
+
+    fn rows(conn: &Connection) -> i64 {
+        conn.query_row("SELECT count(*) FROM rate_limits", [], |r| r.get(0))
+            .unwrap()
+    }
 
     #[test]
     fn an_address_is_refused_after_too_many_failures_until_the_window_passes() {
-        let limiter = Limiter::new();
-        let (ip, other): (IpAddr, IpAddr) =
-            ("192.0.2.1".parse().unwrap(), "192.0.2.2".parse().unwrap());
-        let start = Instant::now();
+        let conn = db::in_memory();
+        let start = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let (ip, other) = ("192.0.2.1".parse().unwrap(), "192.0.2.2".parse().unwrap());
         for _ in 0..MAX_FAILURES {
-            assert!(!limiter.is_blocked(ip, start));
-            limiter.record_failure(ip, start);
+            assert!(reserve(&conn, &Attempt::token(ip), start).unwrap());
         }
-        assert!(limiter.is_blocked(ip, start));
-        assert!(!limiter.is_blocked(other, start));
-        assert!(!limiter.is_blocked(ip, start + WINDOW));
+        assert!(!reserve(&conn, &Attempt::token(ip), start).unwrap());
+        assert!(check(&conn, &Attempt::token(other), start).unwrap());
+        let later = start + chrono::Duration::seconds(WINDOW_SECONDS);
+        assert!(check(&conn, &Attempt::token(ip), later).unwrap());
+        // Each new failure clears away expired rows.
+        count(&conn, &Attempt::token(other), later).unwrap();
+        assert_eq!(rows(&conn), 1);
+    }
+
+    #[test]
+    fn one_address_cannot_lock_an_account_but_many_addresses_share_its_limit() {
+        let conn = db::in_memory();
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let attacker: IpAddr = "198.51.100.1".parse().unwrap();
+        let owner: IpAddr = "203.0.113.5".parse().unwrap();
+        let mut allowed = 0;
+        while reserve(&conn, &Attempt::login(attacker, "Ann@acme.example"), now).unwrap() {
+            allowed += 1;
+        }
+        assert_eq!(allowed, MAX_FAILURES_PER_ACCOUNT_FROM_ONE_ADDRESS);
+        assert!(check(&conn, &Attempt::login(owner, "ann@acme.example"), now).unwrap());
+
+        let mut sprayed = allowed;
+        for i in 0..100 {
+            let ip: IpAddr = format!("10.0.{}.{}", i / 200, i % 200).parse().unwrap();
+            if reserve(&conn, &Attempt::login(ip, "ann@acme.example"), now).unwrap() {
+                sprayed += 1;
+            }
+        }
+        assert_eq!(sprayed, MAX_FAILURES);
+        let attempt = Attempt::login(owner, "ann@acme.example");
+        assert!(!check(&conn, &attempt, now).unwrap());
+        let refusals: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE action = 'rate limited' AND actor = 'ann@acme.example'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(refusals > 0);
+    }
+
+    #[test]
+    fn a_success_gives_its_attempt_back() {
+        let conn = db::in_memory();
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let ip: IpAddr = "::ffff:192.0.2.1".parse().unwrap();
+        for _ in 0..(MAX_FAILURES * 2) {
+            let attempt = Attempt::login(ip, "ann@acme.example");
+            assert!(reserve(&conn, &attempt, now).unwrap());
+            give_back(&conn, &attempt, now).unwrap();
+        }
     }
 }

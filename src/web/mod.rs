@@ -7,14 +7,17 @@ mod limiter;
 mod pages;
 mod pools;
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
-use axum::http::StatusCode;
+use axum::body::{Body, HttpBody};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -26,13 +29,13 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
+use crate::cidr::{Cidr, canonical};
 use crate::config::Config;
 use crate::db;
 use crate::error::{Error, Result};
 use handlers::{
     accept_page, accept_submit, dashboard, login_page, login_submit, logout, not_found,
 };
-use limiter::Limiter;
 use pools::{Pool, Workers};
 
 /// A client must send its whole request head within this time; on a kept-alive
@@ -42,14 +45,18 @@ const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 const BODY_LIMIT: usize = 64 * 1024;
 /// Open connections at once; more are closed as they arrive.
 const MAX_CONNECTIONS: usize = 1024;
+/// Open connections from one client address (a trusted proxy is not one
+/// client), so that one client cannot take every slot. Browsers open six.
+const MAX_CONNECTIONS_PER_ADDRESS: usize = 64;
 /// Password checks waiting for a hashing thread at most; more get "busy".
 /// About ten seconds of work at 100 hashes a second.
 const HASHING_QUEUE: usize = 1024;
 /// Blocking threads for database reads; requests beyond wait their turn.
 const MAX_BLOCKING_THREADS: usize = 32;
-/// A whole request, body and answer included: a client that trickles its
-/// body holds its connection no longer than this.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// Receiving a request's body: a client that trickles it holds its connection
+/// no longer than this. Once the body is in, the work is never cut off, so a
+/// request is either done and answered, or not done.
+const BODY_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long in-flight requests get to finish at shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 const COOKIE: &str = "invitectl_session";
@@ -64,9 +71,10 @@ struct App {
     database: Pool,
     /// Argon2 runs here, on one thread per core, so GETs never wait behind it.
     hashing: Workers,
-    limiter: Limiter,
     quiet: bool,
     content_security_policy: HeaderValue,
+    /// `scheme://host[:port]` of base_url, as a browser sends it in `Origin`.
+    origin: String,
 }
 
 type Shared = Arc<App>;
@@ -98,12 +106,14 @@ async fn run(config: Config, options: Options) -> Result<()> {
         content_security_policy: content_security_policy(&config.organization.dashboard_url),
         database: Pool::new(config.database_path.clone()),
         hashing: Workers::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
-        limiter: Limiter::new(),
+        origin: origin_of(&config.organization.base_url),
         quiet: options.quiet,
         config,
     });
+    let trusted_proxies = app.config.trusted_proxies.clone();
     let router = routes(app);
     let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let per_address = Arc::new(Mutex::new(HashMap::new()));
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown_signal());
     loop {
@@ -116,6 +126,15 @@ async fn run(config: Config, options: Options) -> Result<()> {
                 };
                 let Ok(permit) = connections.clone().try_acquire_owned() else {
                     continue;
+                };
+                let client = canonical(peer.ip());
+                let slot = if trusted(&trusted_proxies, client) {
+                    None
+                } else {
+                    let Some(slot) = AddressSlot::take(&per_address, client) else {
+                        continue;
+                    };
+                    Some(slot)
                 };
                 let _ = stream.set_nodelay(true);
                 let service = router.clone().map_request(move |mut request: Request<Incoming>| {
@@ -130,7 +149,7 @@ async fn run(config: Config, options: Options) -> Result<()> {
                 let connection = graceful.watch(connection);
                 tokio::spawn(async move {
                     let _ = connection.await;
-                    drop(permit);
+                    drop((permit, slot));
                 });
             }
             () = &mut shutdown => break,
@@ -178,7 +197,6 @@ fn routes(app: Shared) -> Router {
             }),
         )
         .fallback(not_found)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(app.clone(), every_response))
         .with_state(app)
 }
@@ -201,20 +219,15 @@ fn content_security_policy(dashboard_url: &str) -> HeaderValue {
     HeaderValue::from_str(&policy).unwrap_or(HeaderValue::from_static("default-src 'none'"))
 }
 
-/// Security headers and a time limit on every response, and a log line with
-/// the method and path only: tokens travel in query strings and forms, never in paths.
+/// Security headers on every response, and a log line with the method and
+/// path only: tokens travel in query strings and forms, never in paths.
 async fn every_response(State(app): State<Shared>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().escape_default().to_string();
-    let mut response = match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => (
-            StatusCode::REQUEST_TIMEOUT,
-            [(header::CONNECTION, "close")],
-            "request timeout",
-        )
-            .into_response(),
+    let mut response = match checked(&app, request).await {
+        Ok(request) => next.run(request).await,
+        Err(refusal) => refusal,
     };
     let headers = response.headers_mut();
     headers.insert(
@@ -241,16 +254,232 @@ async fn every_response(State(app): State<Shared>, request: Request, next: Next)
     response
 }
 
-/// The client's address; behind a reverse proxy on this machine, the one it forwarded.
-fn client_ip(peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
-    if peer.ip().is_loopback()
-        && let Some(forwarded) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|v| v.trim().parse().ok())
-    {
-        return forwarded;
+/// What every request must pass before a handler sees it: a POST must come
+/// from this site, and its whole body must arrive, within its size and time
+/// limits, before any work begins.
+async fn checked(app: &App, request: Request) -> std::result::Result<Request, Response> {
+    if request.method() == Method::POST && from_another_site(request.headers(), &app.origin) {
+        return Err(handlers::forbidden(app));
     }
-    peer.ip()
+    let (parts, body) = request.into_parts();
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > BODY_LIMIT as u64) {
+        return Err(refusal(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request body too large",
+        ));
+    }
+    match tokio::time::timeout(BODY_TIMEOUT, receive(body)).await {
+        Err(_) => Err(refusal(StatusCode::REQUEST_TIMEOUT, "request timeout")),
+        Ok(Err(status)) => Err(refusal(status, "bad request body")),
+        Ok(Ok(bytes)) => Ok(Request::from_parts(parts, Body::from(bytes))),
+    }
+}
+
+/// The whole body, at most `BODY_LIMIT` bytes.
+async fn receive(mut body: Body) -> std::result::Result<Vec<u8>, StatusCode> {
+    let mut bytes = Vec::new();
+    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+        let frame = frame.map_err(|_| StatusCode::BAD_REQUEST)?;
+        if let Ok(data) = frame.into_data() {
+            if bytes.len() + data.len() > BODY_LIMIT {
+                return Err(StatusCode::PAYLOAD_TOO_LARGE);
+            }
+            bytes.extend_from_slice(&data);
+        }
+    }
+    Ok(bytes)
+}
+
+/// An answer before any work, after which the connection is not reused.
+fn refusal(status: StatusCode, text: &'static str) -> Response {
+    (status, [(header::CONNECTION, "close")], text).into_response()
+}
+
+/// Cross-site request forgery: whether a browser says this request comes
+/// from another site. `Sec-Fetch-Site`, where a browser sends it, decides:
+/// `same-site` is refused too, as a sibling host under the same domain is not
+/// this application. (With `Referrer-Policy: no-referrer` such a browser sends
+/// `Origin: null` even from this site.) An older browser is judged by
+/// `Origin`. A client that sends neither is not a browser (curl, a script),
+/// and no web page can make a browser send neither.
+fn from_another_site(headers: &HeaderMap, origin: &str) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return !matches!(site.as_bytes(), b"same-origin" | b"none");
+    }
+    let Some(sent) = headers.get(header::ORIGIN) else {
+        return false;
+    };
+    let sent = sent.to_str().unwrap_or_default();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let to_host = ["https://", "http://"].iter().any(|scheme| {
+        sent.strip_prefix(scheme)
+            .is_some_and(|rest| !host.is_empty() && rest.eq_ignore_ascii_case(host))
+    });
+    !(sent.eq_ignore_ascii_case(origin) || to_host)
+}
+
+/// `https://host[:port]` of a URL, without a default port, as browsers write `Origin`.
+fn origin_of(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    let authority = authority.strip_suffix(default_port).unwrap_or(authority);
+    format!("{}://{}", scheme.to_lowercase(), authority.to_lowercase())
+}
+
+fn trusted(proxies: &[Cidr], ip: IpAddr) -> bool {
+    proxies.iter().any(|range| range.contains(ip))
+}
+
+/// The client's address: the peer's, or when the peer is a trusted proxy, the
+/// right-most address in X-Forwarded-For that is not itself a trusted proxy
+/// (addresses further left were written by the client and prove nothing).
+fn client_ip(proxies: &[Cidr], peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+    let mut client = canonical(peer.ip());
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .rev()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.rsplit(','));
+    for hop in forwarded {
+        if !trusted(proxies, client) {
+            break;
+        }
+        match hop.trim().parse() {
+            Ok(ip) => client = canonical(ip),
+            Err(_) => break,
+        }
+    }
+    client
+}
+
+/// One of a client address's connections; the count goes down when it is dropped.
+struct AddressSlot {
+    counts: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    address: IpAddr,
+}
+
+impl AddressSlot {
+    /// None when the address already has its maximum. The map holds only
+    /// addresses with open connections, so it is never larger than `MAX_CONNECTIONS`.
+    fn take(counts: &Arc<Mutex<HashMap<IpAddr, usize>>>, address: IpAddr) -> Option<AddressSlot> {
+        let mut map = counts.lock().expect("connection counts lock");
+        let count = map.entry(address).or_insert(0);
+        if *count >= MAX_CONNECTIONS_PER_ADDRESS {
+            return None;
+        }
+        *count += 1;
+        Some(AddressSlot {
+            counts: counts.clone(),
+            address,
+        })
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut map = self.counts.lock().expect("connection counts lock");
+        if let Some(count) = map.get_mut(&self.address) {
+            *count -= 1;
+            if *count == 0 {
+                map.remove(&self.address);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_written_the_way_browsers_send_them() {
+        assert_eq!(
+            origin_of("https://Invite.Acme.example/sub/"),
+            "https://invite.acme.example"
+        );
+        assert_eq!(
+            origin_of("https://invite.acme.example:443"),
+            "https://invite.acme.example"
+        );
+        assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn the_client_is_the_right_most_address_no_trusted_proxy_wrote() {
+        let proxies: Vec<Cidr> = ["127.0.0.1/32", "10.0.0.0/8"]
+            .iter()
+            .map(|r| r.parse().unwrap())
+            .collect();
+        let client = |peer: &str, forwarded: &[&'static str]| {
+            let mut headers = HeaderMap::new();
+            for value in forwarded {
+                headers.append("x-forwarded-for", HeaderValue::from_static(value));
+            }
+            client_ip(&proxies, peer.parse().unwrap(), &headers).to_string()
+        };
+        assert_eq!(client("127.0.0.1:1", &["198.51.100.7"]), "198.51.100.7");
+        assert_eq!(
+            client("[::ffff:127.0.0.1]:1", &["198.51.100.7"]),
+            "198.51.100.7"
+        );
+        // What the client wrote itself, left of what the proxies added, proves nothing.
+        assert_eq!(
+            client("127.0.0.1:1", &["1.2.3.4, 198.51.100.7, 10.1.1.1"]),
+            "198.51.100.7"
+        );
+        assert_eq!(
+            client("127.0.0.1:1", &["1.2.3.4", "198.51.100.7"]),
+            "198.51.100.7"
+        );
+        assert_eq!(client("203.0.113.5:1", &["198.51.100.7"]), "203.0.113.5");
+        assert_eq!(client("127.0.0.1:1", &["garbage"]), "127.0.0.1");
+        assert_eq!(client("127.0.0.1:1", &[]), "127.0.0.1");
+    }
+
+    #[test]
+    fn posts_from_other_sites_are_recognised() {
+        let origin = "https://invite.acme.example";
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut map = HeaderMap::new();
+            for (name, value) in pairs {
+                map.insert(*name, HeaderValue::from_static(value));
+            }
+            map
+        };
+        assert!(!from_another_site(&headers(&[]), origin));
+        assert!(!from_another_site(
+            &headers(&[("sec-fetch-site", "same-origin"), ("origin", "null")]),
+            origin
+        ));
+        assert!(!from_another_site(
+            &headers(&[
+                ("origin", "http://127.0.0.1:8080"),
+                ("host", "127.0.0.1:8080")
+            ]),
+            origin
+        ));
+        assert!(from_another_site(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            origin
+        ));
+        assert!(from_another_site(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            origin
+        ));
+        assert!(from_another_site(
+            &headers(&[("origin", "https://evil.example")]),
+            origin
+        ));
+        assert!(from_another_site(&headers(&[("origin", "null")]), origin));
+    }
 }

@@ -2,9 +2,13 @@
 //! to run the built `invitectl` in it the way a user would.
 #![allow(dead_code)]
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
+
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_invitectl");
 
@@ -194,17 +198,64 @@ fn accept_args(link: &str) -> [&str; 7] {
     ]
 }
 
+/// A process a test started, in a process group of its own, so that what it
+/// starts in turn (faketime's child, chromium's helpers) goes with it: the
+/// whole group is killed when this is dropped, when a test fails too.
+pub struct Group {
+    pub child: Child,
+}
+
+impl Group {
+    pub fn spawn(command: &mut Command) -> std::io::Result<Group> {
+        let child = command.process_group(0).spawn()?;
+        Ok(Group { child })
+    }
+
+    /// Sends `signal` to every process in the group.
+    pub fn signal(&self, signal: Signal) {
+        let _ = killpg(Pid::from_raw(self.child.id() as i32), signal);
+    }
+
+    /// SIGTERM to the group; waits for the process the test started.
+    pub fn terminate(&mut self) -> ExitStatus {
+        self.signal(Signal::SIGTERM);
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        self.signal(Signal::SIGKILL);
+        let _ = self.child.wait();
+    }
+}
+
 pub fn run(mut command: Command, stdin: Option<&str>) -> Run {
     if stdin.is_some() {
         command.stdin(Stdio::piped());
     }
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn().expect("spawn");
+    let mut group = Group::spawn(&mut command).expect("spawn");
     if let Some(text) = stdin {
         // A process that refuses early may not read its input.
-        let _ = child.stdin.take().unwrap().write_all(text.as_bytes());
+        let _ = group.child.stdin.take().unwrap().write_all(text.as_bytes());
     }
-    let output = child.wait_with_output().unwrap();
+    let (mut stdout, mut stderr) = (
+        group.child.stdout.take().unwrap(),
+        group.child.stderr.take().unwrap(),
+    );
+    let errors = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stderr.read_to_end(&mut bytes);
+        bytes
+    });
+    let mut out = Vec::new();
+    let _ = stdout.read_to_end(&mut out);
+    let output = std::process::Output {
+        stderr: errors.join().unwrap(),
+        stdout: out,
+        status: group.child.wait().unwrap(),
+    };
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

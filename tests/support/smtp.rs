@@ -2,7 +2,9 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
+
+use super::Group;
 
 #[derive(Default)]
 pub struct Options {
@@ -23,7 +25,7 @@ pub struct Options {
 }
 
 pub struct SmtpServer {
-    child: Child,
+    _process: Group,
     pub port: u16,
     pub maildir: PathBuf,
     _dir: tempfile::TempDir,
@@ -76,13 +78,10 @@ impl SmtpServer {
         for address in &options.drop {
             command.arg("--drop").arg(address);
         }
-        let mut child = command
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
+        let mut process = Group::spawn(command.stdout(Stdio::piped()).stderr(Stdio::null()))
             .expect("start the SMTP server");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
+        BufReader::new(process.child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
         let port = line
@@ -90,7 +89,7 @@ impl SmtpServer {
             .and_then(|p| p.trim().parse().ok())
             .unwrap_or_else(|| panic!("the SMTP server did not start: {line:?}"));
         SmtpServer {
-            child,
+            _process: process,
             port,
             maildir,
             _dir: dir,
@@ -117,12 +116,5 @@ impl SmtpServer {
             "[mail]\nfrom = \"Acme IT <it@acme.example>\"\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntimeout = \"5s\"\n{extra}\n",
             self.port
         )
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }

@@ -2,24 +2,32 @@
 //! that talks to it over a real socket.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
-use super::Env;
+use super::{Env, Group};
 
 pub struct Server {
-    child: Child,
+    process: Group,
     pub port: u16,
+    /// The address it listens on, as it printed it ("127.0.0.1", "[::]").
+    pub host: String,
     /// Everything the server logged, for checking what never appears there.
-    pub log: Arc<Mutex<Vec<String>>>,
+    log: Arc<(Mutex<Vec<String>>, Condvar)>,
+    reader: Option<JoinHandle<()>>,
 }
 
 impl Server {
     pub fn start(env: &Env) -> Server {
-        Server::start_with(env.command(&["serve-accept", "--bind", "127.0.0.1:0"]))
+        Server::start_on(env, "127.0.0.1:0")
+    }
+
+    pub fn start_on(env: &Env, bind: &str) -> Server {
+        Server::start_with(env.command(&["serve-accept", "--bind", bind]))
     }
 
     /// Under libfaketime, with the clock moved by `offset` (e.g. "+25h").
@@ -39,26 +47,47 @@ impl Server {
         Server::start_with(command)
     }
 
-    fn start_with(mut command: std::process::Command) -> Server {
-        let mut child = command
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
+    fn start_with(mut command: Command) -> Server {
+        let mut process = Group::spawn(command.stderr(Stdio::piped()).stdout(Stdio::null()))
             .expect("start serve-accept");
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let mut lines = BufReader::new(process.child.stderr.take().unwrap()).lines();
         let first = lines.next().expect("serve-accept printed nothing").unwrap();
-        let port = first
-            .strip_prefix("listening on http://127.0.0.1:")
-            .and_then(|p| p.parse().ok())
+        let (host, port) = first
+            .strip_prefix("listening on http://")
+            .and_then(|address| address.rsplit_once(':'))
+            .and_then(|(host, port)| Some((host.to_string(), port.parse().ok()?)))
             .unwrap_or_else(|| panic!("unexpected first line: {first}"));
-        let log = Arc::new(Mutex::new(vec![first]));
+        let log = Arc::new((Mutex::new(vec![first]), Condvar::new()));
         let sink = log.clone();
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             for line in lines.map_while(Result::ok) {
-                sink.lock().unwrap().push(line);
+                sink.0.lock().unwrap().push(line);
+                sink.1.notify_all();
             }
         });
-        Server { child, port, log }
+        Server {
+            process,
+            port,
+            host,
+            log,
+            reader: Some(reader),
+        }
+    }
+
+    /// Waits until the log has a line containing `text`; fails after 10 s.
+    #[track_caller]
+    pub fn wait_for_log(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut lines = self.log.0.lock().unwrap();
+        while !lines.iter().any(|line| line.contains(text)) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "no {text:?} in the log:\n{}",
+                lines.join("\n")
+            );
+            lines = self.log.1.wait_timeout(lines, left).unwrap().0;
+        }
     }
 
     pub fn get(&self, path: &str) -> Response {
@@ -106,32 +135,28 @@ impl Server {
     }
 
     pub fn connect(&self) -> TcpStream {
-        let stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        self.connect_from("127.0.0.1")
+    }
+
+    /// A connection to the server from the loopback address `client` ("127.0.0.1" or "::1").
+    pub fn connect_from(&self, client: &str) -> TcpStream {
+        let stream = TcpStream::connect((client, self.port)).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(30)))
             .unwrap();
         stream
     }
 
-    /// Sends SIGTERM and returns the exit status.
-    pub fn terminate(mut self) -> std::process::ExitStatus {
-        let pid = self.child.id().to_string();
-        std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap();
-        self.child.wait().unwrap()
+    /// Sends SIGTERM and returns the exit status and everything it logged
+    /// up to its end.
+    pub fn terminate(mut self) -> (std::process::ExitStatus, String) {
+        let status = self.process.terminate();
+        self.reader.take().unwrap().join().unwrap();
+        (status, self.logged())
     }
 
     pub fn logged(&self) -> String {
-        self.log.lock().unwrap().join("\n")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.log.0.lock().unwrap().join("\n")
     }
 }
 
@@ -175,17 +200,34 @@ impl Response {
     }
 }
 
+/// Reads until the server closes the connection. Status 0 means it closed
+/// without a byte of answer; a server that neither answers nor closes within
+/// the stream's read timeout fails the test.
+#[track_caller]
 pub fn read_response(stream: &mut TcpStream) -> Response {
     let mut bytes = Vec::new();
-    let _ = stream.read_to_end(&mut bytes);
+    let started = Instant::now();
+    if let Err(e) = stream.read_to_end(&mut bytes) {
+        // A reset is a close too (with request bytes still unread); only a
+        // read that times out means the server kept the connection open.
+        assert!(
+            !matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+            "no answer and no close after {:?}: {e} (read so far: {:?})",
+            started.elapsed(),
+            String::from_utf8_lossy(&bytes)
+        );
+    }
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+    let status = match lines.next() {
+        None => 0,
+        Some(line) => line
+            .strip_prefix("HTTP/1.1 ")
+            .and_then(|rest| rest.get(..3))
+            .and_then(|code| code.parse().ok())
+            .unwrap_or_else(|| panic!("not an HTTP answer: {text:?}")),
+    };
     let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_string()))
