@@ -6,6 +6,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use support::smtp::{Options, SmtpServer};
 use support::web::read_response;
 use support::{BIN, Env, Group};
 
@@ -300,6 +301,18 @@ fn the_nginx_snippet_passes_nginx_t_and_does_not_log_query_strings() {
 
 #[test]
 fn the_ci_snippet_is_idempotent() {
+    let env = Env::new();
+    hires(&env, 1);
+    let args = ci_recipe();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let first = env.run(&args).ok().json();
+    assert_eq!(first[0]["outcome"], "invited");
+    let again = env.run(&args).ok().json();
+    assert_eq!(again[0]["outcome"], "skipped");
+}
+
+/// The onboarding command of deploy/ci-onboarding.yml, as its arguments.
+fn ci_recipe() -> Vec<String> {
     let workflow = deploy("ci-onboarding.yml");
     let line = workflow
         .lines()
@@ -307,17 +320,121 @@ fn the_ci_snippet_is_idempotent() {
         .find(|l| l.starts_with("invitectl invite"))
         .unwrap();
     let command = line.split(" > ").next().unwrap();
-    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    command
+        .split_whitespace()
+        .skip(1)
+        .map(str::to_string)
+        .collect()
+}
 
-    let env = Env::new();
-    std::fs::create_dir(env.path("onboarding")).unwrap();
+fn hires(env: &Env, count: usize) -> Vec<String> {
+    let addresses: Vec<String> = (0..count)
+        .map(|i| format!("hire{i}@acme.example"))
+        .collect();
+    std::fs::create_dir_all(env.path("onboarding")).unwrap();
+    let rows: String = addresses.iter().map(|a| format!("{a},,,\n")).collect();
     std::fs::write(
         env.path("onboarding/new-hires.csv"),
-        "email,role,department,teams\nann@acme.example,,,\n",
+        format!("email,role,department,teams\n{rows}"),
     )
     .unwrap();
-    let first = env.run(&args).ok().json();
-    assert_eq!(first[0]["outcome"], "invited");
-    let again = env.run(&args).ok().json();
-    assert!(again[0]["outcome"].as_str().unwrap().starts_with("skipped"));
+    addresses
+}
+
+fn recipients(server: &SmtpServer) -> Vec<String> {
+    server
+        .messages()
+        .iter()
+        .filter_map(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("To: ").map(str::to_string))
+        })
+        .collect()
+}
+
+#[test]
+fn the_ci_recipe_rerun_after_exit_4_delivers_everyone_once() {
+    let env = Env::new();
+    let addresses = hires(&env, 5);
+    let args = ci_recipe();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    env.config(&format!(
+        "[mail]\nfrom = \"it@acme.example\"\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\n",
+        support::closed_port()
+    ));
+    env.run(&args).code(4);
+
+    let server = SmtpServer::start(Options::default());
+    env.config(&server.config("security = \"none\""));
+    let rerun = env.run(&args).ok().json();
+    assert!(
+        rerun
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["outcome"] == "resent"),
+        "{rerun}"
+    );
+    let mut mailed = recipients(&server);
+    mailed.sort();
+    let mut expected = addresses.clone();
+    expected.sort();
+    assert_eq!(mailed, expected, "each new hire mailed exactly once");
+    // A third run has nothing left to do.
+    let third = env.run(&args).ok().json();
+    assert!(
+        third
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["outcome"] == "skipped"),
+        "{third}"
+    );
+    assert_eq!(server.messages().len(), 5);
+}
+
+#[test]
+fn the_ci_recipe_rerun_after_a_kill_delivers_what_the_killed_run_never_sent() {
+    let server = SmtpServer::start(Options::default());
+    let env = Env::new();
+    env.config(&server.config("security = \"none\""));
+    let addresses = hires(&env, 40);
+    let mut slow = ci_recipe();
+    slow.extend(["--rate".into(), "20/s".into()]);
+    let mut child = env
+        .command(&slow.iter().map(String::as_str).collect::<Vec<_>>())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while server.messages().len() < 10 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the batch never got going"
+        );
+        std::thread::yield_now();
+    }
+    child.kill().unwrap(); // SIGKILL: no clean-up of its own
+    child.wait().unwrap();
+    assert!(server.messages().len() < 40, "killed before the end");
+
+    let args = ci_recipe();
+    let rerun = env
+        .run(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        .ok()
+        .json();
+    let resent = rerun
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["outcome"] == "resent")
+        .count();
+    assert!(resent > 0, "{rerun}");
+    let mailed = recipients(&server);
+    for address in &addresses {
+        assert!(mailed.contains(address), "{address} was never mailed");
+    }
+    let rows = support::invitations(&env);
+    assert!(rows.iter().all(|r| r["delivery"] == "sent"), "{rows:?}");
 }
