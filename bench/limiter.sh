@@ -5,7 +5,9 @@
 # throughput (a valid token, wrk) undisturbed, early in the spray and late in
 # it (the table then holds most of the addresses), as ratios.
 # Target: RSS flat, throughput during >= 0.8x undisturbed. On a small machine
-# the sprayer itself takes CPU from the server: compare early with late too.
+# the sprayer itself takes CPU from the server, so the same spray at /healthz
+# (the same client cost, no limiter) is measured too: the limiter's own cost
+# is the bad-token figure beside that one.
 # Usage: bench/limiter.sh [ADDRESSES] [RATE] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +48,12 @@ throughput > /dev/null
 timeout 120 python3 "$spray" "$port" 5000 100000 16 $((1 << 22)) > /dev/null
 rss_before=$(rss)
 undisturbed=$(throughput)
+control_count=$(( rate * (seconds + 8) ))
+timeout 600 python3 "$spray" "$port" "$control_count" "$rate" 16 0 /healthz > control.out &
+controlling=$!
+sleep 2
+control=$(throughput)
+wait $controlling
 
 timeout 600 python3 "$spray" "$port" "$addresses" "$rate" 16 > spray.out &
 spraying=$!
@@ -62,3 +70,5 @@ echo "RSS of serve-accept: ${rss_before} kB before, ${rss_after} kB after ($(awk
 echo "rate_limits rows after the spray: $rows (rows older than 10 minutes are deleted as new ones come)"
 ratio() { awk -v a="$1" -v b="$undisturbed" 'BEGIN {printf "%.2f", a / b}'; }
 echo "GET /accept: ${undisturbed}/s undisturbed; during the spray ${early}/s early ($(ratio "$early")x), ${late}/s late ($(ratio "$late")x)"
+echo "GET /accept during the same spray at /healthz (no limiter): ${control}/s ($(ratio "$control")x)"
+echo "the limiter's own cost: late in the bad-token spray $(awk -v a="$late" -v b="$control" 'BEGIN {printf "%.2f", a / b}')x of the control spray (goal: at least 0.8x)"

@@ -84,6 +84,9 @@ fn deliverable_domain(domain: &str) -> Result<String, &'static str> {
 /// The form mail is sent to: the canonical address with its domain in ASCII
 /// (punycode), which every mail server accepts whether or not it offers SMTPUTF8.
 pub fn for_delivery(canonical: &str) -> String {
+    if canonical.is_ascii() {
+        return canonical.to_string();
+    }
     match canonical.rsplit_once('@') {
         Some((local, domain)) => match idna::domain_to_ascii(domain) {
             Ok(ascii) => format!("{local}@{ascii}"),
