@@ -2,9 +2,10 @@
 # The failed-attempt limiter under a spray of distinct addresses, on loopback:
 # 200,000 bad tokens, each from its own X-Forwarded-For address, at 500 a
 # second (400 s; a higher RATE mostly measures the sprayer's own CPU on a
-# 2-core machine, which the control spray shows). Prints serve-accept's RSS before and after, and GET /accept
-# throughput (a valid token, wrk) undisturbed, early in the spray and late in
-# it (the table then holds most of the addresses), as ratios.
+# 2-core machine, which the control spray shows). Prints serve-accept's RSS
+# before and after, and GET /accept throughput (a valid token, wrk)
+# undisturbed, early in the spray and late in it (the table then holds most
+# of the addresses), as ratios.
 # Target: RSS flat, throughput during >= 0.8x undisturbed. On a small machine
 # the sprayer itself takes CPU from the server, so the same spray at /healthz
 # (the same client cost, no limiter) is measured too: the limiter's own cost
