@@ -75,6 +75,64 @@ impl Terminal {
         self.keyboard.flush().unwrap();
     }
 
+    /// [`Terminal::answer`] for a hidden prompt: the command prints the prompt
+    /// before it turns echo off, and turning it off discards what was typed
+    /// meanwhile, as a password prompt should. So wait for that, then type.
+    fn answer_hidden(&mut self, prompt: &str, answer: &str, seen: &mut usize) {
+        self.answer(prompt, "", seen);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.echoes() {
+            assert!(
+                Instant::now() < deadline,
+                "echo never went off after {prompt:?}"
+            );
+            std::thread::yield_now();
+        }
+        self.keyboard.write_all(answer.as_bytes()).unwrap();
+        self.keyboard.flush().unwrap();
+    }
+
+    /// Whether the terminal invitectl reads from still echoes what is typed.
+    fn echoes(&self) -> bool {
+        let tty = self.tty().expect("invitectl runs on the pseudo-terminal");
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(tty)
+            .unwrap();
+        let modes = nix::sys::termios::tcgetattr(&file).unwrap();
+        modes
+            .local_flags
+            .contains(nix::sys::termios::LocalFlags::ECHO)
+    }
+
+    /// The pseudo-terminal `script` made: invitectl's standard input there.
+    fn tty(&self) -> Option<std::path::PathBuf> {
+        let script = self.process.child.id().to_string();
+        let parent = |pid: &str| -> Option<String> {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            Some(
+                stat.rsplit_once(')')?
+                    .1
+                    .split_whitespace()
+                    .nth(1)?
+                    .to_string(),
+            )
+        };
+        std::fs::read_dir("/proc")
+            .ok()?
+            .flatten()
+            .find_map(|entry| {
+                let pid = entry.file_name().to_string_lossy().into_owned();
+                let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
+                let from_script =
+                    parent(&pid).is_some_and(|p| p == script || parent(&p) == Some(script.clone()));
+                (exe == std::path::Path::new(BIN) && from_script)
+                    .then(|| std::fs::read_link(format!("/proc/{pid}/fd/0")).ok())
+                    .flatten()
+            })
+    }
+
     /// Waits for the command to end and the last of its screen to be read.
     fn finish(mut self) -> (i32, String) {
         let status = self.process.child.wait().unwrap();
@@ -127,12 +185,12 @@ fn accept_asks_for_names_and_a_hidden_confirmed_password() {
     );
     terminal.answer("First Name", "Ann\r", &mut seen);
     terminal.answer("Last Name", "Lee\r", &mut seen);
-    terminal.answer("Password", "short\r", &mut seen);
-    terminal.answer("Confirm Password", "short\r", &mut seen);
+    terminal.answer_hidden("Password", "short\r", &mut seen);
+    terminal.answer_hidden("Confirm Password", "short\r", &mut seen);
     // Too short: asked again.
     terminal.answer("at least 8 characters", "", &mut seen);
-    terminal.answer("Password", "correct horse\r", &mut seen);
-    terminal.answer("Confirm Password", "correct horse\r", &mut seen);
+    terminal.answer_hidden("Password", "correct horse\r", &mut seen);
+    terminal.answer_hidden("Confirm Password", "correct horse\r", &mut seen);
     let (code, screen) = terminal.finish();
     assert_eq!(code, 0, "{screen}");
     assert!(screen.contains("Welcome, Ann Lee!"), "{screen}");
