@@ -3,12 +3,16 @@
 # Rust itself (cargo, rustc) is expected to be installed already.
 set -euo pipefail
 
-# faketime: moves the clock for expiry tests; sqlite3: the list benchmark;
-# systemd, nginx-light, openssl: check the files in deploy/.
+# faketime: moves the clock for expiry tests; sqlite3: tests read and lock
+# the database beside invitectl, and the list benchmark;
+# systemd, nginx-light, openssl: check the files in deploy/ (nginx also runs).
 # chromium, chromium-driver: the end-to-end test in a real browser.
 # msmtp: a real sendmail for the sendmail transport test.
 # procps: `kill -TERM` for the clean-shutdown test.
-debian_packages=(faketime sqlite3 systemd nginx-light openssl chromium chromium-driver msmtp procps)
+# util-linux, mount, bsdutils: runuser (another local user), unshare and mount
+# (a full disk in a private namespace), script (a pseudo-terminal).
+debian_packages=(faketime sqlite3 systemd nginx-light openssl chromium chromium-driver msmtp procps
+  util-linux mount bsdutils)
 
 missing=()
 for package in "${debian_packages[@]}"; do

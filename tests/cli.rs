@@ -1148,12 +1148,10 @@ fn db_copy_moves_an_installation_with_its_links_passwords_and_history() {
     }
     // The same history, the same sequence: the next invitation gets the next id.
     let log = |env: &Env| {
-        let output = std::process::Command::new("sqlite3")
-            .arg(env.path("invitectl.db"))
-            .arg("SELECT count(*) FROM audit_log; SELECT count(*) FROM delivery_attempts;")
-            .output()
-            .unwrap();
-        String::from_utf8(output.stdout).unwrap()
+        support::sqlite(
+            &env.path("invitectl.db"),
+            "SELECT count(*) FROM audit_log; SELECT count(*) FROM delivery_attempts;",
+        )
     };
     assert_eq!(log(&env), log(&new_host));
 

@@ -341,17 +341,6 @@ fn hires(env: &Env, count: usize) -> Vec<String> {
     addresses
 }
 
-fn recipients(server: &SmtpServer) -> Vec<String> {
-    server
-        .messages()
-        .iter()
-        .filter_map(|m| {
-            m.lines()
-                .find_map(|l| l.strip_prefix("To: ").map(str::to_string))
-        })
-        .collect()
-}
-
 #[test]
 fn the_ci_recipe_rerun_after_exit_4_delivers_everyone_once() {
     let env = Env::new();
@@ -375,7 +364,7 @@ fn the_ci_recipe_rerun_after_exit_4_delivers_everyone_once() {
             .all(|r| r["outcome"] == "resent"),
         "{rerun}"
     );
-    let mut mailed = recipients(&server);
+    let mut mailed = server.recipients();
     mailed.sort();
     let mut expected = addresses.clone();
     expected.sort();
@@ -431,7 +420,7 @@ fn the_ci_recipe_rerun_after_a_kill_delivers_what_the_killed_run_never_sent() {
         .filter(|r| r["outcome"] == "resent")
         .count();
     assert!(resent > 0, "{rerun}");
-    let mailed = recipients(&server);
+    let mailed = server.recipients();
     for address in &addresses {
         assert!(mailed.contains(address), "{address} was never mailed");
     }

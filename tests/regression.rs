@@ -11,14 +11,16 @@ fn mode(path: &std::path::Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
+/// PATH with the built invitectl first, for scripts that call it by name.
+fn path_with_invitectl() -> String {
+    let bin_dir = std::path::Path::new(support::BIN).parent().unwrap();
+    format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap())
+}
+
 /// Runs a shell script in the test's directory with invitectl on the PATH.
 fn sh(env: &Env, script: &str) -> support::Run {
-    let bin_dir = std::path::Path::new(support::BIN).parent().unwrap();
     let mut command = env.command_with("sh", &["-c", script]);
-    command.env(
-        "PATH",
-        format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()),
-    );
+    command.env("PATH", path_with_invitectl());
     support::run(command, None)
 }
 
@@ -81,10 +83,7 @@ fn a_full_disk_leaves_no_partial_mail_and_resend_failed_sends_each_once() {
     let unshare = Command::new("unshare")
         .args(["--mount", "--propagation", "private", "sh", "-c", &script])
         .current_dir(env.dir.path())
-        .env("PATH", {
-            let bin = std::path::Path::new(support::BIN).parent().unwrap();
-            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap())
-        })
+        .env("PATH", path_with_invitectl())
         .status()
         .expect("unshare (util-linux)");
     assert!(
@@ -140,12 +139,10 @@ fn the_audit_log_records_the_operating_system_user_not_a_claimed_name() {
     let sudo = Env::new().var("SUDO_USER", "alice");
     sudo.run(&["teams", "add", "ops"]).ok();
     let actors = |env: &Env| {
-        let output = Command::new("sqlite3")
-            .arg(env.path("invitectl.db"))
-            .arg("SELECT actor || ' ' || action FROM audit_log ORDER BY id")
-            .output()
-            .unwrap();
-        String::from_utf8(output.stdout).unwrap()
+        support::sqlite(
+            &env.path("invitectl.db"),
+            "SELECT actor || ' ' || action FROM audit_log ORDER BY id",
+        )
     };
     let me = os_user();
     assert_eq!(actors(&env), format!("{me} invite\n{me} cancel\n"));
@@ -179,12 +176,10 @@ fn invited_by_with_a_line_break_is_refused() {
 fn a_foreign_sqlite_database_is_refused_and_left_unchanged() {
     let env = Env::new();
     let app = env.path("app.db");
-    let created = Command::new("sqlite3")
-        .arg(&app)
-        .arg("CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL); INSERT INTO orders VALUES (1, 9.5);")
-        .status()
-        .unwrap();
-    assert!(created.success());
+    support::sqlite(
+        &app,
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL); INSERT INTO orders VALUES (1, 9.5);",
+    );
     let before = std::fs::read(&app).unwrap();
     for args in [
         &["list"][..],

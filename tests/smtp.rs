@@ -427,15 +427,7 @@ fn a_batch_killed_mid_way_leaves_every_invitation_sent_or_visibly_queued() {
     // The killed process is gone, so its batch is taken over at once.
     env.run(&["resend", "--failed"]).ok();
     assert!(deliveries(&env).iter().all(|(_, d)| d == "sent"));
-    let mut recipients: Vec<String> = server
-        .messages()
-        .iter()
-        .filter_map(|m| {
-            m.lines()
-                .find(|l| l.starts_with("To: "))
-                .map(str::to_string)
-        })
-        .collect();
+    let mut recipients = server.recipients();
     recipients.sort();
     recipients.dedup();
     assert_eq!(recipients.len(), 40);
@@ -557,15 +549,7 @@ fn resend_failed_leaves_a_batch_that_another_process_is_sending_alone() {
         .ok()
         .stderr_has("nothing to resend");
     assert!(batch.wait().unwrap().success());
-    let mut recipients: Vec<String> = server
-        .messages()
-        .iter()
-        .filter_map(|m| {
-            m.lines()
-                .find(|l| l.starts_with("To: "))
-                .map(str::to_string)
-        })
-        .collect();
+    let mut recipients = server.recipients();
     recipients.sort();
     recipients.dedup();
     assert_eq!(recipients.len(), 30);

@@ -264,6 +264,21 @@ pub fn run(mut command: Command, stdin: Option<&str>) -> Run {
 }
 
 /// The faketime wrapper. In CI its absence is a failure, never a skip.
+/// What the sqlite3 shell prints for `sql` run against `database`.
+pub fn sqlite(database: &Path, sql: &str) -> String {
+    let output = Command::new("sqlite3")
+        .arg(database)
+        .arg(sql)
+        .output()
+        .expect("sqlite3: run scripts/setup.sh");
+    assert!(
+        output.status.success(),
+        "sqlite3 failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
 /// A loopback port where nothing listens: a mail server that is down.
 pub fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -110,6 +110,17 @@ impl SmtpServer {
             .collect()
     }
 
+    /// The To address of every message the server accepted, in order.
+    pub fn recipients(&self) -> Vec<String> {
+        self.messages()
+            .iter()
+            .filter_map(|m| {
+                m.lines()
+                    .find_map(|l| l.strip_prefix("To: ").map(str::to_string))
+            })
+            .collect()
+    }
+
     /// The [mail]/[smtp] config that points invitectl at this server.
     pub fn config(&self, extra: &str) -> String {
         format!(
