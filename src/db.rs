@@ -29,6 +29,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Opens the database for a command that writes, creating it (readable by its
 /// owner only) on first use and bringing its schema up to date.
 pub fn open(path: &Path) -> Result<Connection> {
+    sqlite_file(path)?;
     if !path.exists() {
         create(path)?;
     }
@@ -41,6 +42,7 @@ pub fn open(path: &Path) -> Result<Connection> {
 /// user who may read but not write the file can use it, and nothing is created.
 /// `None` when there is no database at `path`.
 pub fn open_read_only(path: &Path) -> Result<Option<Connection>> {
+    sqlite_file(path)?;
     if !path.exists() {
         return Ok(None);
     }
@@ -63,6 +65,19 @@ pub fn open_read_only(path: &Path) -> Result<Option<Connection>> {
         return open_read_only(path);
     }
     Ok(Some(conn))
+}
+
+/// Only SQLite files so far: a database URL (`postgres://…`) is refused
+/// rather than taken for a file name. The URL is not repeated: it may hold a
+/// password.
+fn sqlite_file(path: &Path) -> Result<()> {
+    match path.to_str().and_then(|text| text.split_once("://")) {
+        Some((scheme, _)) => Err(Error::Config(format!(
+            "this invitectl keeps its data in a SQLite file and cannot use a {scheme}:// database yet; \
+             give --db, --to or [database] path a file path"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// A reader that may not write the directory cannot create the WAL index

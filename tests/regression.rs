@@ -431,3 +431,39 @@ fn reading_never_waits_for_a_writer() {
     drop(stdin);
     writer.wait().unwrap();
 }
+
+#[test]
+fn a_database_url_is_refused_not_taken_for_a_file_name() {
+    let env = Env::new();
+    for args in [
+        &[
+            "--db",
+            "postgres://app:s3cret@db.acme.example/invitectl",
+            "teams",
+            "add",
+            "ops",
+        ][..],
+        &[
+            "--db",
+            "postgres://app:s3cret@db.acme.example/invitectl",
+            "list",
+        ][..],
+    ] {
+        let run = env.run(args);
+        run.code(2)
+            .stderr_has("cannot use a postgres:// database yet");
+        assert!(!run.stderr.contains("s3cret"), "{}", run.stderr);
+    }
+    env.run(&["teams", "add", "ops"]).ok();
+    env.run(&["db", "copy", "--to", "postgres://db.acme.example/invitectl"])
+        .code(2)
+        .stderr_has("give --db, --to or [database] path a file path");
+    let names: Vec<String> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.starts_with("postgres")),
+        "{names:?}"
+    );
+}
