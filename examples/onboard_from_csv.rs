@@ -16,7 +16,7 @@ fn main() -> anyhow::Result<()> {
         .nth(1)
         .unwrap_or_else(|| "new-hires.csv".into());
     let config = config::load(&Flags::default(), &|name| std::env::var(name).ok())?;
-    let mut conn = db::open(&config.database_path)?;
+    let mut conn = db::open(&config.database)?;
 
     let mut requests = Vec::new();
     for record in csv::Reader::from_path(&path)?.records() {

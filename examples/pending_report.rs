@@ -12,7 +12,7 @@ use invitectl::{db, time};
 
 fn main() -> anyhow::Result<()> {
     let config = config::load(&Flags::default(), &|name| std::env::var(name).ok())?;
-    let conn = db::open(&config.database_path)?;
+    let conn = db::open(&config.database)?;
     let now = Utc::now();
     let filter = ListFilter {
         statuses: vec![Status::Pending, Status::Expired],

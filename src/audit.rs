@@ -1,12 +1,12 @@
+use crate::db::Database;
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
 
 use crate::error::Result;
-use crate::time::stamp;
+use crate::params;
 
 /// Appends "who did what to whom" inside the caller's transaction.
 pub fn record(
-    conn: &Connection,
+    conn: &Database,
     now: DateTime<Utc>,
     actor: &str,
     action: &str,
@@ -17,16 +17,16 @@ pub fn record(
 
 /// The same, with a detail such as the client's address.
 pub fn record_detail(
-    conn: &Connection,
+    conn: &Database,
     now: DateTime<Utc>,
     actor: &str,
     action: &str,
     subject: &str,
     detail: Option<&str>,
 ) -> Result<()> {
-    conn.prepare_cached(
+    conn.execute(
         "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute((stamp(now), actor, action, subject, detail))?;
+        params![now, actor, action, subject, detail],
+    )?;
     Ok(())
 }

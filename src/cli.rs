@@ -31,15 +31,16 @@ pub struct Cli {
     )]
     pub config: Option<PathBuf>,
 
-    /// The SQLite database file [default: invitectl.db, or [database] path]
+    /// The SQLite database file, or a postgres:// URL [default: invitectl.db, or [database] path or url]
     #[arg(
         long,
         global = true,
         env = "INVITECTL_DB",
-        value_name = "PATH",
+        value_name = "PATH|URL",
+        hide_env_values = true,
         display_order = 100
     )]
-    pub db: Option<PathBuf>,
+    pub db: Option<String>,
 
     /// Say more about what is happening, on stderr
     #[arg(
@@ -414,14 +415,15 @@ pub enum DbCommand {
     },
     /// Copy every row into another, empty database, with the same ids, hashes and history
     #[command(after_help = "Examples:\n  \
-        invitectl db copy --to /srv/new-host/invitectl.db\n  \
+        invitectl db copy --to postgres://invitectl@db.acme.example/invitectl\n  \
+        invitectl --db postgres://invitectl@db.acme.example/invitectl db copy --to ./invitectl-copy.db\n  \
         invitectl --db /var/lib/invitectl/invitectl.db db copy --to ./invitectl-copy.db\n\n\
         Pending links, passwords and sessions keep working against the copy; the\n\
         source is not changed. A target that holds any row is refused (exit 3).")]
     Copy {
-        /// The database to copy into: a new or empty SQLite file
-        #[arg(long, value_name = "PATH")]
-        to: std::path::PathBuf,
+        /// The database to copy into: a new or empty SQLite file, or an empty PostgreSQL database
+        #[arg(long, value_name = "PATH|URL")]
+        to: String,
     },
 }
 

@@ -7,7 +7,6 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
-use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::cli::{
@@ -15,6 +14,7 @@ use crate::cli::{
     ResendArgs, SmtpCommand, StatusFilter, UserStatusFilter, UsersCommand,
 };
 use crate::config::{self, Config, Flags};
+use crate::db::Database;
 use crate::directory::{self, Group};
 use crate::error::{Error, Result};
 use crate::invitations::{
@@ -33,28 +33,28 @@ struct Context {
 }
 
 impl Context {
-    fn open(&self) -> Result<Connection> {
+    fn open(&self) -> Result<Database> {
         if self.verbose {
-            eprintln!("database: {}", self.config.database_path.display());
+            eprintln!("database: {}", self.config.database.display());
         }
-        db::open(&self.config.database_path)
+        db::open(&self.config.database)
     }
 
     /// The database for a command that only reads: never created, opened read-only.
-    fn read(&self) -> Result<Connection> {
-        let path = &self.config.database_path;
+    fn read(&self) -> Result<Database> {
+        let target = &self.config.database;
         if self.verbose {
-            eprintln!("database: {} (read-only)", path.display());
+            eprintln!("database: {} (read-only)", target.display());
         }
-        db::open_read_only(path)?.ok_or_else(|| {
+        db::open_read_only(target)?.ok_or_else(|| {
             let config = match &self.config.file {
                 Some(file) => format!("config file {}", file.display()),
                 None => "no config file found".to_string(),
             };
             Error::Other(anyhow::anyhow!(
-                "there is no database at {} ({config}); check --db or [database] path, \
+                "there is no database at {} ({config}); check --db or [database] path or url, \
                  or run a command that writes, such as `invitectl invite`, to create it",
-                path.display()
+                target.display()
             ))
         })
     }
@@ -75,7 +75,7 @@ impl Context {
     /// for a person watching.
     fn deliver(
         &self,
-        conn: &mut Connection,
+        conn: &mut Database,
         issued: &[Issued],
         rate: Option<delivery::Rate>,
         sender: Option<invitations::Sender>,
@@ -163,7 +163,7 @@ fn actor() -> String {
 
 /// Takes a delivery lease for this process, first ending those of senders on
 /// this host that were killed, so their queued mail is sent now.
-fn start_sending(conn: &mut Connection) -> Result<invitations::Sender> {
+fn start_sending(conn: &mut Database) -> Result<invitations::Sender> {
     let host = nix::unistd::gethostname()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -660,7 +660,7 @@ fn on_terminal() -> bool {
 
 /// Named targets whose invitation is already cancelled (and has no newer one)
 /// are a no-op, not a refusal: cancelling twice is what a rerun does.
-fn split_cancelled(conn: &Connection, targets: Vec<String>) -> Result<(Vec<String>, Vec<String>)> {
+fn split_cancelled(conn: &Database, targets: Vec<String>) -> Result<(Vec<String>, Vec<String>)> {
     if targets.is_empty() {
         return Ok((targets, Vec::new()));
     }
@@ -805,7 +805,7 @@ fn accept(context: &Context, args: AcceptArgs) -> Result<()> {
 
 /// Asks for the password (hidden, twice) until it meets the policy, three tries at most.
 fn accept_with_prompts(
-    conn: &mut Connection,
+    conn: &mut Database,
     token: &Token,
     first_name: String,
     last_name: String,
@@ -949,16 +949,24 @@ struct DbStatus {
 fn db_status(context: &Context, format: Format) -> Result<()> {
     let conn = context.read()?;
     let status = DbStatus {
-        location: db::locate(&conn, &context.config.database_path)?,
+        location: conn.locate(&context.config.database)?,
         invitations: invitations::count_by_status(&conn, now())?,
         users: users::count_by_status(&conn)?,
     };
     write_stdout(|out| output::write_record(out, format, &status))
 }
 
-fn db_copy(context: &Context, to: &Path) -> Result<()> {
+fn db_copy(context: &Context, to: &str) -> Result<()> {
+    let to = match db::Target::parse(to)? {
+        // Not on the command line, where every user could read it.
+        db::Target::Postgres(mut target) if std::env::var_os("PGPASSWORD").is_some() => {
+            target.password_env = Some("PGPASSWORD".into());
+            db::Target::Postgres(target)
+        }
+        target => target,
+    };
     let mut source = context.read()?;
-    let copied = db::copy(&mut source, &context.config.database_path, to)?;
+    let copied = db::copy(&mut source, &context.config.database, &to)?;
     let rows: i64 = copied.iter().map(|(_, count)| count).sum();
     context.note(&format!(
         "copied {rows} rows in {} tables to {}; the source is unchanged",

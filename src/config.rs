@@ -28,6 +28,9 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("organization", "roles", Kind::List),
     ("organization", "invitation_ttl", Kind::Text),
     ("database", "path", Kind::Text),
+    ("database", "url", Kind::Text),
+    ("database", "password_env", Kind::Text),
+    ("database", "password_file", Kind::Text),
     ("mail", "transport", Kind::Text),
     ("mail", "from", Kind::Text),
     ("mail", "file_dir", Kind::Text),
@@ -60,7 +63,7 @@ pub struct Config {
     /// The file the settings were read from, if any.
     pub file: Option<PathBuf>,
     pub organization: Organization,
-    pub database_path: PathBuf,
+    pub database: crate::db::Target,
     pub mail: Mail,
     pub smtp: SmtpSettings,
     pub server_bind: String,
@@ -131,7 +134,8 @@ pub struct SmtpSettings {
 #[derive(Debug, Default, Clone)]
 pub struct Flags {
     pub config: Option<PathBuf>,
-    pub db: Option<PathBuf>,
+    /// `--db`: a file path or a `postgres://` URL.
+    pub db: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -299,6 +303,46 @@ impl Layers {
             .transpose()
     }
 
+    /// `--db` (or `INVITECTL_DB`) over `[database] url` or `path`; with
+    /// none, `invitectl.db` here. A PostgreSQL password may come from
+    /// `password_env` or `password_file` instead of the URL.
+    fn database(&self, flags: &Flags) -> Result<crate::db::Target> {
+        use crate::db::Target;
+        let given = match (
+            &flags.db,
+            self.text("database.url"),
+            self.text("database.path"),
+        ) {
+            (Some(db), _, _) => Target::parse(db)?,
+            (None, Some(_), Some(_)) => {
+                return Err(self.problem(
+                    "database.url",
+                    "and database.path are both set; keep url for PostgreSQL or path for a SQLite file",
+                ));
+            }
+            (None, Some(url), None) => match Target::parse(&url) {
+                Ok(target @ Target::Postgres(_)) => target,
+                _ => {
+                    return Err(self.problem(
+                        "database.url",
+                        "must be a postgres:// URL; a SQLite file goes in database.path",
+                    ));
+                }
+            },
+            (None, None, path) => {
+                Target::Sqlite(PathBuf::from(path.unwrap_or_else(|| "invitectl.db".into())))
+            }
+        };
+        Ok(match given {
+            Target::Postgres(mut target) => {
+                target.password_env = self.text("database.password_env");
+                target.password_file = self.text("database.password_file").map(PathBuf::from);
+                Target::Postgres(target)
+            }
+            sqlite => sqlite,
+        })
+    }
+
     fn build(self, file: Option<PathBuf>, flags: &Flags) -> Result<Config> {
         let roles = match self.setting("organization.roles").map(|s| &s.value) {
             Some(Value::List(roles)) => roles.clone(),
@@ -388,11 +432,7 @@ impl Layers {
             ),
         };
 
-        let database_path = flags
-            .db
-            .clone()
-            .or_else(|| self.text("database.path").map(PathBuf::from))
-            .unwrap_or_else(|| PathBuf::from("invitectl.db"));
+        let database = self.database(flags)?;
 
         let trusted_proxies = match self.setting("server.trusted_proxies").map(|s| &s.value) {
             Some(Value::List(ranges)) => ranges
@@ -409,7 +449,7 @@ impl Layers {
         Ok(Config {
             file,
             organization,
-            database_path,
+            database,
             mail,
             smtp,
             server_bind: self
@@ -494,7 +534,7 @@ mod tests {
             config.organization.invitation_ttl,
             Duration::from_secs(86_400)
         );
-        assert_eq!(config.database_path, PathBuf::from("invitectl.db"));
+        assert_eq!(config.database.display(), String::from("invitectl.db"));
         assert_eq!(config.mail.transport, TransportKind::File);
         assert_eq!(config.mail.file_dir, PathBuf::from("outbox"));
     }
@@ -508,7 +548,7 @@ mod tests {
             Flags::default(),
         )
         .unwrap();
-        assert_eq!(config.database_path, PathBuf::from("from-env.db"));
+        assert_eq!(config.database.display(), String::from("from-env.db"));
         assert_eq!(config.organization.name, "File Org");
         let flags = Flags {
             db: Some("from-flag.db".into()),
@@ -520,7 +560,7 @@ mod tests {
             flags,
         )
         .unwrap();
-        assert_eq!(config.database_path, PathBuf::from("from-flag.db"));
+        assert_eq!(config.database.display(), String::from("from-flag.db"));
     }
 
     #[test]

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use crate::db::Database;
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
 
 use crate::config::{Config, TransportKind};
 use crate::error::Result;
@@ -85,7 +85,7 @@ pub struct Surroundings<'a> {
 /// A transport that cannot start marks every invitation failed. The
 /// `sender`'s lease is renewed while this runs and ended when it is done.
 pub fn deliver(
-    conn: &mut Connection,
+    conn: &mut Database,
     config: &Config,
     issued: &[Issued],
     rate: Option<Rate>,
@@ -100,7 +100,7 @@ pub fn deliver(
 }
 
 fn deliver_all(
-    conn: &mut Connection,
+    conn: &mut Database,
     config: &Config,
     issued: &[Issued],
     rate: Option<Rate>,
@@ -112,7 +112,7 @@ fn deliver_all(
         env,
         on_message,
     } = around;
-    let keep_sending = |conn: &Connection| match sender {
+    let keep_sending = |conn: &Database| match sender {
         Some(sender) => invitations::keep_sending(conn, sender, clock()),
         None => Ok(()),
     };

@@ -1,12 +1,12 @@
 //! Teams and departments that invitations may pre-assign.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
+use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::users::Change;
-use crate::{audit, db, suggest, time};
+use crate::{audit, params, suggest, time};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Group {
@@ -68,22 +68,18 @@ pub fn check_name(group: Group, raw: &str) -> Result<String> {
     }
 }
 
-pub fn names(conn: &Connection, group: Group) -> Result<Vec<String>> {
-    let sql = format!("SELECT name FROM {} ORDER BY name", group.table());
-    let mut statement = conn.prepare_cached(&sql)?;
-    let names = statement
-        .query_map([], |row| row.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(names)
+pub fn names(conn: &Database, group: Group) -> Result<Vec<String>> {
+    let sql = format!("SELECT name FROM {} ORDER BY lower(name)", group.table());
+    conn.query(&sql, &[], |row| row.get(0))
 }
 
 /// The id of a known name, or an error naming the closest known ones.
-pub fn resolve(conn: &Connection, group: Group, name: &str) -> Result<i64> {
-    let sql = format!("SELECT id FROM {} WHERE name = ?1", group.table());
-    let id = conn
-        .prepare_cached(&sql)?
-        .query_row([name.trim()], |row| row.get(0))
-        .optional()?;
+pub fn resolve(conn: &Database, group: Group, name: &str) -> Result<i64> {
+    let sql = format!(
+        "SELECT id FROM {} WHERE lower(name) = lower(?1)",
+        group.table()
+    );
+    let id = conn.query_row(&sql, params![name.trim()], |row| row.get(0))?;
     match id {
         Some(id) => Ok(id),
         None => Err(unknown(conn, group, name)?),
@@ -92,7 +88,7 @@ pub fn resolve(conn: &Connection, group: Group, name: &str) -> Result<i64> {
 
 /// The id of a name that must exist, as for `remove`: an unknown one is not
 /// found (exit 3), with the closest known ones.
-pub fn existing(conn: &Connection, group: Group, name: &str) -> Result<i64> {
+pub fn existing(conn: &Database, group: Group, name: &str) -> Result<i64> {
     resolve(conn, group, name).map_err(|error| match error {
         Error::Invalid(_) => match names(conn, group) {
             Ok(known) => Error::Refused(format!(
@@ -106,7 +102,7 @@ pub fn existing(conn: &Connection, group: Group, name: &str) -> Result<i64> {
     })
 }
 
-pub fn unknown(conn: &Connection, group: Group, name: &str) -> Result<Error> {
+pub fn unknown(conn: &Database, group: Group, name: &str) -> Result<Error> {
     let known = names(conn, group)?;
     Ok(Error::Invalid(format!(
         "{}; add it with `invitectl {} add {}`",
@@ -119,22 +115,25 @@ pub fn unknown(conn: &Connection, group: Group, name: &str) -> Result<Error> {
 /// Adds a name; one that exists already (in any case) is left as it is and
 /// returned as stored, so a rerun is a no-op.
 pub fn add(
-    conn: &mut Connection,
+    conn: &mut Database,
     group: Group,
     raw: &str,
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<(String, Change)> {
     let name = check_name(group, raw)?;
-    let tx = db::write(conn)?;
+    let tx = conn.write()?;
     let sql = format!(
         "INSERT INTO {} (name, created_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
         group.table()
     );
-    if tx.execute(&sql, (&name, time::stamp(now)))? == 0 {
-        let stored: String = tx.query_row(
-            &format!("SELECT name FROM {} WHERE name = ?1", group.table()),
-            [&name],
+    if tx.execute(&sql, params![&name, now])? == 0 {
+        let stored: String = tx.query_one(
+            &format!(
+                "SELECT name FROM {} WHERE lower(name) = lower(?1)",
+                group.table()
+            ),
+            params![&name],
             |row| row.get(0),
         )?;
         return Ok((stored, Change::AlreadySo));
@@ -144,52 +143,48 @@ pub fn add(
     Ok((name, Change::Done))
 }
 
-pub fn list(conn: &Connection, group: Group) -> Result<Vec<Entry>> {
+pub fn list(conn: &Database, group: Group) -> Result<Vec<Entry>> {
     let sql = match group {
         Group::Team => {
             "SELECT t.name, (SELECT count(*) FROM user_teams ut WHERE ut.team_id = t.id), t.created_at
-             FROM teams t ORDER BY t.name"
+             FROM teams t ORDER BY lower(t.name)"
         }
         Group::Department => {
             "SELECT d.name, (SELECT count(*) FROM users u WHERE u.department_id = d.id), d.created_at
-             FROM departments d ORDER BY d.name"
+             FROM departments d ORDER BY lower(d.name)"
         }
     };
-    let mut statement = conn.prepare(sql)?;
-    let entries = statement
-        .query_map([], |row| {
-            Ok(Entry {
-                name: row.get(0)?,
-                users: row.get(1)?,
-                created_at: db::instant(row, 2)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(entries)
+    conn.query(sql, &[], |row| {
+        Ok(Entry {
+            name: row.get(0)?,
+            users: row.get(1)?,
+            created_at: row.get(2)?,
+        })
+    })
 }
 
 /// Removes an unused one; one still assigned to a user or a pending invitation is refused.
 pub fn remove(
-    conn: &mut Connection,
+    conn: &mut Database,
     group: Group,
     name: &str,
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let tx = db::write(conn)?;
+    let tx = conn.write()?;
     let id = existing(&tx, group, name)?;
     let (users, invitations): (i64, i64) = match group {
-        Group::Team => tx.query_row(
+        Group::Team => tx.query_one(
             "SELECT (SELECT count(*) FROM user_teams WHERE team_id = ?1),
                     (SELECT count(*) FROM invitation_teams it JOIN invitations i ON i.id = it.invitation_id
                       WHERE it.team_id = ?1 AND i.status = 'pending')",
-            [id],
+            params![id],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?,
-        Group::Department => tx.query_row(
+        Group::Department => tx.query_one(
             "SELECT (SELECT count(*) FROM users WHERE department_id = ?1),
                     (SELECT count(*) FROM invitations WHERE department_id = ?1 AND status = 'pending')",
-            [id],
+            params![id],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?,
     };
@@ -209,11 +204,11 @@ pub fn remove(
                 "UPDATE invitations SET department_id = NULL WHERE department_id = ?1"
             }
         },
-        [id],
+        params![id],
     )?;
     tx.execute(
         &format!("DELETE FROM {} WHERE id = ?1", group.table()),
-        [id],
+        params![id],
     )?;
     audit::record(
         &tx,

@@ -38,6 +38,8 @@ pub enum StorageKind {
     ReadOnly,
     /// Another writer held the lock past the busy timeout.
     Busy,
+    /// The database server cannot be reached, or went away.
+    Unavailable,
     Other,
 }
 

@@ -5,16 +5,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 use serde::Serialize;
 
 use crate::config::Organization;
+use crate::db::{Database, Row};
 use crate::directory::{self, Group};
 use crate::error::{Error, Result};
 use crate::time::{self, stamp};
 use crate::token::Token;
 use crate::users::{self, User};
-use crate::{address, audit, db, password, suggest};
+use crate::{address, audit, params, password, suggest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -73,13 +73,12 @@ pub struct Invitation {
     pub cancelled_at: Option<DateTime<Utc>>,
 }
 
-/// The columns of `Invitation`, with the status derived from the clock: an
-/// invitation expires without anything having to run.
 /// The one expiry rule, as SQL over an invitation `i`: it expires when its
-/// window ends, and nothing needs to run for that (`:now` is the instant).
+/// window ends, and nothing needs to run for that. Every statement that uses
+/// it binds the current instant as `?1`.
 macro_rules! expired {
     () => {
-        "i.expires_at <= :now"
+        "i.expires_at <= ?1"
     };
 }
 
@@ -94,19 +93,33 @@ macro_rules! status {
     };
 }
 
-const EXPIRED: &str = expired!();
+/// An invitation `i` whose mail failed or never went out, and that no live
+/// process is sending right now (`?1` is the current instant).
+macro_rules! undelivered {
+    () => {
+        "(i.delivery <> 'sent' AND NOT EXISTS
+            (SELECT 1 FROM senders s WHERE s.id = i.sender_id AND s.expires_at > ?1))"
+    };
+}
 
-const SELECT: &str = concat!(
-    "SELECT i.id, i.email, i.role, d.name,
-           (SELECT group_concat(name, ',') FROM (SELECT t.name FROM invitation_teams it
-              JOIN teams t ON t.id = it.team_id WHERE it.invitation_id = i.id ORDER BY t.name)),
-           i.invited_by, i.sent_at, i.expires_at, ",
-    status!(),
-    ", i.delivery, i.accepted_at, i.cancelled_at
-    FROM invitations i LEFT JOIN departments d ON d.id = i.department_id"
-);
+/// The columns of `Invitation`, with the status derived from the clock (`?1`).
+macro_rules! select {
+    () => {
+        concat!(
+            "SELECT i.id, i.email, i.role, d.name,
+               (SELECT group_concat(t.name, ',' ORDER BY lower(t.name)) FROM invitation_teams it
+                  JOIN teams t ON t.id = it.team_id WHERE it.invitation_id = i.id),
+               i.invited_by, i.sent_at, i.expires_at, ",
+            status!(),
+            ", i.delivery, i.accepted_at, i.cancelled_at
+            FROM invitations i LEFT JOIN departments d ON d.id = i.department_id"
+        )
+    };
+}
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Invitation> {
+const SELECT: &str = select!();
+
+fn from_row(row: &Row<'_>) -> Result<Invitation> {
     let teams: Option<String> = row.get(4)?;
     let status: String = row.get(8)?;
     Ok(Invitation {
@@ -118,12 +131,12 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Invitation> {
             .map(|t| t.split(',').map(str::to_owned).collect())
             .unwrap_or_default(),
         invited_by: row.get(5)?,
-        sent_at: db::instant(row, 6)?,
-        expires_at: db::instant(row, 7)?,
+        sent_at: row.get(6)?,
+        expires_at: row.get(7)?,
         status: Status::from_db(&status),
         delivery: row.get(9)?,
-        accepted_at: db::optional_instant(row, 10)?,
-        cancelled_at: db::optional_instant(row, 11)?,
+        accepted_at: row.get(10)?,
+        cancelled_at: row.get(11)?,
     })
 }
 
@@ -272,7 +285,7 @@ impl ExactSizeIterator for Outcomes {}
 /// with any problem nothing is written. The writes then go in short
 /// transactions, so a big import never holds other processes up for long.
 pub fn invite(
-    conn: &mut Connection,
+    conn: &mut Database,
     org: &Organization,
     requests: &[Request],
     options: &InviteOptions,
@@ -283,7 +296,7 @@ pub fn invite(
 
 /// [`invite`] for requests read one by one, as from a large file.
 pub fn invite_all(
-    conn: &mut Connection,
+    conn: &mut Database,
     org: &Organization,
     requests: impl IntoIterator<Item = Result<Request>>,
     options: &InviteOptions,
@@ -301,7 +314,7 @@ pub fn invite_all(
     let mut outcomes = Vec::with_capacity(steps.len());
     let mut steps = steps.into_iter().peekable();
     while steps.peek().is_some() {
-        let tx = db::write(conn)?;
+        let tx = conn.write()?;
         for step in steps.by_ref().take(WRITE_CHUNK) {
             outcomes.push(write_step(&tx, org, &names, step, options, now)?);
         }
@@ -313,14 +326,14 @@ pub fn invite_all(
 /// Checks the whole batch and decides each address's step, reading a
 /// snapshot of the database without taking the write lock.
 fn plan(
-    conn: &mut Connection,
+    conn: &mut Database,
     org: &Organization,
     names: &Names,
     requests: impl IntoIterator<Item = Result<Request>>,
     skip_existing: bool,
     now: DateTime<Utc>,
 ) -> Result<Vec<Step>> {
-    let snapshot = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+    let snapshot = conn.snapshot()?;
     let mut steps = Vec::new();
     let mut problems_found = Vec::new();
     let mut refusals = Vec::new();
@@ -383,7 +396,7 @@ fn listed_twice(steps: &[Step]) -> Vec<String> {
 }
 
 fn write_step(
-    tx: &Transaction<'_>,
+    tx: &Database,
     org: &Organization,
     names: &Names,
     step: Step,
@@ -443,7 +456,7 @@ fn problems(list: Vec<String>) -> String {
 /// Checks one request after another against the organization's roles and
 /// the known teams and departments, naming each problem once.
 struct Checker<'a> {
-    conn: &'a Connection,
+    conn: &'a Database,
     org: &'a Organization,
     names: &'a Names,
     unknown_names: HashSet<(&'static str, String)>,
@@ -451,7 +464,7 @@ struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    fn new(conn: &'a Connection, org: &'a Organization, names: &'a Names) -> Self {
+    fn new(conn: &'a Database, org: &'a Organization, names: &'a Names) -> Self {
         Checker {
             conn,
             org,
@@ -559,7 +572,7 @@ struct Names {
 }
 
 impl Names {
-    fn read(conn: &Connection) -> Result<Names> {
+    fn read(conn: &Database) -> Result<Names> {
         let mut known = Names {
             ids: HashMap::new(),
             names: HashMap::new(),
@@ -568,10 +581,9 @@ impl Names {
             (Group::Team, "SELECT id, name FROM teams"),
             (Group::Department, "SELECT id, name FROM departments"),
         ] {
-            let mut statement = conn.prepare(sql)?;
-            let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-            for row in rows {
-                let (id, name): (i64, String) = row?;
+            let rows: Vec<(i64, String)> =
+                conn.query(sql, &[], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            for (id, name) in rows {
                 known.ids.insert((group, name.to_lowercase()), id);
                 known.names.insert((group, id), name);
             }
@@ -618,33 +630,34 @@ impl Existing {
     }
 }
 
-fn existing(conn: &Connection, email: &str, now: DateTime<Utc>) -> Result<Option<Existing>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT u.status, i.id, {EXPIRED}, {UNDELIVERED}
-                 FROM users u LEFT JOIN invitations i ON i.email = u.email AND i.status = 'pending'
-                 WHERE u.email = :email"
-        ))?
-        .query_row(
-            rusqlite::named_params! { ":email": email, ":now": stamp(now) },
-            |row| {
-                let status: String = row.get(0)?;
-                Ok(match status.as_str() {
-                    "active" => Existing::Active,
-                    "inactive" => Existing::Inactive,
-                    _ => Existing::Pending {
-                        invitation_id: row.get::<_, Option<i64>>(1)?.unwrap_or_default(),
-                        expired: row.get::<_, Option<bool>>(2)?.unwrap_or(false),
-                        undelivered: row.get::<_, Option<bool>>(3)?.unwrap_or(false),
-                    },
-                })
-            },
-        )
-        .optional()?)
+fn existing(conn: &Database, email: &str, now: DateTime<Utc>) -> Result<Option<Existing>> {
+    conn.query_row(
+        concat!(
+            "SELECT u.status, i.id, ",
+            expired!(),
+            ", ",
+            undelivered!(),
+            " FROM users u LEFT JOIN invitations i ON i.email = u.email AND i.status = 'pending'
+              WHERE u.email = ?2"
+        ),
+        params![now, email],
+        |row| {
+            let status: String = row.get(0)?;
+            Ok(match status.as_str() {
+                "active" => Existing::Active,
+                "inactive" => Existing::Inactive,
+                _ => Existing::Pending {
+                    invitation_id: row.get::<Option<i64>>(1)?.unwrap_or_default(),
+                    expired: row.get::<Option<bool>>(2)?.unwrap_or(false),
+                    undelivered: row.get::<Option<bool>>(3)?.unwrap_or(false),
+                },
+            })
+        },
+    )
 }
 
 fn insert(
-    tx: &Transaction<'_>,
+    tx: &Database,
     org: &Organization,
     names: &Names,
     request: Checked,
@@ -652,19 +665,17 @@ fn insert(
     now: DateTime<Utc>,
 ) -> Result<Issued> {
     let role = &org.roles[usize::from(request.role)];
-    let user_id: i64 = tx
-        .prepare_cached(
-            "INSERT INTO users (email, role, department_id, status, created_at)
-             VALUES (?1, ?2, ?3, 'pending', ?4) RETURNING id",
-        )?
-        .query_row(
-            (&*request.email, role, request.department, stamp(now)),
-            |row| row.get(0),
-        )?;
-    let mut add_team =
-        tx.prepare_cached("INSERT INTO user_teams (user_id, team_id) VALUES (?1, ?2)")?;
+    let user_id: i64 = tx.query_one(
+        "INSERT INTO users (email, role, department_id, status, created_at)
+         VALUES (?1, ?2, ?3, 'pending', ?4) RETURNING id",
+        params![&request.email, role, request.department, now],
+        |row| row.get(0),
+    )?;
     for team_id in request.teams.iter() {
-        add_team.execute((user_id, team_id))?;
+        tx.execute(
+            "INSERT INTO user_teams (user_id, team_id) VALUES (?1, ?2)",
+            params![user_id, team_id],
+        )?;
     }
     let issued = issue(
         tx,
@@ -709,38 +720,36 @@ struct Fields<'a> {
 
 /// Writes a pending invitation with a fresh token and window.
 fn issue(
-    tx: &Transaction<'_>,
+    tx: &Database,
     org: &Organization,
     fields: Fields<'_>,
     now: DateTime<Utc>,
 ) -> Result<Issued> {
     let token = Token::generate();
     let expires_at = time::add(now, org.invitation_ttl);
-    let id: i64 = tx
-        .prepare_cached(
-            "INSERT INTO invitations
-               (email, user_id, role, department_id, invited_by, token_hash, status, sent_at, expires_at,
-                sender_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8, ?9) RETURNING id",
-        )?
-        .query_row(
-            (
-                fields.email,
-                fields.user_id,
-                fields.role,
-                fields.department_id,
-                fields.invited_by,
-                &token.hash()[..],
-                stamp(now),
-                stamp(expires_at),
-                fields.sender.map(|sender| sender.0),
-            ),
-            |row| row.get(0),
-        )?;
-    let mut add_team =
-        tx.prepare_cached("INSERT INTO invitation_teams (invitation_id, team_id) VALUES (?1, ?2)")?;
+    let id: i64 = tx.query_one(
+        "INSERT INTO invitations
+           (email, user_id, role, department_id, invited_by, token_hash, status, sent_at, expires_at,
+            sender_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?8, ?9) RETURNING id",
+        params![
+            fields.email,
+            fields.user_id,
+            fields.role,
+            fields.department_id,
+            fields.invited_by,
+            &token.hash(),
+            now,
+            expires_at,
+            fields.sender.map(|sender| sender.0),
+        ],
+        |row| row.get(0),
+    )?;
     for team_id in fields.team_ids {
-        add_team.execute((id, team_id))?;
+        tx.execute(
+            "INSERT INTO invitation_teams (invitation_id, team_id) VALUES (?1, ?2)",
+            params![id, team_id],
+        )?;
     }
     Ok(Issued {
         id,
@@ -763,7 +772,7 @@ pub struct ListFilter {
 }
 
 /// The invitations an admin follows up on; superseded ones are history and never listed.
-pub fn list(conn: &Connection, filter: &ListFilter, now: DateTime<Utc>) -> Result<Vec<Invitation>> {
+pub fn list(conn: &Database, filter: &ListFilter, now: DateTime<Utc>) -> Result<Vec<Invitation>> {
     let statuses = if filter.statuses.is_empty() {
         vec![Status::Pending, Status::Expired, Status::Accepted]
     } else {
@@ -779,34 +788,29 @@ pub fn list(conn: &Connection, filter: &ListFilter, now: DateTime<Utc>) -> Resul
     } else {
         format!("AND {} IN ({})", status!(), wanted.join(", "))
     };
-    let sql = format!(
-        "{SELECT} WHERE i.status <> 'superseded' {only}
-           AND (:before IS NULL OR i.sent_at < :before) ORDER BY i.id"
-    );
-    let mut statement = conn.prepare(&sql)?;
-    let rows = statement.query_map(
-        rusqlite::named_params! { ":now": stamp(now), ":before": filter.sent_before.map(stamp) },
-        from_row,
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let before = match filter.sent_before {
+        Some(_) => "AND i.sent_at < ?2",
+        None => "",
+    };
+    let sql = format!("{SELECT} WHERE i.status <> 'superseded' {only} {before} ORDER BY i.id");
+    match filter.sent_before {
+        Some(before) => conn.query(&sql, params![now, before], from_row),
+        None => conn.query(&sql, params![now], from_row),
+    }
 }
 
 /// How many invitations there are of each status as `list` shows it
 /// (superseded links are history, not counted); every status is named.
-pub fn count_by_status(conn: &Connection, now: DateTime<Utc>) -> Result<BTreeMap<Status, i64>> {
+pub fn count_by_status(conn: &Database, now: DateTime<Utc>) -> Result<BTreeMap<Status, i64>> {
     let sql = format!(
         "SELECT {} AS shown, count(*) FROM invitations i WHERE i.status <> 'superseded' GROUP BY shown",
         status!()
     );
     let mut counts: BTreeMap<Status, i64> = Status::ALL.into_iter().map(|s| (s, 0)).collect();
-    let mut statement = conn.prepare(&sql)?;
-    let rows = statement.query_map(rusqlite::named_params! { ":now": stamp(now) }, |row| {
-        Ok((Status::from_db(&row.get::<_, String>(0)?), row.get(1)?))
+    let rows = conn.query(&sql, params![now], |row| {
+        Ok((Status::from_db(&row.get::<String>(0)?), row.get(1)?))
     })?;
-    for row in rows {
-        let (status, count) = row?;
-        counts.insert(status, count);
-    }
+    counts.extend(rows);
     Ok(counts)
 }
 
@@ -823,42 +827,34 @@ pub enum Selection {
 /// The current invitation for each selected one, refused as a whole when a
 /// named one does not exist or is already accepted or cancelled.
 pub fn select(
-    conn: &Connection,
+    conn: &Database,
     selection: &Selection,
     now: DateTime<Utc>,
 ) -> Result<Vec<Invitation>> {
-    let now_text = stamp(now);
     let query_all = |condition: &str| -> Result<Vec<Invitation>> {
         let sql = format!("{SELECT} WHERE {condition} ORDER BY i.id");
-        let mut statement = conn.prepare(&sql)?;
-        let rows = statement.query_map(rusqlite::named_params! { ":now": now_text }, from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        conn.query(&sql, params![now], from_row)
     };
     let names = match selection {
         Selection::Expired => {
-            return query_all(&format!("i.status = 'pending' AND {EXPIRED}"));
+            return query_all(concat!("i.status = 'pending' AND ", expired!()));
         }
         Selection::Failed => {
-            return query_all(&format!("i.status = 'pending' AND {UNDELIVERED}"));
+            return query_all(concat!("i.status = 'pending' AND ", undelivered!()));
         }
         Selection::Named(names) => names,
     };
-    let mut current = conn.prepare(&format!(
-        "{SELECT} WHERE i.email = (SELECT email FROM invitations WHERE id = :id OR email = :email)
+    let current = format!(
+        "{SELECT} WHERE i.email = (SELECT email FROM invitations WHERE id = ?2 OR email = ?3 LIMIT 1)
           AND i.status <> 'superseded' ORDER BY i.id DESC LIMIT 1"
-    ))?;
+    );
     let mut found = Vec::new();
     let mut refusals = Vec::new();
     for name in names {
         let name = name.trim();
         let id: Option<i64> = name.parse().ok();
         let email = address::lookup_key(name);
-        let invitation = current
-            .query_row(
-                rusqlite::named_params! { ":now": now_text, ":id": id, ":email": email },
-                from_row,
-            )
-            .optional()?;
+        let invitation = conn.query_row(&current, params![now, id, &email], from_row)?;
         match invitation {
             None => refusals.push(format!("there is no invitation for {name}")),
             Some(invitation) if found.iter().any(|f: &Invitation| f.id == invitation.id) => {}
@@ -886,14 +882,14 @@ pub fn select(
 /// New token and a fresh window for each selected invitation; every earlier
 /// token of it stops working in the same transaction.
 pub fn resend(
-    conn: &mut Connection,
+    conn: &mut Database,
     org: &Organization,
     selected: &[Invitation],
     actor: &str,
     sender: Option<Sender>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Issued>> {
-    let tx = db::write(conn)?;
+    let tx = conn.write()?;
     let mut issued = Vec::with_capacity(selected.len());
     for invitation in selected {
         match reissue(&tx, org, invitation.id, actor, sender, now)? {
@@ -912,20 +908,19 @@ type CarriedOver = (String, Option<i64>, String, Option<i64>, String);
 /// Supersedes a pending invitation with a new token and a fresh window;
 /// `None` when it is no longer pending.
 fn reissue(
-    tx: &Transaction<'_>,
+    tx: &Database,
     org: &Organization,
     invitation_id: i64,
     actor: &str,
     sender: Option<Sender>,
     now: DateTime<Utc>,
 ) -> Result<Option<Issued>> {
-    let old: Option<CarriedOver> = tx
-        .prepare_cached(
-            "UPDATE invitations SET status = 'superseded', superseded_at = ?2, superseded_by = ?3
-             WHERE id = ?1 AND status = 'pending'
-             RETURNING email, user_id, role, department_id, invited_by",
-        )?
-        .query_row((invitation_id, stamp(now), actor), |row| {
+    let old: Option<CarriedOver> = tx.query_row(
+        "UPDATE invitations SET status = 'superseded', superseded_at = ?2, superseded_by = ?3
+         WHERE id = ?1 AND status = 'pending'
+         RETURNING email, user_id, role, department_id, invited_by",
+        params![invitation_id, now, actor],
+        |row| {
             Ok((
                 row.get(0)?,
                 row.get(1)?,
@@ -933,22 +928,22 @@ fn reissue(
                 row.get(3)?,
                 row.get(4)?,
             ))
-        })
-        .optional()?;
+        },
+    )?;
     let Some((email, user_id, role, department_id, invited_by)) = old else {
         return Ok(None);
     };
-    let teams: Vec<(i64, String)> = tx
-        .prepare_cached(
-            "SELECT t.id, t.name FROM invitation_teams it JOIN teams t ON t.id = it.team_id
-             WHERE it.invitation_id = ?1 ORDER BY t.name",
-        )?
-        .query_map([invitation_id], |row| Ok((row.get(0)?, row.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let department: Option<String> = tx
-        .prepare_cached("SELECT name FROM departments WHERE id = ?1")?
-        .query_row([department_id], |row| row.get(0))
-        .optional()?;
+    let teams: Vec<(i64, String)> = tx.query(
+        "SELECT t.id, t.name FROM invitation_teams it JOIN teams t ON t.id = it.team_id
+         WHERE it.invitation_id = ?1 ORDER BY lower(t.name)",
+        params![invitation_id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    let department: Option<String> = tx.query_row(
+        "SELECT name FROM departments WHERE id = ?1",
+        params![department_id],
+        |row| row.get(0),
+    )?;
     let team_ids: Vec<i64> = teams.iter().map(|(id, _)| *id).collect();
     let new = issue(
         tx,
@@ -966,7 +961,7 @@ fn reissue(
     )?;
     tx.execute(
         "UPDATE invitations SET replaced_by = ?2 WHERE id = ?1",
-        (invitation_id, new.id),
+        params![invitation_id, new.id],
     )?;
     audit::record(tx, now, actor, "resend", &email)?;
     Ok(Some(Issued {
@@ -985,26 +980,25 @@ fn changed_meanwhile(email: &str) -> Error {
 /// Kills each selected invitation's link at once. The pending user record
 /// goes with it, so the address can be invited again later.
 pub fn cancel(
-    conn: &mut Connection,
+    conn: &mut Database,
     selected: &[Invitation],
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let tx = db::write(conn)?;
+    let tx = conn.write()?;
     for invitation in selected {
-        let user_id: Option<Option<i64>> = tx
-            .prepare_cached(
-                "UPDATE invitations SET status = 'cancelled', cancelled_at = ?2, cancelled_by = ?3
-                 WHERE id = ?1 AND status = 'pending' RETURNING user_id",
-            )?
-            .query_row((invitation.id, stamp(now), actor), |row| row.get(0))
-            .optional()?;
+        let user_id: Option<Option<i64>> = tx.query_row(
+            "UPDATE invitations SET status = 'cancelled', cancelled_at = ?2, cancelled_by = ?3
+             WHERE id = ?1 AND status = 'pending' RETURNING user_id",
+            params![invitation.id, now, actor],
+            |row| row.get(0),
+        )?;
         let Some(user_id) = user_id else {
             return Err(changed_meanwhile(&invitation.email));
         };
         tx.execute(
             "DELETE FROM users WHERE id = ?1 AND status = 'pending'",
-            [user_id],
+            params![user_id],
         )?;
         audit::record(&tx, now, actor, "cancel", &invitation.email)?;
     }
@@ -1013,16 +1007,15 @@ pub fn cancel(
 }
 
 /// The pending, unexpired invitation a token opens; what an invitee sees before accepting.
-pub fn open(conn: &Connection, token: &Token, now: DateTime<Utc>) -> Result<Invitation> {
-    let invitation = conn
-        .prepare_cached(&format!(
-            "{SELECT} WHERE i.token_hash = :hash AND i.status = 'pending'"
-        ))?
-        .query_row(
-            rusqlite::named_params! { ":now": stamp(now), ":hash": &token.hash()[..] },
-            from_row,
-        )
-        .optional()?;
+pub fn open(conn: &Database, token: &Token, now: DateTime<Utc>) -> Result<Invitation> {
+    let invitation = conn.query_row(
+        concat!(
+            select!(),
+            " WHERE i.token_hash = ?2 AND i.status = 'pending'"
+        ),
+        params![now, &token.hash()],
+        from_row,
+    )?;
     match invitation {
         None => Err(Error::InvalidToken),
         Some(invitation) if invitation.status == Status::Expired => Err(Error::Expired {
@@ -1063,7 +1056,7 @@ fn check_name(label: &str, value: &str) -> Result<String> {
 /// transaction marks exactly one pending, unexpired invitation accepted and
 /// makes its user active. Of two concurrent accepts of one token, one wins.
 pub fn accept(
-    conn: &mut Connection,
+    conn: &mut Database,
     token: &Token,
     form: &Acceptance,
     now: DateTime<Utc>,
@@ -1074,43 +1067,53 @@ pub fn accept(
     password::check_policy(&form.password, &form.confirm_password)?;
     let password_hash = password::hash(&form.password)?;
 
-    let tx = db::write(conn)?;
-    let accepted: Option<(i64, Option<i64>, String, Option<i64>)> = tx
-        .prepare_cached(&format!(
-            "UPDATE invitations AS i SET status = 'accepted', accepted_at = :now
-                 WHERE i.token_hash = :hash AND i.status = 'pending' AND NOT ({EXPIRED})
-                 RETURNING id, user_id, role, department_id"
-        ))?
-        .query_row(
-            rusqlite::named_params! { ":now": stamp(now), ":hash": &token.hash()[..] },
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-        )
-        .optional()?;
+    let tx = conn.write()?;
+    let accepted: Option<(i64, Option<i64>, String, Option<i64>)> = tx.query_row(
+        concat!(
+            "UPDATE invitations AS i SET status = 'accepted', accepted_at = ?1
+             WHERE i.token_hash = ?2 AND i.status = 'pending' AND NOT (",
+            expired!(),
+            ") RETURNING id, user_id, role, department_id"
+        ),
+        params![now, &token.hash()],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+    )?;
     let Some((invitation_id, Some(user_id), role, department_id)) = accepted else {
         drop(tx);
         // Someone else used it, or it expired or was cancelled meanwhile: say which.
         open(conn, token, now)?;
         return Err(Error::InvalidToken);
     };
-    let activated = tx
-        .prepare_cached(
-            "UPDATE users SET status = 'active', first_name = ?2, last_name = ?3, password_hash = ?4,
-                    role = ?5, department_id = ?6, activated_at = ?7
-             WHERE id = ?1 AND status = 'pending'",
-        )?
-        .execute((user_id, &first_name, &last_name, &password_hash, &role, department_id, stamp(now)))?;
+    let activated = tx.execute(
+        "UPDATE users SET status = 'active', first_name = ?2, last_name = ?3, password_hash = ?4,
+                role = ?5, department_id = ?6, activated_at = ?7
+         WHERE id = ?1 AND status = 'pending'",
+        params![
+            user_id,
+            &first_name,
+            &last_name,
+            &password_hash,
+            &role,
+            department_id,
+            now
+        ],
+    )?;
     if activated != 1 {
         return Err(Error::InvalidToken);
     }
-    tx.execute("DELETE FROM user_teams WHERE user_id = ?1", [user_id])?;
+    tx.execute(
+        "DELETE FROM user_teams WHERE user_id = ?1",
+        params![user_id],
+    )?;
     tx.execute(
         "INSERT INTO user_teams (user_id, team_id) SELECT ?1, team_id FROM invitation_teams WHERE invitation_id = ?2",
-        (user_id, invitation_id),
+        params![user_id, invitation_id],
     )?;
-    let email: String =
-        tx.query_row("SELECT email FROM users WHERE id = ?1", [user_id], |row| {
-            row.get(0)
-        })?;
+    let email: String = tx.query_one(
+        "SELECT email FROM users WHERE id = ?1",
+        params![user_id],
+        |row| row.get(0),
+    )?;
     audit::record(&tx, now, &email, "accept", &email)?;
     tx.commit()?;
     users::get(conn, user_id)
@@ -1126,12 +1129,6 @@ pub struct Attempt {
     /// What the far end said, or why it failed.
     pub outcome: std::result::Result<String, String>,
 }
-
-/// Records delivery attempts and each invitation's delivery state, in one transaction.
-/// An invitation whose mail failed or never went out, and that no live
-/// process is sending right now (`:now` is the current instant).
-const UNDELIVERED: &str = "(i.delivery <> 'sent' AND NOT EXISTS
-    (SELECT 1 FROM senders s WHERE s.id = i.sender_id AND s.expires_at > :now))";
 
 /// How long a sending process's claim on its batch lasts unless renewed.
 pub const SENDER_LEASE: std::time::Duration = std::time::Duration::from_secs(120);
@@ -1149,12 +1146,12 @@ pub struct Process {
 }
 
 /// Registers this process as a sender, before it writes what it will send.
-pub fn start_sending(conn: &mut Connection, me: &Process, now: DateTime<Utc>) -> Result<Sender> {
-    let tx = db::write(conn)?;
-    tx.execute("DELETE FROM senders WHERE expires_at <= ?1", [stamp(now)])?;
-    let id = tx.query_row(
+pub fn start_sending(conn: &mut Database, me: &Process, now: DateTime<Utc>) -> Result<Sender> {
+    let tx = conn.write()?;
+    tx.execute("DELETE FROM senders WHERE expires_at <= ?1", params![now])?;
+    let id = tx.query_one(
         "INSERT INTO senders (host, pid, expires_at) VALUES (?1, ?2, ?3) RETURNING id",
-        (&me.host, me.pid, stamp(time::add(now, SENDER_LEASE))),
+        params![&me.host, me.pid, time::add(now, SENDER_LEASE)],
         |row| row.get(0),
     )?;
     tx.commit()?;
@@ -1165,66 +1162,70 @@ pub fn start_sending(conn: &mut Connection, me: &Process, now: DateTime<Utc>) ->
 /// crashed), so what they were sending is picked up at once, not when the
 /// lease runs out. `is_running` tells whether a process id is alive here.
 pub fn end_dead_senders(
-    conn: &mut Connection,
+    conn: &mut Database,
     host: &str,
     is_running: impl Fn(u32) -> bool,
 ) -> Result<()> {
-    let on_this_host: Vec<(i64, u32)> = conn
-        .prepare_cached("SELECT id, pid FROM senders WHERE host = ?1")?
-        .query_map([host], |row| Ok((row.get(0)?, row.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let on_this_host: Vec<(i64, i64)> = conn.query(
+        "SELECT id, pid FROM senders WHERE host = ?1",
+        params![host],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
     let dead: Vec<i64> = on_this_host
         .into_iter()
-        .filter(|(_, pid)| !is_running(*pid))
+        .filter(|(_, pid)| u32::try_from(*pid).is_ok_and(|pid| !is_running(pid)))
         .map(|(id, _)| id)
         .collect();
     if dead.is_empty() {
         return Ok(());
     }
-    let tx = db::write(conn)?;
+    let tx = conn.write()?;
     for id in dead {
-        tx.execute("DELETE FROM senders WHERE id = ?1", [id])?;
+        tx.execute("DELETE FROM senders WHERE id = ?1", params![id])?;
     }
     tx.commit()?;
     Ok(())
 }
 
 /// Renews the lease: this process is still sending.
-pub fn keep_sending(conn: &Connection, sender: Sender, now: DateTime<Utc>) -> Result<()> {
-    conn.prepare_cached("UPDATE senders SET expires_at = ?2 WHERE id = ?1")?
-        .execute((sender.0, stamp(time::add(now, SENDER_LEASE))))?;
+pub fn keep_sending(conn: &Database, sender: Sender, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "UPDATE senders SET expires_at = ?2 WHERE id = ?1",
+        params![sender.0, time::add(now, SENDER_LEASE)],
+    )?;
     Ok(())
 }
 
 /// Ends the lease: whatever is still queued is free for `resend --failed`.
-pub fn stop_sending(conn: &Connection, sender: Sender) -> Result<()> {
-    conn.execute("DELETE FROM senders WHERE id = ?1", [sender.0])?;
+pub fn stop_sending(conn: &Database, sender: Sender) -> Result<()> {
+    conn.execute("DELETE FROM senders WHERE id = ?1", params![sender.0])?;
     Ok(())
 }
 
-pub fn record_deliveries(conn: &mut Connection, attempts: &[Attempt]) -> Result<()> {
-    let tx = db::write(conn)?;
-    {
-        let mut insert = tx.prepare_cached(
+/// Records delivery attempts and each invitation's delivery state, in one transaction.
+pub fn record_deliveries(conn: &mut Database, attempts: &[Attempt]) -> Result<()> {
+    let tx = conn.write()?;
+    for attempt in attempts {
+        let (detail, state) = match &attempt.outcome {
+            Ok(detail) => (detail, "sent".to_string()),
+            Err(reason) => (reason, format!("failed: {reason}")),
+        };
+        tx.execute(
             "INSERT INTO delivery_attempts (invitation_id, attempted_at, transport, succeeded, detail, message_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        let mut update = tx.prepare_cached("UPDATE invitations SET delivery = ?2 WHERE id = ?1")?;
-        for attempt in attempts {
-            let (detail, state) = match &attempt.outcome {
-                Ok(detail) => (detail, "sent".to_string()),
-                Err(reason) => (reason, format!("failed: {reason}")),
-            };
-            insert.execute((
+            params![
                 attempt.invitation_id,
-                stamp(attempt.at),
+                attempt.at,
                 attempt.transport,
                 attempt.outcome.is_ok(),
                 detail,
                 &attempt.message_id,
-            ))?;
-            update.execute((attempt.invitation_id, state))?;
-        }
+            ],
+        )?;
+        tx.execute(
+            "UPDATE invitations SET delivery = ?2 WHERE id = ?1",
+            params![attempt.invitation_id, &state],
+        )?;
     }
     tx.commit()?;
     Ok(())

@@ -1,7 +1,7 @@
 use std::time::Duration;
 
+use crate::db::{self, Database};
 use chrono::{DateTime, TimeZone, Utc};
-use rusqlite::Connection;
 
 use super::*;
 use crate::config::Organization;
@@ -45,7 +45,7 @@ fn options() -> InviteOptions {
     }
 }
 
-fn invite_one(conn: &mut Connection, email: &str, now: DateTime<Utc>) -> Issued {
+fn invite_one(conn: &mut Database, email: &str, now: DateTime<Utc>) -> Issued {
     match invite(conn, &org(), &[request(email, "editor")], &options(), now)
         .unwrap()
         .remove(0)
@@ -64,7 +64,7 @@ fn form() -> Acceptance {
     }
 }
 
-fn all(conn: &Connection, now: DateTime<Utc>) -> Vec<Invitation> {
+fn all(conn: &Database, now: DateTime<Utc>) -> Vec<Invitation> {
     let filter = ListFilter {
         statuses: Status::ALL.to_vec(),
         sent_before: None,
@@ -72,8 +72,8 @@ fn all(conn: &Connection, now: DateTime<Utc>) -> Vec<Invitation> {
     list(conn, &filter, now).unwrap()
 }
 
-fn count(conn: &Connection, table: &str) -> i64 {
-    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+fn count(conn: &Database, table: &str) -> i64 {
+    conn.query_one(&format!("SELECT count(*) FROM {table}"), &[], |row| {
         row.get(0)
     })
     .unwrap()
@@ -81,7 +81,7 @@ fn count(conn: &Connection, table: &str) -> i64 {
 
 #[test]
 fn the_window_runs_from_sending_and_expiry_needs_nothing_to_run() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     let issued = invite_one(&mut conn, "ann@acme.example", t0());
     assert_eq!(issued.expires_at, t0() + hours(24));
 
@@ -103,7 +103,7 @@ fn the_window_runs_from_sending_and_expiry_needs_nothing_to_run() {
 
 #[test]
 fn resend_kills_the_old_token_and_gives_a_fresh_window() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     let first = invite_one(&mut conn, "ann@acme.example", t0());
     let later = t0() + hours(30);
     let selected = select(
@@ -137,7 +137,7 @@ fn resend_kills_the_old_token_and_gives_a_fresh_window() {
 
 #[test]
 fn cancel_kills_the_token_at_once_and_frees_the_address() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     let issued = invite_one(&mut conn, "ann@acme.example", t0());
     let selected = select(
         &conn,
@@ -165,7 +165,7 @@ fn cancel_kills_the_token_at_once_and_frees_the_address() {
 
 #[test]
 fn resend_and_cancel_refuse_accepted_and_cancelled_ones() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     let ann = invite_one(&mut conn, "ann@acme.example", t0());
     accept(&mut conn, &ann.token, &form(), t0()).unwrap();
     invite_one(&mut conn, "bob@acme.example", t0());
@@ -211,7 +211,7 @@ fn resend_and_cancel_refuse_accepted_and_cancelled_ones() {
 
 #[test]
 fn accept_works_once_and_creates_the_user_as_invited() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     directory::add(&mut conn, Group::Team, "ops", "it", t0()).unwrap();
     directory::add(&mut conn, Group::Team, "dev", "it", t0()).unwrap();
     directory::add(&mut conn, Group::Department, "Engineering", "it", t0()).unwrap();
@@ -250,7 +250,7 @@ fn accept_works_once_and_creates_the_user_as_invited() {
 
 #[test]
 fn accept_checks_the_form_before_writing() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     let issued = invite_one(&mut conn, "ann@acme.example", t0());
     let cases = [
         (
@@ -295,7 +295,7 @@ fn accept_checks_the_form_before_writing() {
 
 #[test]
 fn a_batch_with_any_bad_address_writes_nothing_and_names_each() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     let batch = [
         request("ann@acme.example", "editor"),
         request("Bob <bob@acme.example>", "editor"),
@@ -328,7 +328,7 @@ fn a_batch_with_any_bad_address_writes_nothing_and_names_each() {
 
 #[test]
 fn unknown_role_team_or_department_is_refused_naming_the_closest() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     directory::add(&mut conn, Group::Team, "ops", "it", t0()).unwrap();
     let batch = [Request {
         email: "ann@acme.example".into(),
@@ -363,7 +363,7 @@ fn unknown_role_team_or_department_is_refused_naming_the_closest() {
 
 #[test]
 fn an_address_that_belongs_to_a_user_is_refused_saying_which() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     let active = invite_one(&mut conn, "active@acme.example", t0());
     accept(&mut conn, &active.token, &form(), t0()).unwrap();
     let inactive = invite_one(&mut conn, "inactive@acme.example", t0());
@@ -414,13 +414,13 @@ fn an_address_that_belongs_to_a_user_is_refused_saying_which() {
 
 #[test]
 fn skip_existing_makes_a_rerun_a_no_op() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     let batch = [
         request("ann@acme.example", "editor"),
         request("bob@acme.example", "editor"),
     ];
     invite(&mut conn, &org(), &batch, &options(), t0()).unwrap();
-    conn.execute("UPDATE invitations SET delivery = 'sent'", [])
+    conn.execute("UPDATE invitations SET delivery = 'sent'", &[])
         .unwrap();
     let rerun = InviteOptions {
         skip_existing: true,
@@ -437,7 +437,7 @@ fn skip_existing_makes_a_rerun_a_no_op() {
 
 #[test]
 fn skip_existing_resends_an_invitation_whose_mail_never_went_out() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     let first = invite_one(&mut conn, "ann@acme.example", t0());
     let rerun = InviteOptions {
         skip_existing: true,
@@ -460,7 +460,7 @@ fn skip_existing_resends_an_invitation_whose_mail_never_went_out() {
 
 #[test]
 fn dry_run_checks_everything_and_writes_nothing() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     let dry = InviteOptions {
         dry_run: true,
         ..options()
@@ -482,17 +482,17 @@ fn dry_run_checks_everything_and_writes_nothing() {
 
 #[test]
 fn only_hashes_of_tokens_are_stored() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     let issued = invite_one(&mut conn, "ann@acme.example", t0());
     let stored: Vec<u8> = conn
-        .query_row("SELECT token_hash FROM invitations", [], |row| row.get(0))
+        .query_one("SELECT token_hash FROM invitations", &[], |row| row.get(0))
         .unwrap();
     assert_eq!(stored, issued.token.hash());
 }
 
 #[test]
 fn list_filters_by_status_and_age() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     invite_one(&mut conn, "old@acme.example", t0());
     invite_one(&mut conn, "new@acme.example", t0() + hours(20));
     let now = t0() + hours(26);
@@ -515,7 +515,7 @@ fn list_filters_by_status_and_age() {
 
 #[test]
 fn resend_failed_picks_pending_ones_not_delivered() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     let sent = invite_one(&mut conn, "sent@acme.example", t0());
     let failed = invite_one(&mut conn, "failed@acme.example", t0());
     invite_one(&mut conn, "queued@acme.example", t0());
@@ -543,7 +543,7 @@ fn resend_failed_picks_pending_ones_not_delivered() {
 
 #[test]
 fn resend_failed_leaves_a_live_senders_queue_alone_until_its_lease_runs_out() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     let me = Process {
         host: "h1".into(),
         pid: 41,
@@ -561,7 +561,7 @@ fn resend_failed_leaves_a_live_senders_queue_alone_until_its_lease_runs_out() {
         t0(),
     )
     .unwrap();
-    let failed = |conn: &Connection, now| select(conn, &Selection::Failed, now).unwrap().len();
+    let failed = |conn: &Database, now| select(conn, &Selection::Failed, now).unwrap().len();
     assert_eq!(failed(&conn, t0()), 0, "being sent right now");
     let later = t0() + chrono::Duration::from_std(SENDER_LEASE).unwrap();
     assert_eq!(
@@ -594,7 +594,7 @@ fn resend_failed_leaves_a_live_senders_queue_alone_until_its_lease_runs_out() {
 #[test]
 fn concurrent_accepts_of_one_token_let_exactly_one_win() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("invitectl.db");
+    let path = db::target_for_tests(dir.path());
     let mut conn = db::open(&path).unwrap();
     let issued = invite_one(&mut conn, "ann@acme.example", t0());
     let winners: usize = std::thread::scope(|scope| {
@@ -617,7 +617,7 @@ fn concurrent_accepts_of_one_token_let_exactly_one_win() {
 
 #[test]
 fn deactivate_and_reactivate_are_repeatable_and_refuse_pending_users() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     let issued = invite_one(&mut conn, "ann@acme.example", t0());
     let err = users::deactivate(&mut conn, "ann@acme.example", "it", t0()).unwrap_err();
     assert!(err.to_string().contains("has not accepted"), "{err}");
@@ -643,7 +643,7 @@ fn deactivate_and_reactivate_are_repeatable_and_refuse_pending_users() {
 
 #[test]
 fn every_write_is_audited() {
-    let mut conn = db::in_memory();
+    let mut conn = db::for_tests();
     invite_one(&mut conn, "ann@acme.example", t0());
     let selected = select(
         &conn,
@@ -653,11 +653,11 @@ fn every_write_is_audited() {
     .unwrap();
     resend(&mut conn, &org(), &selected, "bob", None, t0()).unwrap();
     let actions: Vec<(String, String)> = conn
-        .prepare("SELECT actor, action FROM audit_log ORDER BY id")
-        .unwrap()
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
+        .query(
+            "SELECT actor, action FROM audit_log ORDER BY id",
+            &[],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
         .unwrap();
     assert_eq!(
         actions,

@@ -5,13 +5,13 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension};
 
+use crate::db::Database;
 use crate::error::{Error, Result};
-use crate::time::{self, stamp};
+use crate::time;
 use crate::token::{Token, sha256};
 use crate::users::{self, User, UserStatus};
-use crate::{audit, password};
+use crate::{audit, params, password};
 
 /// How long a login lasts.
 pub const LIFETIME: Duration = Duration::from_secs(12 * 3600);
@@ -21,37 +21,31 @@ pub const LIFETIME: Duration = Duration::from_secs(12 * 3600);
 pub const WRONG_LOGIN: &str = "the email or password is incorrect";
 
 /// Starts a session for a user and returns the secret for the cookie.
-pub fn create(conn: &Connection, user_id: i64, now: DateTime<Utc>) -> Result<String> {
+pub fn create(conn: &Database, user_id: i64, now: DateTime<Utc>) -> Result<String> {
     let secret = Token::generate();
-    conn.prepare_cached(
+    conn.execute(
         "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute((
-        &secret.hash()[..],
-        user_id,
-        stamp(now),
-        stamp(time::add(now, LIFETIME)),
-    ))?;
+        params![&secret.hash(), user_id, now, time::add(now, LIFETIME)],
+    )?;
     Ok(secret.as_str().to_string())
 }
 
 /// The active user a session secret belongs to, if it is current.
-pub fn user(conn: &Connection, secret: &str, now: DateTime<Utc>) -> Result<Option<User>> {
-    let user_id: Option<i64> = conn
-        .prepare_cached(
-            "SELECT s.user_id FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND u.status = 'active'",
-        )?
-        .query_row((&sha256(secret.as_bytes())[..], stamp(now)), |row| {
-            row.get(0)
-        })
-        .optional()?;
+pub fn user(conn: &Database, secret: &str, now: DateTime<Utc>) -> Result<Option<User>> {
+    let user_id: Option<i64> = conn.query_row(
+        "SELECT s.user_id FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND u.status = 'active'",
+        params![&sha256(secret.as_bytes()), now],
+        |row| row.get(0),
+    )?;
     user_id.map(|id| users::get(conn, id)).transpose()
 }
 
-pub fn end(conn: &Connection, secret: &str, now: DateTime<Utc>) -> Result<()> {
-    conn.prepare_cached("DELETE FROM sessions WHERE id_hash = ?1 OR expires_at <= ?2")?
-        .execute((&sha256(secret.as_bytes())[..], stamp(now)))?;
+pub fn end(conn: &Database, secret: &str, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "DELETE FROM sessions WHERE id_hash = ?1 OR expires_at <= ?2",
+        params![&sha256(secret.as_bytes()), now],
+    )?;
     Ok(())
 }
 
@@ -77,7 +71,7 @@ pub fn attempted_address(email: &str) -> String {
 /// right password. A refusal is written to the audit log, with the attempted
 /// address (never the password) and `client` (who tried, e.g. "from 192.0.2.1").
 pub fn login(
-    conn: &Connection,
+    conn: &Database,
     email: &str,
     password_text: &str,
     client: &str,
@@ -99,7 +93,7 @@ pub fn login(
 }
 
 fn check_login(
-    conn: &Connection,
+    conn: &Database,
     email: &str,
     password_text: &str,
     now: DateTime<Utc>,
@@ -134,7 +128,7 @@ mod tests {
     use crate::db;
     use crate::invitations::{self, Acceptance, InviteOptions, Outcome, Request};
 
-    fn active_user(conn: &mut Connection, now: DateTime<Utc>) -> User {
+    fn active_user(conn: &mut Database, now: DateTime<Utc>) -> User {
         let org = Organization {
             name: "Acme".into(),
             base_url: "https://x".into(),
@@ -172,12 +166,12 @@ mod tests {
 
     #[test]
     fn sessions_work_until_they_expire_or_end() {
-        let mut conn = db::in_memory();
+        let mut conn = db::for_tests();
         let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
         let ann = active_user(&mut conn, now);
         let secret = create(&conn, ann.id, now).unwrap();
         let stored: Vec<u8> = conn
-            .query_row("SELECT id_hash FROM sessions", [], |r| r.get(0))
+            .query_one("SELECT id_hash FROM sessions", &[], |r| r.get(0))
             .unwrap();
         assert_ne!(stored, secret.as_bytes(), "only the hash is stored");
         assert_eq!(
@@ -196,7 +190,7 @@ mod tests {
 
     #[test]
     fn login_gives_one_answer_for_unknown_and_wrong_and_refuses_inactive() {
-        let mut conn = db::in_memory();
+        let mut conn = db::for_tests();
         let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
         active_user(&mut conn, now);
         assert_eq!(

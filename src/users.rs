@@ -1,12 +1,11 @@
 //! The user directory: pending users come from invitations, active ones from accepting.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 
+use crate::db::{Database, Row};
 use crate::error::{Error, Result};
-use crate::time::stamp;
-use crate::{address, audit, db};
+use crate::{address, audit, params};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -68,12 +67,12 @@ impl User {
 
 const SELECT: &str = "
     SELECT u.id, u.email, u.first_name, u.last_name, u.role, d.name,
-           (SELECT group_concat(name, ',') FROM (SELECT t.name FROM user_teams ut
-              JOIN teams t ON t.id = ut.team_id WHERE ut.user_id = u.id ORDER BY t.name)),
+           (SELECT group_concat(t.name, ',' ORDER BY lower(t.name)) FROM user_teams ut
+              JOIN teams t ON t.id = ut.team_id WHERE ut.user_id = u.id),
            u.status, u.created_at, u.activated_at
     FROM users u LEFT JOIN departments d ON d.id = u.department_id";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
+fn from_row(row: &Row<'_>) -> Result<User> {
     let teams: Option<String> = row.get(6)?;
     let status: String = row.get(7)?;
     Ok(User {
@@ -87,52 +86,57 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<User> {
             .map(|t| t.split(',').map(str::to_owned).collect())
             .unwrap_or_default(),
         status: UserStatus::from_db(&status),
-        created_at: crate::db::instant(row, 8)?,
-        activated_at: crate::db::optional_instant(row, 9)?,
+        created_at: row.get(8)?,
+        activated_at: row.get(9)?,
     })
 }
 
 /// Users with one of `statuses`, or every user when it is empty.
-pub fn list(conn: &Connection, statuses: &[UserStatus]) -> Result<Vec<User>> {
-    let mut statement = conn.prepare(&format!("{SELECT} ORDER BY u.id"))?;
-    let users = statement
-        .query_map([], from_row)?
-        .filter(|user| {
-            user.as_ref().map_or(true, |u| {
-                statuses.is_empty() || statuses.contains(&u.status)
-            })
-        })
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(users)
+pub fn list(conn: &Database, statuses: &[UserStatus]) -> Result<Vec<User>> {
+    let wanted = if statuses.is_empty() {
+        &UserStatus::ALL[..]
+    } else {
+        statuses
+    };
+    // The statuses are our own words, never user text.
+    let wanted: Vec<String> = wanted.iter().map(|s| format!("'{}'", s.as_str())).collect();
+    conn.query(
+        &format!(
+            "{SELECT} WHERE u.status IN ({}) ORDER BY u.id",
+            wanted.join(", ")
+        ),
+        &[],
+        from_row,
+    )
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<User> {
-    Ok(conn
-        .prepare_cached(&format!("{SELECT} WHERE u.id = ?1"))?
-        .query_row([id], from_row)?)
+pub fn get(conn: &Database, id: i64) -> Result<User> {
+    conn.query_one(&format!("{SELECT} WHERE u.id = ?1"), params![id], from_row)
 }
 
-pub fn find_by_email(conn: &Connection, email: &str) -> Result<Option<User>> {
+pub fn find_by_email(conn: &Database, email: &str) -> Result<Option<User>> {
     let email = address::lookup_key(email);
-    Ok(conn
-        .prepare_cached(&format!("{SELECT} WHERE u.email = ?1"))?
-        .query_row([email], from_row)
-        .optional()?)
+    conn.query_row(
+        &format!("{SELECT} WHERE u.email = ?1"),
+        params![&email],
+        from_row,
+    )
 }
 
 /// The stored hash and status of a user, for logging in.
 pub fn credentials(
-    conn: &Connection,
+    conn: &Database,
     email: &str,
 ) -> Result<Option<(i64, UserStatus, Option<String>)>> {
     let email = address::lookup_key(email);
-    Ok(conn
-        .prepare_cached("SELECT id, status, password_hash FROM users WHERE email = ?1")?
-        .query_row([email], |row| {
+    conn.query_row(
+        "SELECT id, status, password_hash FROM users WHERE email = ?1",
+        params![&email],
+        |row| {
             let status: String = row.get(1)?;
             Ok((row.get(0)?, UserStatus::from_db(&status), row.get(2)?))
-        })
-        .optional()?)
+        },
+    )
 }
 
 /// Whether a call changed anything; repeating one is not an error, so scripts can rerun.
@@ -144,7 +148,7 @@ pub enum Change {
 
 /// Takes away an active user's access: their sessions end at once.
 pub fn deactivate(
-    conn: &mut Connection,
+    conn: &mut Database,
     email: &str,
     actor: &str,
     now: DateTime<Utc>,
@@ -153,7 +157,7 @@ pub fn deactivate(
 }
 
 pub fn reactivate(
-    conn: &mut Connection,
+    conn: &mut Database,
     email: &str,
     actor: &str,
     now: DateTime<Utc>,
@@ -162,13 +166,13 @@ pub fn reactivate(
 }
 
 fn set_status(
-    conn: &mut Connection,
+    conn: &mut Database,
     email: &str,
     wanted: UserStatus,
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Change> {
-    let tx = db::write(conn)?;
+    let tx = conn.write()?;
     let Some(user) = find_by_email(&tx, email)? else {
         return Err(Error::Refused(format!(
             "there is no user {}; see `invitectl users list --status all`",
@@ -184,12 +188,13 @@ fn set_status(
             user.email, user.email
         )));
     }
+    let deactivated_at = (wanted == UserStatus::Inactive).then_some(now);
     tx.execute(
-        "UPDATE users SET status = ?2, deactivated_at = CASE WHEN ?2 = 'inactive' THEN ?3 END WHERE id = ?1",
-        (user.id, wanted.as_str(), stamp(now)),
+        "UPDATE users SET status = ?2, deactivated_at = ?3 WHERE id = ?1",
+        params![user.id, wanted.as_str(), deactivated_at],
     )?;
     if wanted == UserStatus::Inactive {
-        tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user.id])?;
+        tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![user.id])?;
     }
     let action = match wanted {
         UserStatus::Inactive => "deactivate",
@@ -201,16 +206,14 @@ fn set_status(
 }
 
 /// How many users there are of each status; every status is named.
-pub fn count_by_status(conn: &Connection) -> Result<std::collections::BTreeMap<UserStatus, i64>> {
+pub fn count_by_status(conn: &Database) -> Result<std::collections::BTreeMap<UserStatus, i64>> {
     let mut counts: std::collections::BTreeMap<UserStatus, i64> =
         UserStatus::ALL.into_iter().map(|s| (s, 0)).collect();
-    let mut statement = conn.prepare("SELECT status, count(*) FROM users GROUP BY status")?;
-    let rows = statement.query_map([], |row| {
-        Ok((UserStatus::from_db(&row.get::<_, String>(0)?), row.get(1)?))
-    })?;
-    for row in rows {
-        let (status, count) = row?;
-        counts.insert(status, count);
-    }
+    let rows = conn.query(
+        "SELECT status, count(*) FROM users GROUP BY status",
+        &[],
+        |row| Ok((UserStatus::from_db(&row.get::<String>(0)?), row.get(1)?)),
+    )?;
+    counts.extend(rows);
     Ok(counts)
 }

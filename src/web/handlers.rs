@@ -15,7 +15,6 @@ use serde::Deserialize;
 use super::limiter::{self, Attempt};
 use super::pools::{blocking, hashing, off_thread, writing};
 use super::{App, COOKIE, Shared, client_ip, pages};
-use crate::db;
 use crate::error::Error;
 use crate::invitations::{self, Acceptance, Invitation};
 use crate::sessions;
@@ -360,7 +359,7 @@ pub(super) async fn login_submit(
     let result = hashing(&app, move |conn| {
         let now = Utc::now();
         let user = sessions::login(conn, &email, &password, &format!("from {ip}"), now)?;
-        let tx = db::write(conn)?;
+        let tx = conn.write()?;
         limiter::give_back(&tx, &attempt, now)?;
         let secret = sessions::create(&tx, user.id, now)?;
         tx.commit()?;

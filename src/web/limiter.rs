@@ -8,11 +8,11 @@
 
 use std::net::{IpAddr, Ipv6Addr};
 
+use crate::db::Database;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension};
 
-use crate::audit;
 use crate::error::Result;
+use crate::{audit, params};
 
 pub const WINDOW_SECONDS: i64 = 10 * 60;
 /// Failures one client address may make, and failures against one account
@@ -73,16 +73,17 @@ impl Attempt {
 
 /// Which of the attempt's counters is at its limit, if any. Only reads.
 pub fn limit_reached(
-    conn: &Connection,
+    conn: &Database,
     attempt: &Attempt,
     now: DateTime<Utc>,
 ) -> Result<Option<String>> {
     let since = now.timestamp() - WINDOW_SECONDS;
     for (key, limit) in attempt.counters() {
-        let count: Option<i64> = conn
-            .prepare_cached("SELECT count FROM rate_limits WHERE key = ?1 AND window_start > ?2")?
-            .query_row((&key, since), |row| row.get(0))
-            .optional()?;
+        let count: Option<i64> = conn.query_row(
+            "SELECT count FROM rate_limits WHERE key = ?1 AND window_start > ?2",
+            params![&key, since],
+            |row| row.get(0),
+        )?;
         if count.unwrap_or(0) >= limit {
             return Ok(Some(format!("{key} is at its limit of {limit}")));
         }
@@ -91,7 +92,7 @@ pub fn limit_reached(
 }
 
 /// Writes a refusal, and the counter that caused it, to the audit log.
-pub fn refuse(conn: &Connection, attempt: &Attempt, limit: &str, now: DateTime<Utc>) -> Result<()> {
+pub fn refuse(conn: &Database, attempt: &Attempt, limit: &str, now: DateTime<Utc>) -> Result<()> {
     let address = attempt.address.to_string();
     let (actor, subject) = match &attempt.account {
         Some(account) => (account.as_str(), account.as_str()),
@@ -102,7 +103,7 @@ pub fn refuse(conn: &Connection, attempt: &Attempt, limit: &str, now: DateTime<U
 }
 
 /// Whether the attempt may go ahead; a refusal is written to the audit log.
-pub fn check(conn: &Connection, attempt: &Attempt, now: DateTime<Utc>) -> Result<bool> {
+pub fn check(conn: &Database, attempt: &Attempt, now: DateTime<Utc>) -> Result<bool> {
     match limit_reached(conn, attempt, now)? {
         Some(limit) => {
             refuse(conn, attempt, &limit, now)?;
@@ -113,31 +114,31 @@ pub fn check(conn: &Connection, attempt: &Attempt, now: DateTime<Utc>) -> Result
 }
 
 /// Counts one failure on each of the attempt's counters.
-pub fn count(conn: &Connection, attempt: &Attempt, now: DateTime<Utc>) -> Result<()> {
+pub fn count(conn: &Database, attempt: &Attempt, now: DateTime<Utc>) -> Result<()> {
     let now = now.timestamp();
     let since = now - WINDOW_SECONDS;
     for (key, _) in attempt.counters() {
         // Column values on the right of SET are the row's old ones.
-        conn.prepare_cached(
+        conn.execute(
             "INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
              ON CONFLICT (key) DO UPDATE SET
-                 count = CASE WHEN window_start > ?3 THEN count + 1 ELSE 1 END,
-                 window_start = CASE WHEN window_start > ?3 THEN window_start ELSE ?2 END",
-        )?
-        .execute((&key, now, since))?;
+                 count = CASE WHEN rate_limits.window_start > ?3 THEN rate_limits.count + 1 ELSE 1 END,
+                 window_start = CASE WHEN rate_limits.window_start > ?3 THEN rate_limits.window_start ELSE ?2 END",
+            params![&key, now, since],
+        )?;
     }
-    conn.prepare_cached(
+    conn.execute(
         "DELETE FROM rate_limits WHERE key IN
              (SELECT key FROM rate_limits WHERE window_start <= ?1 LIMIT ?2)",
-    )?
-    .execute((since, PRUNE_BATCH))?;
+        params![since, PRUNE_BATCH],
+    )?;
     Ok(())
 }
 
 /// Checks and, when the attempt may go ahead, counts it as a failure until
 /// [`give_back`] says it succeeded: so no number of concurrent attempts gets
 /// past the limit while the slow part (a password hash) runs.
-pub fn reserve(conn: &Connection, attempt: &Attempt, now: DateTime<Utc>) -> Result<bool> {
+pub fn reserve(conn: &Database, attempt: &Attempt, now: DateTime<Utc>) -> Result<bool> {
     if !check(conn, attempt, now)? {
         return Ok(false);
     }
@@ -146,13 +147,13 @@ pub fn reserve(conn: &Connection, attempt: &Attempt, now: DateTime<Utc>) -> Resu
 }
 
 /// Takes back a reserved attempt that turned out to be a success.
-pub fn give_back(conn: &Connection, attempt: &Attempt, now: DateTime<Utc>) -> Result<()> {
+pub fn give_back(conn: &Database, attempt: &Attempt, now: DateTime<Utc>) -> Result<()> {
     let since = now.timestamp() - WINDOW_SECONDS;
     for (key, _) in attempt.counters() {
-        conn.prepare_cached(
+        conn.execute(
             "UPDATE rate_limits SET count = count - 1 WHERE key = ?1 AND window_start > ?2 AND count > 0",
-        )?
-        .execute((&key, since))?;
+            params![&key, since],
+        )?;
     }
     Ok(())
 }
@@ -164,14 +165,14 @@ mod tests {
     use super::*;
     use crate::db;
 
-    fn rows(conn: &Connection) -> i64 {
-        conn.query_row("SELECT count(*) FROM rate_limits", [], |r| r.get(0))
+    fn rows(conn: &Database) -> i64 {
+        conn.query_one("SELECT count(*) FROM rate_limits", &[], |r| r.get(0))
             .unwrap()
     }
 
     #[test]
     fn an_address_is_refused_after_too_many_failures_until_the_window_passes() {
-        let conn = db::in_memory();
+        let conn = db::for_tests();
         let start = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
         let (ip, other) = ("192.0.2.1".parse().unwrap(), "192.0.2.2".parse().unwrap());
         for _ in 0..MAX_FAILURES {
@@ -188,7 +189,7 @@ mod tests {
 
     #[test]
     fn one_address_cannot_lock_an_account_but_many_addresses_share_its_limit() {
-        let conn = db::in_memory();
+        let conn = db::for_tests();
         let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
         let attacker: IpAddr = "198.51.100.1".parse().unwrap();
         let owner: IpAddr = "203.0.113.5".parse().unwrap();
@@ -209,10 +210,7 @@ mod tests {
         assert_eq!(sprayed, MAX_FAILURES);
         let attempt = Attempt::login(owner, "ann@acme.example");
         assert!(!check(&conn, &attempt, now).unwrap());
-        let refusals: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM audit_log WHERE action = 'rate limited' AND actor = 'ann@acme.example'",
-                [],
+        let refusals: i64 = conn.query_one("SELECT count(*) FROM audit_log WHERE action = 'rate limited' AND actor = 'ann@acme.example'", &[],
                 |r| r.get(0),
             )
             .unwrap();
@@ -221,7 +219,7 @@ mod tests {
 
     #[test]
     fn a_success_gives_its_attempt_back() {
-        let conn = db::in_memory();
+        let conn = db::for_tests();
         let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
         let ip: IpAddr = "::ffff:192.0.2.1".parse().unwrap();
         for _ in 0..(MAX_FAILURES * 2) {

@@ -81,6 +81,9 @@ type Shared = Arc<App>;
 
 /// Serves until SIGINT or SIGTERM.
 pub fn serve(config: Config, options: Options) -> Result<()> {
+    // Created or migrated here, before the runtime: the PostgreSQL client
+    // may not run on its threads.
+    drop(db::open(&config.database)?);
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(MAX_BLOCKING_THREADS)
@@ -90,7 +93,6 @@ pub fn serve(config: Config, options: Options) -> Result<()> {
 }
 
 async fn run(config: Config, options: Options) -> Result<()> {
-    drop(db::open(&config.database_path)?);
     let listener = TcpListener::bind(&options.bind).await.map_err(|e| {
         Error::Config(format!(
             "cannot listen on {}: {e}; choose another --bind or [server] bind",
@@ -104,7 +106,7 @@ async fn run(config: Config, options: Options) -> Result<()> {
 
     let app = Arc::new(App {
         content_security_policy: content_security_policy(&config.organization.dashboard_url),
-        database: Pool::new(config.database_path.clone()),
+        database: Pool::new(config.database.clone()),
         hashing: Workers::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
         origin: origin_of(&config.organization.base_url),
         quiet: options.quiet,

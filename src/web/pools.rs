@@ -1,28 +1,25 @@
 //! Where request work runs off the async threads: pooled database
 //! connections, and a few dedicated threads for password hashing.
 
-use std::path::PathBuf;
 use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
-use rusqlite::{Connection, Transaction};
-
 use super::{HASHING_QUEUE, Shared};
-use crate::db;
+use crate::db::{self, Database, Target};
 use crate::error::{Error, Result};
 
 /// Open database connections kept for the next request: opening one costs
 /// more than most queries here.
 pub(super) struct Pool {
-    path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
+    target: Target,
+    idle: Mutex<Vec<Database>>,
     /// The connection for [`Pool::write`]. Writers of this process queue for
     /// it rather than in SQLite's busy handler, which polls with sleeps and
     /// lets no one in order; its page cache stays warm; and the automatic
     /// checkpoints after its commits keep up (with many connections writing
     /// under constant load they did not, and the WAL grew to 77 MB in 10,000
     /// failed guesses).
-    writer: Mutex<Option<Connection>>,
+    writer: Mutex<Option<Database>>,
 }
 
 /// The writer's page cache at most, in KiB (SQLite's default is 2 MiB): room
@@ -34,43 +31,57 @@ const WRITER_CACHE_KIB: i64 = 16 * 1024;
 const POOL_SIZE: usize = 16;
 
 impl Pool {
-    pub(super) fn new(path: PathBuf) -> Pool {
+    pub(super) fn new(target: Target) -> Pool {
         Pool {
-            path,
+            target,
             idle: Mutex::new(Vec::new()),
             writer: Mutex::new(None),
         }
     }
 
-    /// Runs `work` in a write transaction (`BEGIN IMMEDIATE`) and commits it.
-    pub(super) fn write<T>(&self, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+    /// Runs `work` in a write transaction and commits it.
+    pub(super) fn write<T>(&self, work: impl FnOnce(&Database) -> Result<T>) -> Result<T> {
         let mut writer = self.writer.lock().expect("writer lock");
+        if writer.as_ref().is_some_and(Database::is_broken) {
+            *writer = None;
+        }
         let conn = match writer.as_mut() {
             Some(conn) => conn,
             None => {
-                let conn = db::connect(&self.path)?;
-                conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
+                let conn = db::connect(&self.target)?;
+                conn.reserve_cache(WRITER_CACHE_KIB)?;
                 writer.insert(conn)
             }
         };
-        let tx = db::write(conn)?;
+        let tx = conn.write()?;
         let result = work(&tx)?;
         tx.commit()?;
         Ok(result)
     }
 
-    pub(super) fn run<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+    pub(super) fn run<T>(&self, work: impl FnOnce(&mut Database) -> Result<T>) -> Result<T> {
         let idle = self.idle.lock().expect("pool lock").pop();
         let mut conn = match idle {
-            Some(conn) => conn,
-            None => db::connect(&self.path)?,
+            Some(conn) if !conn.is_broken() => conn,
+            _ => db::connect(&self.target)?,
         };
         let result = work(&mut conn);
         let mut idle = self.idle.lock().expect("pool lock");
-        if idle.len() < POOL_SIZE {
+        if idle.len() < POOL_SIZE && !conn.is_broken() {
             idle.push(conn);
         }
         result
+    }
+}
+
+impl Drop for Pool {
+    /// A PostgreSQL connection says goodbye to its server when dropped, on a
+    /// runtime of its own, which may not happen on an async thread: the pool
+    /// hands its connections to a plain thread to close.
+    fn drop(&mut self) {
+        let idle = std::mem::take(self.idle.get_mut().expect("pool lock"));
+        let writer = self.writer.get_mut().expect("writer lock").take();
+        let _ = std::thread::spawn(move || drop((idle, writer))).join();
     }
 }
 
@@ -120,7 +131,7 @@ impl Workers {
 /// Runs database work that hashes a password, on a hashing thread.
 pub(super) async fn hashing<T: Send + 'static>(
     app: &Shared,
-    work: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    work: impl FnOnce(&mut Database) -> Result<T> + Send + 'static,
 ) -> Option<Result<T>> {
     let worker_app = app.clone();
     app.hashing.run(move || worker_app.database.run(work)).await
@@ -141,7 +152,7 @@ pub(super) async fn off_thread<T: Send + 'static>(
 /// Runs a write transaction off the async threads.
 pub(super) async fn writing<T: Send + 'static>(
     app: &Shared,
-    work: impl FnOnce(&Transaction) -> Result<T> + Send + 'static,
+    work: impl FnOnce(&Database) -> Result<T> + Send + 'static,
 ) -> Result<T> {
     off_thread(app, move |pool| pool.write(work)).await
 }
@@ -149,7 +160,7 @@ pub(super) async fn writing<T: Send + 'static>(
 /// Runs database work off the async threads, on a pooled connection.
 pub(super) async fn blocking<T: Send + 'static>(
     app: &Shared,
-    work: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    work: impl FnOnce(&mut Database) -> Result<T> + Send + 'static,
 ) -> Result<T> {
     off_thread(app, move |pool| pool.run(work)).await
 }

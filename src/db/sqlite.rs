@@ -1,24 +1,15 @@
-//! Opening the one SQLite file and keeping its schema current.
-//!
-//! Commands that write call [`open`]: it creates the database on first use
-//! and migrates it. Commands that only read call [`open_read_only`]: it never
-//! creates, never migrates and never takes the write lock.
+//! The SQLite engine: opening the one file, creating it safely, and keeping
+//! its schema current.
 
 use std::fs::OpenOptions;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
+use super::{MIGRATIONS, SCHEMA_VERSION};
 use crate::error::{Error, Result, StorageKind};
-
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_init.sql"),
-    include_str!("migrations/0002_delivery_leases.sql"),
-    include_str!("migrations/0003_rate_limits.sql"),
-];
 
 /// Written into the SQLite header ("invi"), so a file is recognisably ours.
 const APPLICATION_ID: i32 = 0x696e_7669;
@@ -29,7 +20,6 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Opens the database for a command that writes, creating it (readable by its
 /// owner only) on first use and bringing its schema up to date.
 pub fn open(path: &Path) -> Result<Connection> {
-    sqlite_file(path)?;
     if !path.exists() {
         create(path)?;
     }
@@ -42,7 +32,6 @@ pub fn open(path: &Path) -> Result<Connection> {
 /// user who may read but not write the file can use it, and nothing is created.
 /// `None` when there is no database at `path`.
 pub fn open_read_only(path: &Path) -> Result<Option<Connection>> {
-    sqlite_file(path)?;
     if !path.exists() {
         return Ok(None);
     }
@@ -58,26 +47,13 @@ pub fn open_read_only(path: &Path) -> Result<Option<Connection>> {
         }
         checked => checked?,
     };
-    if version < MIGRATIONS.len() as i64 {
+    if version < SCHEMA_VERSION {
         // An older schema: bring it up to date once, then read as asked.
         drop(conn);
         drop(open(path)?);
         return open_read_only(path);
     }
     Ok(Some(conn))
-}
-
-/// Only SQLite files so far: a database URL (`postgres://…`) is refused
-/// rather than taken for a file name. The URL is not repeated: it may hold a
-/// password.
-fn sqlite_file(path: &Path) -> Result<()> {
-    match path.to_str().and_then(|text| text.split_once("://")) {
-        Some((scheme, _)) => Err(Error::Config(format!(
-            "this invitectl keeps its data in a SQLite file and cannot use a {scheme}:// database yet; \
-             give --db, --to or [database] path a file path"
-        ))),
-        None => Ok(()),
-    }
 }
 
 /// A reader that may not write the directory cannot create the WAL index
@@ -225,7 +201,7 @@ fn create_private(staging: &Path, path: &Path) -> Result<()> {
 }
 
 fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
-    let known = MIGRATIONS.len() as i64;
+    let known = SCHEMA_VERSION;
     let newer = |version: i64| {
         Error::Config(format!(
             "the database {} was written by a newer invitectl (schema {version}, this one knows {known}); \
@@ -242,14 +218,14 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     if version == known && application_id == APPLICATION_ID {
         return Ok(());
     }
-    let tx = write(conn)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     // Another process may have migrated it meanwhile.
     let version = check_ours(&tx, path)?;
     if version > known {
         return Err(newer(version));
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        tx.execute_batch(sql)?;
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.execute_batch(migration.sqlite)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
     }
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
@@ -257,133 +233,8 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Which database this is: what `invitectl db status` shows first.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Location {
-    pub engine: &'static str,
-    pub location: String,
-    pub schema_version: i64,
-    /// The schema this invitectl writes; a database behind it is migrated by
-    /// the next command that writes.
-    pub schema_current: i64,
-}
-
-pub fn locate(conn: &Connection, path: &Path) -> Result<Location> {
-    Ok(Location {
-        engine: "sqlite",
-        location: std::path::absolute(path)
-            .unwrap_or_else(|_| path.to_path_buf())
-            .display()
-            .to_string(),
-        schema_version: conn.pragma_query_value(None, "user_version", |row| row.get(0))?,
-        schema_current: MIGRATIONS.len() as i64,
-    })
-}
-
-/// Copies every row of `source` into the database at `target`, created if
-/// need be, with the same ids, hashes and history, in one transaction. The
-/// target must hold no row; the source is only read. Returns each table with
-/// its row count.
-pub fn copy(
-    source: &mut Connection,
-    source_path: &Path,
-    target_path: &Path,
-) -> Result<Vec<(String, i64)>> {
-    let same = |a: &Path, b: &Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b);
-    if same(source_path, target_path) {
-        return Err(Error::Refused(format!(
-            "{} is the database being copied; give --to another file",
-            target_path.display()
-        )));
-    }
-    let mut target = open(target_path)?;
-    let snapshot = source.transaction_with_behavior(TransactionBehavior::Deferred)?;
-    let tables: Vec<String> = snapshot
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?
-        .query_map([], |row| row.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    // Table names come from invitectl's own schema, never from input.
-    for table in &tables {
-        let holds_rows: bool = target.query_row(
-            &format!("SELECT EXISTS (SELECT 1 FROM \"{table}\")"),
-            [],
-            |row| row.get(0),
-        )?;
-        if holds_rows {
-            return Err(Error::Refused(format!(
-                "{} is not empty (its {table} table holds rows); copy into a new file or an empty database",
-                target_path.display()
-            )));
-        }
-    }
-    let tx = write(&mut target)?;
-    // Rows may point at rows copied after them (a resent invitation at its successor).
-    tx.pragma_update(None, "defer_foreign_keys", true)?;
-    let mut copied = Vec::with_capacity(tables.len());
-    for table in &tables {
-        let columns: Vec<String> = snapshot
-            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
-            .query_map([], |row| row.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let list = columns.join(", ");
-        let slots = vec!["?"; columns.len()].join(", ");
-        let mut insert = tx.prepare(&format!(
-            "INSERT INTO \"{table}\" ({list}) VALUES ({slots})"
-        ))?;
-        let mut select = snapshot.prepare(&format!("SELECT {list} FROM \"{table}\""))?;
-        let mut rows = select.query([])?;
-        let mut count = 0;
-        while let Some(row) = rows.next()? {
-            let values = (0..columns.len())
-                .map(|i| row.get::<_, rusqlite::types::Value>(i))
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            insert.execute(rusqlite::params_from_iter(values))?;
-            count += 1;
-        }
-        copied.push((table.clone(), count));
-    }
-    // AUTOINCREMENT counters too, so the copy never reuses an id the source gave out.
-    let counters: Vec<(String, i64)> = snapshot
-        .prepare("SELECT name, seq FROM sqlite_sequence")?
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (name, seq) in counters {
-        tx.execute("DELETE FROM sqlite_sequence WHERE name = ?1", [&name])?;
-        tx.execute(
-            "INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)",
-            (&name, seq),
-        )?;
-    }
-    tx.commit()?;
-    Ok(copied)
-}
-
-/// An instant stored as its stamp (see `time::stamp`).
-pub fn instant(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<DateTime<Utc>> {
-    let text = row.get_ref(index)?.as_str()?;
-    crate::time::parse_stamp(text).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            index,
-            rusqlite::types::Type::Text,
-            format!("not an RFC 3339 time: {text:?}").into(),
-        )
-    })
-}
-
-pub fn optional_instant(
-    row: &rusqlite::Row<'_>,
-    index: usize,
-) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    match row.get_ref(index)? {
-        rusqlite::types::ValueRef::Null => Ok(None),
-        _ => instant(row, index).map(Some),
-    }
-}
-
-/// A write transaction that takes the write lock up front, so that a second
-/// process waits its turn (busy timeout) instead of failing half-way.
-pub fn write(conn: &mut Connection) -> Result<Transaction<'_>> {
-    Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+pub fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
 }
 
 #[cfg(test)]
