@@ -106,7 +106,9 @@ pub fn open(target: &Target) -> Result<Database> {
 pub fn open_read_only(target: &Target) -> Result<Option<Database>> {
     let engine = match target {
         Target::Sqlite(path) => sqlite::open_read_only(path)?.map(Engine::Sqlite),
-        Target::Postgres(target) => postgres::open_read_only(target)?.map(|s| Engine::Postgres(Box::new(s))),
+        Target::Postgres(target) => {
+            postgres::open_read_only(target)?.map(|s| Engine::Postgres(Box::new(s)))
+        }
     };
     Ok(engine.map(|engine| Database { engine }))
 }

@@ -357,8 +357,8 @@ impl From<::postgres::Error> for Error {
 /// A new, empty database of its own on the test cluster.
 #[cfg(test)]
 pub fn target_for_tests() -> PostgresTarget {
-    let admin = std::env::var("INVITECTL_TEST_POSTGRES_URL")
-        .expect("INVITECTL_TEST_POSTGRES_URL names the test cluster: run scripts/test.sh");
+    let admin = std::env::var("INVITECTL_TEST_POSTGRES")
+        .expect("INVITECTL_TEST_POSTGRES names the test cluster: run scripts/test.sh");
     let name = format!("unit_{:016x}", rand::random::<u64>());
     let mut client = ::postgres::Client::connect(&admin, ::postgres::NoTls).unwrap();
     client

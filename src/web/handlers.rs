@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::limiter::{self, Attempt};
 use super::pools::{blocking, hashing, off_thread, writing};
 use super::{App, COOKIE, Shared, client_ip, pages};
-use crate::error::Error;
+use crate::error::{Error, StorageKind};
 use crate::invitations::{self, Acceptance, Invitation};
 use crate::sessions;
 use crate::token::Token;
@@ -73,6 +73,19 @@ fn error_page(app: &App, error: &Error) -> Response {
             ],
             None,
         ),
+        Error::Storage {
+            kind: StorageKind::Unavailable,
+            ..
+        } => {
+            eprintln!("error: {error}");
+            message(
+                app,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Temporarily Unavailable",
+                vec!["The server cannot reach its database right now. Please try again in a minute.".into()],
+                None,
+            )
+        }
         _ => {
             eprintln!("error: {error}");
             message(
@@ -82,6 +95,24 @@ fn error_page(app: &App, error: &Error) -> Response {
                 vec!["The server could not finish this request. Please try again in a minute.".into()],
                 None,
             )
+        }
+    }
+}
+
+/// `GET /healthz`: 200 `ok` while the database answers (with a warning line
+/// when this host's clock is too far from the database's), 503 when it does not.
+pub(super) async fn health(State(app): State<Shared>) -> Response {
+    match blocking(&app, |conn| conn.clock()).await {
+        Ok(database) => match super::clock_skew(database, Utc::now()) {
+            None => "ok".into_response(),
+            Some(warning) => {
+                eprintln!("warning: {warning}");
+                format!("ok\nwarning: {warning}\n").into_response()
+            }
+        },
+        Err(e) => {
+            eprintln!("error: {e}");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
         }
     }
 }

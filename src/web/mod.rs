@@ -79,11 +79,39 @@ struct App {
 
 type Shared = Arc<App>;
 
+/// How far this host's clock may be from the database's before it is said
+/// loudly: expiry is decided by the clock of whichever host answers.
+const MAX_CLOCK_SKEW: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
+
+/// A warning when this host's clock is too far from the database's.
+fn clock_skew(
+    database: chrono::DateTime<chrono::Utc>,
+    here: chrono::DateTime<chrono::Utc>,
+) -> Option<String> {
+    let skew = here - database;
+    (skew.abs() > MAX_CLOCK_SKEW).then(|| {
+        let direction = if skew > chrono::TimeDelta::zero() {
+            "ahead of"
+        } else {
+            "behind"
+        };
+        format!(
+            "this host's clock is {} s {direction} the database's; links expire by the clock, \
+             so fix this host's time synchronization (NTP)",
+            skew.num_seconds().abs()
+        )
+    })
+}
+
 /// Serves until SIGINT or SIGTERM.
 pub fn serve(config: Config, options: Options) -> Result<()> {
     // Created or migrated here, before the runtime: the PostgreSQL client
     // may not run on its threads.
-    drop(db::open(&config.database)?);
+    let database = db::open(&config.database)?;
+    if let Some(warning) = clock_skew(database.clock()?, chrono::Utc::now()) {
+        eprintln!("warning: {warning}");
+    }
+    drop(database);
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(MAX_BLOCKING_THREADS)
@@ -188,7 +216,7 @@ fn routes(app: Shared) -> Router {
         .route("/dashboard", get(dashboard))
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", axum::routing::post(logout))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(handlers::health))
         .route(
             "/style.css",
             get(|| async {

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use super::{HASHING_QUEUE, Shared};
 use crate::db::{self, Database, Target};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, StorageKind};
 
 /// Open database connections kept for the next request: opening one costs
 /// more than most queries here.
@@ -53,10 +53,17 @@ impl Pool {
                 writer.insert(conn)
             }
         };
-        let tx = conn.write()?;
-        let result = work(&tx)?;
-        tx.commit()?;
-        Ok(result)
+        let result = (|| {
+            let tx = conn.write()?;
+            let result = work(&tx)?;
+            tx.commit()?;
+            Ok(result)
+        })();
+        if is_outage(&result) {
+            *writer = None;
+            self.idle.lock().expect("pool lock").clear();
+        }
+        result
     }
 
     pub(super) fn run<T>(&self, work: impl FnOnce(&mut Database) -> Result<T>) -> Result<T> {
@@ -67,11 +74,24 @@ impl Pool {
         };
         let result = work(&mut conn);
         let mut idle = self.idle.lock().expect("pool lock");
-        if idle.len() < POOL_SIZE && !conn.is_broken() {
+        if is_outage(&result) {
+            // The server went away: the idle connections are as dead as this one.
+            idle.clear();
+        } else if idle.len() < POOL_SIZE && !conn.is_broken() {
             idle.push(conn);
         }
         result
     }
+}
+
+fn is_outage<T>(result: &Result<T>) -> bool {
+    matches!(
+        result,
+        Err(Error::Storage {
+            kind: StorageKind::Unavailable,
+            ..
+        })
+    )
 }
 
 impl Drop for Pool {
