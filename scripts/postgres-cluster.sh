@@ -187,8 +187,10 @@ up() {
 case "$command" in
   start) start ;;
   stop)
-    # Nothing there: nothing to do (a trap may call stop twice).
+    # Nothing there: nothing to do (a trap may call stop twice, or after a
+    # start that failed before it wrote anything).
     [ -e "$dir" ] || exit 0
+    rmdir "$dir" 2> /dev/null && exit 0
     is_cluster_dir || die "$dir is not a test cluster made by this script: not removing it."
     down immediate
     rm -rf "$dir"

@@ -982,13 +982,11 @@ fn regression_tables_fit_the_width_one_line_a_row() {
         "Engineering",
     ])
     .ok();
-    let conn = rusqlite::Connection::open(env.path("invitectl.db")).unwrap();
     let failure = format!(
         "failed: 550 5.1.1 {}",
         "Recipient address rejected ".repeat(4)
     );
-    conn.execute("UPDATE invitations SET delivery = ?1", [&failure])
-        .unwrap();
+    env.sql(&format!("UPDATE invitations SET delivery = '{failure}'"));
     let table = env.run(&["list"]).ok().stdout.clone();
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(lines.len(), 3, "heading, rule, one row:\n{table}");

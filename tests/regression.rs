@@ -138,12 +138,7 @@ fn the_audit_log_records_the_operating_system_user_not_a_claimed_name() {
     env.run(&["cancel", "ann@acme.example", "--yes"]).ok();
     let sudo = Env::new().var("SUDO_USER", "alice");
     sudo.run(&["teams", "add", "ops"]).ok();
-    let actors = |env: &Env| {
-        support::sqlite(
-            &env.path("invitectl.db"),
-            "SELECT actor || ' ' || action FROM audit_log ORDER BY id",
-        )
-    };
+    let actors = |env: &Env| env.sql("SELECT actor || ' ' || action FROM audit_log ORDER BY id");
     let me = os_user();
     assert_eq!(actors(&env), format!("{me} invite\n{me} cancel\n"));
     assert!(actors(&sudo).starts_with("alice "), "{}", actors(&sudo));
