@@ -147,6 +147,14 @@ fn env_sql_and_database_bytes_read_the_database_of_either_engine() {
         ),
         "1|kept-secret\n2|\n2\n"
     );
+    let blob = env.bytes_literal(&[0, b'|', 0xfe, 0xff]);
+    env.sql(&format!(
+        "CREATE TABLE h (v bytea); INSERT INTO h VALUES ({blob})"
+    ));
+    assert_eq!(
+        env.sql(&format!("SELECT length(v) FROM h WHERE v = {blob}")),
+        "4\n"
+    );
     let bytes = env.database_bytes();
     assert!(bytes.windows(11).any(|w| w == b"kept-secret"));
     assert!(!bytes.windows(12).any(|w| w == b"never-stored"));

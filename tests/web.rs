@@ -778,7 +778,8 @@ fn posts_from_another_site_are_refused() {
 
 #[test]
 fn regression_an_accept_answered_408_was_done_anyway() {
-    let env = Env::new();
+    // The write is held back by an SQLite lock.
+    let env = Env::sqlite();
     let token = invited(&env);
     let server = Server::start(&env);
     let mut lock = rusqlite::Connection::open(env.path("invitectl.db")).unwrap();

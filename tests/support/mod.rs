@@ -107,6 +107,16 @@ impl Env {
         }
     }
 
+    /// An env on SQLite whatever the engine of the run, for a test about the
+    /// SQLite file itself (its permissions, locks, where it is created).
+    pub fn sqlite() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+            vars: Vec::new(),
+            database: None,
+        }
+    }
+
     /// The env's PostgreSQL database, in a PostgreSQL run.
     pub fn postgres(&self) -> Option<&postgres::Database<'static>> {
         self.database.as_ref()
@@ -212,6 +222,15 @@ impl Env {
         self.links_for(email)
             .pop()
             .unwrap_or_else(|| panic!("no message to {email}"))
+    }
+
+    /// `bytes` as a literal for [`Env::sql`]: a BLOB on SQLite, a BYTEA on PostgreSQL.
+    pub fn bytes_literal(&self, bytes: &[u8]) -> String {
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        match self.database {
+            Some(_) => format!("'\\x{hex}'::bytea"),
+            None => format!("X'{hex}'"),
+        }
     }
 
     /// What the database holds, to look for a secret in: the SQLite file
