@@ -90,16 +90,19 @@ pick_port() {
 # Starts the server in $dir/data on the port in its configuration; on a port
 # that someone took meanwhile, returns 2.
 pg_start() {
-  local bin=$1
-  : > "$dir/postgres.log"
+  local bin=$1 seen
+  touch "$dir/postgres.log"
   [ "$(id -u)" -ne 0 ] || chown postgres: "$dir/postgres.log"
-  if as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 -s start > /dev/null; then
+  seen=$(stat -c %s "$dir/postgres.log")
+  if as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 -s start > /dev/null 2> "$dir/pg_ctl.out"; then
     return 0
   fi
-  if grep -q "Address already in use" "$dir/postgres.log"; then
+  # Only what this start logged.
+  if tail -c +$((seen + 1)) "$dir/postgres.log" | grep -q "Address already in use"; then
     return 2
   fi
-  tail -20 "$dir/postgres.log" >&2
+  cat "$dir/pg_ctl.out" >&2
+  tail -c +$((seen + 1)) "$dir/postgres.log" | tail -20 >&2
   die "PostgreSQL did not start in $dir (its log is above)."
 }
 
