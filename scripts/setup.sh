@@ -11,8 +11,12 @@ set -euo pipefail
 # procps: `kill -TERM` for the clean-shutdown test.
 # util-linux, mount, bsdutils: runuser (another local user), unshare and mount
 # (a full disk in a private namespace), script (a pseudo-terminal).
+# postgresql: initdb, pg_ctl and the server (in /usr/lib/postgresql/N/bin) for
+# the throwaway clusters of scripts/postgres-cluster.sh, which the second,
+# PostgreSQL pass of scripts/test.sh runs on; postgresql-client: psql and
+# pg_dump, with which the tests read that database as they read SQLite's.
 debian_packages=(faketime sqlite3 systemd nginx-light openssl chromium chromium-driver msmtp procps
-  util-linux mount bsdutils)
+  util-linux mount bsdutils postgresql postgresql-client)
 
 missing=()
 for package in "${debian_packages[@]}"; do

@@ -108,7 +108,7 @@ fn the_database_never_holds_a_plaintext_token_or_password() {
 #[test]
 fn the_database_is_created_readable_by_its_owner_only() {
     use std::os::unix::fs::PermissionsExt;
-    let env = Env::new();
+    let env = Env::sqlite();
     env.run(&["teams", "add", "ops"]).ok();
     let mode = std::fs::metadata(env.path("invitectl.db"))
         .unwrap()
@@ -678,14 +678,16 @@ fn force_token(env: &Env, email: &str, token: &str) {
     let hash = invitectl::token::Token::parse(token)
         .expect("a well-formed token")
         .hash();
-    let conn = rusqlite::Connection::open(env.path("invitectl.db")).unwrap();
-    let changed = conn
-        .execute(
-            "UPDATE invitations SET token_hash = ?1 WHERE email = ?2 AND status = 'pending'",
-            (&hash[..], email),
-        )
-        .unwrap();
-    assert_eq!(changed, 1);
+    let hash = env.bytes_literal(&hash);
+    env.sql(&format!(
+        "UPDATE invitations SET token_hash = {hash} WHERE email = '{email}' AND status = 'pending'"
+    ));
+    assert_eq!(
+        env.sql(&format!(
+            "SELECT count(*) FROM invitations WHERE token_hash = {hash} AND email = '{email}'"
+        )),
+        "1\n"
+    );
 }
 
 #[test]
@@ -982,13 +984,11 @@ fn regression_tables_fit_the_width_one_line_a_row() {
         "Engineering",
     ])
     .ok();
-    let conn = rusqlite::Connection::open(env.path("invitectl.db")).unwrap();
     let failure = format!(
         "failed: 550 5.1.1 {}",
         "Recipient address rejected ".repeat(4)
     );
-    conn.execute("UPDATE invitations SET delivery = ?1", [&failure])
-        .unwrap();
+    env.sql(&format!("UPDATE invitations SET delivery = '{failure}'"));
     let table = env.run(&["list"]).ok().stdout.clone();
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(lines.len(), 3, "heading, rule, one row:\n{table}");
@@ -1073,7 +1073,7 @@ fn regression_error_sentences_name_the_problem_once_with_the_fix() {
 
 #[test]
 fn db_status_names_the_engine_the_file_the_schema_and_the_counts() {
-    let env = Env::new();
+    let env = Env::sqlite();
     env.run(&["db", "status"])
         .code(1)
         .stderr_has("there is no database");
@@ -1115,7 +1115,8 @@ fn db_status_names_the_engine_the_file_the_schema_and_the_counts() {
 
 #[test]
 fn db_copy_moves_an_installation_with_its_links_passwords_and_history() {
-    let env = Env::new();
+    // From one SQLite file to another, whose bytes it compares.
+    let env = Env::sqlite();
     env.run(&["teams", "add", "ops"]).ok();
     env.run(&[
         "invite",
@@ -1131,7 +1132,7 @@ fn db_copy_moves_an_installation_with_its_links_passwords_and_history() {
     env.run(&["cancel", "cy@acme.example", "--yes"]).ok();
     let before = std::fs::read(env.path("invitectl.db")).unwrap();
 
-    let new_host = Env::new();
+    let new_host = Env::sqlite();
     let target = new_host.path("invitectl.db");
     env.run(&["db", "copy", "--to", target.to_str().unwrap()])
         .ok()

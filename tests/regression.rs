@@ -138,12 +138,7 @@ fn the_audit_log_records_the_operating_system_user_not_a_claimed_name() {
     env.run(&["cancel", "ann@acme.example", "--yes"]).ok();
     let sudo = Env::new().var("SUDO_USER", "alice");
     sudo.run(&["teams", "add", "ops"]).ok();
-    let actors = |env: &Env| {
-        support::sqlite(
-            &env.path("invitectl.db"),
-            "SELECT actor || ' ' || action FROM audit_log ORDER BY id",
-        )
-    };
+    let actors = |env: &Env| env.sql("SELECT actor || ' ' || action FROM audit_log ORDER BY id");
     let me = os_user();
     assert_eq!(actors(&env), format!("{me} invite\n{me} cancel\n"));
     assert!(actors(&sudo).starts_with("alice "), "{}", actors(&sudo));
@@ -197,7 +192,7 @@ fn a_foreign_sqlite_database_is_refused_and_left_unchanged() {
 
 #[test]
 fn a_read_only_command_never_creates_a_database() {
-    let env = Env::new();
+    let env = Env::sqlite();
     for args in [
         &["list"][..],
         &["users", "list"][..],
@@ -217,7 +212,7 @@ fn a_read_only_command_never_creates_a_database() {
 
 #[test]
 fn a_user_who_may_only_read_the_database_can_list() {
-    let env = Env::new();
+    let env = Env::sqlite();
     env.run(&["invite", "ann@acme.example", "--role", "viewer"])
         .ok();
     std::fs::set_permissions(env.dir.path(), PermissionsExt::from_mode(0o755)).unwrap();
@@ -240,8 +235,9 @@ fn a_user_who_may_only_read_the_database_can_list() {
 #[test]
 fn the_system_config_in_etc_is_found_last() {
     // The README's deployment: config.example.toml installed as
-    // /etc/invitectl/config.toml; admins run invitectl from anywhere.
-    let env = Env::new();
+    // /etc/invitectl/config.toml; admins run invitectl from anywhere. Seen
+    // by where its [database] path puts the SQLite file.
+    let env = Env::sqlite();
     let etc = env.path("etc");
     std::fs::create_dir_all(etc.join("invitectl")).unwrap();
     let example =
@@ -404,7 +400,7 @@ fn a_bad_address_in_a_csv_is_named_with_its_file_and_line() {
 #[test]
 fn reading_never_waits_for_a_writer() {
     use std::io::{BufRead, BufReader, Write};
-    let env = Env::new();
+    let env = Env::sqlite();
     env.run(&["invite", "ann@acme.example", "--role", "viewer"])
         .ok();
     // Another process holds the write lock for as long as this test wants.

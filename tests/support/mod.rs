@@ -15,6 +15,27 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_invitectl");
 pub struct Env {
     pub dir: tempfile::TempDir,
     vars: Vec<(String, String)>,
+    /// The env's own database on the shared cluster, in a PostgreSQL run.
+    database: Option<postgres::Database<'static>>,
+}
+
+/// The storage engine a test run uses; see [`engine`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// PostgreSQL when `INVITECTL_TEST_ENGINE=postgres` (the second pass of
+/// scripts/test.sh), else SQLite.
+pub fn engine() -> Engine {
+    match std::env::var("INVITECTL_TEST_ENGINE").as_deref() {
+        Err(_) | Ok("" | "sqlite") => Engine::Sqlite,
+        Ok("postgres") => Engine::Postgres,
+        Ok(other) => panic!(
+            "INVITECTL_TEST_ENGINE={other:?} is no engine: set it to postgres, or to sqlite or nothing for SQLite"
+        ),
+    }
 }
 
 /// What one run printed and how it exited.
@@ -68,10 +89,50 @@ impl Run {
 }
 
 impl Env {
+    /// A new directory; with PostgreSQL, also a new empty database on the
+    /// shared cluster, which every command run here is given as INVITECTL_DB.
     pub fn new() -> Env {
+        let database = match engine() {
+            Engine::Sqlite => None,
+            Engine::Postgres => Some(postgres::Cluster::shared().new_database()),
+        };
+        let vars = database
+            .iter()
+            .map(|database| ("INVITECTL_DB".to_string(), database.url()))
+            .collect();
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+            vars,
+            database,
+        }
+    }
+
+    /// An env on SQLite whatever the engine of the run, for a test about the
+    /// SQLite file itself (its permissions, locks, where it is created).
+    pub fn sqlite() -> Env {
         Env {
             dir: tempfile::tempdir().unwrap(),
             vars: Vec::new(),
+            database: None,
+        }
+    }
+
+    /// The env's PostgreSQL database, in a PostgreSQL run.
+    pub fn postgres(&self) -> Option<&postgres::Database<'static>> {
+        self.database.as_ref()
+    }
+
+    /// What `query` prints against the env's database, whichever engine it
+    /// is: `a|b` lines, NULL as nothing (sqlite3's list mode, psql's
+    /// unaligned tuples). Keep to SQL both engines take; booleans print as
+    /// 1/0 on SQLite and t/f on PostgreSQL, times as stored (RFC 3339
+    /// text) on SQLite and as timestamptz (`2026-12-01 08:00:00+00`) on
+    /// PostgreSQL, so compare those in the query, not as printed.
+    #[track_caller]
+    pub fn sql(&self, query: &str) -> String {
+        match &self.database {
+            Some(database) => database.sql(query),
+            None => sqlite(&self.path("invitectl.db"), query),
         }
     }
 
@@ -163,8 +224,22 @@ impl Env {
             .unwrap_or_else(|| panic!("no message to {email}"))
     }
 
-    /// The database and its WAL files, as raw bytes.
+    /// `bytes` as a literal for [`Env::sql`]: a BLOB on SQLite, a BYTEA on PostgreSQL.
+    pub fn bytes_literal(&self, bytes: &[u8]) -> String {
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        match self.database {
+            Some(_) => format!("'\\x{hex}'::bytea"),
+            None => format!("X'{hex}'"),
+        }
+    }
+
+    /// What the database holds, to look for a secret in: the SQLite file
+    /// and its WAL files as raw bytes; on PostgreSQL, the env's database as
+    /// pg_dump writes its rows (`--data-only`, as text).
     pub fn database_bytes(&self) -> Vec<u8> {
+        if let Some(database) = &self.database {
+            return database.dump().into_bytes();
+        }
         ["invitectl.db", "invitectl.db-wal", "invitectl.db-shm"]
             .iter()
             .filter_map(|name| std::fs::read(self.path(name)).ok())
@@ -263,8 +338,8 @@ pub fn run(mut command: Command, stdin: Option<&str>) -> Run {
     }
 }
 
-/// The faketime wrapper. In CI its absence is a failure, never a skip.
-/// What the sqlite3 shell prints for `sql` run against `database`.
+/// What the sqlite3 shell prints for `sql` run against `database`: for tests
+/// about the SQLite file itself; [`Env::sql`] reads whichever engine is used.
 pub fn sqlite(database: &Path, sql: &str) -> String {
     let output = Command::new("sqlite3")
         .arg(database)
@@ -292,6 +367,7 @@ pub fn os_user() -> String {
     String::from_utf8(output.stdout).unwrap().trim().to_string()
 }
 
+/// The faketime wrapper. In CI its absence is a failure, never a skip.
 pub fn faketime() -> String {
     let found = ["/usr/bin/faketime", "/usr/local/bin/faketime"]
         .into_iter()
@@ -368,5 +444,6 @@ pub fn decode_quoted_printable(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).replace("\r\n", "\n")
 }
+pub mod postgres;
 pub mod smtp;
 pub mod web;
