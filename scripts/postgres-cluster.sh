@@ -14,8 +14,6 @@
 # TCP listens on 127.0.0.1 only and asks for a password (scram-sha-256).
 # The login role `invitectl` (password `invitectl-test`, CREATEDB) owns the
 # tests' databases; tests/support/postgres.rs knows the same password.
-# DIR/invitectl-url is that role's URL over TCP, to the database `postgres`:
-#   postgres://invitectl:invitectl-test@127.0.0.1:23456/postgres
 #
 # The port is INVITECTL_TEST_PG_PORT if set, else a free one below the
 # kernel's ephemeral range (so it never takes a port that a test was given
@@ -168,7 +166,6 @@ EOF
 
   url="postgresql://postgres@/postgres?host=$dir&port=$port"
   echo "$url" > "$dir/url"
-  echo "postgres://$role:$role_password@127.0.0.1:$port/postgres" > "$dir/invitectl-url"
   echo "postgres-cluster.sh: PostgreSQL $(basename "$(dirname "$bin")") on 127.0.0.1:$port, started in $(($(now_ms) - started)) ms" >&2
   echo "$url"
 }

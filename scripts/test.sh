@@ -15,11 +15,6 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 INVITECTL_TEST_POSTGRES=$(scripts/postgres-cluster.sh start "$pg_dir")
 export INVITECTL_TEST_POSTGRES
-# The unit tests in src/ make their databases from this URL: the role
-# invitectl over TCP, as invitectl itself connects (its client tries TLS,
-# which fails on the unix socket of INVITECTL_TEST_POSTGRES).
-INVITECTL_TEST_POSTGRES_URL=$(cat "$pg_dir/invitectl-url")
-export INVITECTL_TEST_POSTGRES_URL
 
 # Plain `cargo test` also builds examples/ (so they cannot rot) but never runs the benchmarks.
 status=0

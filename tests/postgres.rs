@@ -6,7 +6,7 @@
 mod support;
 
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use support::postgres::{Cluster, PASSWORD};
 use support::{Engine, Env};
@@ -20,15 +20,7 @@ fn a_fresh_database_is_empty_and_private_to_its_test() {
     let cluster = Cluster::shared();
     let mut urls = Vec::new();
     for _ in 0..2 {
-        let started = Instant::now();
         urls.push(cluster.fresh_database());
-        let took = started.elapsed();
-        eprintln!("fresh_database: {} ms", took.as_millis());
-        // A new cluster per test takes over a second; a database, some 30 ms.
-        assert!(
-            took < Duration::from_secs(1),
-            "fresh_database took {took:?}"
-        );
     }
     let (first, second) = (&urls[0], &urls[1]);
     assert_ne!(first, second);
