@@ -667,3 +667,23 @@ fn every_write_is_audited() {
         ]
     );
 }
+
+#[test]
+fn names_compare_and_sort_without_regard_to_ascii_case_on_either_engine() {
+    let mut conn = db::for_tests();
+    for name in ["beta", "Alpha", "gamma", "Émile"] {
+        directory::add(&mut conn, Group::Team, name, "it", t0()).unwrap();
+    }
+    let (stored, change) = directory::add(&mut conn, Group::Team, "ALPHA", "it", t0()).unwrap();
+    assert_eq!(
+        (stored.as_str(), change),
+        ("Alpha", users::Change::AlreadySo)
+    );
+    assert_eq!(
+        directory::names(&conn, Group::Team).unwrap(),
+        ["Alpha", "beta", "gamma", "Émile"]
+    );
+    assert_eq!(directory::resolve(&conn, Group::Team, "GAMMA").unwrap(), 3);
+    // Only ASCII letters fold, as SQLite's NOCASE does.
+    assert!(directory::resolve(&conn, Group::Team, "éMILE").is_err());
+}

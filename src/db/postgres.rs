@@ -76,19 +76,14 @@ pub fn open(target: &PostgresTarget) -> Result<Session> {
 pub fn open_read_only(target: &PostgresTarget) -> Result<Option<Session>> {
     let session = connect(target)?;
     match session.schema_version_if_any()? {
-        None => {
-            refuse_foreign(&session, target)?;
-            Ok(None)
-        }
+        None => Ok(None),
+        Some(version) if version > SCHEMA_VERSION => Err(newer(version)),
         Some(version) if version < SCHEMA_VERSION => {
             // An older schema: bring it up to date once, then read as asked.
             migrate(&session)?;
             Ok(Some(session))
         }
-        Some(_) => {
-            check_not_newer(&session)?;
-            Ok(Some(session))
-        }
+        Some(_) => Ok(Some(session)),
     }
 }
 
@@ -110,8 +105,14 @@ pub fn connect(target: &PostgresTarget) -> Result<Session> {
     }
     config.application_name("invitectl");
     config.options(&format!("-c lock_timeout={LOCK_TIMEOUT} -c TimeZone=UTC"));
+    // A unix socket is local: there is nothing for TLS to protect.
+    let local = config
+        .get_hosts()
+        .iter()
+        .all(|host| matches!(host, ::postgres::config::Host::Unix(_)));
     let client = match config.get_ssl_mode() {
         SslMode::Disable => config.connect(::postgres::NoTls),
+        _ if local => config.connect(::postgres::NoTls),
         _ => config.connect(tls()?),
     }
     .map_err(|e| {
@@ -241,12 +242,24 @@ impl Session {
         Ok(self.schema_version_if_any()?.unwrap_or(0))
     }
 
-    /// `None` when invitectl has never written to this database.
+    /// `None` when invitectl has never written to this database; refuses
+    /// one that holds another program's tables and not ours. (One
+    /// statement, so one snapshot: another host may be migrating meanwhile.)
     fn schema_version_if_any(&self) -> Result<Option<i64>> {
-        let exists: bool =
-            self.query("SELECT to_regclass('invitectl_schema') IS NOT NULL", &[])?[0].try_get(0)?;
-        if !exists {
-            return Ok(None);
+        let row = &self.query(
+            "SELECT to_regclass('invitectl_schema') IS NOT NULL,
+                    EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema())",
+            &[],
+        )?[0];
+        let (ours, any_tables): (bool, bool) = (row.try_get(0)?, row.try_get(1)?);
+        if !ours {
+            return match any_tables {
+                false => Ok(None),
+                true => Err(Error::Other(anyhow::anyhow!(
+                    "this PostgreSQL database is not an invitectl database (it holds another program's tables); \
+                     nothing was changed in it: point [database] url at a database of invitectl's own"
+                ))),
+            };
         }
         let rows = self.query("SELECT max(version) FROM invitectl_schema", &[])?;
         Ok(rows[0].try_get::<_, Option<i64>>(0)?)
@@ -258,30 +271,6 @@ fn newer(version: i64) -> Error {
         "the database was written by a newer invitectl (schema {version}, this one knows {SCHEMA_VERSION}); \
          upgrade invitectl on this host"
     ))
-}
-
-fn check_not_newer(session: &Session) -> Result<()> {
-    match session.schema_version()? {
-        version if version > SCHEMA_VERSION => Err(newer(version)),
-        _ => Ok(()),
-    }
-}
-
-/// Refuses a database that holds another program's tables but not ours.
-fn refuse_foreign(session: &Session, target: &PostgresTarget) -> Result<()> {
-    let tables: i64 = session.query(
-        "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()",
-        &[],
-    )?[0]
-        .try_get(0)?;
-    if tables == 0 {
-        return Ok(());
-    }
-    Err(Error::Other(anyhow::anyhow!(
-        "{} is not an invitectl database (it holds another program's tables); nothing was changed in it: \
-         point [database] url at a database of invitectl's own",
-        redact(&target.url)
-    )))
 }
 
 /// The first host to get here migrates, in one transaction; the others wait
@@ -299,17 +288,6 @@ fn migrate(session: &Session) -> Result<()> {
         let version = match session.schema_version_if_any()? {
             Some(version) => version,
             None => {
-                let tables: i64 = session.query(
-                    "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()",
-                    &[],
-                )?[0]
-                    .try_get(0)?;
-                if tables > 0 {
-                    return Err(Error::Other(anyhow::anyhow!(
-                        "this PostgreSQL database is not an invitectl database (it holds another program's tables); \
-                         nothing was changed in it: point [database] url at a database of invitectl's own"
-                    )));
-                }
                 session.batch("CREATE TABLE invitectl_schema (version BIGINT NOT NULL)")?;
                 0
             }

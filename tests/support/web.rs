@@ -51,13 +51,25 @@ impl Server {
         let mut process = Group::spawn(command.stderr(Stdio::piped()).stdout(Stdio::null()))
             .expect("start serve-accept");
         let mut lines = BufReader::new(process.child.stderr.take().unwrap()).lines();
-        let first = lines.next().expect("serve-accept printed nothing").unwrap();
+        // Warnings (a clock far from the database's) may come first.
+        let mut before = Vec::new();
+        let first = loop {
+            let line = lines
+                .next()
+                .unwrap_or_else(|| panic!("serve-accept stopped: {before:?}"))
+                .unwrap();
+            if line.starts_with("listening on ") {
+                break line;
+            }
+            before.push(line);
+        };
         let (host, port) = first
             .strip_prefix("listening on http://")
             .and_then(|address| address.rsplit_once(':'))
             .and_then(|(host, port)| Some((host.to_string(), port.parse().ok()?)))
             .unwrap_or_else(|| panic!("unexpected first line: {first}"));
-        let log = Arc::new((Mutex::new(vec![first]), Condvar::new()));
+        before.push(first);
+        let log = Arc::new((Mutex::new(before), Condvar::new()));
         let sink = log.clone();
         let reader = std::thread::spawn(move || {
             for line in lines.map_while(Result::ok) {
