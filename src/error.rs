@@ -13,8 +13,11 @@ pub enum Error {
          or replaced by a newer email; ask your administrator for a new invitation"
     )]
     InvalidToken,
-    #[error("this invitation expired at {expired_at}; ask {admin} to send a new one")]
-    Expired { admin: String, expired_at: String },
+    #[error("this invitation expired at {}; ask {admin} to send a new one", crate::time::stamp(*expired_at))]
+    Expired {
+        admin: String,
+        expired_at: chrono::DateTime<chrono::Utc>,
+    },
     /// The invitations are stored, but at least one message did not go out.
     #[error("{0}")]
     Delivery(String),

@@ -1020,7 +1020,7 @@ pub fn open(conn: &Database, token: &Token, now: DateTime<Utc>) -> Result<Invita
         None => Err(Error::InvalidToken),
         Some(invitation) if invitation.status == Status::Expired => Err(Error::Expired {
             admin: invitation.invited_by,
-            expired_at: stamp(invitation.expires_at),
+            expired_at: invitation.expires_at,
         }),
         Some(invitation) => Ok(invitation),
     }

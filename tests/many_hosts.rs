@@ -510,3 +510,75 @@ fn both_engines_have_the_same_tables_columns_and_indexes() {
         "\nsqlite:\n{sqlite_indexes}\npostgres:\n{postgres_indexes}"
     );
 }
+
+#[test]
+fn sslmode_require_encrypts_and_checks_the_servers_certificate() {
+    let cluster = Cluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (
+        cluster.dir().join("server.crt"),
+        cluster.dir().join("server.key"),
+    );
+    // A CA of the test's own, and the server's certificate signed by it.
+    let made = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(
+            "set -e; cd \"$1\"
+             openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=test-ca -keyout ca.key -out ca.pem
+             openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout \"$2\" -out server.csr
+             printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > server.ext
+             openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 \\
+                 -extfile server.ext -out \"$3\"",
+        )
+        .arg("bash")
+        .arg(dir.path())
+        .arg(&key)
+        .arg(&cert)
+        .output()
+        .expect("openssl is missing: run scripts/setup.sh");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    std::process::Command::new("chown")
+        .arg("postgres")
+        .arg(&cert)
+        .arg(&key)
+        .status()
+        .unwrap();
+    cluster.psql(
+        "postgres",
+        &format!(
+            "ALTER SYSTEM SET ssl = on; ALTER SYSTEM SET ssl_cert_file = '{}'; \
+             ALTER SYSTEM SET ssl_key_file = '{}'; SELECT pg_reload_conf();",
+            cert.display(),
+            key.display()
+        ),
+    );
+    let database = cluster.new_database();
+    let env = env_on(&format!("{}?sslmode=require", database.url()));
+
+    // A certificate no root vouches for is refused.
+    env.run(&["teams", "add", "ops"])
+        .code(1)
+        .stderr_has("cannot connect to the PostgreSQL database")
+        .stderr_has("certificate");
+    // With the server's certificate among the trusted roots, it connects, over TLS.
+    let roots = dir.path().join("ca.pem");
+    let roots = roots.to_str().unwrap();
+    env.run_env(&["teams", "add", "ops"], &[("SSL_CERT_FILE", roots)])
+        .ok();
+    let mut command = env.command(&["serve-accept", "--bind", "127.0.0.1:0"]);
+    command.env("SSL_CERT_FILE", roots);
+    let server = Server::start_command(command);
+    server.get("/healthz").status(200);
+    assert_eq!(
+        cluster.psql(
+            "postgres",
+            "SELECT bool_and(s.ssl) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) \
+             WHERE a.application_name = 'invitectl'"
+        ),
+        "t\n"
+    );
+}

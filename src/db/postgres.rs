@@ -116,6 +116,7 @@ pub fn connect(target: &PostgresTarget) -> Result<Session> {
         _ => config.connect(tls()?),
     }
     .map_err(|e| {
+        let reason = describe(&e);
         let hint = match e.code() {
             Some(&SqlState::INVALID_PASSWORD | &SqlState::INVALID_AUTHORIZATION_SPECIFICATION) => {
                 "check the user and password ([database] url, password_env or password_file)"
@@ -123,10 +124,14 @@ pub fn connect(target: &PostgresTarget) -> Result<Session> {
             Some(&SqlState::INVALID_CATALOG_NAME) => {
                 "create the database first (see README, Many hosts) or fix the name in [database] url"
             }
+            _ if reason.contains("TLS") || reason.contains("certificate") => {
+                "the server's certificate must be signed by a root this host trusts (add your CA to \
+                 the system's roots, or SSL_CERT_FILE), or use sslmode=disable on a trusted network"
+            }
             _ => "check [database] url and that the server is running and reachable",
         };
         Error::Storage {
-            message: format!("cannot connect to the PostgreSQL database {shown}: {e}; {hint}"),
+            message: format!("cannot connect to the PostgreSQL database {shown}: {reason}; {hint}"),
             kind: StorageKind::Unavailable,
         }
     })?;
@@ -224,9 +229,14 @@ impl Session {
     }
 
     pub fn begin_write(&self) -> Result<()> {
-        self.batch(&format!(
+        let begun = self.batch(&format!(
             "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
-        ))
+        ));
+        if begun.is_err() {
+            // The lock timed out: leave no failed transaction open behind.
+            let _ = self.batch("ROLLBACK");
+        }
+        begun
     }
 
     pub fn clock(&self) -> Result<DateTime<Utc>> {
@@ -324,12 +334,29 @@ impl From<::postgres::Error> for Error {
             // No code: the connection itself failed (refused, reset, timed out).
             None => StorageKind::Unavailable,
         };
-        let message = match error.as_db_error() {
-            Some(db) => format!("{}: {}", db.severity(), db.message()),
-            None => error.to_string(),
-        };
-        Error::Storage { message, kind }
+        Error::Storage {
+            message: describe(&error),
+            kind,
+        }
     }
+}
+
+/// The server's own words, or the client's error with its causes
+/// ("error performing TLS handshake: invalid peer certificate: UnknownIssuer").
+fn describe(error: &::postgres::Error) -> String {
+    if let Some(db) = error.as_db_error() {
+        return format!("{}: {}", db.severity(), db.message());
+    }
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text = format!("{text}: {cause_text}");
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// A new, empty database of its own on the test cluster.

@@ -67,7 +67,7 @@ fn error_page(app: &App, error: &Error) -> Response {
             vec![
                 format!(
                     "This invitation expired on {}.",
-                    crate::time::parse_stamp(expired_at).map_or(expired_at.clone(), crate::mail::message::human_time)
+                    crate::mail::message::human_time(*expired_at)
                 ),
                 format!("Please contact {admin} and ask them to send you a new invitation."),
             ],

@@ -27,7 +27,7 @@ impl Server {
     }
 
     pub fn start_on(env: &Env, bind: &str) -> Server {
-        Server::start_with(env.command(&["serve-accept", "--bind", bind]))
+        Server::start_command(env.command(&["serve-accept", "--bind", bind]))
     }
 
     /// Under libfaketime, with the clock moved by `offset` (e.g. "+25h").
@@ -44,10 +44,11 @@ impl Server {
             ],
         );
         command.env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
-        Server::start_with(command)
+        Server::start_command(command)
     }
 
-    fn start_with(mut command: Command) -> Server {
+    /// `command` is an `invitectl serve-accept` made by `env.command`, with more set on it.
+    pub fn start_command(mut command: Command) -> Server {
         let mut process = Group::spawn(command.stderr(Stdio::piped()).stdout(Stdio::null()))
             .expect("start serve-accept");
         let mut lines = BufReader::new(process.child.stderr.take().unwrap()).lines();
