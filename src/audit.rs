@@ -1,4 +1,4 @@
-use crate::db::Database;
+use crate::db::{Database, Value};
 use chrono::{DateTime, Utc};
 
 use crate::error::Result;
@@ -13,6 +13,38 @@ pub fn record(
     subject: &str,
 ) -> Result<()> {
     record_detail(conn, now, actor, action, subject, None)
+}
+
+/// One entry for each of `subjects`, in one statement.
+pub fn record_all<'a>(
+    conn: &Database,
+    now: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    subjects: impl Iterator<Item = &'a str>,
+) -> Result<()> {
+    let subjects: Vec<&str> = subjects.collect();
+    for chunk in subjects.chunks(500) {
+        let values: Vec<Value> = chunk
+            .iter()
+            .flat_map(|subject| {
+                [
+                    Value::Time(now),
+                    Value::Text(actor),
+                    Value::Text(action),
+                    Value::Text(subject),
+                ]
+            })
+            .collect();
+        conn.execute(
+            &format!(
+                "INSERT INTO audit_log (at, actor, action, subject) VALUES {}",
+                crate::db::row_slots(chunk.len(), 4)
+            ),
+            &values,
+        )?;
+    }
+    Ok(())
 }
 
 /// The same, with a detail such as the client's address.

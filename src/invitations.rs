@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::config::Organization;
-use crate::db::{Database, Row};
+use crate::db::{self, Database, Row, Value};
 use crate::directory::{self, Group};
 use crate::error::{Error, Result};
 use crate::time::{self, stamp};
@@ -207,7 +207,12 @@ pub fn issued(outcomes: &[Outcome]) -> Vec<Issued> {
 
 /// Rows written per transaction: short enough that other writers, such as
 /// serve-accept accepting an invitation, get their turn between two of them.
+/// Each table's rows of a chunk go in one statement: on PostgreSQL a
+/// statement is a round trip to the server.
 const WRITE_CHUNK: usize = 200;
+
+/// Addresses looked up in one statement.
+const LOOKUP_CHUNK: usize = 500;
 
 /// A request that passed every check. Kept small, names as ids: a batch may
 /// hold a million of them.
@@ -314,10 +319,9 @@ pub fn invite_all(
     let mut outcomes = Vec::with_capacity(steps.len());
     let mut steps = steps.into_iter().peekable();
     while steps.peek().is_some() {
+        let chunk: Vec<Step> = steps.by_ref().take(WRITE_CHUNK).collect();
         let tx = conn.write()?;
-        for step in steps.by_ref().take(WRITE_CHUNK) {
-            outcomes.push(write_step(&tx, org, &names, step, options, now)?);
-        }
+        outcomes.extend(write_chunk(&tx, org, &names, chunk, options, now)?);
         tx.commit()?;
     }
     Ok(Outcomes(OutcomesInner::Written(outcomes.into_iter())))
@@ -338,27 +342,40 @@ fn plan(
     let mut problems_found = Vec::new();
     let mut refusals = Vec::new();
     let mut check = Checker::new(&snapshot, org, names);
+    // Who already has an address is asked for many addresses at a time.
+    let mut decide = |checked: &mut Vec<Checked>| -> Result<()> {
+        let emails: Vec<&str> = checked.iter().map(|c| &*c.email).collect();
+        let mut found = existing(&snapshot, &emails, now)?;
+        for request in checked.drain(..) {
+            match found.remove(&*request.email) {
+                None => steps.push(Step::Invite(request)),
+                Some(Existing::Pending {
+                    invitation_id,
+                    undelivered: true,
+                    expired: false,
+                }) if skip_existing => steps.push(Step::Resend {
+                    invitation_id,
+                    email: request.email,
+                }),
+                Some(found) if skip_existing => steps.push(Step::Skip {
+                    reason: found.refusal(&request.email).into(),
+                    email: request.email,
+                }),
+                Some(found) => refusals.push(found.refusal(&request.email)),
+            }
+        }
+        Ok(())
+    };
+    let mut checked = Vec::with_capacity(LOOKUP_CHUNK);
     for request in requests {
-        let Some(request) = check.request(request?, &mut problems_found) else {
-            continue;
-        };
-        match existing(&snapshot, &request.email, now)? {
-            None => steps.push(Step::Invite(request)),
-            Some(Existing::Pending {
-                invitation_id,
-                undelivered: true,
-                expired: false,
-            }) if skip_existing => steps.push(Step::Resend {
-                invitation_id,
-                email: request.email,
-            }),
-            Some(found) if skip_existing => steps.push(Step::Skip {
-                reason: found.refusal(&request.email).into(),
-                email: request.email,
-            }),
-            Some(found) => refusals.push(found.refusal(&request.email)),
+        if let Some(request) = check.request(request?, &mut problems_found) {
+            checked.push(request);
+        }
+        if checked.len() == LOOKUP_CHUNK {
+            decide(&mut checked)?;
         }
     }
+    decide(&mut checked)?;
     problems_found.extend(listed_twice(&steps));
     if !problems_found.is_empty() {
         return Err(Error::Invalid(problems(problems_found)));
@@ -395,38 +412,59 @@ fn listed_twice(steps: &[Step]) -> Vec<String> {
         .collect()
 }
 
-fn write_step(
+/// Writes a chunk of steps in the caller's transaction, in the order given.
+fn write_chunk(
     tx: &Database,
     org: &Organization,
     names: &Names,
-    step: Step,
+    steps: Vec<Step>,
     options: &InviteOptions,
     now: DateTime<Utc>,
-) -> Result<Outcome> {
+) -> Result<Vec<Outcome>> {
     let meanwhile = |email: Box<str>| Outcome::Skipped {
         reason: format!(
             "{email} was invited or changed by another process meanwhile; not invited again"
         ),
         email: email.into_string(),
     };
-    Ok(match step {
-        Step::Skip { email, reason } => Outcome::Skipped {
-            email: email.into_string(),
-            reason: reason.into_string(),
-        },
-        // Another process may have invited the address since the batch was checked.
-        Step::Invite(request) => match existing(tx, &request.email, now)? {
-            None => Outcome::Invited(Box::new(insert(tx, org, names, request, options, now)?)),
-            Some(_) => meanwhile(request.email),
-        },
-        Step::Resend {
-            invitation_id,
-            email,
-        } => match reissue(tx, org, invitation_id, &options.actor, options.sender, now)? {
-            Some(issued) => Outcome::Resent(Box::new(issued)),
-            None => meanwhile(email),
-        },
-    })
+    // Another process may have invited some of them since the batch was checked.
+    let invites: Vec<&str> = steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::Invite(checked) => Some(&*checked.email),
+            _ => None,
+        })
+        .collect();
+    let taken = existing(tx, &invites, now)?;
+    let fresh: Vec<&Checked> = steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::Invite(checked) if !taken.contains_key(&*checked.email) => Some(checked),
+            _ => None,
+        })
+        .collect();
+    let mut issued = insert(tx, org, names, &fresh, options, now)?;
+    let mut outcomes = Vec::with_capacity(steps.len());
+    for step in steps {
+        outcomes.push(match step {
+            Step::Skip { email, reason } => Outcome::Skipped {
+                email: email.into_string(),
+                reason: reason.into_string(),
+            },
+            Step::Invite(checked) => match issued.remove(&*checked.email) {
+                Some(new) => Outcome::Invited(Box::new(new)),
+                None => meanwhile(checked.email),
+            },
+            Step::Resend {
+                invitation_id,
+                email,
+            } => match reissue(tx, org, invitation_id, &options.actor, options.sender, now)? {
+                Some(new) => Outcome::Resent(Box::new(new)),
+                None => meanwhile(email),
+            },
+        });
+    }
+    Ok(outcomes)
 }
 
 /// Invited By is printed in the mail: one line of plain text.
@@ -630,81 +668,188 @@ impl Existing {
     }
 }
 
-fn existing(conn: &Database, email: &str, now: DateTime<Utc>) -> Result<Option<Existing>> {
-    conn.query_row(
-        concat!(
-            "SELECT u.status, i.id, ",
-            expired!(),
-            ", ",
-            undelivered!(),
-            " FROM users u LEFT JOIN invitations i ON i.email = u.email AND i.status = 'pending'
-              WHERE u.email = ?2"
-        ),
-        params![now, email],
-        |row| {
-            let status: String = row.get(0)?;
-            Ok(match status.as_str() {
+/// Who already has each of `emails` (normalized), by address.
+fn existing(
+    conn: &Database,
+    emails: &[&str],
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, Existing>> {
+    let mut found = HashMap::new();
+    for chunk in emails.chunks(LOOKUP_CHUNK) {
+        let sql = format!(
+            concat!(
+                "SELECT u.email, u.status, i.id, ",
+                expired!(),
+                ", ",
+                undelivered!(),
+                " FROM users u LEFT JOIN invitations i ON i.email = u.email AND i.status = 'pending'
+                  WHERE u.email IN ({})"
+            ),
+            db::slots(2, chunk.len())
+        );
+        let mut params = vec![Value::Time(now)];
+        params.extend(chunk.iter().map(|email| Value::Text(email)));
+        let rows = conn.query(&sql, &params, |row| {
+            let status: String = row.get(1)?;
+            let existing = match status.as_str() {
                 "active" => Existing::Active,
                 "inactive" => Existing::Inactive,
                 _ => Existing::Pending {
-                    invitation_id: row.get::<Option<i64>>(1)?.unwrap_or_default(),
-                    expired: row.get::<Option<bool>>(2)?.unwrap_or(false),
-                    undelivered: row.get::<Option<bool>>(3)?.unwrap_or(false),
+                    invitation_id: row.get::<Option<i64>>(2)?.unwrap_or_default(),
+                    expired: row.get::<Option<bool>>(3)?.unwrap_or(false),
+                    undelivered: row.get::<Option<bool>>(4)?.unwrap_or(false),
                 },
-            })
-        },
-    )
+            };
+            Ok((row.get::<String>(0)?, existing))
+        })?;
+        found.extend(rows);
+    }
+    Ok(found)
 }
 
+/// Writes a pending user and an invitation with a fresh token for each
+/// request, a few statements for all of them; the issued ones by address.
 fn insert(
     tx: &Database,
     org: &Organization,
     names: &Names,
-    request: Checked,
+    requests: &[&Checked],
     options: &InviteOptions,
     now: DateTime<Utc>,
-) -> Result<Issued> {
-    let role = &org.roles[usize::from(request.role)];
-    let user_id: i64 = tx.query_one(
-        "INSERT INTO users (email, role, department_id, status, created_at)
-         VALUES (?1, ?2, ?3, 'pending', ?4) RETURNING id",
-        params![&request.email, role, request.department, now],
-        |row| row.get(0),
+) -> Result<HashMap<Box<str>, Issued>> {
+    if requests.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let role = |request: &Checked| org.roles[usize::from(request.role)].as_str();
+    let mut values = Vec::with_capacity(requests.len() * 5);
+    for request in requests {
+        values.extend([
+            Value::Text(&request.email),
+            Value::Text(role(request)),
+            request.department.into(),
+            Value::Text("pending"),
+            Value::Time(now),
+        ]);
+    }
+    let user_ids: HashMap<String, i64> = tx
+        .query(
+            &format!(
+                "INSERT INTO users (email, role, department_id, status, created_at) VALUES {}
+                 RETURNING email, id",
+                db::row_slots(requests.len(), 5)
+            ),
+            &values,
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?
+        .into_iter()
+        .collect();
+    let user_id = |request: &Checked| user_ids[&*request.email];
+    insert_teams(
+        tx,
+        "user_teams (user_id, team_id)",
+        requests.iter().map(|r| (user_id(r), &r.teams[..])),
     )?;
-    for team_id in request.teams.iter() {
+
+    let expires_at = time::add(now, org.invitation_ttl);
+    let tokens: Vec<Token> = requests.iter().map(|_| Token::generate()).collect();
+    let hashes: Vec<[u8; 32]> = tokens.iter().map(Token::hash).collect();
+    let mut values = Vec::with_capacity(requests.len() * 10);
+    for (request, hash) in requests.iter().zip(&hashes) {
+        values.extend([
+            Value::Text(&request.email),
+            Value::Int(user_id(request)),
+            Value::Text(role(request)),
+            request.department.into(),
+            Value::Text(&options.invited_by),
+            Value::Blob(hash),
+            Value::Text("pending"),
+            Value::Time(now),
+            Value::Time(expires_at),
+            options.sender.map(|sender| sender.0).into(),
+        ]);
+    }
+    let invitation_ids: HashMap<String, i64> = tx
+        .query(
+            &format!(
+                "INSERT INTO invitations
+                   (email, user_id, role, department_id, invited_by, token_hash, status, sent_at,
+                    expires_at, sender_id)
+                 VALUES {} RETURNING email, id",
+                db::row_slots(requests.len(), 10)
+            ),
+            &values,
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?
+        .into_iter()
+        .collect();
+    let invitation_id = |request: &Checked| invitation_ids[&*request.email];
+    insert_teams(
+        tx,
+        "invitation_teams (invitation_id, team_id)",
+        requests.iter().map(|r| (invitation_id(r), &r.teams[..])),
+    )?;
+    audit::record_all(
+        tx,
+        now,
+        &options.actor,
+        "invite",
+        requests.iter().map(|r| &*r.email),
+    )?;
+
+    let department = |request: &Checked| {
+        request
+            .department
+            .map(|id| names.name(Group::Department, id))
+    };
+    Ok(requests
+        .iter()
+        .zip(tokens)
+        .map(|(request, token)| {
+            let mut teams: Vec<String> = request
+                .teams
+                .iter()
+                .map(|id| names.name(Group::Team, *id))
+                .collect();
+            teams.sort_by_key(|name| name.to_ascii_lowercase());
+            let issued = Issued {
+                id: invitation_id(request),
+                email: request.email.to_string(),
+                role: role(request).to_string(),
+                department: department(request),
+                teams,
+                invited_by: options.invited_by.clone(),
+                token,
+                expires_at,
+            };
+            (request.email.clone(), issued)
+        })
+        .collect())
+}
+
+/// Rows of a team table (`user_teams (user_id, team_id)` or the like): each
+/// owner with each of its teams, in one statement.
+fn insert_teams<'a>(
+    tx: &Database,
+    table: &str,
+    owners: impl Iterator<Item = (i64, &'a [i64])>,
+) -> Result<()> {
+    let pairs: Vec<(i64, i64)> = owners
+        .flat_map(|(owner, teams)| teams.iter().map(move |team| (owner, *team)))
+        .collect();
+    for chunk in pairs.chunks(WRITE_CHUNK * 4) {
+        let values: Vec<Value> = chunk
+            .iter()
+            .flat_map(|(owner, team)| [Value::Int(*owner), Value::Int(*team)])
+            .collect();
         tx.execute(
-            "INSERT INTO user_teams (user_id, team_id) VALUES (?1, ?2)",
-            params![user_id, team_id],
+            &format!(
+                "INSERT INTO {table} VALUES {}",
+                db::row_slots(chunk.len(), 2)
+            ),
+            &values,
         )?;
     }
-    let issued = issue(
-        tx,
-        org,
-        Fields {
-            email: &request.email,
-            user_id: Some(user_id),
-            role,
-            department_id: request.department,
-            team_ids: &request.teams,
-            invited_by: &options.invited_by,
-            sender: options.sender,
-        },
-        now,
-    )?;
-    audit::record(tx, now, &options.actor, "invite", &request.email)?;
-    let mut teams: Vec<String> = request
-        .teams
-        .iter()
-        .map(|id| names.name(Group::Team, *id))
-        .collect();
-    teams.sort();
-    Ok(Issued {
-        department: request
-            .department
-            .map(|id| names.name(Group::Department, id)),
-        teams,
-        ..issued
-    })
+    Ok(())
 }
 
 /// What an invitation row carries over from one token to the next.
@@ -1202,29 +1347,60 @@ pub fn stop_sending(conn: &Database, sender: Sender) -> Result<()> {
     Ok(())
 }
 
-/// Records delivery attempts and each invitation's delivery state, in one transaction.
+/// Records delivery attempts and each invitation's delivery state, in one
+/// transaction, a statement or two for many attempts.
 pub fn record_deliveries(conn: &mut Database, attempts: &[Attempt]) -> Result<()> {
+    if attempts.is_empty() {
+        return Ok(());
+    }
     let tx = conn.write()?;
-    for attempt in attempts {
-        let (detail, state) = match &attempt.outcome {
-            Ok(detail) => (detail, "sent".to_string()),
-            Err(reason) => (reason, format!("failed: {reason}")),
-        };
+    for chunk in attempts.chunks(WRITE_CHUNK) {
+        let states: Vec<(&str, String)> = chunk
+            .iter()
+            .map(|attempt| match &attempt.outcome {
+                Ok(detail) => (detail.as_str(), "sent".to_string()),
+                Err(reason) => (reason.as_str(), format!("failed: {reason}")),
+            })
+            .collect();
+        let mut values = Vec::with_capacity(chunk.len() * 6);
+        for (attempt, (detail, _)) in chunk.iter().zip(&states) {
+            values.extend([
+                Value::Int(attempt.invitation_id),
+                Value::Time(attempt.at),
+                Value::Text(attempt.transport),
+                Value::Bool(attempt.outcome.is_ok()),
+                Value::Text(detail),
+                attempt.message_id.as_deref().into(),
+            ]);
+        }
         tx.execute(
-            "INSERT INTO delivery_attempts (invitation_id, attempted_at, transport, succeeded, detail, message_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                attempt.invitation_id,
-                attempt.at,
-                attempt.transport,
-                attempt.outcome.is_ok(),
-                detail,
-                &attempt.message_id,
-            ],
+            &format!(
+                "INSERT INTO delivery_attempts (invitation_id, attempted_at, transport, succeeded, detail, message_id)
+                 VALUES {}",
+                db::row_slots(chunk.len(), 6)
+            ),
+            &values,
         )?;
+        let values: Vec<Value> = chunk
+            .iter()
+            .zip(&states)
+            .flat_map(|(attempt, (_, state))| {
+                [Value::Int(attempt.invitation_id), Value::Text(state)]
+            })
+            .collect();
+        let cases: Vec<String> = (0..chunk.len())
+            .map(|i| format!("WHEN ?{} THEN ?{}", 2 * i + 1, 2 * i + 2))
+            .collect();
+        let ids: Vec<String> = (0..chunk.len())
+            .map(|i| format!("?{}", 2 * i + 1))
+            .collect();
         tx.execute(
-            "UPDATE invitations SET delivery = ?2 WHERE id = ?1",
-            params![attempt.invitation_id, &state],
+            &format!(
+                "UPDATE invitations SET delivery = CASE id {} END WHERE id IN ({})",
+                cases.join(" "),
+                ids.join(", ")
+            ),
+            &values,
         )?;
     }
     tx.commit()?;

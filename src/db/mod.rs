@@ -329,6 +329,23 @@ pub struct Location {
     pub schema_current: i64,
 }
 
+/// `count` placeholders from `?first` on, comma-separated: for `IN (…)` lists.
+pub fn slots(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `(?1, ?2), (?3, ?4), …`: `rows` rows of `width` placeholders, for a
+/// many-row `INSERT … VALUES` that costs one round trip however many rows.
+pub fn row_slots(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|row| format!("({})", slots(row * width + 1, width)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Positional parameters for a statement: `params![a, b]` binds `?1`, `?2`.
 #[macro_export]
 macro_rules! params {
