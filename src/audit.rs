@@ -1,8 +1,12 @@
-use crate::db::Database;
+//! The audit log: who did what to whom, and when. Every change appends an
+//! entry in the transaction that makes it; `invitectl log` reads them back.
+
+use crate::db::{Database, Value};
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 
 use crate::error::Result;
-use crate::params;
+use crate::{params, time};
 
 /// Appends "who did what to whom" inside the caller's transaction.
 pub fn record(
@@ -29,4 +33,88 @@ pub fn record_detail(
         params![now, actor, action, subject, detail],
     )?;
     Ok(())
+}
+
+/// One entry, as `invitectl log` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub id: i64,
+    #[serde(serialize_with = "time::serialize")]
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: Option<String>,
+}
+
+/// Which entries to read; every condition given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// At this instant or later.
+    pub since: Option<DateTime<Utc>>,
+    /// Compared without regard to ASCII case, as every name is.
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    /// The address (or team, department) the entry is about.
+    pub subject: Option<String>,
+    /// The newest this many.
+    pub limit: Option<u32>,
+}
+
+/// The entries that match, newest first; the database filters, orders and
+/// limits them, so a long log is never read whole for a few lines.
+pub fn list(conn: &Database, filter: &Filter) -> Result<Vec<Entry>> {
+    // Each condition is our own text; only the values come from the user.
+    let conditions: [(&str, Option<Value<'_>>); 4] = [
+        (" AND at >= ?", filter.since.map(Value::Time)),
+        (
+            " AND lower(actor) = lower(?)",
+            filter.actor.as_deref().map(|t| Value::Text(t.trim())),
+        ),
+        (
+            " AND lower(action) = lower(?)",
+            filter.action.as_deref().map(|t| Value::Text(t.trim())),
+        ),
+        (
+            " AND lower(subject) = lower(?)",
+            filter.subject.as_deref().map(|t| Value::Text(t.trim())),
+        ),
+    ];
+    let mut sql =
+        String::from("SELECT id, at, actor, action, subject, detail FROM audit_log WHERE 1 = 1");
+    let mut values = Vec::new();
+    for (template, value) in conditions {
+        if let Some(value) = value {
+            bind(&mut sql, &mut values, template, value);
+        }
+    }
+    sql.push_str(" ORDER BY at DESC, id DESC");
+    if let Some(limit) = filter.limit {
+        bind(&mut sql, &mut values, " LIMIT ?", Value::Int(i64::from(limit)));
+    }
+    conn.query(&sql, &values, |row| {
+        Ok(Entry {
+            id: row.get(0)?,
+            at: row.get(1)?,
+            actor: row.get(2)?,
+            action: row.get(3)?,
+            subject: row.get(4)?,
+            detail: row.get(5)?,
+        })
+    })
+}
+
+/// Appends `template` to `sql` with its `?` numbered as the next parameter.
+fn bind<'a>(sql: &mut String, values: &mut Vec<Value<'a>>, template: &str, value: Value<'a>) {
+    values.push(value);
+    sql.push_str(&template.replace('?', &format!("?{}", values.len())));
+}
+
+/// Every action the log holds, for suggesting one when a filter matches none.
+pub fn actions(conn: &Database) -> Result<Vec<String>> {
+    conn.query(
+        "SELECT DISTINCT action FROM audit_log ORDER BY action",
+        &[],
+        |row| row.get(0),
+    )
 }

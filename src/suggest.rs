@@ -15,6 +15,19 @@ pub fn closest<'a>(wanted: &str, known: &'a [String]) -> Vec<&'a str> {
     scored.into_iter().take(3).map(|(_, name)| name).collect()
 }
 
+/// The known addresses closest to `wanted`: nearer than for names, since
+/// every address of one domain shares most of its letters.
+pub fn closest_addresses<'a>(wanted: &str, known: &'a [String]) -> Vec<&'a str> {
+    let wanted = wanted.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = known
+        .iter()
+        .map(|address| (strsim::jaro_winkler(&wanted, &address.to_lowercase()), address.as_str()))
+        .filter(|(score, _)| *score >= 0.9)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.into_iter().take(3).map(|(_, address)| address).collect()
+}
+
 /// `unknown team "opps" (did you mean ops? known teams: dev, ops)`
 pub fn unknown(kind: &str, wanted: &str, known: &[String]) -> String {
     let close = closest(wanted, known);
@@ -43,6 +56,15 @@ mod tests {
         ];
         assert_eq!(closest("opps", &known)[0], "ops");
         assert!(closest("zzzz", &known).is_empty());
+        let addresses = vec![
+            "ann@acme.example".to_string(),
+            "bob@acme.example".to_string(),
+        ];
+        assert_eq!(
+            closest_addresses("bob@acme.exampel", &addresses),
+            ["bob@acme.example"]
+        );
+        assert!(closest_addresses("carl@other.example", &addresses).is_empty());
         let message = unknown("team", "opps", &known);
         assert!(
             message.starts_with("unknown team \"opps\" (did you mean ops"),
