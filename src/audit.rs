@@ -110,11 +110,37 @@ fn bind<'a>(sql: &mut String, values: &mut Vec<Value<'a>>, template: &str, value
     sql.push_str(&template.replace('?', &format!("?{}", values.len())));
 }
 
-/// Every action the log holds, for suggesting one when a filter matches none.
+/// The actions invitectl writes, as docs/reference.md lists them.
+pub const ACTIONS: &[&str] = &[
+    "invite",
+    "resend",
+    "cancel",
+    "accept",
+    "login",
+    "failed login",
+    "logout",
+    "edit",
+    "deactivate",
+    "reactivate",
+    "team add",
+    "team remove",
+    "department add",
+    "department remove",
+    "rate limited",
+];
+
+/// The actions there are: those invitectl writes and any other the log
+/// holds (from an older or newer invitectl), for naming the closest when a
+/// filter names none of them.
 pub fn actions(conn: &Database) -> Result<Vec<String>> {
-    conn.query(
-        "SELECT DISTINCT action FROM audit_log ORDER BY action",
-        &[],
-        |row| row.get(0),
-    )
+    let mut known: Vec<String> = ACTIONS.iter().map(|a| a.to_string()).collect();
+    let logged: Vec<String> = conn.query("SELECT DISTINCT action FROM audit_log", &[], |row| {
+        row.get(0)
+    })?;
+    for action in logged {
+        if !known.contains(&action) {
+            known.push(action);
+        }
+    }
+    Ok(known)
 }

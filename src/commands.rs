@@ -989,14 +989,11 @@ fn log(context: &Context, args: LogArgs) -> Result<()> {
     let conn = context.read()?;
     let entries = audit::list(&conn, &filter)?;
     if entries.is_empty() {
-        // A mistyped action matches nothing: say which ones there are.
+        // A mistyped action matches nothing: name the ones there are.
         if let Some(action) = &filter.action {
             let known = audit::actions(&conn)?;
             if !known.iter().any(|k| k.eq_ignore_ascii_case(action.trim())) {
-                context.note(&format!(
-                    "{}; the log holds no entry with it",
-                    suggest::unknown("action", action.trim(), &known)
-                ));
+                context.note(&suggest::unknown("action", action.trim(), &known));
             }
         }
         if args.format.format == Format::Table {

@@ -15,16 +15,22 @@ pub fn closest<'a>(wanted: &str, known: &'a [String]) -> Vec<&'a str> {
     scored.into_iter().take(3).map(|(_, name)| name).collect()
 }
 
-/// The known addresses closest to `wanted`: nearer than for names, since
-/// every address of one domain shares most of its letters.
+/// The known addresses closest to `wanted`: a typo or two away, fewer for a
+/// short name (`ann` is not `dan`), nearest first. Every address of one
+/// domain shares most of its letters, so the distance, not the likeness,
+/// decides.
 pub fn closest_addresses<'a>(wanted: &str, known: &'a [String]) -> Vec<&'a str> {
     let wanted = wanted.to_lowercase();
-    let mut scored: Vec<(f64, &str)> = known
+    let local = wanted.split('@').next().unwrap_or_default().chars().count();
+    let most = (local / 3).max(1);
+    let length = wanted.chars().count();
+    let mut scored: Vec<(usize, &str)> = known
         .iter()
-        .map(|address| (strsim::jaro_winkler(&wanted, &address.to_lowercase()), address.as_str()))
-        .filter(|(score, _)| *score >= 0.9)
+        .filter(|address| address.chars().count().abs_diff(length) <= most)
+        .map(|address| (strsim::osa_distance(&wanted, &address.to_lowercase()), address.as_str()))
+        .filter(|(distance, _)| *distance <= most)
         .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.sort();
     scored.into_iter().take(3).map(|(_, address)| address).collect()
 }
 
@@ -65,6 +71,11 @@ mod tests {
             ["bob@acme.example"]
         );
         assert!(closest_addresses("carl@other.example", &addresses).is_empty());
+        assert_eq!(
+            closest_addresses("anne@acme.example", &addresses),
+            ["ann@acme.example"]
+        );
+        assert!(closest_addresses("dan@acme.example", &addresses).is_empty());
         let message = unknown("team", "opps", &known);
         assert!(
             message.starts_with("unknown team \"opps\" (did you mean ops"),
