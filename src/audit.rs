@@ -144,3 +144,80 @@ pub fn actions(conn: &Database) -> Result<Vec<String>> {
     }
     Ok(known)
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::db;
+
+    #[test]
+    fn the_log_is_filtered_ordered_and_limited_by_the_database_on_either_engine() {
+        let conn = db::for_tests();
+        let at = |hour| Utc.with_ymd_and_hms(2026, 3, 1, hour, 0, 0).unwrap();
+        for (hour, actor, action, subject) in [
+            (9, "root", "invite", "ann@acme.example"),
+            (10, "Ann@Acme.example", "login", "ann@acme.example"),
+            (11, "root", "team add", "ops"),
+            (12, "alice", "invite", "bob@acme.example"),
+        ] {
+            record(&conn, at(hour), actor, action, subject).unwrap();
+        }
+        record_detail(&conn, at(8), "root", "edit", "ann@acme.example", Some("role: a -> b"))
+            .unwrap();
+        let subjects = |filter: Filter| -> Vec<String> {
+            list(&conn, &filter)
+                .unwrap()
+                .into_iter()
+                .map(|entry| format!("{} {}", entry.action, entry.subject))
+                .collect()
+        };
+        // Newest first by time, whatever order they were written in.
+        assert_eq!(
+            subjects(Filter::default()),
+            [
+                "invite bob@acme.example",
+                "team add ops",
+                "login ann@acme.example",
+                "invite ann@acme.example",
+                "edit ann@acme.example",
+            ]
+        );
+        assert_eq!(
+            subjects(Filter {
+                since: Some(at(10)),
+                limit: Some(2),
+                ..Filter::default()
+            }),
+            ["invite bob@acme.example", "team add ops"]
+        );
+        assert_eq!(
+            subjects(Filter {
+                actor: Some("ann@ACME.example".into()),
+                ..Filter::default()
+            }),
+            ["login ann@acme.example"]
+        );
+        assert_eq!(
+            subjects(Filter {
+                action: Some(" INVITE ".into()),
+                subject: Some("ANN@acme.example".into()),
+                ..Filter::default()
+            }),
+            ["invite ann@acme.example"]
+        );
+        let edit = list(
+            &conn,
+            &Filter {
+                action: Some("edit".into()),
+                ..Filter::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(edit[0].detail.as_deref(), Some("role: a -> b"));
+        assert_eq!(edit[0].at, at(8));
+        let known = actions(&conn).unwrap();
+        assert!(known.iter().any(|a| a == "failed login"), "{known:?}");
+    }
+}

@@ -865,6 +865,41 @@ mod tests {
     }
 
     #[test]
+    fn config_show_knows_every_key_and_never_a_password() {
+        let config = load_with(None, &[], Flags::default()).unwrap();
+        for (section, key, _) in KEYS {
+            assert!(
+                default_value(&config, &key_name(section, key)).is_some(),
+                "config show does not know the default of {section}.{key}: add it to default_value"
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("invitectl.toml");
+        std::fs::write(
+            &file,
+            "[database]\nurl = \"postgres://app:pw-in-url@db.example/app\"\n[smtp]\npassword_env = \"MAIL_PW\"\n",
+        )
+        .unwrap();
+        let flags = Flags {
+            config: Some(file),
+            ..Flags::default()
+        };
+        let env = |name: &str| (name == "MAIL_PW").then(|| "pw-in-env".to_string());
+        let (_, shown) = show(&flags, &env).unwrap();
+        let text = serde_json::to_string(&shown).unwrap();
+        assert!(!text.contains("pw-in"), "{text}");
+        let keys: Vec<&str> = shown.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(keys.len(), KEYS.len() + 2, "{keys:?}");
+        let get = |key: &str| shown.iter().find(|s| s.key == key).unwrap();
+        assert_eq!(get("database.url").value, "postgres://app@db.example/app");
+        assert_eq!(get("database.password").value, "(set)");
+        assert_eq!(get("smtp.password").value, "(set)");
+        assert_eq!(get("smtp.password").origin, "environment MAIL_PW");
+        assert_eq!(crate::time::format_duration(Duration::from_secs(90 * 60)), "90m");
+        assert_eq!(crate::time::format_duration(Duration::from_secs(7 * 86_400)), "7d");
+    }
+
+    #[test]
     fn the_example_config_loads_and_documents_every_key() {
         let example = include_str!("../config.example.toml");
         let config = load_with(Some(example), &[], Flags::default()).unwrap();

@@ -200,6 +200,28 @@ mod tests {
         );
         end(&conn, &secret, now).unwrap();
         assert!(user(&conn, &secret, now).unwrap().is_none());
+        let logouts: Vec<(String, String)> = conn
+            .query(
+                "SELECT actor, subject FROM audit_log WHERE action = 'logout'",
+                &[],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            logouts,
+            [("ann@acme.example".to_string(), "ann@acme.example".to_string())]
+        );
+        // A session that is already gone logs nobody out.
+        end(&conn, &secret, now).unwrap();
+        assert_eq!(
+            conn.query_one(
+                "SELECT count(*) FROM audit_log WHERE action = 'logout'",
+                &[],
+                |row| row.get::<i64>(0)
+            )
+            .unwrap(),
+            1
+        );
     }
 
     #[test]
