@@ -1191,11 +1191,8 @@ fn write_user(
 fn write_fields(out: &mut dyn Write, lines: &[(&str, String)]) -> io::Result<()> {
     let width = lines.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
     for (label, value) in lines {
-        writeln!(
-            out,
-            "{label:width$}  {}",
-            output::for_terminal(value).trim_end()
-        )?;
+        let line = format!("{label:width$}  {}", output::for_terminal(value));
+        writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
 }
