@@ -90,7 +90,12 @@ pub fn list(conn: &Database, filter: &Filter) -> Result<Vec<Entry>> {
     }
     sql.push_str(" ORDER BY at DESC, id DESC");
     if let Some(limit) = filter.limit {
-        bind(&mut sql, &mut values, " LIMIT ?", Value::Int(i64::from(limit)));
+        bind(
+            &mut sql,
+            &mut values,
+            " LIMIT ?",
+            Value::Int(i64::from(limit)),
+        );
     }
     conn.query(&sql, &values, |row| {
         Ok(Entry {
@@ -164,8 +169,15 @@ mod tests {
         ] {
             record(&conn, at(hour), actor, action, subject).unwrap();
         }
-        record_detail(&conn, at(8), "root", "edit", "ann@acme.example", Some("role: a -> b"))
-            .unwrap();
+        record_detail(
+            &conn,
+            at(8),
+            "root",
+            "edit",
+            "ann@acme.example",
+            Some("role: a -> b"),
+        )
+        .unwrap();
         let subjects = |filter: Filter| -> Vec<String> {
             list(&conn, &filter)
                 .unwrap()

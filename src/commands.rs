@@ -208,7 +208,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::List(args) => list(&context, args),
         Command::Show(args) => show(&context, args),
         Command::Log(args) => log(&context, args),
-        Command::Config(ConfigCommand::Show { format }) => config_show(&context, &flags, format.format),
+        Command::Config(ConfigCommand::Show { format }) => {
+            config_show(&context, &flags, format.format)
+        }
         Command::Resend(args) => resend(&context, args),
         Command::Cancel(args) => cancel(&context, args),
         Command::Accept(args) => accept(&context, args),
@@ -980,7 +982,11 @@ fn since(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
 fn log(context: &Context, args: LogArgs) -> Result<()> {
     let now = now();
     let filter = audit::Filter {
-        since: args.since.as_deref().map(|text| since(text, now)).transpose()?,
+        since: args
+            .since
+            .as_deref()
+            .map(|text| since(text, now))
+            .transpose()?,
         actor: args.actor,
         action: args.action,
         subject: args.email.as_deref().map(address::lookup_key),
@@ -1172,7 +1178,11 @@ fn write_user(
     };
     let when = |instant: Option<DateTime<Utc>>| {
         instant.map_or(String::new(), |instant| {
-            format!("{} ({})", output::relative_time(instant, now), time::stamp(instant))
+            format!(
+                "{} ({})",
+                output::relative_time(instant, now),
+                time::stamp(instant)
+            )
         })
     };
     let lines = [
@@ -1189,7 +1199,11 @@ fn write_user(
 }
 
 fn write_fields(out: &mut dyn Write, lines: &[(&str, String)]) -> io::Result<()> {
-    let width = lines.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
+    let width = lines
+        .iter()
+        .map(|(label, _)| label.len())
+        .max()
+        .unwrap_or(0);
     for (label, value) in lines {
         let line = format!("{label:width$}  {}", output::for_terminal(value));
         writeln!(out, "{}", line.trim_end())?;

@@ -535,17 +535,15 @@ pub fn show(
         env,
     );
     let database_password = match &config.database {
-        crate::db::Target::Postgres(target) if crate::db::url_has_password(&target.url) => {
-            Shown {
-                key: "database.password".into(),
-                value: SET.into(),
-                origin: db_origin.clone().unwrap_or_else(|| {
-                    layers
-                        .setting("database.url")
-                        .map_or_else(|| "default".into(), |s| s.origin.shown())
-                }),
-            }
-        }
+        crate::db::Target::Postgres(target) if crate::db::url_has_password(&target.url) => Shown {
+            key: "database.password".into(),
+            value: SET.into(),
+            origin: db_origin.clone().unwrap_or_else(|| {
+                layers
+                    .setting("database.url")
+                    .map_or_else(|| "default".into(), |s| s.origin.shown())
+            }),
+        },
         crate::db::Target::Postgres(target) => password_shown(
             "database.password",
             target.password_env.as_deref(),
@@ -660,19 +658,17 @@ fn default_value(config: &Config, name: &str) -> Option<serde_json::Value> {
             .map_or(Json::Null, |from| Json::from(from.to_string())),
         "mail.file_dir" => text(&config.mail.file_dir.display().to_string()),
         "smtp.host" | "smtp.username" | "smtp.password_env" | "smtp.password_file" => Json::Null,
-        "smtp.port" => {
-            match crate::mail::smtp::Security::parse(config.smtp.security.as_deref()) {
-                Some(security) => Json::from(security.default_port()),
-                None => Json::Null,
-            }
-        }
+        "smtp.port" => match crate::mail::smtp::Security::parse(config.smtp.security.as_deref()) {
+            Some(security) => Json::from(security.default_port()),
+            None => Json::Null,
+        },
         "smtp.security" => text("starttls"),
         "smtp.timeout" => text(&crate::time::format_duration(
             crate::mail::smtp::DEFAULT_TIMEOUT,
         )),
-        "smtp.helo_name" => text(
-            &lettre::transport::smtp::extension::ClientId::default().to_string(),
-        ),
+        "smtp.helo_name" => {
+            text(&lettre::transport::smtp::extension::ClientId::default().to_string())
+        }
         "smtp.accept_invalid_certs" | "smtp.allow_plaintext_auth" => Json::Bool(false),
         "server.bind" => text(&config.server_bind),
         "server.trusted_proxies" => Json::from(
@@ -895,8 +891,14 @@ mod tests {
         assert_eq!(get("database.password").value, "(set)");
         assert_eq!(get("smtp.password").value, "(set)");
         assert_eq!(get("smtp.password").origin, "environment MAIL_PW");
-        assert_eq!(crate::time::format_duration(Duration::from_secs(90 * 60)), "90m");
-        assert_eq!(crate::time::format_duration(Duration::from_secs(7 * 86_400)), "7d");
+        assert_eq!(
+            crate::time::format_duration(Duration::from_secs(90 * 60)),
+            "90m"
+        );
+        assert_eq!(
+            crate::time::format_duration(Duration::from_secs(7 * 86_400)),
+            "7d"
+        );
     }
 
     #[test]

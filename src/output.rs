@@ -415,7 +415,10 @@ impl Listing for crate::config::Shown {
             serde_json::Value::String(text) => text.clone(),
             serde_json::Value::Array(items) => items
                 .iter()
-                .map(|item| item.as_str().map_or_else(|| item.to_string(), str::to_string))
+                .map(|item| {
+                    item.as_str()
+                        .map_or_else(|| item.to_string(), str::to_string)
+                })
                 .collect::<Vec<_>>()
                 .join(", "),
             other => other.to_string(),

@@ -209,7 +209,10 @@ mod tests {
             .unwrap();
         assert_eq!(
             logouts,
-            [("ann@acme.example".to_string(), "ann@acme.example".to_string())]
+            [(
+                "ann@acme.example".to_string(),
+                "ann@acme.example".to_string()
+            )]
         );
         // A session that is already gone logs nobody out.
         end(&conn, &secret, now).unwrap();

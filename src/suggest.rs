@@ -27,11 +27,20 @@ pub fn closest_addresses<'a>(wanted: &str, known: &'a [String]) -> Vec<&'a str> 
     let mut scored: Vec<(usize, &str)> = known
         .iter()
         .filter(|address| address.chars().count().abs_diff(length) <= most)
-        .map(|address| (strsim::osa_distance(&wanted, &address.to_lowercase()), address.as_str()))
+        .map(|address| {
+            (
+                strsim::osa_distance(&wanted, &address.to_lowercase()),
+                address.as_str(),
+            )
+        })
         .filter(|(distance, _)| *distance <= most)
         .collect();
     scored.sort();
-    scored.into_iter().take(3).map(|(_, address)| address).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, address)| address)
+        .collect()
 }
 
 /// `unknown team "opps" (did you mean ops? known teams: dev, ops)`

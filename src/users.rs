@@ -351,11 +351,7 @@ fn changes(before: &User, after: &User) -> Vec<String> {
         _ => "(none)".to_string(),
     };
     let fields = [
-        (
-            "role",
-            Some(before.role.clone()),
-            Some(after.role.clone()),
-        ),
+        ("role", Some(before.role.clone()), Some(after.role.clone())),
         (
             "department",
             before.department.clone(),

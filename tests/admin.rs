@@ -106,12 +106,20 @@ fn show_tells_the_user_every_invitation_and_every_delivery_attempt() {
     let sent = &invitations[1]["deliveries"][0];
     assert_eq!(sent["result"], "sent");
     assert_eq!(sent["transport"], "file");
-    assert!(sent["reply"].as_str().unwrap().starts_with("written to outbox/"));
+    assert!(
+        sent["reply"]
+            .as_str()
+            .unwrap()
+            .starts_with("written to outbox/")
+    );
     assert!(sent["message_id"].as_str().unwrap().starts_with('<'));
 
     // By the id of either invitation, the same record.
     let id = invitations[0]["id"].as_i64().unwrap().to_string();
-    assert_eq!(env.run(&["show", &id, "--format", "json"]).ok().json(), record);
+    assert_eq!(
+        env.run(&["show", &id, "--format", "json"]).ok().json(),
+        record
+    );
 
     // CSV: one row per delivery attempt.
     let csv = env
@@ -325,7 +333,10 @@ fn every_change_is_in_the_log_from_the_cli_and_from_serve_accept() {
         .ok()
         .stdout
         .clone();
-    assert!(csv.starts_with("id,at,actor,action,subject,detail\n"), "{csv}");
+    assert!(
+        csv.starts_with("id,at,actor,action,subject,detail\n"),
+        "{csv}"
+    );
     let table = env
         .run_env(&["log"], &[("COLUMNS", "80")])
         .ok()
@@ -507,7 +518,11 @@ fn users_edit_of_an_active_or_inactive_user_shows_on_their_dashboard() {
     );
     let dashboard = server.get_with_cookie("/dashboard", &cookie);
     dashboard.status(200).has("viewer");
-    assert!(!dashboard.body.contains("Engineering"), "{}", dashboard.body);
+    assert!(
+        !dashboard.body.contains("Engineering"),
+        "{}",
+        dashboard.body
+    );
 
     env.run(&["users", "deactivate", "ann@acme.example", "--yes"])
         .ok();
@@ -541,9 +556,15 @@ fn users_edit_refuses_unknown_names_with_the_closest_ones_and_writes_nothing() {
     .stderr_has("error: 2 problems, nothing was written:\n")
     .stderr_has("unknown role \"edtor\" (did you mean editor?")
     .stderr_has("unknown team \"opps\" (did you mean ops?");
-    env.run(&["users", "edit", "ann@acme.example", "--department", "Engneering"])
-        .code(2)
-        .stderr_has("unknown department \"Engneering\" (did you mean Engineering?");
+    env.run(&[
+        "users",
+        "edit",
+        "ann@acme.example",
+        "--department",
+        "Engneering",
+    ])
+    .code(2)
+    .stderr_has("unknown department \"Engneering\" (did you mean Engineering?");
     let users = env.run(&["users", "list", "--format", "json"]).ok().json();
     assert_eq!(users[0]["department"], "Engineering", "nothing was written");
     assert!(actions(&env, &["--action", "edit"]).is_empty());
@@ -553,8 +574,15 @@ fn users_edit_refuses_unknown_names_with_the_closest_ones_and_writes_nothing() {
         .stderr_has("there is no user anne@acme.example (did you mean ann@acme.example?)");
     // Something to change is needed, and the two ways of giving teams exclude each other.
     env.run(&["users", "edit", "ann@acme.example"]).code(2);
-    env.run(&["users", "edit", "ann@acme.example", "--team", "ops", "--no-teams"])
-        .code(2);
+    env.run(&[
+        "users",
+        "edit",
+        "ann@acme.example",
+        "--team",
+        "ops",
+        "--no-teams",
+    ])
+    .code(2);
     env.run(&[
         "users",
         "edit",
@@ -581,7 +609,9 @@ fn teams_and_departments_remove_point_to_users_edit() {
         );
     env.run(&["departments", "remove", "Engineering", "--yes"])
         .code(3)
-        .stderr_has("`invitectl users edit ann@acme.example --department OTHER` (or --no-department)");
+        .stderr_has(
+            "`invitectl users edit ann@acme.example --department OTHER` (or --no-department)",
+        );
     env.run(&[
         "users",
         "edit",
@@ -614,7 +644,10 @@ fn config_show_names_every_setting_and_where_it_came_from() {
             .unwrap_or_else(|| panic!("no {key} in {settings}"))
             .clone();
         assert_eq!(setting.as_object().unwrap().len(), 3, "{setting}");
-        (setting["value"].clone(), setting["origin"].as_str().unwrap().to_string())
+        (
+            setting["value"].clone(),
+            setting["origin"].as_str().unwrap().to_string(),
+        )
     };
 
     // Nothing set: every key, each a default; no database is needed.
@@ -633,7 +666,10 @@ fn config_show_names_every_setting_and_where_it_came_from() {
     ] {
         assert_eq!(find(&defaults, key).1, "default", "{key}");
     }
-    assert_eq!(find(&defaults, "organization.name").0, "Example Organization");
+    assert_eq!(
+        find(&defaults, "organization.name").0,
+        "Example Organization"
+    );
     assert_eq!(
         find(&defaults, "organization.roles").0,
         serde_json::json!(["admin", "editor", "viewer"])
@@ -644,7 +680,10 @@ fn config_show_names_every_setting_and_where_it_came_from() {
     assert_eq!(find(&defaults, "mail.transport").0, "file");
     assert_eq!(find(&defaults, "smtp.port").0, 587);
     assert_eq!(find(&defaults, "smtp.password").0, "(unset)");
-    assert!(!env.path("invitectl.db").exists(), "config show writes nothing");
+    assert!(
+        !env.path("invitectl.db").exists(),
+        "config show writes nothing"
+    );
 
     // A file, the environment over it, and the flag over both.
     env.config(
@@ -675,7 +714,10 @@ fn config_show_names_every_setting_and_where_it_came_from() {
         find(&layered, "database.path"),
         ("file.db".into(), "file invitectl.toml".into())
     );
-    assert_eq!(find(&layered, "mail.transport"), ("smtp".into(), "default".into()));
+    assert_eq!(
+        find(&layered, "mail.transport"),
+        ("smtp".into(), "default".into())
+    );
     assert_eq!(find(&layered, "smtp.port"), (465.into(), "default".into()));
     assert_eq!(
         find(&layered, "smtp.password_env"),
@@ -709,21 +751,33 @@ fn config_show_names_every_setting_and_where_it_came_from() {
         .stdout_has("file invitectl.toml");
     fits(&table.stdout, 80);
     assert!(table.stdout.starts_with("Key"), "{}", table.stdout);
-    let csv = env.run(&["config", "show", "--format", "csv"]).ok().stdout.clone();
+    let csv = env
+        .run(&["config", "show", "--format", "csv"])
+        .ok()
+        .stdout
+        .clone();
     assert!(csv.starts_with("key,value,origin\n"), "{csv}");
 }
 
 #[test]
 fn config_show_never_shows_a_password() {
     let env = Env::sqlite();
-    let secrets = ["hunter2-in-url", "swordfish-db", "opensesame-smtp", "query-secret"];
+    let secrets = [
+        "hunter2-in-url",
+        "swordfish-db",
+        "opensesame-smtp",
+        "query-secret",
+    ];
     std::fs::write(env.path("smtp-secret"), "opensesame-smtp\n").unwrap();
     env.config(&format!(
         "[database]\nurl = \"postgres://invitectl:hunter2-in-url@db.acme.example:5432/invitectl?sslmode=require\"\n\
          [smtp]\nhost = \"smtp.acme.example\"\nusername = \"it\"\npassword_file = \"{}\"\n",
         env.path("smtp-secret").display()
     ));
-    let vars = [("INVITECTL_DATABASE_PASSWORD_ENV", "DB_SECRET"), ("DB_SECRET", "swordfish-db")];
+    let vars = [
+        ("INVITECTL_DATABASE_PASSWORD_ENV", "DB_SECRET"),
+        ("DB_SECRET", "swordfish-db"),
+    ];
     let mut outputs = Vec::new();
     for format in ["table", "json", "csv"] {
         let run = env.run_env(&["config", "show", "--format", format], &vars);
@@ -758,7 +812,10 @@ fn config_show_never_shows_a_password() {
     // Without one in the URL: the variable that holds it.
     env.config("[database]\nurl = \"postgres://invitectl@db.acme.example/invitectl\"\npassword_env = \"DB_SECRET\"\n");
     let json = env
-        .run_env(&["config", "show", "--format", "json"], &[("DB_SECRET", "swordfish-db")])
+        .run_env(
+            &["config", "show", "--format", "json"],
+            &[("DB_SECRET", "swordfish-db")],
+        )
         .ok()
         .json();
     let password = json
@@ -785,7 +842,12 @@ fn config_show_never_shows_a_password() {
         run.ok();
         outputs.push(run.stdout.clone() + &run.stderr);
     }
-    assert!(outputs.last().unwrap().contains("postgres://ann@db.acme.example/app?sslmode=require"));
+    assert!(
+        outputs
+            .last()
+            .unwrap()
+            .contains("postgres://ann@db.acme.example/app?sslmode=require")
+    );
     for output in &outputs {
         for secret in secrets {
             assert!(!output.contains(secret), "{secret} shown:\n{output}");
