@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::output::Format;
 
@@ -58,6 +59,25 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+
+    /// `--db`'s value came from `INVITECTL_DB`, not the command line; set
+    /// by [`Cli::from_command_line`], for `config show`.
+    #[arg(skip)]
+    pub db_from_environment: bool,
+}
+
+impl Cli {
+    /// Parses this process's arguments as `Cli::parse` does, also noting
+    /// where `--db` came from.
+    pub fn from_command_line() -> Cli {
+        let mut matches = Cli::command().get_matches();
+        let from_environment = matches.value_source("db") == Some(ValueSource::EnvVariable);
+        let mut cli = Cli::from_arg_matches_mut(&mut matches)
+            .map_err(|e| e.format(&mut Cli::command()))
+            .unwrap_or_else(|e| e.exit());
+        cli.db_from_environment = from_environment;
+        cli
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,6 +95,13 @@ pub enum Command {
         invitectl list --status pending --older-than 12h\n  \
         invitectl list --status all --format csv > invitations.csv")]
     List(ListArgs),
+
+    /// Everything about one address: the user, every invitation and every delivery attempt
+    #[command(after_help = "Examples:\n  \
+        invitectl show ann@acme.example\n  \
+        invitectl show 17   # the address of invitation 17 (the ID column of `invitectl list`)\n  \
+        invitectl show ann@acme.example --format json")]
+    Show(ShowArgs),
 
     /// Send a new link: new token, fresh window, the old link stops working
     #[command(after_help = "Examples:\n  \
@@ -108,11 +135,20 @@ pub enum Command {
         bind: Option<String>,
     },
 
-    /// List, deactivate and reactivate users
+    /// The audit log, newest first: who did what to whom, and when
+    #[command(after_help = "Examples:\n  \
+        invitectl log --since 7d\n  \
+        invitectl log --email ann@acme.example\n  \
+        invitectl log --action \"failed login\" --since 24h --format csv\n  \
+        invitectl log --actor alice --limit 20")]
+    Log(LogArgs),
+
+    /// List, edit, deactivate and reactivate users
     #[command(
         subcommand,
         after_help = "Examples:\n  \
             invitectl users list --status inactive\n  \
+            invitectl users edit ann@acme.example --role admin --team ops\n  \
             invitectl users deactivate ann@acme.example\n  \
             invitectl users reactivate ann@acme.example"
     )]
@@ -155,6 +191,15 @@ pub enum Command {
             invitectl departments remove Engineering --yes   # from a script"))
     )]
     Departments(GroupCommand),
+
+    /// The settings in effect, and where each came from
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  \
+            invitectl config show\n  \
+            invitectl --config /etc/invitectl/config.toml config show --format json"
+    )]
+    Config(ConfigCommand),
 
     /// Check the SMTP settings: connect, upgrade, log in, and optionally send a test message
     #[command(
@@ -272,6 +317,42 @@ pub struct ListArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// An email address, or the id of one of its invitations (the ID column of `invitectl list`)
+    #[arg(value_name = "EMAIL|ID", allow_hyphen_values = true)]
+    pub target: String,
+
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Only entries from this long ago on, like 7d or 12h, or from this time on, like 2026-01-31 or 2026-01-31T09:00:00Z
+    #[arg(long, value_name = "DURATION|TIME")]
+    pub since: Option<String>,
+
+    /// Only what this one did: an operating-system user for the CLI, a user's address for what they did in serve-accept
+    #[arg(long, value_name = "WHO")]
+    pub actor: Option<String>,
+
+    /// Only entries of this action, like invite, edit, login or "failed login"
+    #[arg(long, value_name = "ACTION")]
+    pub action: Option<String>,
+
+    /// Only entries about this address
+    #[arg(long, value_name = "ADDR")]
+    pub email: Option<String>,
+
+    /// Only the newest N entries that match
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
 #[group(id = "which", required = true, args = ["targets", "expired", "failed"])]
 pub struct ResendArgs {
     /// Email addresses or invitation ids (see the ID column of `invitectl list`)
@@ -358,6 +439,12 @@ pub enum UsersCommand {
         #[command(flatten)]
         yes: YesArg,
     },
+    /// Change a user's role, department or teams; a pending invitation changes with its user
+    #[command(after_help = "Examples:\n  \
+        invitectl users edit ann@acme.example --role admin\n  \
+        invitectl users edit ann@acme.example --team ops --team dev   # exactly these teams\n  \
+        invitectl users edit ann@acme.example --no-department --no-teams")]
+    Edit(EditArgs),
     /// Give an inactive user their access back
     #[command(after_help = "Examples:\n  \
         invitectl users reactivate ann@acme.example\n  \
@@ -367,6 +454,44 @@ pub enum UsersCommand {
         #[arg(value_name = "EMAIL", allow_hyphen_values = true)]
         email: String,
     },
+}
+
+#[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("changes")
+        .required(true)
+        .multiple(true)
+        .args(["role", "department", "no_department", "teams", "no_teams"])
+))]
+pub struct EditArgs {
+    /// The user's email address
+    #[arg(value_name = "EMAIL", allow_hyphen_values = true)]
+    pub email: String,
+
+    /// The new role, one of [organization] roles (default: admin, editor, viewer)
+    #[arg(long)]
+    pub role: Option<String>,
+
+    /// The new department (see `invitectl departments list`)
+    #[arg(long, conflicts_with = "no_department")]
+    pub department: Option<String>,
+
+    /// Take the user out of their department
+    #[arg(long)]
+    pub no_department: bool,
+
+    /// The teams the user is to be in, instead of their current ones; repeat it or give a comma list
+    #[arg(
+        long = "team",
+        value_name = "TEAM",
+        value_delimiter = ',',
+        conflicts_with = "no_teams"
+    )]
+    pub teams: Vec<String>,
+
+    /// Take the user out of every team
+    #[arg(long)]
+    pub no_teams: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -424,6 +549,19 @@ pub enum DbCommand {
         /// The database to copy into: a new or empty SQLite file, or an empty PostgreSQL database
         #[arg(long, value_name = "PATH|URL")]
         to: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Every setting in effect with where it came from (default, file, environment, flag); passwords only as (set) or (unset)
+    #[command(after_help = "Examples:\n  \
+        invitectl config show\n  \
+        invitectl config show --format json\n  \
+        INVITECTL_SMTP_PORT=2525 invitectl config show   # the environment beats the file")]
+    Show {
+        #[command(flatten)]
+        format: FormatArg,
     },
 }
 

@@ -10,8 +10,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::cli::{
-    AcceptArgs, CancelArgs, Cli, Command, DbCommand, GroupCommand, InviteArgs, ListArgs,
-    ResendArgs, SmtpCommand, StatusFilter, UserStatusFilter, UsersCommand,
+    AcceptArgs, CancelArgs, Cli, Command, ConfigCommand, DbCommand, EditArgs, GroupCommand,
+    InviteArgs, ListArgs, LogArgs, ResendArgs, ShowArgs, SmtpCommand, StatusFilter,
+    UserStatusFilter, UsersCommand,
 };
 use crate::config::{self, Config, Flags};
 use crate::db::Database;
@@ -23,7 +24,7 @@ use crate::invitations::{
 use crate::output::{self, Format, Listing};
 use crate::token::Token;
 use crate::users::{self, Change, UserStatus};
-use crate::{db, delivery, mail, time};
+use crate::{address, audit, db, delivery, mail, suggest, time};
 
 /// What every command needs: settings, the database, and how chatty to be.
 struct Context {
@@ -188,6 +189,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let flags = Flags {
         config: cli.config.clone(),
         db: cli.db.clone(),
+        db_from_environment: cli.db_from_environment,
     };
     let config = config::load(&flags, &|name| std::env::var(name).ok())?;
     if cli.verbose {
@@ -204,6 +206,11 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Invite(args) => invite(&context, args),
         Command::List(args) => list(&context, args),
+        Command::Show(args) => show(&context, args),
+        Command::Log(args) => log(&context, args),
+        Command::Config(ConfigCommand::Show { format }) => {
+            config_show(&context, &flags, format.format)
+        }
         Command::Resend(args) => resend(&context, args),
         Command::Cancel(args) => cancel(&context, args),
         Command::Accept(args) => accept(&context, args),
@@ -835,6 +842,9 @@ fn accept_with_prompts(
 }
 
 fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
+    if let UsersCommand::Edit(args) = command {
+        return users_edit(context, args);
+    }
     let mut conn = match command {
         UsersCommand::List { .. } => context.read()?,
         _ => context.open()?,
@@ -879,6 +889,7 @@ fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
                 "inactive",
             )
         }
+        UsersCommand::Edit(_) => unreachable!("handled above"),
         UsersCommand::Reactivate { email } => (
             users::reactivate(&mut conn, &email, &actor, now())?,
             email,
@@ -893,6 +904,322 @@ fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
         )),
     }
     Ok(())
+}
+
+fn users_edit(context: &Context, args: EditArgs) -> Result<()> {
+    if !args.teams.is_empty() && args.teams.iter().all(|team| team.trim().is_empty()) {
+        return Err(Error::Invalid(
+            "--team needs a team name; to take every team away use --no-teams".into(),
+        ));
+    }
+    let wanted = users::Edit {
+        role: args.role,
+        department: match (args.no_department, args.department) {
+            (true, _) => Some(None),
+            (false, department) => department.map(Some),
+        },
+        teams: match (args.no_teams, args.teams.is_empty()) {
+            (true, _) => Some(Vec::new()),
+            (false, true) => None,
+            (false, false) => Some(args.teams),
+        },
+    };
+    let mut conn = context.open()?;
+    let edited = users::edit(
+        &mut conn,
+        &context.config.organization,
+        &args.email,
+        &wanted,
+        &actor(),
+        now(),
+    )?;
+    let user = &edited.user;
+    if edited.changes.is_empty() {
+        context.note(&format!(
+            "{} already has the role {}, department {} and teams {}; nothing changed",
+            user.email,
+            user.role,
+            user.department.as_deref().unwrap_or("(none)"),
+            match user.teams.as_slice() {
+                [] => "(none)".to_string(),
+                teams => teams.join(", "),
+            }
+        ));
+        return Ok(());
+    }
+    context.note(&format!(
+        "changed {}: {}",
+        user.email,
+        edited.changes.join("; ")
+    ));
+    if user.status == UserStatus::Pending {
+        context.note(
+            "their pending invitation shows the new values on the accept page and in a resent mail; \
+             its link keeps working",
+        );
+    }
+    Ok(())
+}
+
+/// `--since`: a duration back from now, or an instant (a date is its midnight, UTC).
+fn since(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(duration) = time::parse_duration(text) {
+        return Ok(time::sub(now, duration));
+    }
+    if let Some(instant) = time::parse_stamp(text) {
+        return Ok(instant);
+    }
+    match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(date) => Ok(date.and_time(chrono::NaiveTime::MIN).and_utc()),
+        Err(_) => Err(Error::Invalid(format!(
+            "--since {text} is neither a duration (like 7d or 12h) nor a time \
+             (like 2026-01-31 or 2026-01-31T09:00:00Z)"
+        ))),
+    }
+}
+
+fn log(context: &Context, args: LogArgs) -> Result<()> {
+    let now = now();
+    let filter = audit::Filter {
+        since: args
+            .since
+            .as_deref()
+            .map(|text| since(text, now))
+            .transpose()?,
+        actor: args.actor,
+        action: args.action,
+        subject: args.email.as_deref().map(address::lookup_key),
+        limit: args.limit,
+    };
+    let conn = context.read()?;
+    let entries = audit::list(&conn, &filter)?;
+    if entries.is_empty() {
+        // A mistyped action matches nothing: name the ones there are.
+        if let Some(action) = &filter.action {
+            let known = audit::actions(&conn)?;
+            if !known.iter().any(|k| k.eq_ignore_ascii_case(action.trim())) {
+                context.note(&suggest::unknown("action", action.trim(), &known));
+            }
+        }
+        if args.format.format == Format::Table {
+            context.note("no entries match");
+            return Ok(());
+        }
+    }
+    context.print(args.format.format, &entries)
+}
+
+/// One invitation in `show`'s table: the address, role, department and
+/// teams are the user's, said above it (JSON has each invitation's own).
+#[derive(Serialize)]
+struct ShownInvitation<'a>(&'a invitations::Invitation);
+
+impl Listing for ShownInvitation<'_> {
+    const HEADINGS: &'static [&'static str] = &[
+        "ID",
+        "Invited By",
+        "Sent At",
+        "Expires At",
+        "Status",
+        "Delivery",
+    ];
+    const WHOLE: &'static [&'static str] = &["ID", "Sent At", "Expires At", "Status"];
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn table_cells(&self, now: DateTime<Utc>) -> Vec<String> {
+        let invitation = self.0;
+        vec![
+            invitation.id.to_string(),
+            invitation.invited_by.clone(),
+            output::relative_time(invitation.sent_at, now),
+            output::relative_time(invitation.expires_at, now),
+            invitation.status.as_str().to_string(),
+            invitation.delivery.clone(),
+        ]
+    }
+
+    fn csv_cells(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// One delivery attempt: one line of `show`'s second table, and one row of
+/// its CSV (with an invitation that has none as a row of its own).
+#[derive(Serialize)]
+struct ShownAttempt<'a> {
+    email: &'a str,
+    invitation: &'a invitations::Invitation,
+    delivery: Option<&'a invitations::Delivery>,
+}
+
+impl Listing for ShownAttempt<'_> {
+    const HEADINGS: &'static [&'static str] = &["Invitation", "At", "Transport", "Result", "Reply"];
+    const WHOLE: &'static [&'static str] = &["Invitation", "At", "Result"];
+    const FIELDS: &'static [&'static str] = &[
+        "email",
+        "invitation_id",
+        "status",
+        "sent_at",
+        "expires_at",
+        "at",
+        "result",
+        "reply",
+        "transport",
+        "message_id",
+    ];
+
+    fn table_cells(&self, now: DateTime<Utc>) -> Vec<String> {
+        let delivery = self.delivery.expect("the table lists attempts only");
+        vec![
+            self.invitation.id.to_string(),
+            output::relative_time(delivery.at, now),
+            delivery.transport.clone(),
+            delivery.result.to_string(),
+            delivery.reply.clone(),
+        ]
+    }
+
+    fn csv_cells(&self) -> Vec<String> {
+        let invitation = self.invitation;
+        let mut cells = vec![
+            self.email.to_string(),
+            invitation.id.to_string(),
+            invitation.status.as_str().to_string(),
+            time::stamp(invitation.sent_at),
+            time::stamp(invitation.expires_at),
+        ];
+        cells.extend(match self.delivery {
+            Some(delivery) => vec![
+                time::stamp(delivery.at),
+                delivery.result.to_string(),
+                delivery.reply.clone(),
+                delivery.transport.clone(),
+                output::optional(&delivery.message_id),
+            ],
+            None => vec![String::new(); 5],
+        });
+        cells
+    }
+}
+
+fn show(context: &Context, args: ShowArgs) -> Result<()> {
+    let now = now();
+    let mut conn = context.read()?;
+    let record = {
+        let snapshot = conn.snapshot()?;
+        invitations::record(&snapshot, &args.target, now)?
+    };
+    let email = record.email.as_str();
+    let attempts = |with_empty: bool| {
+        record.invitations.iter().flat_map(move |sent| {
+            let none = (with_empty && sent.deliveries.is_empty()).then_some(None);
+            sent.deliveries
+                .iter()
+                .map(Some)
+                .chain(none)
+                .map(move |delivery| ShownAttempt {
+                    email,
+                    invitation: &sent.invitation,
+                    delivery,
+                })
+        })
+    };
+    match args.format.format {
+        Format::Json => write_stdout(|out| {
+            serde_json::to_writer(&mut *out, &record)?;
+            writeln!(out)
+        }),
+        Format::Csv => context.print_each(Format::Csv, attempts(true)),
+        Format::Table => {
+            let invitations: Vec<ShownInvitation> = record
+                .invitations
+                .iter()
+                .map(|sent| ShownInvitation(&sent.invitation))
+                .collect();
+            let attempts: Vec<ShownAttempt> = attempts(false).collect();
+            write_stdout(|out| {
+                write_user(out, email, record.user.as_ref(), now)?;
+                writeln!(out)?;
+                if invitations.is_empty() {
+                    writeln!(out, "Invitations: none")?;
+                } else {
+                    writeln!(out, "Invitations:")?;
+                    output::write(out, Format::Table, &invitations, now)?;
+                }
+                writeln!(out)?;
+                if attempts.is_empty() {
+                    writeln!(out, "Delivery attempts: none")
+                } else {
+                    writeln!(out, "Delivery attempts:")?;
+                    output::write(out, Format::Table, &attempts, now)
+                }
+            })
+        }
+    }
+}
+
+/// The user part of `show`, a field a line.
+fn write_user(
+    out: &mut dyn Write,
+    email: &str,
+    user: Option<&users::User>,
+    now: DateTime<Utc>,
+) -> io::Result<()> {
+    let Some(user) = user else {
+        let lines = [
+            ("Email", email.to_string()),
+            (
+                "User",
+                "none (a cancelled invitation takes its pending user with it)".to_string(),
+            ),
+        ];
+        return write_fields(out, &lines);
+    };
+    let when = |instant: Option<DateTime<Utc>>| {
+        instant.map_or(String::new(), |instant| {
+            format!(
+                "{} ({})",
+                output::relative_time(instant, now),
+                time::stamp(instant)
+            )
+        })
+    };
+    let lines = [
+        ("Email", user.email.clone()),
+        ("Status", user.status.as_str().to_string()),
+        ("Name", user.full_name()),
+        ("Role", user.role.clone()),
+        ("Department", output::optional(&user.department)),
+        ("Teams", user.teams.join(", ")),
+        ("Created At", when(Some(user.created_at))),
+        ("Activated At", when(user.activated_at)),
+    ];
+    write_fields(out, &lines)
+}
+
+fn write_fields(out: &mut dyn Write, lines: &[(&str, String)]) -> io::Result<()> {
+    let width = lines
+        .iter()
+        .map(|(label, _)| label.len())
+        .max()
+        .unwrap_or(0);
+    for (label, value) in lines {
+        let line = format!("{label:width$}  {}", output::for_terminal(value));
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+fn config_show(context: &Context, flags: &Flags, format: Format) -> Result<()> {
+    let (file, settings) = config::show(flags, &environment)?;
+    if format == Format::Table {
+        context.note(&match file {
+            Some(file) => format!("config file: {}", file.display()),
+            None => "no config file found; the settings are defaults and the environment's".into(),
+        });
+    }
+    context.print(format, &settings)
 }
 
 fn group_command(context: &Context, group: Group, command: GroupCommand) -> Result<()> {

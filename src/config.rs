@@ -2,6 +2,7 @@
 //! once, in `KEYS`; an error names where the value came from, the key and the problem.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -136,6 +137,8 @@ pub struct Flags {
     pub config: Option<PathBuf>,
     /// `--db`: a file path or a `postgres://` URL.
     pub db: Option<String>,
+    /// `--db`'s value came from `INVITECTL_DB`, not the command line.
+    pub db_from_environment: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -148,7 +151,34 @@ enum Value {
 
 struct Setting {
     value: Value,
-    origin: String,
+    origin: Origin,
+}
+
+/// Where a setting came from.
+#[derive(Debug, Clone, PartialEq)]
+enum Origin {
+    File(PathBuf),
+    Environment(String),
+}
+
+/// As errors name it: "config file invitectl.toml", "environment variable INVITECTL_SMTP_PORT".
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::File(path) => write!(f, "config file {}", path.display()),
+            Origin::Environment(variable) => write!(f, "environment variable {variable}"),
+        }
+    }
+}
+
+impl Origin {
+    /// As `config show` names it: "file invitectl.toml", "environment INVITECTL_SMTP_PORT".
+    fn shown(&self) -> String {
+        match self {
+            Origin::File(path) => format!("file {}", path.display()),
+            Origin::Environment(variable) => format!("environment {variable}"),
+        }
+    }
 }
 
 /// The raw settings, each with where it came from.
@@ -158,6 +188,11 @@ struct Layers {
 
 /// Loads the configuration as docs/reference.md describes, reading variables through `env`.
 pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Config> {
+    layered(flags, env).map(|(_, config)| config)
+}
+
+/// The settings as read, each with its origin, and the config built from them.
+fn layered(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<(Layers, Config)> {
     let file = discover(flags, env)?;
     let mut layers = Layers {
         settings: HashMap::new(),
@@ -166,7 +201,8 @@ pub fn load(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Confi
         layers.read_file(path)?;
     }
     layers.read_env(env)?;
-    layers.build(file, flags)
+    let config = layers.build(file, flags)?;
+    Ok((layers, config))
 }
 
 fn discover(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Option<PathBuf>> {
@@ -243,7 +279,7 @@ impl Layers {
                     name,
                     Setting {
                         value,
-                        origin: origin.clone(),
+                        origin: Origin::File(path.to_path_buf()),
                     },
                 );
             }
@@ -259,7 +295,7 @@ impl Layers {
                 key.to_uppercase()
             );
             let Some(text) = env(&variable) else { continue };
-            let origin = format!("environment variable {variable}");
+            let origin = Origin::Environment(variable);
             let name = key_name(section, key);
             let value = from_env(&text, *kind).ok_or_else(|| {
                 Error::Config(format!("{origin}: {name} must be {}", describe(*kind)))
@@ -290,7 +326,7 @@ impl Layers {
     fn problem(&self, name: &str, problem: &str) -> Error {
         let origin = self
             .setting(name)
-            .map_or("configuration", |s| s.origin.as_str());
+            .map_or_else(|| "configuration".to_string(), |s| s.origin.to_string());
         Error::Config(format!("{origin}: {name} {problem}"))
     }
 
@@ -343,7 +379,7 @@ impl Layers {
         })
     }
 
-    fn build(self, file: Option<PathBuf>, flags: &Flags) -> Result<Config> {
+    fn build(&self, file: Option<PathBuf>, flags: &Flags) -> Result<Config> {
         let roles = match self.setting("organization.roles").map(|s| &s.value) {
             Some(Value::List(roles)) => roles.clone(),
             _ => DEFAULT_ROLES.iter().map(|r| r.to_string()).collect(),
@@ -458,6 +494,192 @@ impl Layers {
             trusted_proxies,
         })
     }
+}
+
+/// One setting in effect, as `invitectl config show` prints it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Shown {
+    /// `section.key`, or `smtp.password` / `database.password` for the
+    /// passwords themselves, which no key holds.
+    pub key: String,
+    /// The value in effect (null when there is none); a password only ever
+    /// as `(set)` or `(unset)`, a database URL without its password.
+    pub value: serde_json::Value,
+    /// `default`, `file PATH`, `environment VARIABLE`, or `flag --db`.
+    pub origin: String,
+}
+
+/// A password is never shown, only whether there is one.
+const SET: &str = "(set)";
+const UNSET: &str = "(unset)";
+
+/// Every setting in effect, each with where it came from: every key, the
+/// database `--db` names, and whether each password is there. The file read
+/// is returned too (None when none was found).
+pub fn show(
+    flags: &Flags,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Option<PathBuf>, Vec<Shown>)> {
+    let (layers, config) = layered(flags, env)?;
+    let db_origin = flags.db.as_ref().map(|_| {
+        if flags.db_from_environment {
+            "environment INVITECTL_DB".to_string()
+        } else {
+            "flag --db".to_string()
+        }
+    });
+    let smtp_password = password_shown(
+        "smtp.password",
+        config.smtp.password_env.as_deref(),
+        config.smtp.password_file.as_deref(),
+        env,
+    );
+    let database_password = match &config.database {
+        crate::db::Target::Postgres(target) if crate::db::url_has_password(&target.url) => Shown {
+            key: "database.password".into(),
+            value: SET.into(),
+            origin: db_origin.clone().unwrap_or_else(|| {
+                layers
+                    .setting("database.url")
+                    .map_or_else(|| "default".into(), |s| s.origin.shown())
+            }),
+        },
+        crate::db::Target::Postgres(target) => password_shown(
+            "database.password",
+            target.password_env.as_deref(),
+            target.password_file.as_deref(),
+            env,
+        ),
+        crate::db::Target::Sqlite(_) => password_shown("database.password", None, None, env),
+    };
+    let mut shown = Vec::new();
+    for (section, key, _) in KEYS {
+        let name = key_name(section, key);
+        let (value, origin) = match (&db_origin, layers.setting(&name)) {
+            (Some(origin), _) if name == "database.path" || name == "database.url" => {
+                (default_value(&config, &name), origin.clone())
+            }
+            (_, Some(setting)) => {
+                let value = match (&setting.value, name.as_str()) {
+                    (Value::Text(url), "database.url") => {
+                        serde_json::Value::from(crate::db::redact(url))
+                    }
+                    (value, _) => json(value),
+                };
+                (Some(value), setting.origin.shown())
+            }
+            (_, None) => (default_value(&config, &name), "default".to_string()),
+        };
+        // Each password whether it is there, after the keys that say where it is.
+        let password = match name.as_str() {
+            "smtp.password_file" => Some(smtp_password.clone()),
+            "database.password_file" => Some(database_password.clone()),
+            _ => None,
+        };
+        shown.push(Shown {
+            key: name,
+            value: value.unwrap_or(serde_json::Value::Null),
+            origin,
+        });
+        shown.extend(password);
+    }
+    Ok((config.file, shown))
+}
+
+/// Whether the password that `password_env` or `password_file` points at is
+/// there, and where it is looked for; never the password.
+fn password_shown(
+    key: &str,
+    variable: Option<&str>,
+    file: Option<&Path>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Shown {
+    let (present, origin) = match (variable, file) {
+        (Some(variable), _) => (
+            env(variable).is_some_and(|password| !password.is_empty()),
+            format!("environment {variable}"),
+        ),
+        (None, Some(file)) => (
+            std::fs::read_to_string(file).is_ok_and(|text| !text.trim_end().is_empty()),
+            format!("file {}", file.display()),
+        ),
+        (None, None) => (false, "default".to_string()),
+    };
+    Shown {
+        key: key.to_string(),
+        value: if present { SET } else { UNSET }.into(),
+        origin,
+    }
+}
+
+fn json(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Text(text) => text.clone().into(),
+        Value::List(items) => items.clone().into(),
+        Value::Integer(number) => (*number).into(),
+        Value::Boolean(flag) => (*flag).into(),
+    }
+}
+
+/// What a key that nothing set amounts to in `config`: its default, or
+/// null where there is none. `None` for a key this does not know, which a
+/// test catches.
+fn default_value(config: &Config, name: &str) -> Option<serde_json::Value> {
+    use crate::db::Target;
+    use serde_json::Value as Json;
+    let text = |text: &str| Json::from(text);
+    let optional = |value: &Option<String>| value.clone().map_or(Json::Null, Json::from);
+    let org = &config.organization;
+    Some(match name {
+        "organization.name" => text(&org.name),
+        "organization.base_url" => text(&org.base_url),
+        "organization.dashboard_url" => text(&org.dashboard_url),
+        "organization.admin" => optional(&org.admin),
+        "organization.roles" => Json::from(org.roles.clone()),
+        "organization.invitation_ttl" => text(&crate::time::format_duration(org.invitation_ttl)),
+        "database.path" => match &config.database {
+            Target::Sqlite(path) => text(&path.display().to_string()),
+            Target::Postgres(_) => Json::Null,
+        },
+        "database.url" => match &config.database {
+            Target::Postgres(target) => text(&crate::db::redact(&target.url)),
+            Target::Sqlite(_) => Json::Null,
+        },
+        "database.password_env" | "database.password_file" => Json::Null,
+        "mail.transport" => text(match config.mail.transport {
+            TransportKind::Smtp => "smtp",
+            TransportKind::File => "file",
+            TransportKind::Sendmail => "sendmail",
+        }),
+        "mail.from" => config
+            .mail
+            .from
+            .as_ref()
+            .map_or(Json::Null, |from| Json::from(from.to_string())),
+        "mail.file_dir" => text(&config.mail.file_dir.display().to_string()),
+        "smtp.host" | "smtp.username" | "smtp.password_env" | "smtp.password_file" => Json::Null,
+        "smtp.port" => match crate::mail::smtp::Security::parse(config.smtp.security.as_deref()) {
+            Some(security) => Json::from(security.default_port()),
+            None => Json::Null,
+        },
+        "smtp.security" => text("starttls"),
+        "smtp.timeout" => text(&crate::time::format_duration(
+            crate::mail::smtp::DEFAULT_TIMEOUT,
+        )),
+        "smtp.helo_name" => {
+            text(&lettre::transport::smtp::extension::ClientId::default().to_string())
+        }
+        "smtp.accept_invalid_certs" | "smtp.allow_plaintext_auth" => Json::Bool(false),
+        "server.bind" => text(&config.server_bind),
+        "server.trusted_proxies" => Json::from(
+            config
+                .trusted_proxies
+                .iter()
+                .map(|range| range.to_string())
+                .collect::<Vec<_>>(),
+        ),
+        _ => return None,
+    })
 }
 
 fn describe(kind: Kind) -> &'static str {
@@ -636,6 +858,47 @@ mod tests {
         };
         let err = load_with(None, &[], flags).unwrap_err().to_string();
         assert!(err.contains("does not exist"), "{err}");
+    }
+
+    #[test]
+    fn config_show_knows_every_key_and_never_a_password() {
+        let config = load_with(None, &[], Flags::default()).unwrap();
+        for (section, key, _) in KEYS {
+            assert!(
+                default_value(&config, &key_name(section, key)).is_some(),
+                "config show does not know the default of {section}.{key}: add it to default_value"
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("invitectl.toml");
+        std::fs::write(
+            &file,
+            "[database]\nurl = \"postgres://app:pw-in-url@db.example/app\"\n[smtp]\npassword_env = \"MAIL_PW\"\n",
+        )
+        .unwrap();
+        let flags = Flags {
+            config: Some(file),
+            ..Flags::default()
+        };
+        let env = |name: &str| (name == "MAIL_PW").then(|| "pw-in-env".to_string());
+        let (_, shown) = show(&flags, &env).unwrap();
+        let text = serde_json::to_string(&shown).unwrap();
+        assert!(!text.contains("pw-in"), "{text}");
+        let keys: Vec<&str> = shown.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(keys.len(), KEYS.len() + 2, "{keys:?}");
+        let get = |key: &str| shown.iter().find(|s| s.key == key).unwrap();
+        assert_eq!(get("database.url").value, "postgres://app@db.example/app");
+        assert_eq!(get("database.password").value, "(set)");
+        assert_eq!(get("smtp.password").value, "(set)");
+        assert_eq!(get("smtp.password").origin, "environment MAIL_PW");
+        assert_eq!(
+            crate::time::format_duration(Duration::from_secs(90 * 60)),
+            "90m"
+        );
+        assert_eq!(
+            crate::time::format_duration(Duration::from_secs(7 * 86_400)),
+            "7d"
+        );
     }
 
     #[test]

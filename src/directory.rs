@@ -189,9 +189,36 @@ pub fn remove(
         )?,
     };
     if users > 0 || invitations > 0 {
+        // A pending invitation follows its user's edit; one whose user is
+        // gone can only be cancelled.
+        let assigned: Vec<String> = tx.query(
+            match group {
+                Group::Team => {
+                    "SELECT u.email FROM users u JOIN user_teams ut ON ut.user_id = u.id
+                     WHERE ut.team_id = ?1 ORDER BY lower(u.email) LIMIT 3"
+                }
+                Group::Department => {
+                    "SELECT email FROM users WHERE department_id = ?1 ORDER BY lower(email) LIMIT 3"
+                }
+            },
+            params![id],
+            |row| row.get(0),
+        )?;
+        let example = assigned.first().map_or("EMAIL", String::as_str);
+        let more = users - assigned.len() as i64;
+        let who = match (assigned.is_empty(), more) {
+            (true, _) => String::new(),
+            (false, 0) => format!(" ({})", assigned.join(", ")),
+            (false, more) => format!(" ({} and {more} more)", assigned.join(", ")),
+        };
+        let (flag, none) = match group {
+            Group::Team => ("--team OTHER", "--no-teams"),
+            Group::Department => ("--department OTHER", "--no-department"),
+        };
         return Err(Error::Refused(format!(
-            "the {} \"{}\" is still assigned to {users} user(s) and {invitations} pending invitation(s); \
-             reassign or cancel them first",
+            "the {} \"{}\" is still assigned to {users} user(s){who} and {invitations} pending invitation(s); \
+             reassign each of them first with `invitectl users edit {example} {flag}` (or {none}), \
+             which also changes their pending invitation",
             group.noun(),
             name.trim()
         )));

@@ -23,9 +23,12 @@ pub enum Status {
     Expired,
     Accepted,
     Cancelled,
+    /// Replaced by a resend: history, shown only by `invitectl show`.
+    Superseded,
 }
 
 impl Status {
+    /// Every status `list` shows; superseded invitations are history.
     pub const ALL: [Status; 4] = [
         Status::Pending,
         Status::Expired,
@@ -39,6 +42,7 @@ impl Status {
             Status::Expired => "expired",
             Status::Accepted => "accepted",
             Status::Cancelled => "cancelled",
+            Status::Superseded => "superseded",
         }
     }
 
@@ -47,6 +51,7 @@ impl Status {
             "pending" => Status::Pending,
             "expired" => Status::Expired,
             "accepted" => Status::Accepted,
+            "superseded" => Status::Superseded,
             _ => Status::Cancelled,
         }
     }
@@ -480,7 +485,7 @@ fn check_invited_by(name: &str) -> Result<()> {
 }
 
 /// One sentence when there is one problem, all of them named, one a line, when there are more.
-fn problems(list: Vec<String>) -> String {
+pub(crate) fn problems(list: Vec<String>) -> String {
     match list.as_slice() {
         [one] => format!("{one}; nothing was written"),
         many => format!(
@@ -541,20 +546,15 @@ impl<'a> Checker<'a> {
                 ));
                 None
             }
-            Some(role) => {
-                let known = self
-                    .org
-                    .roles
-                    .iter()
-                    .position(|known| known.eq_ignore_ascii_case(role));
-                if known.is_none() && self.unknown_names.insert(("role", role.to_lowercase())) {
-                    problems.push(format!(
-                        "{}; roles come from [organization] roles",
-                        suggest::unknown("role", role, &self.org.roles)
-                    ));
+            Some(role) => match role_index(self.org, role) {
+                Ok(known) => Some(known),
+                Err(problem) => {
+                    if self.unknown_names.insert(("role", role.to_lowercase())) {
+                        problems.push(problem);
+                    }
+                    None
                 }
-                known
-            }
+            },
         };
         let department = request
             .department
@@ -601,6 +601,21 @@ impl<'a> Checker<'a> {
         }
         found
     }
+}
+
+/// Which of the organization's roles `role` names (without regard to ASCII
+/// case), or the problem, naming the closest ones.
+pub(crate) fn role_index(org: &Organization, role: &str) -> std::result::Result<usize, String> {
+    let role = role.trim();
+    org.roles
+        .iter()
+        .position(|known| known.eq_ignore_ascii_case(role))
+        .ok_or_else(|| {
+            format!(
+                "{}; roles come from [organization] roles",
+                suggest::unknown("role", role, &org.roles)
+            )
+        })
 }
 
 /// The known teams and departments, by lower-case name and by id.
@@ -959,6 +974,125 @@ pub fn count_by_status(conn: &Database, now: DateTime<Utc>) -> Result<BTreeMap<S
     Ok(counts)
 }
 
+/// One hand-over of an invitation's mail to the transport, as recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct Delivery {
+    #[serde(serialize_with = "time::serialize")]
+    pub at: DateTime<Utc>,
+    /// `sent` or `failed`.
+    pub result: &'static str,
+    /// What the far end answered (a mail server's reply, the file written),
+    /// or why it failed.
+    pub reply: String,
+    /// `smtp`, `file`, `sendmail`, or `none` when no transport could start.
+    pub transport: String,
+    /// The message's Message-ID, to look for in the mail server's log.
+    pub message_id: Option<String>,
+}
+
+/// An invitation with every attempt to deliver it, oldest first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sent {
+    #[serde(flatten)]
+    pub invitation: Invitation,
+    pub deliveries: Vec<Delivery>,
+}
+
+/// Everything known about one address: what `invitectl show` tells.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    pub email: String,
+    /// None when there is no user (any more): a cancelled invitation takes
+    /// its pending user with it.
+    pub user: Option<User>,
+    /// Every invitation of the address, superseded ones too, oldest first.
+    pub invitations: Vec<Sent>,
+}
+
+/// The user and every invitation and delivery attempt of an address, or of
+/// the address of an invitation id. Unknown: refused, naming the closest
+/// known addresses. Read it in a snapshot, so the parts agree.
+pub fn record(conn: &Database, target: &str, now: DateTime<Utc>) -> Result<Record> {
+    let target = target.trim();
+    let email = match target.parse::<i64>() {
+        Ok(id) => conn
+            .query_row(
+                "SELECT email FROM invitations WHERE id = ?1",
+                params![id],
+                |row| row.get(0),
+            )?
+            .ok_or_else(|| {
+                Error::Refused(format!(
+                    "there is no invitation with the id {id}; the ids are the ID column of \
+                     `invitectl list --status all`"
+                ))
+            })?,
+        Err(_) => address::lookup_key(target),
+    };
+    let user = users::find_by_email(conn, &email)?;
+    let invitations = conn.query(
+        &format!("{SELECT} WHERE i.email = ?2 ORDER BY i.id"),
+        params![now, &email],
+        from_row,
+    )?;
+    if user.is_none() && invitations.is_empty() {
+        return Err(unknown_address(conn, target)?);
+    }
+    let attempts: Vec<(i64, Delivery)> = conn.query(
+        "SELECT a.invitation_id, a.attempted_at, a.succeeded, a.detail, a.transport, a.message_id
+         FROM delivery_attempts a JOIN invitations i ON i.id = a.invitation_id
+         WHERE i.email = ?1 ORDER BY a.attempted_at, a.id",
+        params![&email],
+        |row| {
+            let succeeded: bool = row.get(2)?;
+            Ok((
+                row.get(0)?,
+                Delivery {
+                    at: row.get(1)?,
+                    result: if succeeded { "sent" } else { "failed" },
+                    reply: row.get(3)?,
+                    transport: row.get(4)?,
+                    message_id: row.get(5)?,
+                },
+            ))
+        },
+    )?;
+    let mut by_invitation: HashMap<i64, Vec<Delivery>> = HashMap::new();
+    for (id, delivery) in attempts {
+        by_invitation.entry(id).or_default().push(delivery);
+    }
+    let invitations = invitations
+        .into_iter()
+        .map(|invitation| Sent {
+            deliveries: by_invitation.remove(&invitation.id).unwrap_or_default(),
+            invitation,
+        })
+        .collect();
+    Ok(Record {
+        email: user.as_ref().map_or(email, |user| user.email.clone()),
+        user,
+        invitations,
+    })
+}
+
+/// "There is no user or invitation for …", with the closest known addresses.
+fn unknown_address(conn: &Database, wanted: &str) -> Result<Error> {
+    let known: Vec<String> = conn.query(
+        "SELECT email FROM users UNION SELECT email FROM invitations",
+        &[],
+        |row| row.get(0),
+    )?;
+    let close = suggest::closest_addresses(&address::lookup_key(wanted), &known);
+    let hint = match close.as_slice() {
+        [] => String::new(),
+        close => format!(" (did you mean {}?)", close.join(" or ")),
+    };
+    Ok(Error::Refused(format!(
+        "there is no user or invitation for {wanted}{hint}; see `invitectl users list --status all` \
+         and `invitectl list --status all`"
+    )))
+}
+
 /// Which invitations `resend` or `cancel` act on.
 #[derive(Debug, Clone)]
 pub enum Selection {
@@ -1009,7 +1143,7 @@ pub fn select(
                     invitation.email,
                     invitation.accepted_at.map_or("an earlier time".into(), stamp)
                 )),
-                Status::Cancelled => refusals.push(format!(
+                Status::Cancelled | Status::Superseded => refusals.push(format!(
                     "the invitation for {} was cancelled; invite the address again with `invitectl invite`",
                     invitation.email
                 )),

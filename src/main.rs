@@ -1,9 +1,7 @@
 use std::io::IsTerminal;
 
-use clap::Parser;
-
 fn main() -> std::process::ExitCode {
-    let cli = invitectl::cli::Cli::parse();
+    let cli = invitectl::cli::Cli::from_command_line();
     match invitectl::run(cli) {
         Ok(()) | Err(invitectl::Error::OutputClosed) => std::process::ExitCode::SUCCESS,
         Err(error) => {

@@ -160,6 +160,8 @@ impl<T: Listing> Listing for &T {
 fn shortest(heading: &str) -> usize {
     match heading {
         "Email" | "Outcome" => 12,
+        // "default", "flag --db", "environment…" stay readable.
+        "Origin" => 12,
         "Delivery" => 7,
         _ => 4,
     }
@@ -253,14 +255,6 @@ fn table<T: Listing>(rows: &[T], now: DateTime<Utc>) -> Table {
     {
         table.set_width(columns);
     }
-    let mut header = Row::from(headings.to_vec());
-    header.max_height(1);
-    table.set_header(header);
-    for row in &cells {
-        let mut row = Row::from(row.clone());
-        row.max_height(1);
-        table.add_row(row);
-    }
     let natural: Vec<usize> = headings
         .iter()
         .enumerate()
@@ -276,6 +270,25 @@ fn table<T: Listing>(rows: &[T], now: DateTime<Utc>) -> Table {
     let widths = table
         .width()
         .map(|available| column_widths(headings, &natural, T::WHOLE, available.into()));
+    let mut header = Row::from(headings.to_vec());
+    header.max_height(1);
+    table.set_header(header);
+    let indicator = if style.unicode { "…" } else { "~" };
+    for row in &cells {
+        // Cut here rather than by the table, which would wrap a long cell at
+        // a space first and show only what came before it.
+        let row: Vec<String> = match &widths {
+            Some(widths) => row
+                .iter()
+                .zip(widths)
+                .map(|(cell, &width)| cut(cell, width, indicator))
+                .collect(),
+            None => row.clone(),
+        };
+        let mut row = Row::from(row);
+        row.max_height(1);
+        table.add_row(row);
+    }
     for index in 0..headings.len() {
         let Some(column) = table.column_mut(index) else {
             continue;
@@ -294,9 +307,25 @@ fn table<T: Listing>(rows: &[T], now: DateTime<Utc>) -> Table {
     table
 }
 
+/// `cell` in at most `width` characters, the last one `indicator` when cut.
+fn cut(cell: &str, width: usize, indicator: &str) -> String {
+    if cell.chars().count() <= width {
+        return cell.to_string();
+    }
+    let kept: String = cell.chars().take(width.saturating_sub(1)).collect();
+    format!("{}{indicator}", kept.trim_end())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_cell_is_cut_at_its_width_not_at_its_first_space() {
+        assert_eq!(cut("written to outbox/abc.eml", 14, "…"), "written to ou…");
+        assert_eq!(cut("failed: 550 x", 9, "~"), "failed:~");
+        assert_eq!(cut("ops", 3, "…"), "ops");
+    }
 
     const HEADINGS: &[&str] = &["ID", "Email", "Role", "Status"];
     const WHOLE: &[&str] = &["ID", "Status"];
@@ -340,6 +369,61 @@ mod tests {
         assert_eq!(at("2026-01-10T11:01:00Z"), "59m ago");
         assert_eq!(at("2026-01-01T12:00:00Z"), "9d ago");
         assert_eq!(at("2020-01-01T12:00:00Z"), "6y ago");
+    }
+}
+
+impl Listing for crate::audit::Entry {
+    const HEADINGS: &'static [&'static str] = &["ID", "At", "Actor", "Action", "Subject", "Detail"];
+    const WHOLE: &'static [&'static str] = &["ID", "At", "Action"];
+    const FIELDS: &'static [&'static str] = &["id", "at", "actor", "action", "subject", "detail"];
+
+    fn table_cells(&self, now: DateTime<Utc>) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            relative_time(self.at, now),
+            self.actor.clone(),
+            self.action.clone(),
+            self.subject.clone(),
+            optional(&self.detail),
+        ]
+    }
+
+    fn csv_cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            stamp(self.at),
+            self.actor.clone(),
+            self.action.clone(),
+            self.subject.clone(),
+            optional(&self.detail),
+        ]
+    }
+}
+
+impl Listing for crate::config::Shown {
+    const HEADINGS: &'static [&'static str] = &["Key", "Value", "Origin"];
+    const WHOLE: &'static [&'static str] = &["Key"];
+    const FIELDS: &'static [&'static str] = &["key", "value", "origin"];
+
+    fn table_cells(&self, _now: DateTime<Utc>) -> Vec<String> {
+        self.csv_cells()
+    }
+
+    fn csv_cells(&self) -> Vec<String> {
+        let value = match &self.value {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(text) => text.clone(),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|item| {
+                    item.as_str()
+                        .map_or_else(|| item.to_string(), str::to_string)
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            other => other.to_string(),
+        };
+        vec![self.key.clone(), value, self.origin.clone()]
     }
 }
 

@@ -41,11 +41,25 @@ pub fn user(conn: &Database, secret: &str, now: DateTime<Utc>) -> Result<Option<
     user_id.map(|id| users::get(conn, id)).transpose()
 }
 
+/// Logs out: ends the session (and every expired one with it), and writes
+/// the logout to the audit log as the user's own. Run it in a transaction.
 pub fn end(conn: &Database, secret: &str, now: DateTime<Utc>) -> Result<()> {
-    conn.execute(
-        "DELETE FROM sessions WHERE id_hash = ?1 OR expires_at <= ?2",
-        params![&sha256(secret.as_bytes()), now],
+    let ended: Option<i64> = conn.query_row(
+        "DELETE FROM sessions WHERE id_hash = ?1 RETURNING user_id",
+        params![&sha256(secret.as_bytes())],
+        |row| row.get(0),
     )?;
+    conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", params![now])?;
+    if let Some(user_id) = ended {
+        let email: Option<String> = conn.query_row(
+            "SELECT email FROM users WHERE id = ?1",
+            params![user_id],
+            |row| row.get(0),
+        )?;
+        if let Some(email) = email {
+            audit::record(conn, now, &email, "logout", &email)?;
+        }
+    }
     Ok(())
 }
 
@@ -186,6 +200,31 @@ mod tests {
         );
         end(&conn, &secret, now).unwrap();
         assert!(user(&conn, &secret, now).unwrap().is_none());
+        let logouts: Vec<(String, String)> = conn
+            .query(
+                "SELECT actor, subject FROM audit_log WHERE action = 'logout'",
+                &[],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            logouts,
+            [(
+                "ann@acme.example".to_string(),
+                "ann@acme.example".to_string()
+            )]
+        );
+        // A session that is already gone logs nobody out.
+        end(&conn, &secret, now).unwrap();
+        assert_eq!(
+            conn.query_one(
+                "SELECT count(*) FROM audit_log WHERE action = 'logout'",
+                &[],
+                |row| row.get::<i64>(0)
+            )
+            .unwrap(),
+            1
+        );
     }
 
     #[test]

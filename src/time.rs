@@ -101,6 +101,20 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     }
 }
 
+/// A duration as people write it, in its largest whole unit: `24h`, `90m`, `10s`.
+pub fn format_duration(duration: Duration) -> String {
+    if duration.subsec_nanos() != 0 {
+        return humantime::format_duration(duration).to_string();
+    }
+    match duration.as_secs() {
+        0 => "0s".into(),
+        s if s % 86_400 == 0 && s >= 7 * 86_400 => format!("{}d", s / 86_400),
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
 /// `instant + duration`, saturating rather than overflowing.
 pub fn add(instant: DateTime<Utc>, duration: Duration) -> DateTime<Utc> {
     chrono::Duration::from_std(duration)

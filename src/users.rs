@@ -3,9 +3,11 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::config::Organization;
 use crate::db::{Database, Row};
+use crate::directory::{self, Group};
 use crate::error::{Error, Result};
-use crate::{address, audit, params};
+use crate::{address, audit, invitations, params, suggest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -203,6 +205,189 @@ fn set_status(
     audit::record(&tx, now, actor, action, &user.email)?;
     tx.commit()?;
     Ok(Change::Done)
+}
+
+/// What `users edit` changes; a field left `None` stays as it is.
+#[derive(Debug, Clone, Default)]
+pub struct Edit {
+    pub role: Option<String>,
+    /// `Some(None)` takes the department away.
+    pub department: Option<Option<String>>,
+    /// The teams the user is to be in, exactly; `Some(vec![])` takes every one away.
+    pub teams: Option<Vec<String>>,
+}
+
+/// What an edit did: the user as they are now, and each change as
+/// `what: before -> after`; no changes when everything was already so.
+#[derive(Debug, Clone)]
+pub struct Edited {
+    pub user: User,
+    pub changes: Vec<String>,
+}
+
+/// Changes a pending, active or inactive user's role, department or teams,
+/// checked as `invite` checks them: with any unknown name nothing is
+/// written, and each one is named with the closest known ones. A pending
+/// user's pending invitation changes with them, so the accept page and a
+/// resent mail show the new values; its link keeps working. An edit that
+/// changes nothing writes nothing.
+pub fn edit(
+    conn: &mut Database,
+    org: &Organization,
+    email: &str,
+    wanted: &Edit,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Edited> {
+    let tx = conn.write()?;
+    let Some(before) = find_by_email(&tx, email)? else {
+        return Err(not_found(&tx, email)?);
+    };
+    let mut problems = Vec::new();
+    let role = match &wanted.role {
+        Some(role) => match invitations::role_index(org, role) {
+            Ok(index) => org.roles[index].clone(),
+            Err(problem) => {
+                problems.push(problem);
+                before.role.clone()
+            }
+        },
+        None => before.role.clone(),
+    };
+    let mut resolve = |group: Group, name: &str| match directory::resolve(&tx, group, name) {
+        Ok(id) => Ok(Some(id)),
+        Err(Error::Invalid(problem)) => {
+            problems.push(problem);
+            Ok(None)
+        }
+        Err(other) => Err(other),
+    };
+    let department: Option<i64> = match &wanted.department {
+        Some(Some(name)) => resolve(Group::Department, name)?,
+        Some(None) => None,
+        None => tx.query_one(
+            "SELECT department_id FROM users WHERE id = ?1",
+            params![before.id],
+            |row| row.get(0),
+        )?,
+    };
+    let teams: Option<Vec<i64>> = match &wanted.teams {
+        Some(names) => {
+            let mut ids = Vec::new();
+            for name in names.iter().filter(|name| !name.trim().is_empty()) {
+                if let Some(id) = resolve(Group::Team, name)?
+                    && !ids.contains(&id)
+                {
+                    ids.push(id);
+                }
+            }
+            Some(ids)
+        }
+        None => None,
+    };
+    if !problems.is_empty() {
+        return Err(Error::Invalid(invitations::problems(problems)));
+    }
+
+    // The user and their pending invitation, if any, get the same values.
+    tx.execute(
+        "UPDATE users SET role = ?2, department_id = ?3 WHERE id = ?1",
+        params![before.id, &role, department],
+    )?;
+    tx.execute(
+        "UPDATE invitations SET role = ?2, department_id = ?3 WHERE user_id = ?1 AND status = 'pending'",
+        params![before.id, &role, department],
+    )?;
+    if let Some(teams) = &teams {
+        tx.execute(
+            "DELETE FROM user_teams WHERE user_id = ?1",
+            params![before.id],
+        )?;
+        tx.execute(
+            "DELETE FROM invitation_teams WHERE invitation_id IN
+               (SELECT id FROM invitations WHERE user_id = ?1 AND status = 'pending')",
+            params![before.id],
+        )?;
+        for team in teams {
+            tx.execute(
+                "INSERT INTO user_teams (user_id, team_id) VALUES (?1, ?2)",
+                params![before.id, team],
+            )?;
+            tx.execute(
+                "INSERT INTO invitation_teams (invitation_id, team_id)
+                 SELECT id, ?2 FROM invitations WHERE user_id = ?1 AND status = 'pending'",
+                params![before.id, team],
+            )?;
+        }
+    }
+    let after = get(&tx, before.id)?;
+    let changes = changes(&before, &after);
+    if changes.is_empty() {
+        // Dropped, the transaction rolls back: a rerun writes nothing.
+        return Ok(Edited {
+            user: before,
+            changes,
+        });
+    }
+    audit::record_detail(
+        &tx,
+        now,
+        actor,
+        "edit",
+        &after.email,
+        Some(&changes.join("; ")),
+    )?;
+    tx.commit()?;
+    Ok(Edited {
+        user: after,
+        changes,
+    })
+}
+
+/// Each difference a person would see, as `what: before -> after`.
+fn changes(before: &User, after: &User) -> Vec<String> {
+    let shown = |text: Option<&str>| match text {
+        Some(text) if !text.is_empty() => text.to_string(),
+        _ => "(none)".to_string(),
+    };
+    let fields = [
+        ("role", Some(before.role.clone()), Some(after.role.clone())),
+        (
+            "department",
+            before.department.clone(),
+            after.department.clone(),
+        ),
+        (
+            "teams",
+            Some(before.teams.join(", ")),
+            Some(after.teams.join(", ")),
+        ),
+    ];
+    fields
+        .into_iter()
+        .filter(|(_, old, new)| old != new)
+        .map(|(what, old, new)| {
+            format!(
+                "{what}: {} -> {}",
+                shown(old.as_deref()),
+                shown(new.as_deref())
+            )
+        })
+        .collect()
+}
+
+/// "There is no user …", with the closest known addresses (exit 3).
+pub fn not_found(conn: &Database, email: &str) -> Result<Error> {
+    let known: Vec<String> = conn.query("SELECT email FROM users", &[], |row| row.get(0))?;
+    let close = suggest::closest_addresses(&address::lookup_key(email), &known);
+    let hint = match close.as_slice() {
+        [] => String::new(),
+        close => format!(" (did you mean {}?)", close.join(" or ")),
+    };
+    Ok(Error::Refused(format!(
+        "there is no user {}{hint}; see `invitectl users list --status all`",
+        email.trim()
+    )))
 }
 
 /// How many users there are of each status; every status is named.

@@ -67,6 +67,12 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Whether the URL itself holds a password (in its user part or as `password=`).
+pub fn url_has_password(url: &str) -> bool {
+    url.parse::<::postgres::Config>()
+        .is_ok_and(|config| config.get_password().is_some())
+}
+
 pub fn open(target: &PostgresTarget) -> Result<Session> {
     let session = connect(target)?;
     migrate(&session)?;

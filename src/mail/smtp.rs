@@ -37,8 +37,21 @@ pub enum Security {
     Tls,
 }
 
+/// How long to wait for a silent server unless `smtp.timeout` says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
 impl Security {
-    fn default_port(self) -> u16 {
+    /// `smtp.security` as written (unset is starttls); None for a word it is not.
+    pub fn parse(text: Option<&str>) -> Option<Security> {
+        match text.map(str::trim) {
+            None | Some("starttls") => Some(Security::StartTls),
+            Some("none") => Some(Security::None),
+            Some("tls") => Some(Security::Tls),
+            Some(_) => None,
+        }
+    }
+
+    pub fn default_port(self) -> u16 {
         match self {
             Security::None => 25,
             Security::StartTls => 587,
@@ -74,15 +87,11 @@ impl Settings {
                 "smtp.host is {host} but mail.from is not set; set it to the sender, like \"Acme IT <it@acme.example>\""
             ));
         }
-        let security = match smtp.security.as_deref().map(str::trim) {
-            None | Some("starttls") => Security::StartTls,
-            Some("none") => Security::None,
-            Some("tls") => Security::Tls,
-            Some(other) => {
-                return problem(format!(
-                    "smtp.security is \"{other}\"; use none, starttls or tls"
-                ));
-            }
+        let Some(security) = Security::parse(smtp.security.as_deref()) else {
+            return problem(format!(
+                "smtp.security is \"{}\"; use none, starttls or tls",
+                smtp.security.as_deref().unwrap_or_default().trim()
+            ));
         };
         let password = match (&smtp.password_env, &smtp.password_file) {
             (Some(variable), _) => match env(variable).filter(|p| !p.is_empty()) {
@@ -136,7 +145,7 @@ impl Settings {
             security,
             credentials,
             username: smtp.username.clone(),
-            timeout: smtp.timeout.unwrap_or(Duration::from_secs(10)),
+            timeout: smtp.timeout.unwrap_or(DEFAULT_TIMEOUT),
             helo: smtp
                 .helo_name
                 .clone()

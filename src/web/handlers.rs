@@ -421,7 +421,7 @@ pub(super) async fn login_submit(
 
 pub(super) async fn logout(State(app): State<Shared>, headers: HeaderMap) -> Response {
     if let Some(secret) = session_cookie(&headers)
-        && let Err(e) = blocking(&app, move |conn| sessions::end(conn, &secret, Utc::now())).await
+        && let Err(e) = writing(&app, move |tx| sessions::end(tx, &secret, Utc::now())).await
     {
         return error_page(&app, &e);
     }
