@@ -260,7 +260,7 @@ fn screenshots_dir() -> PathBuf {
 async fn every_page_passes_axe_in_light_and_dark_on_desktop_and_phone() {
     let axe = axe_source();
     let env = Env::new();
-    env.config("[organization]\nname = \"Acme Corp\"\n");
+    env.config("[organization]\nname = \"Acme Corp\"\ncontact = \"it-help@acme.example\"\n");
     let site = site(&env).await;
     let shots = screenshots_dir();
 
