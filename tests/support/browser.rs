@@ -51,6 +51,12 @@ pub fn start_driver() -> (Group, u16) {
 }
 
 pub async fn browser(driver_port: u16, profile: &Path) -> Client {
+    browser_with_text_size(driver_port, profile, 16).await
+}
+
+/// A browser whose default text size is `text_px` (16 is Chromium's
+/// default): what a person's text size setting changes.
+pub async fn browser_with_text_size(driver_port: u16, profile: &Path, text_px: u32) -> Client {
     let options = serde_json::json!({
         "binary": "/usr/bin/chromium",
         "args": [
@@ -59,6 +65,14 @@ pub async fn browser(driver_port: u16, profile: &Path) -> Client {
             "--disable-dev-shm-usage", "--window-size=800,900",
             format!("--user-data-dir={}", profile.display()),
         ],
+        "prefs": {
+            "webkit": {
+                "webprefs": {
+                    "default_font_size": text_px,
+                    "default_fixed_font_size": text_px * 13 / 16,
+                },
+            },
+        },
     });
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("goog:chromeOptions".into(), options);
