@@ -23,7 +23,8 @@ use support::{Env, token_of};
 const PASSWORD: &str = "correct horse battery";
 
 fn axe_source() -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/axe/node_modules/axe-core/axe.min.js");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/axe/node_modules/axe-core/axe.min.js");
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "{}: {e}; run scripts/setup.sh (it installs axe-core with npm ci in tests/axe)",
@@ -130,9 +131,15 @@ impl Site {
 
     async fn open(&self, client: &Client, page: &str) {
         match page {
-            "accept" => client.goto(&self.url(&format!("/accept?token={}", self.pending))).await.unwrap(),
+            "accept" => client
+                .goto(&self.url(&format!("/accept?token={}", self.pending)))
+                .await
+                .unwrap(),
             "accept-errors" => {
-                client.goto(&self.url(&format!("/accept?token={}", self.pending))).await.unwrap();
+                client
+                    .goto(&self.url(&format!("/accept?token={}", self.pending)))
+                    .await
+                    .unwrap();
                 // Blank (but not empty, which the browser would refuse
                 // itself) and mistyped: the server's answer is 422.
                 fill(client, "first_name", "Ann").await;
@@ -152,7 +159,10 @@ impl Site {
                 .goto(&self.url("/accept?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"))
                 .await
                 .unwrap(),
-            "used-link" => client.goto(&self.url(&format!("/accept?token={}", self.used))).await.unwrap(),
+            "used-link" => client
+                .goto(&self.url(&format!("/accept?token={}", self.used)))
+                .await
+                .unwrap(),
             "login" => client.goto(&self.url("/login")).await.unwrap(),
             "login-error" => {
                 client.goto(&self.url("/login")).await.unwrap();
@@ -208,7 +218,10 @@ fn describe(violations: &[Value]) -> String {
             text.push_str(&format!(
                 "    at {}: {}\n",
                 node["target"],
-                node["failureSummary"].as_str().unwrap_or("").replace('\n', " ")
+                node["failureSummary"]
+                    .as_str()
+                    .unwrap_or("")
+                    .replace('\n', " ")
             ));
         }
     }
@@ -239,7 +252,10 @@ fn base64_decode(text: &str) -> Vec<u8> {
 
 async fn background(client: &Client) -> String {
     client
-        .execute("return getComputedStyle(document.body).backgroundColor;", vec![])
+        .execute(
+            "return getComputedStyle(document.body).backgroundColor;",
+            vec![],
+        )
         .await
         .unwrap()
         .as_str()
@@ -291,7 +307,10 @@ async fn every_page_passes_axe_in_light_and_dark_on_desktop_and_phone() {
     let client = browser(driver_port, profile.path()).await;
 
     // Bob accepts, so his link is used and the browser has his session.
-    client.goto(&site.url(&format!("/accept?token={}", site.used))).await.unwrap();
+    client
+        .goto(&site.url(&format!("/accept?token={}", site.used)))
+        .await
+        .unwrap();
     fill(&client, "first_name", "Bob").await;
     fill(&client, "last_name", "Stone").await;
     fill(&client, "password", PASSWORD).await;
@@ -369,7 +388,11 @@ async fn every_page_passes_axe_in_light_and_dark_on_desktop_and_phone() {
             .execute("return getComputedStyle(document.body).fontSize;", vec![])
             .await
             .unwrap();
-        assert_eq!(font_size, json!("32px"), "{page}: the text size setting did not apply");
+        assert_eq!(
+            font_size,
+            json!("32px"),
+            "{page}: the text size setting did not apply"
+        );
         let name = format!("{page}-phone-text200");
         screenshot(&client, &shots, &name).await;
         if let Some(wide) = wider_than_the_window(&client).await {
@@ -405,7 +428,10 @@ async fn assert_errors_are_announced(client: &Client) {
     assert_eq!(focused[0], "last_name", "{focused}");
     assert_eq!(focused[1], "true", "{focused}");
     assert!(
-        focused[2].as_str().unwrap_or_default().contains("Last Name is required"),
+        focused[2]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Last Name is required"),
         "{focused}"
     );
 }

@@ -219,7 +219,12 @@ fn form_errors_are_at_their_fields_and_focus_the_first() {
     // Only the first field with a problem takes the focus; a field without
     // one is not marked.
     assert_eq!(page.body.matches(" autofocus").count(), 1, "{}", page.body);
-    assert_eq!(page.body.matches("aria-invalid").count(), 2, "{}", page.body);
+    assert_eq!(
+        page.body.matches("aria-invalid").count(),
+        2,
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains(PASSWORD));
 
     // A short password is the password's problem; the confirmation is not
@@ -228,12 +233,19 @@ fn form_errors_are_at_their_fields_and_focus_the_first() {
     short
         .status(422)
         .has("aria-invalid=\"true\" aria-describedby=\"password-error password-help\" autofocus>");
-    assert!(!short.body.contains("confirm_password-error"), "{}", short.body);
+    assert!(
+        !short.body.contains("confirm_password-error"),
+        "{}",
+        short.body
+    );
 
     // A wrong login: the title, both fields marked, the message named by them.
     let login = server.post(
         "/login",
-        &[("email", "ann@acme.example"), ("password", "wrong password")],
+        &[
+            ("email", "ann@acme.example"),
+            ("password", "wrong password"),
+        ],
         None,
     );
     login
@@ -314,7 +326,9 @@ fn without_a_contact_the_pages_say_your_administrator_never_a_login_name() {
     let page = server.get(&format!("/accept?token={token}"));
     page.status(410)
         .has("Please contact your administrator and ask for a new invitation.");
-    let words = page.body.split(|c: char| !c.is_alphanumeric() && c != '_' && c != '-');
+    let words = page
+        .body
+        .split(|c: char| !c.is_alphanumeric() && c != '_' && c != '-');
     for word in words {
         assert!(
             word != support::os_user() && word != "unknown",

@@ -107,7 +107,11 @@ impl WebDriverCompatibleCommand for Cdp {
     }
 }
 
-pub async fn cdp(client: &Client, cmd: &'static str, params: serde_json::Value) -> serde_json::Value {
+pub async fn cdp(
+    client: &Client,
+    cmd: &'static str,
+    params: serde_json::Value,
+) -> serde_json::Value {
     client
         .issue_cmd(Cdp { cmd, params })
         .await
