@@ -7,6 +7,8 @@ set -euo pipefail
 # the database beside invitectl, and the list benchmark;
 # systemd, nginx-light, openssl: check the files in deploy/ (nginx also runs).
 # chromium, chromium-driver: the end-to-end test in a real browser.
+# npm: installs axe-core (tests/axe/package-lock.json), which the
+# accessibility test injects into the pages in that browser.
 # msmtp: a real sendmail for the sendmail transport test.
 # procps: `kill -TERM` for the clean-shutdown test.
 # util-linux, mount, bsdutils: runuser (another local user), unshare and mount
@@ -17,6 +19,8 @@ set -euo pipefail
 # pg_dump, with which the tests read that database as they read SQLite's.
 debian_packages=(faketime sqlite3 systemd nginx-light openssl chromium chromium-driver msmtp procps
   util-linux mount bsdutils postgresql postgresql-client)
+# npm may come from elsewhere than Debian (NodeSource, nvm): any npm on PATH will do.
+command -v npm >/dev/null || debian_packages+=(npm)
 
 missing=()
 for package in "${debian_packages[@]}"; do
@@ -36,4 +40,14 @@ python=${PYTHON:-python3}
 if ! "$python" -c "import aiosmtpd" 2>/dev/null; then
   echo "setup: installing aiosmtpd for $python" >&2
   "$python" -m pip install --quiet --disable-pip-version-check aiosmtpd
+fi
+
+# axe-core, exactly the version the lockfile pins, for tests/accessibility.rs.
+# Skipped when that version is already in place, so a rerun needs no network.
+axe_dir=tests/axe
+wanted=$(node -p 'require("./tests/axe/package-lock.json").packages["node_modules/axe-core"].version')
+installed=$(node -p 'try { require("./tests/axe/node_modules/axe-core/package.json").version } catch { "" }')
+if [ -z "$installed" ] || [ "$wanted" != "$installed" ]; then
+  echo "setup: installing axe-core $wanted in $axe_dir (npm ci)" >&2
+  (cd "$axe_dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -26,6 +26,7 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("organization", "base_url", Kind::Text),
     ("organization", "dashboard_url", Kind::Text),
     ("organization", "admin", Kind::Text),
+    ("organization", "contact", Kind::Text),
     ("organization", "roles", Kind::List),
     ("organization", "invitation_ttl", Kind::Text),
     ("database", "path", Kind::Text),
@@ -79,6 +80,8 @@ pub struct Organization {
     pub base_url: String,
     pub dashboard_url: String,
     pub admin: Option<String>,
+    /// The address invitees write to (the pages show it as a mailto link).
+    pub contact: Option<String>,
     pub roles: Vec<String>,
     pub invitation_ttl: Duration,
 }
@@ -408,6 +411,19 @@ impl Layers {
                 .text("organization.dashboard_url")
                 .unwrap_or_else(|| "/dashboard".into()),
             admin: self.text("organization.admin"),
+            contact: self
+                .text("organization.contact")
+                .map(|text| {
+                    crate::address::normalize(&text).map_err(|e| {
+                        self.problem(
+                            "organization.contact",
+                            &format!(
+                                "is not an email address ({e}); give one bare address, like \"it-help@acme.example\""
+                            ),
+                        )
+                    })
+                })
+                .transpose()?,
             roles,
             invitation_ttl: self
                 .duration("organization.invitation_ttl")?
@@ -814,6 +830,22 @@ mod tests {
     }
 
     #[test]
+    fn the_contact_is_an_address_and_unset_by_default() {
+        let config = load_with(None, &[], Flags::default()).unwrap();
+        assert_eq!(config.organization.contact, None);
+        let config = load_with(
+            Some("[organization]\ncontact = \" IT-Help@acme.example \"\n"),
+            &[],
+            Flags::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            config.organization.contact.as_deref(),
+            Some("it-help@acme.example")
+        );
+    }
+
+    #[test]
     fn errors_name_the_file_the_key_and_the_problem() {
         let cases = [
             (
@@ -833,6 +865,10 @@ mod tests {
             (
                 "[mail]\nfrom = \"not an address\"\n",
                 "mail.from is not a mail address",
+            ),
+            (
+                "[organization]\ncontact = \"IT Help <it@acme.example>\"\n",
+                "organization.contact is not an email address",
             ),
             (
                 "[server]\ntrusted_proxies = [\"10.0.0.0/40\"]\n",

@@ -13,6 +13,12 @@ pub enum Error {
          or replaced by a newer email; ask your administrator for a new invitation"
     )]
     InvalidToken,
+    /// The link's invitation was accepted already: its account exists.
+    #[error(
+        "this invitation was accepted already, so its account exists: log in with its email \
+         address and the password chosen then"
+    )]
+    AlreadyAccepted,
     #[error("this invitation expired at {}; ask {admin} to send a new one", crate::time::stamp(*expired_at))]
     Expired {
         admin: String,
@@ -78,7 +84,10 @@ impl Error {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Error::Invalid(_) | Error::Config(_) => ExitCode::Usage,
-            Error::Refused(_) | Error::InvalidToken | Error::Expired { .. } => ExitCode::Refused,
+            Error::Refused(_)
+            | Error::InvalidToken
+            | Error::AlreadyAccepted
+            | Error::Expired { .. } => ExitCode::Refused,
             Error::Delivery(_) => ExitCode::Delivery,
             Error::Storage { .. } | Error::Other(_) => ExitCode::Failure,
             Error::OutputClosed => ExitCode::Success,

@@ -1285,18 +1285,20 @@ pub fn cancel(
     Ok(())
 }
 
-/// The pending, unexpired invitation a token opens; what an invitee sees before accepting.
+/// The pending, unexpired invitation a token opens; what an invitee sees
+/// before accepting. A used link says so: its account exists.
 pub fn open(conn: &Database, token: &Token, now: DateTime<Utc>) -> Result<Invitation> {
     let invitation = conn.query_row(
         concat!(
             select!(),
-            " WHERE i.token_hash = ?2 AND i.status = 'pending'"
+            " WHERE i.token_hash = ?2 AND i.status IN ('pending', 'accepted')"
         ),
         params![now, &token.hash()],
         from_row,
     )?;
     match invitation {
         None => Err(Error::InvalidToken),
+        Some(invitation) if invitation.status == Status::Accepted => Err(Error::AlreadyAccepted),
         Some(invitation) if invitation.status == Status::Expired => Err(Error::Expired {
             admin: invitation.invited_by,
             expired_at: invitation.expires_at,
@@ -1315,6 +1317,38 @@ pub struct Acceptance {
 }
 
 pub const MAX_NAME_CHARS: usize = 100;
+
+/// A field of the accept form, for saying which one a problem is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    FirstName,
+    LastName,
+    Password,
+    ConfirmPassword,
+}
+
+/// Every problem with the form, each with its field, in the form's order;
+/// empty when `accept` takes it. The same checks `accept` makes, so that a
+/// page can show each message at its field.
+pub fn check_form(form: &Acceptance) -> Vec<(Field, String)> {
+    let mut problems = Vec::new();
+    if let Err(e) = check_name("First Name", &form.first_name) {
+        problems.push((Field::FirstName, e.to_string()));
+    }
+    if let Err(e) = check_name("Last Name", &form.last_name) {
+        problems.push((Field::LastName, e.to_string()));
+    }
+    match password::check_password(&form.password) {
+        Err(e) => problems.push((Field::Password, e.to_string())),
+        // A confirmation is only compared with a password that would do.
+        Ok(()) => {
+            if let Err(e) = password::check_confirmation(&form.password, &form.confirm_password) {
+                problems.push((Field::ConfirmPassword, e.to_string()));
+            }
+        }
+    }
+    problems
+}
 
 fn check_name(label: &str, value: &str) -> Result<String> {
     let value = value.trim();

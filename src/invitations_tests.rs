@@ -22,6 +22,7 @@ fn org() -> Organization {
         base_url: "https://invite.acme.example".into(),
         dashboard_url: "/dashboard".into(),
         admin: Some("it@acme.example".into()),
+        contact: None,
         roles: vec!["admin".into(), "editor".into(), "viewer".into()],
         invitation_ttl: Duration::from_secs(24 * 3600),
     }
@@ -244,7 +245,11 @@ fn accept_works_once_and_creates_the_user_as_invited() {
     assert_eq!(all(&conn, t0())[0].status, Status::Accepted);
     assert!(matches!(
         accept(&mut conn, &issued.token, &form(), t0() + hours(2)),
-        Err(Error::InvalidToken)
+        Err(Error::AlreadyAccepted)
+    ));
+    assert!(matches!(
+        open(&conn, &issued.token, t0() + hours(2)),
+        Err(Error::AlreadyAccepted)
     ));
 }
 
@@ -686,4 +691,26 @@ fn names_compare_and_sort_without_regard_to_ascii_case_on_either_engine() {
     assert_eq!(directory::resolve(&conn, Group::Team, "GAMMA").unwrap(), 3);
     // Only ASCII letters fold, as SQLite's NOCASE does.
     assert!(directory::resolve(&conn, Group::Team, "éMILE").is_err());
+}
+
+#[test]
+fn check_form_puts_each_problem_at_its_field() {
+    assert!(check_form(&form()).is_empty());
+    let blank = Acceptance {
+        first_name: " ".into(),
+        last_name: String::new(),
+        password: "short".into(),
+        confirm_password: "other".into(),
+    };
+    let fields: Vec<Field> = check_form(&blank).into_iter().map(|(f, _)| f).collect();
+    // A confirmation is not compared with a password that would not do.
+    assert_eq!(fields, [Field::FirstName, Field::LastName, Field::Password]);
+    let mistyped = Acceptance {
+        confirm_password: "correct horsf".into(),
+        ..form()
+    };
+    let problems = check_form(&mistyped);
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].0, Field::ConfirmPassword);
+    assert!(problems[0].1.contains("do not match"), "{}", problems[0].1);
 }

@@ -81,7 +81,14 @@ fn is_common(password: &str) -> bool {
     false
 }
 
+/// The policy: a password that will do, typed the same twice.
 pub fn check_policy(password: &str, confirmation: &str) -> Result<()> {
+    check_password(password)?;
+    check_confirmation(password, confirmation)
+}
+
+/// Whether the password itself will do: its length, visible, not a common one.
+pub fn check_password(password: &str) -> Result<()> {
     let invalid = |text: String| Err(Error::Invalid(text));
     let password = normalized(password);
     if password.chars().count() < MIN_CHARS {
@@ -104,8 +111,15 @@ pub fn check_policy(password: &str, confirmation: &str) -> Result<()> {
             "the password is one of the most common passwords, which attackers try first: choose one that is not a word or a well-known pattern".into(),
         );
     }
-    if password != normalized(confirmation) {
-        return invalid("the passwords do not match: type the same password twice".into());
+    Ok(())
+}
+
+/// Whether the confirmation is the same password.
+pub fn check_confirmation(password: &str, confirmation: &str) -> Result<()> {
+    if normalized(password) != normalized(confirmation) {
+        return Err(Error::Invalid(
+            "the passwords do not match: type the same password twice".into(),
+        ));
     }
     Ok(())
 }

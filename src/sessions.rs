@@ -148,6 +148,7 @@ mod tests {
             base_url: "https://x".into(),
             dashboard_url: "/dashboard".into(),
             admin: None,
+            contact: None,
             roles: vec!["viewer".into()],
             invitation_ttl: Duration::from_secs(3600),
         };

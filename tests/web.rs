@@ -66,6 +66,9 @@ fn the_accept_page_shows_the_invitation_and_changes_nothing() {
             .has("<label for=\"password\">Password</label>")
             .has("<label for=\"confirm_password\">Confirm Password</label>")
             .has("autocomplete=\"new-password\"")
+            .has(
+                "<input id=\"email\" type=\"email\" value=\"ann@acme.example\" autocomplete=\"username\" readonly",
+            )
             .has("Accept &amp; Create Account");
     }
     assert_eq!(status_of(&env, "ann@acme.example"), "pending");
@@ -134,14 +137,17 @@ fn accepting_logs_in_and_lands_on_the_dashboard() {
         .has("Engineering")
         .has("ops");
     assert_eq!(status_of(&env, "ann@acme.example"), "accepted");
-    // The link works once.
-    server
-        .get(&format!("/accept?token={token}"))
-        .status(404)
-        .has("Invalid Token");
-    server
-        .post("/accept", &accept_form(&token, PASSWORD, PASSWORD), None)
-        .status(404);
+    // The link works once; after that it says so and offers the login.
+    for used in [
+        server.get(&format!("/accept?token={token}")),
+        server.post("/accept", &accept_form(&token, PASSWORD, PASSWORD), None),
+    ] {
+        used.status(404)
+            .has("<h1>Invitation Already Accepted</h1>")
+            .has("accepted already")
+            .has("<a href=\"/login\">Log in</a>");
+        assert!(!used.body.contains("does not work"), "{}", used.body);
+    }
 }
 
 #[test]
@@ -169,7 +175,8 @@ fn form_errors_keep_the_names_and_never_echo_passwords() {
         .status(422)
         .has("at least 8 characters")
         .has("value=\"Ann\"")
-        .has("value=\"Lee\"");
+        .has("value=\"Lee\"")
+        .has("password fields were emptied");
     assert!(!short.body.contains("seven77"));
     let mismatch = server.post(
         "/accept",
@@ -184,6 +191,75 @@ fn form_errors_keep_the_names_and_never_echo_passwords() {
         .post("/accept", &nameless, None)
         .status(422)
         .has("First Name is required");
+    assert_eq!(status_of(&env, "ann@acme.example"), "pending");
+}
+
+#[test]
+fn form_errors_are_at_their_fields_and_focus_the_first() {
+    let env = Env::new();
+    let token = invited(&env);
+    let server = Server::start(&env);
+    let mut form = accept_form(&token, PASSWORD, "correct horse batter");
+    form[2] = ("last_name", "  ");
+    let page = server.post("/accept", &form, None);
+    page.status(422)
+        .has("<title>Error: Accept Invitation · ")
+        // Each message next to its field, which names it and is marked invalid.
+        .has("<p class=\"field-error\" id=\"last_name-error\"><span class=\"visually-hidden\">Error: </span>Last Name is required")
+        .has("aria-invalid=\"true\" aria-describedby=\"last_name-error\" autofocus>")
+        .has("<p class=\"field-error\" id=\"confirm_password-error\"><span class=\"visually-hidden\">Error: </span>The passwords do not match")
+        .has("aria-invalid=\"true\" aria-describedby=\"confirm_password-error confirm_password-help\">")
+        // A summary above the form links to each field.
+        .has("<h2>There is a problem</h2>")
+        .has("<a href=\"#last_name\">Last Name is required")
+        .has("<a href=\"#confirm_password\">The passwords do not match")
+        // What was typed in the names is kept; the passwords are not, and it says so.
+        .has("id=\"first_name\" name=\"first_name\" autocomplete=\"given-name\" required maxlength=\"100\" value=\"Ann\">")
+        .has("password fields were emptied");
+    // Only the first field with a problem takes the focus; a field without
+    // one is not marked.
+    assert_eq!(page.body.matches(" autofocus").count(), 1, "{}", page.body);
+    assert_eq!(
+        page.body.matches("aria-invalid").count(),
+        2,
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(PASSWORD));
+
+    // A short password is the password's problem; the confirmation is not
+    // compared with a password that would not do.
+    let short = server.post("/accept", &accept_form(&token, "seven77", "seven77"), None);
+    short
+        .status(422)
+        .has("aria-invalid=\"true\" aria-describedby=\"password-error password-help\" autofocus>");
+    assert!(
+        !short.body.contains("confirm_password-error"),
+        "{}",
+        short.body
+    );
+
+    // A wrong login: the title, both fields marked, the message named by them.
+    let login = server.post(
+        "/login",
+        &[
+            ("email", "ann@acme.example"),
+            ("password", "wrong password"),
+        ],
+        None,
+    );
+    login
+        .status(401)
+        .has("<title>Error: Log In · ")
+        .has("id=\"login-error\"")
+        .has("value=\"ann@acme.example\" aria-invalid=\"true\" aria-describedby=\"login-error\">")
+        .has("aria-invalid=\"true\" aria-describedby=\"login-error password-help\" autofocus>");
+    // Without an error, nothing is marked and the title is plain.
+    let plain = server.get(&format!("/accept?token={token}"));
+    plain.status(200).has("<title>Accept Invitation · ");
+    for marker in ["aria-invalid", "autofocus", "There is a problem"] {
+        assert!(!plain.body.contains(marker), "{marker}: {}", plain.body);
+    }
     assert_eq!(status_of(&env, "ann@acme.example"), "pending");
 }
 
@@ -208,7 +284,11 @@ fn cancelled_superseded_and_unknown_tokens_are_invalid() {
             .status(404)
             .has("<h1>Invalid Token</h1>")
             .has("cancelled")
-            .has("replaced by a newer email");
+            .has("replaced by a newer email")
+            // A next step: the newest mail, someone to ask, or the login.
+            .has("most recent invitation email")
+            .has("please contact your administrator and ask for a new invitation")
+            .has("<a href=\"/login\">");
         server
             .post("/accept", &accept_form(dead, PASSWORD, PASSWORD), None)
             .status(404);
@@ -217,19 +297,101 @@ fn cancelled_superseded_and_unknown_tokens_are_invalid() {
 }
 
 #[test]
-fn an_expired_link_names_the_admin_on_get_and_post() {
+fn an_expired_link_names_the_contact_on_get_and_post() {
     let env = Env::new();
+    env.config("[organization]\ncontact = \"it-help@acme.example\"\n");
     let token = invited(&env);
     let server = Server::start_at(&env, "+25h");
-    server
-        .get(&format!("/accept?token={token}"))
-        .status(410)
-        .has("<h1>Invitation Expired</h1>")
-        .has("Please contact Ida Admin");
+    for expired in [
+        server.get(&format!("/accept?token={token}")),
+        server.post("/accept", &accept_form(&token, PASSWORD, PASSWORD), None),
+    ] {
+        expired
+            .status(410)
+            .has("<h1>Invitation Expired</h1>")
+            .has("Please contact <a href=\"mailto:it-help@acme.example\">it-help@acme.example</a> and ask for a new invitation.");
+    }
+    assert_eq!(status_of(&env, "ann@acme.example"), "pending");
+}
+
+#[test]
+fn without_a_contact_the_pages_say_your_administrator_never_a_login_name() {
+    let env = Env::new();
+    // Invited By defaults to the operating-system user: a bare login name
+    // that would tell an invitee nothing.
+    env.run(&["invite", "ann@acme.example", "--role", "editor"])
+        .ok();
+    let token = token_of(&env.link_for("ann@acme.example")).to_string();
+    let server = Server::start_at(&env, "+25h");
+    let page = server.get(&format!("/accept?token={token}"));
+    page.status(410)
+        .has("Please contact your administrator and ask for a new invitation.");
+    let words = page
+        .body
+        .split(|c: char| !c.is_alphanumeric() && c != '_' && c != '-');
+    for word in words {
+        assert!(
+            word != support::os_user() && word != "unknown",
+            "{word}: {}",
+            page.body
+        );
+    }
+    assert!(!page.body.contains("mailto:"), "{}", page.body);
+}
+
+#[test]
+fn a_used_link_names_the_contact_for_one_who_did_not_use_it() {
+    let env = Env::new();
+    env.config("[organization]\ncontact = \"it-help@acme.example\"\n");
+    let token = invited(&env);
+    let server = Server::start(&env);
     server
         .post("/accept", &accept_form(&token, PASSWORD, PASSWORD), None)
-        .status(410);
-    assert_eq!(status_of(&env, "ann@acme.example"), "pending");
+        .status(303);
+    server
+        .get(&format!("/accept?token={token}"))
+        .status(404)
+        .has("<title>Invitation Already Accepted · ")
+        .has("If you did not accept it yourself, please contact <a href=\"mailto:it-help@acme.example\">it-help@acme.example</a> at once.");
+    server
+        .get("/accept?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+        .status(404)
+        .has("please contact <a href=\"mailto:it-help@acme.example\">it-help@acme.example</a> and ask for a new invitation.");
+}
+
+#[test]
+fn the_dashboard_shows_the_account_as_it_is_now() {
+    let env = Env::new();
+    let token = invited(&env);
+    let server = Server::start(&env);
+    let cookie = server
+        .post("/accept", &accept_form(&token, PASSWORD, PASSWORD), None)
+        .status(303)
+        .cookie();
+    server
+        .get_with_cookie("/dashboard", &cookie)
+        .status(200)
+        .has("<dt>Name</dt><dd>Ann Lee</dd>")
+        .has("<dt>Email</dt><dd>ann@acme.example</dd>")
+        .has("<dt>Role</dt><dd>editor</dd>")
+        .has("<dt>Department</dt><dd>Engineering</dd>")
+        .has("<dt>Teams</dt><dd>ops</dd>");
+    // Changed behind the server's back (as `users edit` does): the next
+    // request shows it, nothing is kept from the first.
+    env.run(&["teams", "add", "web"]).ok();
+    env.sql(
+        "UPDATE users SET role = 'viewer', department_id = NULL WHERE email = 'ann@acme.example'",
+    );
+    env.sql(
+        "INSERT INTO user_teams (user_id, team_id) SELECT u.id, t.id FROM users u, teams t \
+         WHERE u.email = 'ann@acme.example' AND t.name = 'web'",
+    );
+    server
+        .get_with_cookie("/dashboard", &cookie)
+        .status(200)
+        .has("<dt>Role</dt><dd>viewer</dd>")
+        .has("<dt>Department</dt><dd>none</dd>")
+        .has("<dt>Teams</dt><dd>ops, web</dd>");
 }
 
 #[test]

@@ -16,7 +16,7 @@ use super::limiter::{self, Attempt};
 use super::pools::{blocking, hashing, off_thread, writing};
 use super::{App, COOKIE, Shared, client_ip, pages};
 use crate::error::{Error, StorageKind};
-use crate::invitations::{self, Acceptance, Invitation};
+use crate::invitations::{self, Acceptance, Field, Invitation};
 use crate::sessions;
 use crate::token::Token;
 
@@ -37,6 +37,17 @@ fn message(
     paragraphs: Vec<String>,
     link: Option<(&str, &str)>,
 ) -> Response {
+    let paragraphs = paragraphs.into_iter().map(pages::Paragraph::from).collect();
+    message_with(app, status, title, paragraphs, link)
+}
+
+fn message_with(
+    app: &App,
+    status: StatusCode,
+    title: &str,
+    paragraphs: Vec<pages::Paragraph>,
+    link: Option<(&str, &str)>,
+) -> Response {
     let page = pages::Message {
         organization: &app.config.organization.name,
         title,
@@ -46,21 +57,47 @@ fn message(
     html(status, page)
 }
 
+/// A sentence that names who to write to: `[organization] contact`, or
+/// "your administrator".
+fn contact(app: &App, before: &str, after: &str) -> pages::Paragraph {
+    pages::Paragraph::Contact {
+        before: before.into(),
+        contact: app.config.organization.contact.clone(),
+        after: after.into(),
+    }
+}
+
 /// The one place an error becomes an HTTP status and a page.
 fn error_page(app: &App, error: &Error) -> Response {
     match error {
-        Error::InvalidToken => message(
+        Error::InvalidToken => message_with(
             app,
             StatusCode::NOT_FOUND,
             "Invalid Token",
             vec![
-                "This invitation link is not valid. It may have been cancelled, already used, or replaced by a newer email."
+                "This invitation link does not work. It may have been cancelled, or replaced by a newer email."
+                    .to_string()
                     .into(),
-                "Use the link in the most recent invitation email, or ask your administrator for a new one.".into(),
+                contact(
+                    app,
+                    "Open the link in the most recent invitation email you got. If there is none, please contact",
+                    " and ask for a new invitation.",
+                ),
             ],
-            None,
+            Some(("/login", "Log in, if you have an account already")),
         ),
-        Error::Expired { admin, expired_at } => message(
+        Error::AlreadyAccepted => message_with(
+            app,
+            StatusCode::NOT_FOUND,
+            "Invitation Already Accepted",
+            vec![
+                "This invitation has been accepted already, so its account is set up.".to_string().into(),
+                "Log in with its email address and the password chosen then.".to_string().into(),
+                contact(app, "If you did not accept it yourself, please contact", " at once."),
+            ],
+            Some(("/login", "Log in")),
+        ),
+        Error::Expired { expired_at, .. } => message_with(
             app,
             StatusCode::GONE,
             "Invitation Expired",
@@ -68,8 +105,9 @@ fn error_page(app: &App, error: &Error) -> Response {
                 format!(
                     "This invitation expired on {}.",
                     crate::mail::message::human_time(*expired_at)
-                ),
-                format!("Please contact {admin} and ask them to send you a new invitation."),
+                )
+                .into(),
+                contact(app, "Please contact", " and ask for a new invitation."),
             ],
             None,
         ),
@@ -185,7 +223,7 @@ async fn open_invitation(
         match looked {
             // Counted, with the limit checked, in one write: of many
             // concurrent bad guesses, those past the limit learn nothing but 429.
-            Err(e @ (Error::InvalidToken | Error::Expired { .. })) => {
+            Err(e @ (Error::InvalidToken | Error::AlreadyAccepted | Error::Expired { .. })) => {
                 if pool.write(|tx| limiter::reserve(tx, &attempt, now))? {
                     Err(e)
                 } else {
@@ -261,6 +299,24 @@ pub(super) async fn accept_submit(
         password: form.password,
         confirm_password: form.confirm_password,
     };
+    // Every problem at once, each at its field, without waiting for a hash.
+    let problems = invitations::check_form(&acceptance);
+    if !problems.is_empty() {
+        let errors = problems
+            .into_iter()
+            .map(|(field, problem)| pages::FieldError {
+                id: field_id(field),
+                message: capitalized(&problem),
+            })
+            .collect();
+        let page = pages::Accept {
+            first_name: &form.first_name,
+            last_name: &form.last_name,
+            errors,
+            ..pages::Accept::new(&app.config.organization.name, &invitation, token.as_str())
+        };
+        return html(StatusCode::UNPROCESSABLE_ENTITY, page);
+    }
     let accepting = token.clone();
     let result = hashing(&app, move |conn| {
         let now = Utc::now();
@@ -284,6 +340,16 @@ pub(super) async fn accept_submit(
             html(StatusCode::UNPROCESSABLE_ENTITY, page)
         }
         Err(e) => error_page(&app, &e),
+    }
+}
+
+/// The `id` (and `name`) of a field of the accept form.
+fn field_id(field: Field) -> &'static str {
+    match field {
+        Field::FirstName => "first_name",
+        Field::LastName => "last_name",
+        Field::Password => "password",
+        Field::ConfirmPassword => "confirm_password",
     }
 }
 

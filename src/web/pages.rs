@@ -5,6 +5,13 @@ use askama::Template;
 use crate::invitations::Invitation;
 use crate::users::User;
 
+/// A problem with one field of a form, shown next to it.
+pub struct FieldError {
+    /// The field's `id`.
+    pub id: &'static str,
+    pub message: String,
+}
+
 #[derive(Template)]
 #[template(path = "web/accept.html")]
 pub struct Accept<'a> {
@@ -16,6 +23,9 @@ pub struct Accept<'a> {
     pub token: &'a str,
     pub first_name: &'a str,
     pub last_name: &'a str,
+    /// Each problem at its field, in the form's order.
+    pub errors: Vec<FieldError>,
+    /// A problem that belongs to no one field.
     pub error: Option<&'a str>,
 }
 
@@ -30,8 +40,27 @@ impl<'a> Accept<'a> {
             token,
             first_name: "",
             last_name: "",
+            errors: Vec::new(),
             error: None,
         }
+    }
+
+    fn has_errors(&self) -> bool {
+        !self.errors.is_empty() || self.error.is_some()
+    }
+
+    /// The message for the field `id`, when it has one.
+    fn error_for(&self, id: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.message.as_str())
+    }
+
+    /// Focus goes to the first field with a problem (`autofocus`: the
+    /// pages run no script).
+    fn autofocus(&self, id: &str) -> bool {
+        self.errors.first().is_some_and(|e| e.id == id)
     }
 }
 
@@ -41,8 +70,26 @@ impl<'a> Accept<'a> {
 pub struct Message<'a> {
     pub organization: &'a str,
     pub title: &'a str,
-    pub paragraphs: Vec<String>,
+    pub paragraphs: Vec<Paragraph>,
     pub link: Option<(&'a str, &'a str)>,
+}
+
+/// One paragraph of a message page.
+pub enum Paragraph {
+    Text(String),
+    /// `before`, who to write to, `after`: the contact address as a mailto
+    /// link, or "your administrator" when there is none.
+    Contact {
+        before: String,
+        contact: Option<String>,
+        after: String,
+    },
+}
+
+impl From<String> for Paragraph {
+    fn from(text: String) -> Paragraph {
+        Paragraph::Text(text)
+    }
 }
 
 #[derive(Template)]
@@ -74,6 +121,7 @@ impl<'a> Dashboard<'a> {
 pub struct Login<'a> {
     pub organization: &'a str,
     pub email: &'a str,
+    /// Why the last attempt failed; it is about both fields.
     pub error: Option<&'a str>,
 }
 

@@ -444,6 +444,7 @@ pub fn decode_quoted_printable(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).replace("\r\n", "\n")
 }
+pub mod browser;
 pub mod postgres;
 pub mod smtp;
 pub mod web;
