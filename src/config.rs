@@ -651,6 +651,7 @@ fn default_value(config: &Config, name: &str) -> Option<serde_json::Value> {
         "organization.base_url" => text(&org.base_url),
         "organization.dashboard_url" => text(&org.dashboard_url),
         "organization.admin" => optional(&org.admin),
+        "organization.contact" => optional(&org.contact),
         "organization.roles" => Json::from(org.roles.clone()),
         "organization.invitation_ttl" => text(&crate::time::format_duration(org.invitation_ttl)),
         "database.path" => match &config.database {
