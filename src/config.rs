@@ -48,6 +48,8 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("smtp", "allow_plaintext_auth", Kind::Boolean),
     ("server", "bind", Kind::Text),
     ("server", "trusted_proxies", Kind::List),
+    ("server", "allowed_redirect_hosts", Kind::List),
+    ("server", "cookie_domain", Kind::Text),
 ];
 
 /// Every key as (section, key), for the documentation and its tests.
@@ -71,6 +73,12 @@ pub struct Config {
     pub server_bind: String,
     /// Peers whose X-Forwarded-For is believed.
     pub trusted_proxies: Vec<Cidr>,
+    /// Hosts besides base_url's that `/login?rd=` may send a browser back
+    /// to: lower-case, without a trailing dot or a port.
+    pub allowed_redirect_hosts: Vec<String>,
+    /// The session cookie's `Domain`, lower-case without a leading dot; base_url's
+    /// host is within it.
+    pub cookie_domain: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -498,6 +506,52 @@ impl Layers {
                 .collect(),
         };
 
+        let allowed_redirect_hosts = match self
+            .setting("server.allowed_redirect_hosts")
+            .map(|s| &s.value)
+        {
+            Some(Value::List(hosts)) => hosts
+                .iter()
+                .map(|host| {
+                    host_name(host).ok_or_else(|| {
+                        self.problem(
+                            "server.allowed_redirect_hosts",
+                            &format!(
+                                "lists \"{host}\", which is not a host name; give bare names like \"apps.acme.example\" (no scheme, port, path or trailing dot)"
+                            ),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?,
+            _ => Vec::new(),
+        };
+        let cookie_domain = match self.text("server.cookie_domain") {
+            None => None,
+            Some(text) => {
+                let domain = host_name(text.strip_prefix('.').unwrap_or(&text))
+                    .filter(|d| d.contains('.') && d.parse::<std::net::IpAddr>().is_err())
+                    .ok_or_else(|| {
+                        self.problem(
+                            "server.cookie_domain",
+                            &format!(
+                                "is \"{text}\", which is not a domain; give one like \"acme.example\""
+                            ),
+                        )
+                    })?;
+                let host = url_host(&organization.base_url).unwrap_or_default();
+                if !(host == domain || host.ends_with(&format!(".{domain}"))) {
+                    return Err(self.problem(
+                        "server.cookie_domain",
+                        &format!(
+                            "is \"{domain}\", but base_url's host {host} is not within it, so browsers would refuse the cookie; \
+                             give base_url's domain or one of its parents"
+                        ),
+                    ));
+                }
+                Some(domain)
+            }
+        };
+
         Ok(Config {
             file,
             organization,
@@ -508,8 +562,33 @@ impl Layers {
                 .text("server.bind")
                 .unwrap_or_else(|| "127.0.0.1:8080".into()),
             trusted_proxies,
+            allowed_redirect_hosts,
+            cookie_domain,
         })
     }
+}
+
+/// A host name as a URL parser writes it (lower-case, IDNA ASCII), when
+/// `text` is one: no scheme, port, path, userinfo or trailing dot.
+fn host_name(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() || text.ends_with('.') || text.contains(['/', ':', '@', '\\', '%', '?', '#'])
+    {
+        return None;
+    }
+    let parsed = url::Url::parse(&format!("https://{text}/")).ok()?;
+    match parsed.host()? {
+        url::Host::Domain(domain) => Some(domain.to_string()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// The host of a URL as its parser writes it.
+pub fn url_host(url: &str) -> Option<String> {
+    url::Url::parse(url)
+        .ok()?
+        .host_str()
+        .map(|h| h.trim_start_matches('[').trim_end_matches(']').to_string())
 }
 
 /// One setting in effect, as `invitectl config show` prints it.
@@ -695,6 +774,8 @@ fn default_value(config: &Config, name: &str) -> Option<serde_json::Value> {
                 .map(|range| range.to_string())
                 .collect::<Vec<_>>(),
         ),
+        "server.allowed_redirect_hosts" => Json::from(config.allowed_redirect_hosts.clone()),
+        "server.cookie_domain" => optional(&config.cookie_domain),
         _ => return None,
     })
 }
@@ -875,6 +956,18 @@ mod tests {
                 "[server]\ntrusted_proxies = [\"10.0.0.0/40\"]\n",
                 "server.trusted_proxies lists \"10.0.0.0/40\" has a prefix length above 32",
             ),
+            (
+                "[server]\nallowed_redirect_hosts = [\"https://apps.acme.example\"]\n",
+                "server.allowed_redirect_hosts lists \"https://apps.acme.example\", which is not a host name",
+            ),
+            (
+                "[organization]\nbase_url = \"https://invite.acme.example\"\n[server]\ncookie_domain = \"other.example\"\n",
+                "server.cookie_domain is \"other.example\", but base_url's host invite.acme.example is not within it",
+            ),
+            (
+                "[organization]\nbase_url = \"https://invite.acme.example\"\n[server]\ncookie_domain = \"me.example\"\n",
+                "server.cookie_domain is \"me.example\", but base_url's host",
+            ),
             ("[organization\n", "invalid table header"),
         ];
         for (file, expected) in cases {
@@ -885,6 +978,31 @@ mod tests {
             assert!(err.contains("invitectl.toml"), "{err}");
             assert!(err.contains(expected), "{file:?} gave {err:?}");
         }
+    }
+
+    #[test]
+    fn redirect_hosts_and_the_cookie_domain_are_written_as_a_browser_compares_them() {
+        let file = "[organization]\nbase_url = \"https://Invite.Acme.example\"\n\
+                    [server]\nallowed_redirect_hosts = [\"Apps.Acme.Example\", \"wiki.acme.example\"]\n\
+                    cookie_domain = \".ACME.example\"\n";
+        let config = load_with(Some(file), &[], Flags::default()).unwrap();
+        assert_eq!(
+            config.allowed_redirect_hosts,
+            ["apps.acme.example", "wiki.acme.example"]
+        );
+        assert_eq!(config.cookie_domain.as_deref(), Some("acme.example"));
+        for bad in [
+            "apps.acme.example.",
+            "apps.acme.example:8443",
+            "user@apps.acme.example",
+            "apps.acme.example/x",
+            "",
+        ] {
+            assert!(host_name(bad).is_none(), "{bad:?}");
+        }
+        let config = load_with(None, &[], Flags::default()).unwrap();
+        assert!(config.allowed_redirect_hosts.is_empty());
+        assert!(config.cookie_domain.is_none());
     }
 
     #[test]

@@ -30,15 +30,20 @@ pub fn create(conn: &Database, user_id: i64, now: DateTime<Utc>) -> Result<Strin
     Ok(secret.as_str().to_string())
 }
 
-/// The active user a session secret belongs to, if it is current.
+/// The active user a session secret belongs to, if it is current: one read
+/// by the sessions table's primary key, joined to the user's row (and its
+/// department and teams by their keys), which is what `/auth` asks for every
+/// request to every protected app.
 pub fn user(conn: &Database, secret: &str, now: DateTime<Utc>) -> Result<Option<User>> {
-    let user_id: Option<i64> = conn.query_row(
-        "SELECT s.user_id FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND u.status = 'active'",
+    conn.query_row(
+        &format!(
+            "{} JOIN sessions s ON s.user_id = u.id
+             WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND u.status = 'active'",
+            users::SELECT
+        ),
         params![&sha256(secret.as_bytes()), now],
-        |row| row.get(0),
-    )?;
-    user_id.map(|id| users::get(conn, id)).transpose()
+        users::from_row,
+    )
 }
 
 /// Logs out: ends the session (and every expired one with it), and writes

@@ -67,14 +67,15 @@ impl User {
     }
 }
 
-const SELECT: &str = "
+/// Every field of a user, in one row; `u` is the users table.
+pub(crate) const SELECT: &str = "
     SELECT u.id, u.email, u.first_name, u.last_name, u.role, d.name,
            (SELECT group_concat(t.name, ',' ORDER BY lower(t.name)) FROM user_teams ut
               JOIN teams t ON t.id = ut.team_id WHERE ut.user_id = u.id),
            u.status, u.created_at, u.activated_at
     FROM users u LEFT JOIN departments d ON d.id = u.department_id";
 
-fn from_row(row: &Row<'_>) -> Result<User> {
+pub(crate) fn from_row(row: &Row<'_>) -> Result<User> {
     let teams: Option<String> = row.get(6)?;
     let status: String = row.get(7)?;
     Ok(User {

@@ -12,6 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use serde::Deserialize;
 
+use super::forward::return_url;
 use super::limiter::{self, Attempt};
 use super::pools::{blocking, hashing, off_thread, writing};
 use super::{App, COOKIE, Shared, client_ip, pages};
@@ -361,7 +362,7 @@ fn capitalized(sentence: &str) -> String {
     }
 }
 
-fn session_cookie(headers: &HeaderMap) -> Option<String> {
+pub(super) fn session_cookie(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -380,8 +381,16 @@ fn cookie(app: &App, value: &str, max_age: Duration) -> HeaderValue {
     } else {
         ""
     };
+    // With cookie_domain the cookie is shared by sibling hosts; clearing it
+    // (logout) must name the same Domain, or the browser keeps it.
+    let domain = app
+        .config
+        .cookie_domain
+        .as_deref()
+        .map(|domain| format!("; Domain={domain}"))
+        .unwrap_or_default();
     let text = format!(
-        "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{domain}{secure}",
         max_age.as_secs()
     );
     HeaderValue::from_str(&text).expect("cookie text is ASCII")
@@ -417,11 +426,25 @@ pub(super) async fn dashboard(State(app): State<Shared>, headers: HeaderMap) -> 
     }
 }
 
-pub(super) async fn login_page(State(app): State<Shared>) -> Response {
+#[derive(Deserialize)]
+pub(super) struct LoginQuery {
+    #[serde(default)]
+    rd: String,
+}
+
+/// The login form; `rd`, when it is a safe place to return to, rides along
+/// in a hidden field (an unsafe one is dropped here, and refused again at
+/// the POST).
+pub(super) async fn login_page(
+    State(app): State<Shared>,
+    Query(query): Query<LoginQuery>,
+) -> Response {
+    let rd = return_url(&app, &query.rd).unwrap_or_default();
     let page = pages::Login {
         organization: &app.config.organization.name,
         email: "",
         error: None,
+        rd: &rd,
     };
     html(StatusCode::OK, page)
 }
@@ -432,6 +455,9 @@ pub(super) struct LoginForm {
     email: String,
     #[serde(default)]
     password: String,
+    /// Where to go back to (`/login?rd=`), checked again here.
+    #[serde(default)]
+    rd: String,
 }
 
 pub(super) async fn login_submit(
@@ -471,13 +497,19 @@ pub(super) async fn login_submit(
         return busy(&app);
     };
     match result {
-        Ok(secret) => signed_in(&app, "/dashboard", &secret),
+        Ok(secret) => {
+            let back = return_url(&app, &form.rd)
+                .unwrap_or_else(|| app.config.organization.dashboard_url.clone());
+            signed_in(&app, &back, &secret)
+        }
         Err(Error::Refused(problem)) => {
             let problem = capitalized(&problem);
+            let rd = return_url(&app, &form.rd).unwrap_or_default();
             let page = pages::Login {
                 organization: &app.config.organization.name,
                 email: &form.email,
                 error: Some(&problem),
+                rd: &rd,
             };
             html(StatusCode::UNAUTHORIZED, page)
         }

@@ -2,6 +2,7 @@
 //! calls as the CLI; every page gets the security headers, every connection
 //! the timeouts, and password hashing a bounded pool.
 
+mod forward;
 mod handlers;
 mod limiter;
 mod pages;
@@ -133,7 +134,11 @@ async fn run(config: Config, options: Options) -> Result<()> {
     eprintln!("listening on http://{address}");
 
     let app = Arc::new(App {
-        content_security_policy: content_security_policy(&config.organization.dashboard_url),
+        content_security_policy: content_security_policy(
+            &config.organization.dashboard_url,
+            &config.organization.base_url,
+            &config.allowed_redirect_hosts,
+        ),
         database: Pool::new(config.database.clone()),
         hashing: Workers::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
         origin: origin_of(&config.organization.base_url),
@@ -217,6 +222,7 @@ fn routes(app: Shared) -> Router {
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", axum::routing::post(logout))
         .route("/healthz", get(handlers::health))
+        .route("/auth", get(forward::auth))
         .route(
             "/style.css",
             get(|| async {
@@ -231,8 +237,14 @@ fn routes(app: Shared) -> Router {
         .with_state(app)
 }
 
-/// `form-action 'self'` would stop the redirect to a dashboard on another origin.
-fn content_security_policy(dashboard_url: &str) -> HeaderValue {
+/// `form-action 'self'` would stop the redirect to a dashboard on another
+/// origin, and the login form's to an app in `allowed_redirect_hosts`
+/// (browsers apply form-action to the redirects after a form's POST too).
+fn content_security_policy(
+    dashboard_url: &str,
+    base_url: &str,
+    allowed_redirect_hosts: &[String],
+) -> HeaderValue {
     let dashboard_origin = ["https://", "http://"]
         .iter()
         .find_map(|scheme| {
@@ -242,8 +254,21 @@ fn content_security_policy(dashboard_url: &str) -> HeaderValue {
             })
         })
         .unwrap_or_default();
+    let schemes: &[&str] = if base_url.starts_with("https://") {
+        &["https"]
+    } else {
+        &["http", "https"]
+    };
+    let apps: String = allowed_redirect_hosts
+        .iter()
+        .flat_map(|host| {
+            schemes
+                .iter()
+                .map(move |scheme| format!(" {scheme}://{host}"))
+        })
+        .collect();
     let policy = format!(
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'{dashboard_origin}; \
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'{dashboard_origin}{apps}; \
          frame-ancestors 'none'; base-uri 'none'"
     );
     HeaderValue::from_str(&policy).unwrap_or(HeaderValue::from_static("default-src 'none'"))

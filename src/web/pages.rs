@@ -123,6 +123,8 @@ pub struct Login<'a> {
     pub email: &'a str,
     /// Why the last attempt failed; it is about both fields.
     pub error: Option<&'a str>,
+    /// Where to return after logging in (a checked `rd`), or empty.
+    pub rd: &'a str,
 }
 
 pub const STYLESHEET: &str = include_str!("../../templates/web/style.css");
