@@ -5,7 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, Form, Query, State};
+use axum::extract::{ConnectInfo, Form, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
@@ -354,6 +354,26 @@ fn field_id(field: Field) -> &'static str {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::rd_parameter;
+
+    #[test]
+    fn rd_is_decoded_or_taken_verbatim_when_a_proxy_wrote_it_unencoded() {
+        assert_eq!(
+            rd_parameter("rd=https%3A%2F%2Fapps.acme.example%2Fa%3Fb%3D1%26c%3D2"),
+            "https://apps.acme.example/a?b=1&c=2"
+        );
+        assert_eq!(
+            rd_parameter("x=1&rd=https://apps.acme.example/a%20b?b=1&c=2"),
+            "https://apps.acme.example/a%20b?b=1&c=2"
+        );
+        assert_eq!(rd_parameter("rd=%2F%2Fevil.example"), "//evil.example");
+        assert_eq!(rd_parameter("other=1"), "");
+        assert_eq!(rd_parameter(""), "");
+    }
+}
+
 fn capitalized(sentence: &str) -> String {
     let mut chars = sentence.chars();
     match chars.next() {
@@ -426,20 +446,12 @@ pub(super) async fn dashboard(State(app): State<Shared>, headers: HeaderMap) -> 
     }
 }
 
-#[derive(Deserialize)]
-pub(super) struct LoginQuery {
-    #[serde(default)]
-    rd: String,
-}
-
 /// The login form; `rd`, when it is a safe place to return to, rides along
 /// in a hidden field (an unsafe one is dropped here, and refused again at
 /// the POST).
-pub(super) async fn login_page(
-    State(app): State<Shared>,
-    Query(query): Query<LoginQuery>,
-) -> Response {
-    let rd = return_url(&app, &query.rd).unwrap_or_default();
+pub(super) async fn login_page(State(app): State<Shared>, RawQuery(query): RawQuery) -> Response {
+    let rd =
+        return_url(&app, &rd_parameter(query.as_deref().unwrap_or_default())).unwrap_or_default();
     let page = pages::Login {
         organization: &app.config.organization.name,
         email: "",
@@ -447,6 +459,27 @@ pub(super) async fn login_page(
         rd: &rd,
     };
     html(StatusCode::OK, page)
+}
+
+/// The `rd` of a query string. A proxy cannot percent-encode the URL it
+/// sends (nginx's `rd=$scheme://$host$request_uri`), so an `rd` whose value
+/// starts with `http://` or `https://` as written is the rest of the query
+/// string verbatim, its own `?` and `&` included; any other `rd` is decoded
+/// as usual.
+fn rd_parameter(query: &str) -> String {
+    let mut offset = 0;
+    for pair in query.split('&') {
+        if let Some(value) = pair.strip_prefix("rd=")
+            && (value.starts_with("https://") || value.starts_with("http://"))
+        {
+            return query[offset + 3..].to_string();
+        }
+        offset += pair.len() + 1;
+    }
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(name, _)| name == "rd")
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default()
 }
 
 #[derive(Deserialize)]
