@@ -9,6 +9,7 @@ set -euo pipefail
 # chromium, chromium-driver: the end-to-end test in a real browser.
 # npm: installs axe-core (tests/axe/package-lock.json), which the
 # accessibility test injects into the pages in that browser.
+# caddy: `caddy validate` checks deploy/Caddyfile-protected-app (forward_auth).
 # msmtp: a real sendmail for the sendmail transport test.
 # procps: `kill -TERM` for the clean-shutdown test.
 # util-linux, mount, bsdutils: runuser (another local user), unshare and mount
@@ -17,7 +18,7 @@ set -euo pipefail
 # the throwaway clusters of scripts/postgres-cluster.sh, which the second,
 # PostgreSQL pass of scripts/test.sh runs on; postgresql-client: psql and
 # pg_dump, with which the tests read that database as they read SQLite's.
-debian_packages=(faketime sqlite3 systemd nginx-light openssl chromium chromium-driver msmtp procps
+debian_packages=(faketime sqlite3 systemd nginx-light openssl caddy chromium chromium-driver msmtp procps
   util-linux mount bsdutils postgresql postgresql-client)
 # npm may come from elsewhere than Debian (NodeSource, nvm): any npm on PATH will do.
 command -v npm >/dev/null || debian_packages+=(npm)

@@ -427,3 +427,219 @@ fn the_ci_recipe_rerun_after_a_kill_delivers_what_the_killed_run_never_sent() {
     let rows = support::invitations(&env);
     assert!(rows.iter().all(|r| r["delivery"] == "sent"), "{rows:?}");
 }
+
+/// nginx-protected-app.conf on plain http on loopback `port`, asking the
+/// serve-accept on `invitectl` and proxying to `upstream`; login redirects go
+/// straight to that serve-accept.
+fn protected_app_conf(port: u16, invitectl: u16, upstream: u16) -> String {
+    deploy("nginx-protected-app.conf")
+        .replace(
+            "listen 443 ssl http2;",
+            &format!("listen 127.0.0.1:{port};"),
+        )
+        .replace(
+            "http://127.0.0.1:8080/auth",
+            &format!("http://127.0.0.1:{invitectl}/auth"),
+        )
+        .replace(
+            "http://127.0.0.1:3000",
+            &format!("http://127.0.0.1:{upstream}"),
+        )
+        .replace(
+            "https://invite.acme.example/login",
+            &format!("http://127.0.0.1:{invitectl}/login"),
+        )
+        .lines()
+        .filter(|line| !line.contains("listen [::]") && !line.trim_start().starts_with("ssl_"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A real nginx with the protected-app block on `port` and, on `port + 1`,
+/// the app: nginx itself answering with the request headers it got.
+fn start_protected_app(dir: &Path, invitectl: u16) -> (Group, u16) {
+    let d = dir.display().to_string();
+    for _ in 0..20 {
+        let port = 20_000 + rand::random::<u16>() % 10_000;
+        let upstream = port + 1;
+        std::fs::write(
+            dir.join("app.conf"),
+            protected_app_conf(port, invitectl, upstream),
+        )
+        .unwrap();
+        let echo = format!(
+            "server {{ listen 127.0.0.1:{upstream}; location / {{ default_type text/plain; return 200 \
+             \"uri=$request_uri\\nremote-user=$http_remote_user\\nremote-email=$http_remote_email\\n\
+             remote-name=$http_remote_name\\nremote-role=$http_remote_role\\n\
+             remote-department=$http_remote_department\\nremote-groups=$http_remote_groups\\n\
+             cookie=$http_cookie\\n\"; }} }}"
+        );
+        let main = format!(
+            "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+             events {{}}\nhttp {{\n  access_log off;\n  include {d}/app.conf;\n  {echo}\n}}\n"
+        );
+        std::fs::write(dir.join("nginx.conf"), main).unwrap();
+        let startup = std::fs::File::create(dir.join("startup.log")).unwrap();
+        let mut nginx = Group::spawn(
+            Command::new(tool("/usr/sbin/nginx"))
+                .args([
+                    "-p",
+                    &d,
+                    "-e",
+                    &format!("{d}/startup.log"),
+                    "-c",
+                    &format!("{d}/nginx.conf"),
+                ])
+                .stderr(startup),
+        )
+        .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if let Some(status) = nginx.child.try_wait().unwrap() {
+                let log = std::fs::read_to_string(dir.join("startup.log")).unwrap_or_default();
+                assert!(
+                    log.contains("Address already in use"),
+                    "nginx stopped ({status}): {log}"
+                );
+                break;
+            }
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+                && std::net::TcpStream::connect(("127.0.0.1", upstream)).is_ok()
+            {
+                return (nginx, port);
+            }
+            assert!(std::time::Instant::now() < deadline, "nginx did not start");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+    panic!("no free pair of loopback ports in 20 tries");
+}
+
+/// A browser's GET of `target` on apps.acme.example through nginx.
+fn app_get(port: u16, target: &str, headers: &[(&str, &str)]) -> support::web::Response {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut request =
+        format!("GET {target} HTTP/1.1\r\nHost: apps.acme.example\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    std::io::Write::write_all(&mut stream, request.as_bytes()).unwrap();
+    read_response(&mut stream)
+}
+
+#[test]
+fn the_nginx_protected_app_block_lets_in_active_users_only_with_their_remote_headers() {
+    let env = Env::new();
+    env.config("[server]\nallowed_redirect_hosts = [\"apps.acme.example\"]\n");
+    env.run(&["teams", "add", "ops"]).ok();
+    env.run(&["teams", "add", "Platform"]).ok();
+    env.run(&[
+        "invite",
+        "ann@acme.example",
+        "--role",
+        "editor",
+        "--team",
+        "ops,Platform",
+    ])
+    .ok();
+    env.accept(&env.link_for("ann@acme.example"), "correct horse battery")
+        .ok();
+    let server = support::web::Server::start(&env);
+    let dir = tempfile::tempdir().unwrap();
+    let (_nginx, port) = start_protected_app(dir.path(), server.port);
+    let target = "/wiki/Start%20Page?page=2&sort=new";
+
+    // Logged out, even with headers of one's own: to the login page, with rd.
+    let answer = app_get(port, target, &[("Remote-User", "root@acme.example")]);
+    assert_eq!(answer.status, 302, "{answer:?}");
+    let login = answer.header("location").to_string();
+    let back = format!("http://apps.acme.example{target}");
+    assert_eq!(
+        login,
+        format!("http://127.0.0.1:{}/login?rd={back}", server.port)
+    );
+
+    // The login page carries rd through its form; logging in goes back there.
+    let page = server.get(login.split_once(&server.port.to_string()).unwrap().1);
+    page.status(200).has(&format!(
+        "<input type=\"hidden\" name=\"rd\" value=\"{}\">",
+        back.replace('&', "&#38;")
+    ));
+    let answer = server.post(
+        "/login",
+        &[
+            ("email", "ann@acme.example"),
+            ("password", "correct horse battery"),
+            ("rd", &back),
+        ],
+        None,
+    );
+    answer.status(303);
+    assert_eq!(answer.header("location"), back);
+    let cookie = answer.cookie();
+
+    let cookies = format!("theme=dark; {cookie}; lang=en");
+    let app = app_get(
+        port,
+        target,
+        &[("Cookie", &cookies), ("Remote-Role", "admin")],
+    );
+    assert_eq!(app.status, 200, "{app:?}");
+    for line in [
+        format!("uri={target}"),
+        "remote-user=ann@acme.example".into(),
+        "remote-email=ann@acme.example".into(),
+        "remote-name=Ann Lee".into(),
+        "remote-role=editor".into(),
+        "remote-department=".into(),
+        "remote-groups=ops,Platform".into(),
+        "cookie=theme=dark; lang=en".into(),
+    ] {
+        assert!(
+            app.body.lines().any(|l| l == line),
+            "no {line:?} in:\n{}",
+            app.body
+        );
+    }
+
+    env.run(&["users", "deactivate", "ann@acme.example", "--yes"])
+        .ok();
+    let answer = app_get(port, target, &[("Cookie", &cookies)]);
+    assert_eq!(answer.status, 302, "{answer:?}");
+    assert_eq!(answer.header("location"), login);
+}
+
+#[test]
+fn the_caddyfile_for_a_protected_app_passes_caddy_validate() {
+    let caddyfile = deploy("Caddyfile-protected-app");
+    for needed in [
+        "forward_auth",
+        "uri /auth",
+        "copy_headers Remote-User",
+        "/login?rd=",
+    ] {
+        assert!(caddyfile.contains(needed), "no {needed}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Caddyfile");
+    std::fs::write(&path, &caddyfile).unwrap();
+    let output = Command::new(tool("/usr/bin/caddy"))
+        .args(["validate", "--adapter", "caddyfile", "--config"])
+        .arg(&path)
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("Valid configuration")
+            || stderr.contains("Valid configuration"),
+        "{stderr}"
+    );
+}
