@@ -24,7 +24,7 @@ trap 'kill "${pids[@]}" 2> /dev/null; rm -rf "$work"' EXIT
 "$bin" -q invite ann@acme.example --role editor --team ops --print-link --format csv \
   | tail -n +2 | sed 's/.*token=//' > token
 printf '%s\n%s\n' "$(cat token)" "correct horse battery" \
-  | "$bin" -q accept - --first-name Ann --last-name Lee --password-stdin > /dev/null
+  | "$bin" -q accept - --first-name Ann --last-name Lee --password-stdin > /dev/null 2>&1
 "$bin" -q serve-accept --bind 127.0.0.1:0 2> server.err &
 pids+=($!)
 until grep -q listening server.err; do sleep 0.1; done
@@ -42,7 +42,7 @@ sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$nginx_port;|" \
     -e '/listen \[::\]/d' -e '/^ *ssl_/d' "$conf" > app.conf
 cat > nginx.conf <<NGINX
 daemon off;
-worker_processes 1;
+master_process off;
 pid $work/nginx.pid;
 error_log $work/error.log;
 events { worker_connections 4096; }
@@ -66,7 +66,7 @@ denied=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: apps.acme.example" "ht
 [ "$denied" = 302 ] || { echo "bench: without the cookie nginx answered $denied, not 302" >&2; exit 1; }
 
 rate() { wrk -t2 -c"$connections" -d"${seconds}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
-echo "== wrk 2 threads, $connections connections, ${seconds}s each; nginx 1 worker; $(nproc) cores"
+echo "== wrk 2 threads, $connections connections, ${seconds}s each; nginx in one process; $(nproc) cores"
 static=$(rate "http://127.0.0.1:$((nginx_port + 2))/index.html")
 echo "static file, no auth:          $static requests/s"
 auth=$(rate -H "Host: apps.acme.example" -H "Cookie: $cookie" "http://127.0.0.1:$nginx_port/index.html")
