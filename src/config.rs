@@ -27,6 +27,7 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("organization", "admin", Kind::Text),
     ("organization", "roles", Kind::List),
     ("organization", "invitation_ttl", Kind::Text),
+    ("organization", "reset_ttl", Kind::Text),
     ("database", "path", Kind::Text),
     ("database", "url", Kind::Text),
     ("database", "password_env", Kind::Text),
@@ -34,6 +35,7 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("mail", "transport", Kind::Text),
     ("mail", "from", Kind::Text),
     ("mail", "file_dir", Kind::Text),
+    ("mail", "template_dir", Kind::Text),
     ("smtp", "host", Kind::Text),
     ("smtp", "port", Kind::Integer),
     ("smtp", "security", Kind::Text),
@@ -80,11 +82,25 @@ pub struct Organization {
     pub admin: Option<String>,
     pub roles: Vec<String>,
     pub invitation_ttl: Duration,
+    /// How long a password reset link works.
+    pub reset_ttl: Duration,
 }
 
 impl Organization {
     pub fn accept_link(&self, token: &crate::token::Token) -> String {
         format!("{}/accept?token={}", self.base_url, token.as_str())
+    }
+
+    pub fn reset_link(&self, token: &crate::token::Token) -> String {
+        format!("{}/reset?token={}", self.base_url, token.as_str())
+    }
+
+    /// Who the mail tells people to contact: the admin's name when it is
+    /// set, else a description anyone understands.
+    pub fn contact(&self) -> String {
+        self.admin
+            .clone()
+            .unwrap_or_else(|| "your administrator".to_string())
     }
 }
 
@@ -101,6 +117,8 @@ pub struct Mail {
     /// None when not configured; see `sender`.
     pub from: Option<Mailbox>,
     pub file_dir: PathBuf,
+    /// Where operators' own mail templates are, if anywhere.
+    pub template_dir: Option<PathBuf>,
 }
 
 impl Mail {
@@ -376,6 +394,9 @@ impl Layers {
             invitation_ttl: self
                 .duration("organization.invitation_ttl")?
                 .unwrap_or(Duration::from_secs(24 * 3600)),
+            reset_ttl: self
+                .duration("organization.reset_ttl")?
+                .unwrap_or(Duration::from_secs(3600)),
         };
 
         let smtp = SmtpSettings {
@@ -430,6 +451,7 @@ impl Layers {
                 self.text("mail.file_dir")
                     .unwrap_or_else(|| "outbox".into()),
             ),
+            template_dir: self.text("mail.template_dir").map(PathBuf::from),
         };
 
         let database = self.database(flags)?;
@@ -537,6 +559,8 @@ mod tests {
         assert_eq!(config.database.display(), String::from("invitectl.db"));
         assert_eq!(config.mail.transport, TransportKind::File);
         assert_eq!(config.mail.file_dir, PathBuf::from("outbox"));
+        assert_eq!(config.organization.reset_ttl, Duration::from_secs(3600));
+        assert_eq!(config.mail.template_dir, None);
     }
 
     #[test]

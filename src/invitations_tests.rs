@@ -24,6 +24,7 @@ fn org() -> Organization {
         admin: Some("it@acme.example".into()),
         roles: vec!["admin".into(), "editor".into(), "viewer".into()],
         invitation_ttl: Duration::from_secs(24 * 3600),
+        reset_ttl: Duration::from_secs(3600),
     }
 }
 

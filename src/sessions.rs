@@ -136,6 +136,7 @@ mod tests {
             admin: None,
             roles: vec!["viewer".into()],
             invitation_ttl: Duration::from_secs(3600),
+            reset_ttl: Duration::from_secs(3600),
         };
         let request = Request {
             email: "ann@acme.example".into(),
