@@ -924,7 +924,7 @@ fn reset_password(context: &Context, email: &str, print_link: bool) -> Result<()
     match outcome {
         Ok(_) => {
             context.note(&format!(
-                "mailed {} a link to set a new password ({}); it works once, until {until}",
+                "a link to set a new password was sent to {} ({}); it works once, until {until}",
                 issued.email,
                 delivery::destination(&context.config)
             ));
