@@ -223,9 +223,15 @@ pub fn send_reset(
 ) -> std::result::Result<String, String> {
     let from = config.mail.sender();
     let message_id = mail::message::new_message_id(&from);
-    let message =
-        mail::message::reset(templates, &config.organization, &from, reset, &message_id, now)
-            .map_err(|e| summary(&e.to_string()))?;
+    let message = mail::message::reset(
+        templates,
+        &config.organization,
+        &from,
+        reset,
+        &message_id,
+        now,
+    )
+    .map_err(|e| summary(&e.to_string()))?;
     let mut transport = mail::connect(config, env).map_err(|e| summary(&e.to_string()))?;
     transport
         .send(&message)

@@ -106,7 +106,14 @@ pub fn request(
         None => "no such user",
     };
     let detail = format!("{client}: {why}; no link was sent");
-    audit::record_detail(tx, now, &attempted, "reset refused", &attempted, Some(&detail))?;
+    audit::record_detail(
+        tx,
+        now,
+        &attempted,
+        "reset refused",
+        &attempted,
+        Some(&detail),
+    )?;
     Ok(None)
 }
 
@@ -218,11 +225,11 @@ pub fn complete(
 /// "1 hour", "90 minutes", "2 days": how long a link works, for people.
 pub fn lifetime_in_words(lifetime: Duration) -> String {
     let seconds = lifetime.as_secs();
-    let (count, unit) = if seconds >= 86_400 && seconds % 86_400 == 0 {
+    let (count, unit) = if seconds >= 86_400 && seconds.is_multiple_of(86_400) {
         (seconds / 86_400, "day")
-    } else if seconds >= 3600 && seconds % 3600 == 0 {
+    } else if seconds >= 3600 && seconds.is_multiple_of(3600) {
         (seconds / 3600, "hour")
-    } else if seconds >= 60 && seconds % 60 == 0 {
+    } else if seconds >= 60 && seconds.is_multiple_of(60) {
         (seconds / 60, "minute")
     } else {
         (seconds, "second")
@@ -334,11 +341,9 @@ mod tests {
                 .is_none(),
             "the old session ended"
         );
-        crate::sessions::login(&conn, "ann@acme.example", NEW_PASSWORD, "test", at(9, 31))
-            .unwrap();
+        crate::sessions::login(&conn, "ann@acme.example", NEW_PASSWORD, "test", at(9, 31)).unwrap();
         assert!(
-            crate::sessions::login(&conn, "ann@acme.example", PASSWORD, "test", at(9, 31))
-                .is_err()
+            crate::sessions::login(&conn, "ann@acme.example", PASSWORD, "test", at(9, 31)).is_err()
         );
         assert!(matches!(
             complete(&mut conn, &issued.token, &new_password(), at(9, 32)),

@@ -243,8 +243,7 @@ async fn a_user_who_forgot_their_password_sets_a_new_one_from_the_mail() {
     let server = Server::start_on(&env, &format!("127.0.0.1:{port}"));
     env.run(&["invite", "ann@acme.example", "--role", "editor"])
         .ok();
-    env.accept(&env.link_for("ann@acme.example"), PASSWORD)
-        .ok();
+    env.accept(&env.link_for("ann@acme.example"), PASSWORD).ok();
 
     let (_driver, driver_port) = start_driver();
     let profile = tempfile::tempdir().unwrap();

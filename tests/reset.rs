@@ -199,7 +199,12 @@ fn reset_password_mails_a_link_that_sets_a_new_password_once() {
 fn print_link_prints_the_link_it_also_mails() {
     let env = Env::new();
     active(&env, "ann@acme.example");
-    let run = env.run(&["users", "reset-password", "ann@acme.example", "--print-link"]);
+    let run = env.run(&[
+        "users",
+        "reset-password",
+        "ann@acme.example",
+        "--print-link",
+    ]);
     run.ok();
     let printed = run.stdout.trim_end();
     assert!(
@@ -282,7 +287,11 @@ fn links_work_for_reset_ttl_and_then_are_gone_410() {
         .has("it works for 3 hours")
         .has("href=\"/forgot\"");
     too_late
-        .post("/reset", &reset_form(&token, NEW_PASSWORD, NEW_PASSWORD), None)
+        .post(
+            "/reset",
+            &reset_form(&token, NEW_PASSWORD, NEW_PASSWORD),
+            None,
+        )
         .status(410);
     login(&too_late, "ann@acme.example", PASSWORD).status(303);
 }
@@ -304,7 +313,11 @@ fn setting_a_password_ends_every_session_and_logs_in() {
     server.get_with_cookie("/dashboard", &laptop).status(200);
     let token = token_of(&reset_links(&env, "ann@acme.example")[0]).to_string();
     let now = server
-        .post("/reset", &reset_form(&token, NEW_PASSWORD, NEW_PASSWORD), None)
+        .post(
+            "/reset",
+            &reset_form(&token, NEW_PASSWORD, NEW_PASSWORD),
+            None,
+        )
         .status(303)
         .cookie();
     for old in [&laptop, &phone] {
@@ -325,9 +338,17 @@ fn reset_form_errors_are_422_with_the_rule_and_keep_the_link_usable() {
     let token = token_of(&reset_links(&env, "ann@acme.example")[0]).to_string();
     let server = Server::start(&env);
     for (password, confirm, problem) in [
-        ("seven77", "seven77", "The password is too short: use at least 8 characters."),
+        (
+            "seven77",
+            "seven77",
+            "The password is too short: use at least 8 characters.",
+        ),
         ("password1", "password1", "one of the most common passwords"),
-        (NEW_PASSWORD, "a brand new stapler", "The passwords do not match"),
+        (
+            NEW_PASSWORD,
+            "a brand new stapler",
+            "The passwords do not match",
+        ),
     ] {
         let page = server.post("/reset", &reset_form(&token, password, confirm), None);
         page.status(422)
@@ -340,7 +361,11 @@ fn reset_form_errors_are_422_with_the_rule_and_keep_the_link_usable() {
         assert!(!page.body.contains(confirm), "the confirmation is echoed");
     }
     server
-        .post("/reset", &reset_form(&token, NEW_PASSWORD, NEW_PASSWORD), None)
+        .post(
+            "/reset",
+            &reset_form(&token, NEW_PASSWORD, NEW_PASSWORD),
+            None,
+        )
         .status(303);
 }
 
@@ -366,8 +391,15 @@ fn eight_concurrent_uses_of_one_link_set_the_password_once() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    assert_eq!(statuses.iter().filter(|s| **s == 303).count(), 1, "{statuses:?}");
-    assert!(statuses.iter().all(|s| *s == 303 || *s == 404), "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 303 || *s == 404),
+        "{statuses:?}"
+    );
     assert_eq!(audited(&env, "password reset").len(), 1);
 }
 
@@ -431,7 +463,11 @@ fn forgot_answers_the_same_for_every_address_and_mails_only_active_users() {
     // The link from the mail sets the password.
     let token = token_of(&links[0]).to_string();
     server
-        .post("/reset", &reset_form(&token, NEW_PASSWORD, NEW_PASSWORD), None)
+        .post(
+            "/reset",
+            &reset_form(&token, NEW_PASSWORD, NEW_PASSWORD),
+            None,
+        )
         .status(303);
     login(&server, "ann@acme.example", NEW_PASSWORD).status(303);
 
@@ -578,7 +614,10 @@ fn guessed_reset_tokens_are_counted_and_a_real_link_still_opens() {
     server.get("/reset").status(429);
     server.get(&format!("/reset?token={token}")).status(200);
     let limited = audited(&env, "rate limited");
-    assert!(limited[0].starts_with("127.0.0.1 reset from 127.0.0.1: "), "{limited:?}");
+    assert!(
+        limited[0].starts_with("127.0.0.1 reset from 127.0.0.1: "),
+        "{limited:?}"
+    );
 }
 
 #[test]
@@ -595,14 +634,24 @@ fn tokens_and_passwords_never_reach_the_log() {
         .post("/reset", &reset_form(&token, "seven77", "seven77"), None)
         .status(422);
     server
-        .post("/reset", &reset_form(&token, NEW_PASSWORD, NEW_PASSWORD), None)
+        .post(
+            "/reset",
+            &reset_form(&token, NEW_PASSWORD, NEW_PASSWORD),
+            None,
+        )
         .status(303);
     server.wait_for_log("POST /reset 303");
     let log = server.logged();
     for line in ["POST /forgot 200", "GET /reset 200", "POST /reset 422"] {
         assert!(log.contains(line), "{log}");
     }
-    for secret in [token.as_str(), NEW_PASSWORD, "seven77", "token=", "ann@acme.example"] {
+    for secret in [
+        token.as_str(),
+        NEW_PASSWORD,
+        "seven77",
+        "token=",
+        "ann@acme.example",
+    ] {
         assert!(!log.contains(secret), "the log holds {secret:?}:\n{log}");
     }
 }
@@ -654,7 +703,9 @@ fn the_reset_mail_goes_over_smtp_from_the_cli_and_from_forgot() {
     }
     let first = support::first_link(&resets[0]).unwrap();
     let second = support::first_link(&resets[1]).unwrap();
-    server.get(&format!("/reset?token={}", token_of(&first))).status(404);
+    server
+        .get(&format!("/reset?token={}", token_of(&first)))
+        .status(404);
     server
         .get(&format!("/reset?token={}", token_of(&second)))
         .status(200);
@@ -672,7 +723,12 @@ fn a_mail_failure_is_exit_4_and_a_printed_link_still_works() {
         "[mail]\nfrom = \"it@acme.example\"\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\ntimeout = \"2s\"\n",
         support::closed_port()
     ));
-    let run = env.run(&["users", "reset-password", "ann@acme.example", "--print-link"]);
+    let run = env.run(&[
+        "users",
+        "reset-password",
+        "ann@acme.example",
+        "--print-link",
+    ]);
     run.code(4)
         .stderr_has("error: the password reset link for ann@acme.example could not be mailed (")
         .stderr_has("the link (printed above) works until ")
@@ -719,7 +775,8 @@ fn template_dir_replaces_the_built_in_mail_file_by_file() {
         "{invitation}"
     );
     assert!(
-        invitation.contains("has invited you to join <strong>&lt;b&gt;Acme&lt;&#x2f;b&gt;</strong>"),
+        invitation
+            .contains("has invited you to join <strong>&lt;b&gt;Acme&lt;&#x2f;b&gt;</strong>"),
         "the built-in HTML stays, escaped: {invitation}"
     );
     env.run(&["users", "reset-password", "ann@acme.example"])
@@ -730,7 +787,10 @@ fn template_dir_replaces_the_built_in_mail_file_by_file() {
         html.contains("<p>Hi Ann Lee, from &lt;b&gt;Acme&lt;&#x2f;b&gt;: <a href=\"http:&#x2f;&#x2f;127.0.0.1:8080&#x2f;reset?token="),
         "{html}"
     );
-    assert!(reset.contains("Hello Ann,"), "the built-in text stays: {reset}");
+    assert!(
+        reset.contains("Hello Ann,"),
+        "the built-in text stays: {reset}"
+    );
     // The link in the operator's template works.
     let token = token_of(&support::first_link(reset).unwrap()).to_string();
     Server::start(&env)
@@ -747,12 +807,25 @@ fn a_broken_template_stops_every_command_that_sends_mail_and_serve_accept() {
     let file = dir.join("reset.txt");
     env.config(&format!("[mail]\ntemplate_dir = \"{}\"\n", dir.display()));
 
-    std::fs::write(&file, "Hello {{ first_name }},\n\n{% if link %}\n{{ link }\n").unwrap();
-    let syntax = format!("error: the mail template {}, line 4: syntax error", file.display());
+    std::fs::write(
+        &file,
+        "Hello {{ first_name }},\n\n{% if link %}\n{{ link }\n",
+    )
+    .unwrap();
+    let syntax = format!(
+        "error: the mail template {}, line 4: syntax error",
+        file.display()
+    );
     let variables = "the variables it may use are: organization, email, first_name, name, link, expires, contact";
     for args in [
         &["invite", "bob@acme.example", "--role", "viewer"][..],
-        &["invite", "bob@acme.example", "--role", "viewer", "--dry-run"],
+        &[
+            "invite",
+            "bob@acme.example",
+            "--role",
+            "viewer",
+            "--dry-run",
+        ],
         &["resend", "ann@acme.example"],
         &["users", "reset-password", "ann@acme.example"],
         &["serve-accept", "--bind", "127.0.0.1:0"],
@@ -762,11 +835,17 @@ fn a_broken_template_stops_every_command_that_sends_mail_and_serve_accept() {
             .stderr_has(&syntax)
             .stderr_has(variables);
     }
-    assert_eq!(env.sql("SELECT count(*) FROM invitations WHERE email = 'bob@acme.example'"), "0\n");
+    assert_eq!(
+        env.sql("SELECT count(*) FROM invitations WHERE email = 'bob@acme.example'"),
+        "0\n"
+    );
     assert_eq!(env.sql("SELECT count(*) FROM password_resets"), "0\n");
 
-    std::fs::write(&file, "Hello,\n{% if first_name %}\n  {{ frist_name }}\n{% endif %}\n{{ link }}\n")
-        .unwrap();
+    std::fs::write(
+        &file,
+        "Hello,\n{% if first_name %}\n  {{ frist_name }}\n{% endif %}\n{{ link }}\n",
+    )
+    .unwrap();
     env.run(&["users", "reset-password", "ann@acme.example"])
         .code(2)
         .stderr_has(&format!(

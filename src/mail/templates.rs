@@ -122,7 +122,10 @@ const BUILT_IN: [(&str, &str); 4] = [
         include_str!("../../templates/mail/invitation.html"),
     ),
     ("reset.txt", include_str!("../../templates/mail/reset.txt")),
-    ("reset.html", include_str!("../../templates/mail/reset.html")),
+    (
+        "reset.html",
+        include_str!("../../templates/mail/reset.html"),
+    ),
 ];
 
 /// The four templates, checked, ready to render.
@@ -194,7 +197,9 @@ impl Templates {
                 .get_template(name)
                 .and_then(|template| template.render(values.clone()))
                 .map_err(|e| {
-                    Error::Other(anyhow::anyhow!("could not render the mail template {name}: {e}"))
+                    Error::Other(anyhow::anyhow!(
+                        "could not render the mail template {name}: {e}"
+                    ))
                 })
         });
         Ok((text?, html?))
@@ -335,7 +340,10 @@ mod tests {
         for kind in Kind::ALL {
             for sample in kind.samples() {
                 let (text, html) = templates.render(kind, sample).unwrap();
-                assert!(text.contains("https://invite.example.com/x?token=t"), "{text}");
+                assert!(
+                    text.contains("https://invite.example.com/x?token=t"),
+                    "{text}"
+                );
                 // Escaped as every value in HTML is; a browser reads it as written.
                 assert!(
                     html.contains("href=\"https:&#x2f;&#x2f;invite.example.com&#x2f;x?token=t\""),
@@ -375,7 +383,10 @@ mod tests {
     #[test]
     fn a_syntax_error_names_the_file_and_line() {
         let message = refusal(&[("invitation.html", "<p>Hello</p>\n<p>{{ link </p>\n")]);
-        assert!(message.contains("invitation.html, line 2: syntax error"), "{message}");
+        assert!(
+            message.contains("invitation.html, line 2: syntax error"),
+            "{message}"
+        );
         assert!(
             message.contains("the variables it may use are: organization, email, invited_by"),
             "{message}"
@@ -398,7 +409,10 @@ mod tests {
         );
         // A variable of the other kind of message is not one of this one's.
         let message = refusal(&[("reset.html", "<p>{{ role }}</p>")]);
-        assert!(message.contains("line 1: `role` is not a variable"), "{message}");
+        assert!(
+            message.contains("line 1: `role` is not a variable"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -292,7 +292,13 @@ mod tests {
         let mut from_elsewhere = 0;
         for i in 0..10 {
             let other: IpAddr = format!("203.0.113.{i}").parse().unwrap();
-            if reserve(&conn, &Attempt::reset_request(other, "ann@acme.example"), now).unwrap() {
+            if reserve(
+                &conn,
+                &Attempt::reset_request(other, "ann@acme.example"),
+                now,
+            )
+            .unwrap()
+            {
                 from_elsewhere += 1;
             }
         }
@@ -304,7 +310,10 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert!(refused.starts_with("from 198.51.100.1: reset request "), "{refused}");
+        assert!(
+            refused.starts_with("from 198.51.100.1: reset request "),
+            "{refused}"
+        );
     }
 
     #[test]

@@ -77,9 +77,8 @@ impl Mailer {
 /// goes wrong is logged, without the link, and recorded with the link.
 fn mail_one(config: &Config, templates: &Templates, pool: &Pool, job: Job) {
     let client = format!("from {}", job.client);
-    let issued = pool.write(|tx| {
-        resets::request(tx, &config.organization, &job.email, &client, Utc::now())
-    });
+    let issued =
+        pool.write(|tx| resets::request(tx, &config.organization, &job.email, &client, Utc::now()));
     let issued = match issued {
         Ok(Some(issued)) => issued,
         Ok(None) => return,

@@ -32,9 +32,9 @@ use tower::ServiceExt;
 
 use crate::cidr::{Cidr, canonical};
 use crate::config::Config;
-use crate::mail::templates::Templates;
 use crate::db;
 use crate::error::{Error, Result};
+use crate::mail::templates::Templates;
 use handlers::{
     accept_page, accept_submit, dashboard, forgot_page, forgot_submit, login_page, login_submit,
     logout, not_found, reset_page, reset_submit,
