@@ -910,7 +910,14 @@ fn reset_password(context: &Context, email: &str, print_link: bool) -> Result<()
     let tx = conn.write()?;
     let issued = resets::issue(&tx, org, email, &actor(), None, now())?;
     tx.commit()?;
-    let outcome = delivery::send_reset(&context.config, &templates, &issued, &environment, now());
+    let outcome = delivery::send_reset(
+        &context.config,
+        &templates,
+        &issued,
+        &mut None,
+        &environment,
+        now(),
+    );
     resets::record_delivery(&conn, issued.id, &outcome)?;
     if print_link {
         let link = org.reset_link(&issued.token);

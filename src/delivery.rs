@@ -211,13 +211,15 @@ pub fn destination(config: &Config) -> String {
     }
 }
 
-/// Sends one password reset link: builds the message and hands it to a
-/// transport of its own. What the far end said, or why it failed, as one
-/// clean line; the caller records it ([`crate::resets::record_delivery`]).
+/// Sends one password reset link: builds the message and hands it to the
+/// transport in `connection`, opening one when there is none, and leaves it
+/// there for the next message. What the far end said, or why it failed, as
+/// one clean line; the caller records it ([`crate::resets::record_delivery`]).
 pub fn send_reset(
     config: &Config,
     templates: &mail::templates::Templates,
     reset: &crate::resets::IssuedReset,
+    connection: &mut Option<Box<dyn mail::Transport>>,
     env: &dyn Fn(&str) -> Option<String>,
     now: DateTime<Utc>,
 ) -> std::result::Result<String, String> {
@@ -232,11 +234,23 @@ pub fn send_reset(
         now,
     )
     .map_err(|e| summary(&e.to_string()))?;
-    let mut transport = mail::connect(config, env).map_err(|e| summary(&e.to_string()))?;
-    transport
-        .send(&message)
-        .map(|reply| summary(&reply))
-        .map_err(|reason| summary(&reason))
+    if let Some(transport) = connection.as_mut() {
+        match transport.send(&message) {
+            Ok(reply) => return Ok(summary(&reply)),
+            // A kept connection that the server has closed meanwhile, or a
+            // refusal: once more, on a new connection.
+            Err(_) => *connection = None,
+        }
+    }
+    let opened = mail::connect(config, env).map_err(|e| summary(&e.to_string()))?;
+    let transport = connection.insert(opened);
+    match transport.send(&message) {
+        Ok(reply) => Ok(summary(&reply)),
+        Err(reason) => {
+            *connection = None;
+            Err(summary(&reason))
+        }
+    }
 }
 
 /// The longest reply or reason kept: enough for a code and a sentence.

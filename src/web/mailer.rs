@@ -6,23 +6,32 @@
 use std::net::IpAddr;
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, channel, sync_channel};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
 use super::pools::Pool;
 use crate::config::Config;
+use crate::mail::Transport;
 use crate::mail::templates::Templates;
 use crate::{delivery, resets};
 
 /// Requests waiting to be mailed at most; more are dropped (and logged),
 /// as the rate limits already refuse a flood from one place.
-const QUEUE: usize = 256;
+const QUEUE: usize = 1024;
+
+/// How long a request waits before its work starts: by then its answer has
+/// left, so that the work (database writes, a message, maybe an SMTP
+/// session) cannot take CPU from writing the answer on a busy machine and
+/// make it later for an address that has an account than for one that has
+/// none. Requests queued meanwhile wait their own time, not one another's.
+const AFTER_THE_ANSWER: Duration = Duration::from_millis(20);
 
 /// One "forgot password" request.
 struct Job {
     email: String,
     client: IpAddr,
+    due: Instant,
 }
 
 pub(super) struct Mailer {
@@ -38,8 +47,24 @@ impl Mailer {
         std::thread::Builder::new()
             .name("mailer".into())
             .spawn(move || {
-                for job in jobs {
-                    mail_one(&config, &templates, &pool, job);
+                // One connection to the mail server while requests keep
+                // coming; closed whenever the queue runs dry.
+                let mut connection = None;
+                loop {
+                    let job = match jobs.try_recv() {
+                        Ok(job) => job,
+                        Err(_) => {
+                            connection = None;
+                            match jobs.recv() {
+                                Ok(job) => job,
+                                Err(_) => break,
+                            }
+                        }
+                    };
+                    if let Some(wait) = job.due.checked_duration_since(Instant::now()) {
+                        std::thread::sleep(wait);
+                    }
+                    mail_one(&config, &templates, &pool, &mut connection, job);
                 }
                 let _ = done.send(());
             })
@@ -53,7 +78,12 @@ impl Mailer {
     /// Queues a request without waiting; `false` when it was dropped.
     pub(super) fn request(&self, email: String, client: IpAddr) -> bool {
         let queue = self.queue.lock().expect("mail queue lock");
-        match queue.as_ref().map(|q| q.try_send(Job { email, client })) {
+        let job = Job {
+            email,
+            client,
+            due: Instant::now() + AFTER_THE_ANSWER,
+        };
+        match queue.as_ref().map(|q| q.try_send(job)) {
             Some(Ok(())) => true,
             Some(Err(TrySendError::Full(_))) => {
                 eprintln!("warning: the password reset mail queue is full; a request was dropped");
@@ -75,7 +105,13 @@ impl Mailer {
 
 /// Issues a link when the address is an active user's, and mails it. What
 /// goes wrong is logged, without the link, and recorded with the link.
-fn mail_one(config: &Config, templates: &Templates, pool: &Pool, job: Job) {
+fn mail_one(
+    config: &Config,
+    templates: &Templates,
+    pool: &Pool,
+    connection: &mut Option<Box<dyn Transport>>,
+    job: Job,
+) {
     let client = format!("from {}", job.client);
     let issued =
         pool.write(|tx| resets::request(tx, &config.organization, &job.email, &client, Utc::now()));
@@ -88,7 +124,14 @@ fn mail_one(config: &Config, templates: &Templates, pool: &Pool, job: Job) {
         }
     };
     let environment = |name: &str| std::env::var(name).ok();
-    let outcome = delivery::send_reset(config, templates, &issued, &environment, Utc::now());
+    let outcome = delivery::send_reset(
+        config,
+        templates,
+        &issued,
+        connection,
+        &environment,
+        Utc::now(),
+    );
     if let Err(reason) = &outcome {
         eprintln!("error: a password reset mail could not be sent: {reason}");
     }

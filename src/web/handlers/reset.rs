@@ -3,8 +3,11 @@
 //! (see `crate::resets`); pages in the style of the invitation ones.
 
 use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use askama::Template;
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::HeaderMap;
@@ -115,8 +118,7 @@ pub(in super::super) async fn forgot_submit(
         Ok(false) => return too_many(&app),
         Err(e) => return error_page(&app, &e),
     }
-    app.mailer.request(email.to_string(), ip);
-    message(
+    let answer = message(
         &app,
         StatusCode::OK,
         "Check Your Email",
@@ -131,7 +133,53 @@ pub(in super::super) async fn forgot_submit(
             ),
         ],
         Some(("/login", "Back to log in")),
-    )
+    );
+    // Only once the answer has gone does the mail thread start, so that its
+    // work cannot slow this answer down for an address that has an account.
+    let (mailer, email) = (app.clone(), email.to_string());
+    let (parts, body) = answer.into_parts();
+    let body = Then {
+        body,
+        then: Some(Box::new(move || {
+            mailer.mailer.request(email, ip);
+        })),
+    };
+    Response::from_parts(parts, Body::new(body))
+}
+
+/// A response body that does something when it is done with: written out
+/// (or the client gone).
+struct Then {
+    body: Body,
+    then: Option<Box<dyn FnOnce() + Send>>,
+}
+
+impl HttpBody for Then {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<std::result::Result<hyper::body::Frame<Bytes>, axum::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.body.size_hint()
+    }
+}
+
+impl Drop for Then {
+    fn drop(&mut self) {
+        if let Some(then) = self.then.take() {
+            then();
+        }
+    }
 }
 
 /// Looks a reset link up; a bad token counts against the client's address,
