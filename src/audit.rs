@@ -163,6 +163,8 @@ pub const ACTIONS: &[&str] = &[
     "team remove",
     "department add",
     "department remove",
+    "reset requested",
+    "password reset",
     "rate limited",
 ];
 

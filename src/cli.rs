@@ -143,14 +143,15 @@ pub enum Command {
         invitectl log --actor alice --limit 20")]
     Log(LogArgs),
 
-    /// List, edit, deactivate and reactivate users
+    /// List, edit, deactivate and reactivate users, and mail them a password reset link
     #[command(
         subcommand,
         after_help = "Examples:\n  \
             invitectl users list --status inactive\n  \
             invitectl users edit ann@acme.example --role admin --team ops\n  \
             invitectl users deactivate ann@acme.example\n  \
-            invitectl users reactivate ann@acme.example"
+            invitectl users reactivate ann@acme.example\n  \
+            invitectl users reset-password ann@acme.example"
     )]
     Users(UsersCommand),
 
@@ -453,6 +454,22 @@ pub enum UsersCommand {
         /// The user's email address
         #[arg(value_name = "EMAIL", allow_hyphen_values = true)]
         email: String,
+    },
+    /// Mail an active user a single-use link to set a new password; setting it ends their sessions
+    #[command(after_help = "Examples:\n  \
+        invitectl users reset-password ann@acme.example\n  \
+        invitectl users reset-password ann@acme.example --print-link   # also print the link, to pass on yourself\n\n\
+        The link works once, for [organization] reset_ttl (default 1h); a newer link\n\
+        replaces the older one at once. A pending user gets a new invitation instead\n\
+        (`invitectl resend`); an inactive one must be reactivated first.")]
+    ResetPassword {
+        /// The user's email address
+        #[arg(value_name = "EMAIL", allow_hyphen_values = true)]
+        email: String,
+
+        /// Also print the link (it contains the secret token)
+        #[arg(long)]
+        print_link: bool,
     },
 }
 

@@ -24,7 +24,7 @@ use crate::invitations::{
 use crate::output::{self, Format, Listing};
 use crate::token::Token;
 use crate::users::{self, Change, UserStatus};
-use crate::{address, audit, db, delivery, mail, suggest, time};
+use crate::{address, audit, db, delivery, mail, resets, suggest, time};
 
 /// What every command needs: settings, the database, and how chatty to be.
 struct Context {
@@ -297,8 +297,11 @@ impl Listing for SentRow {
 
 fn invite(context: &Context, args: InviteArgs) -> Result<()> {
     let rate = rate(args.rate.as_deref())?;
-    // A dry run sends nothing, so it needs no mail password.
-    if !args.dry_run {
+    // A dry run sends nothing, so it needs no mail password; it does check
+    // the templates the real run would use.
+    if args.dry_run {
+        mail::templates::Templates::load(&context.config.mail)?;
+    } else {
         mail::check(&context.config, &environment)?;
     }
     let requests = gather_requests(&args)?;
@@ -845,6 +848,9 @@ fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
     if let UsersCommand::Edit(args) = command {
         return users_edit(context, args);
     }
+    if let UsersCommand::ResetPassword { email, print_link } = command {
+        return reset_password(context, &email, print_link);
+    }
     let mut conn = match command {
         UsersCommand::List { .. } => context.read()?,
         _ => context.open()?,
@@ -895,6 +901,7 @@ fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
             email,
             "active",
         ),
+        UsersCommand::ResetPassword { .. } => unreachable!("handled by reset_password"),
     };
     match change {
         Change::Done => context.note(&format!("{} is now {state}", email.trim())),
@@ -1155,6 +1162,53 @@ fn show(context: &Context, args: ShowArgs) -> Result<()> {
                     output::write(out, Format::Table, &attempts, now)
                 }
             })
+        }
+    }
+}
+
+/// `users reset-password`: a new link, mailed (and printed with --print-link).
+fn reset_password(context: &Context, email: &str, print_link: bool) -> Result<()> {
+    let templates = mail::check(&context.config, &environment)?;
+    let org = &context.config.organization;
+    let mut conn = context.open()?;
+    let tx = conn.write()?;
+    let issued = resets::issue(&tx, org, email, &actor(), None, now())?;
+    tx.commit()?;
+    let outcome = delivery::send_reset(
+        &context.config,
+        &templates,
+        &issued,
+        &mut None,
+        &environment,
+        now(),
+    );
+    resets::record_delivery(&conn, issued.id, &outcome)?;
+    if print_link {
+        let link = org.reset_link(&issued.token);
+        write_stdout(|out| writeln!(out, "{link}"))?;
+    }
+    let until = format!(
+        "{} ({})",
+        time::stamp(issued.expires_at),
+        output::relative_time(issued.expires_at, now())
+    );
+    match outcome {
+        Ok(_) => {
+            context.note(&format!(
+                "a link to set a new password was sent to {} ({}); it works once, until {until}",
+                issued.email,
+                delivery::destination(&context.config)
+            ));
+            Ok(())
+        }
+        Err(reason) => {
+            let printed = if print_link { " (printed above)" } else { "" };
+            Err(Error::Delivery(format!(
+                "the password reset link for {} could not be mailed ({reason}); the link{printed} \
+                 works until {until}; fix the mail settings and run \
+                 `invitectl users reset-password {}` again",
+                issued.email, issued.email
+            )))
         }
     }
 }

@@ -29,6 +29,7 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("organization", "contact", Kind::Text),
     ("organization", "roles", Kind::List),
     ("organization", "invitation_ttl", Kind::Text),
+    ("organization", "reset_ttl", Kind::Text),
     ("database", "path", Kind::Text),
     ("database", "url", Kind::Text),
     ("database", "password_env", Kind::Text),
@@ -36,6 +37,7 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("mail", "transport", Kind::Text),
     ("mail", "from", Kind::Text),
     ("mail", "file_dir", Kind::Text),
+    ("mail", "template_dir", Kind::Text),
     ("smtp", "host", Kind::Text),
     ("smtp", "port", Kind::Integer),
     ("smtp", "security", Kind::Text),
@@ -92,11 +94,25 @@ pub struct Organization {
     pub contact: Option<String>,
     pub roles: Vec<String>,
     pub invitation_ttl: Duration,
+    /// How long a password reset link works.
+    pub reset_ttl: Duration,
 }
 
 impl Organization {
     pub fn accept_link(&self, token: &crate::token::Token) -> String {
         format!("{}/accept?token={}", self.base_url, token.as_str())
+    }
+
+    pub fn reset_link(&self, token: &crate::token::Token) -> String {
+        format!("{}/reset?token={}", self.base_url, token.as_str())
+    }
+
+    /// Who the mail tells people to contact: `[organization] contact` when
+    /// it is set, else a description anyone understands.
+    pub fn contact(&self) -> String {
+        self.contact
+            .clone()
+            .unwrap_or_else(|| "your administrator".to_string())
     }
 }
 
@@ -113,6 +129,8 @@ pub struct Mail {
     /// None when not configured; see `sender`.
     pub from: Option<Mailbox>,
     pub file_dir: PathBuf,
+    /// Where operators' own mail templates are, if anywhere.
+    pub template_dir: Option<PathBuf>,
 }
 
 impl Mail {
@@ -436,6 +454,9 @@ impl Layers {
             invitation_ttl: self
                 .duration("organization.invitation_ttl")?
                 .unwrap_or(Duration::from_secs(24 * 3600)),
+            reset_ttl: self
+                .duration("organization.reset_ttl")?
+                .unwrap_or(Duration::from_secs(3600)),
         };
 
         let smtp = SmtpSettings {
@@ -490,6 +511,7 @@ impl Layers {
                 self.text("mail.file_dir")
                     .unwrap_or_else(|| "outbox".into()),
             ),
+            template_dir: self.text("mail.template_dir").map(PathBuf::from),
         };
 
         let database = self.database(flags)?;
@@ -733,6 +755,7 @@ fn default_value(config: &Config, name: &str) -> Option<serde_json::Value> {
         "organization.contact" => optional(&org.contact),
         "organization.roles" => Json::from(org.roles.clone()),
         "organization.invitation_ttl" => text(&crate::time::format_duration(org.invitation_ttl)),
+        "organization.reset_ttl" => text(&crate::time::format_duration(org.reset_ttl)),
         "database.path" => match &config.database {
             Target::Sqlite(path) => text(&path.display().to_string()),
             Target::Postgres(_) => Json::Null,
@@ -753,6 +776,11 @@ fn default_value(config: &Config, name: &str) -> Option<serde_json::Value> {
             .as_ref()
             .map_or(Json::Null, |from| Json::from(from.to_string())),
         "mail.file_dir" => text(&config.mail.file_dir.display().to_string()),
+        "mail.template_dir" => config
+            .mail
+            .template_dir
+            .as_ref()
+            .map_or(Json::Null, |dir| text(&dir.display().to_string())),
         "smtp.host" | "smtp.username" | "smtp.password_env" | "smtp.password_file" => Json::Null,
         "smtp.port" => match crate::mail::smtp::Security::parse(config.smtp.security.as_deref()) {
             Some(security) => Json::from(security.default_port()),
@@ -857,6 +885,8 @@ mod tests {
         assert_eq!(config.database.display(), String::from("invitectl.db"));
         assert_eq!(config.mail.transport, TransportKind::File);
         assert_eq!(config.mail.file_dir, PathBuf::from("outbox"));
+        assert_eq!(config.organization.reset_ttl, Duration::from_secs(3600));
+        assert_eq!(config.mail.template_dir, None);
     }
 
     #[test]

@@ -117,21 +117,16 @@ fn deliver_all(
         None => Ok(()),
     };
     let mut report = Report {
-        destination: match config.mail.transport {
-            TransportKind::File => format!("{}/", config.mail.file_dir.display()),
-            TransportKind::Smtp => format!(
-                "SMTP server {}",
-                config.smtp.host.clone().unwrap_or_default()
-            ),
-            TransportKind::Sendmail => "sendmail".into(),
-        },
+        destination: destination(config),
         ..Report::default()
     };
     if issued.is_empty() {
         return Ok(report);
     }
-    let mut transport = match mail::connect(config, env) {
-        Ok(transport) => transport,
+    let connected = mail::templates::Templates::load(&config.mail)
+        .and_then(|templates| Ok((templates, mail::connect(config, env)?)));
+    let (templates, mut transport) = match connected {
+        Ok(connected) => connected,
         Err(e) => {
             let reason = summary(&e.to_string());
             let attempts: Vec<Attempt> = issued
@@ -168,6 +163,7 @@ fn deliver_all(
         }
         let message_id = mail::message::new_message_id(&from);
         let outcome = mail::message::invitation(
+            &templates,
             &config.organization,
             &from,
             invitation,
@@ -201,6 +197,60 @@ fn deliver_all(
     }
     invitations::record_deliveries(conn, &unrecorded)?;
     Ok(report)
+}
+
+/// Where the messages go, for telling the admin ("outbox/", "SMTP server smtp.acme.example").
+pub fn destination(config: &Config) -> String {
+    match config.mail.transport {
+        TransportKind::File => format!("{}/", config.mail.file_dir.display()),
+        TransportKind::Smtp => format!(
+            "SMTP server {}",
+            config.smtp.host.clone().unwrap_or_default()
+        ),
+        TransportKind::Sendmail => "sendmail".into(),
+    }
+}
+
+/// Sends one password reset link: builds the message and hands it to the
+/// transport in `connection`, opening one when there is none, and leaves it
+/// there for the next message. What the far end said, or why it failed, as
+/// one clean line; the caller records it ([`crate::resets::record_delivery`]).
+pub fn send_reset(
+    config: &Config,
+    templates: &mail::templates::Templates,
+    reset: &crate::resets::IssuedReset,
+    connection: &mut Option<Box<dyn mail::Transport>>,
+    env: &dyn Fn(&str) -> Option<String>,
+    now: DateTime<Utc>,
+) -> std::result::Result<String, String> {
+    let from = config.mail.sender();
+    let message_id = mail::message::new_message_id(&from);
+    let message = mail::message::reset(
+        templates,
+        &config.organization,
+        &from,
+        reset,
+        &message_id,
+        now,
+    )
+    .map_err(|e| summary(&e.to_string()))?;
+    if let Some(transport) = connection.as_mut() {
+        match transport.send(&message) {
+            Ok(reply) => return Ok(summary(&reply)),
+            // A kept connection that the server has closed meanwhile, or a
+            // refusal: once more, on a new connection.
+            Err(_) => *connection = None,
+        }
+    }
+    let opened = mail::connect(config, env).map_err(|e| summary(&e.to_string()))?;
+    let transport = connection.insert(opened);
+    match transport.send(&message) {
+        Ok(reply) => Ok(summary(&reply)),
+        Err(reason) => {
+            *connection = None;
+            Err(summary(&reason))
+        }
+    }
 }
 
 /// The longest reply or reason kept: enough for a code and a sentence.

@@ -24,6 +24,16 @@ pub enum Error {
         admin: String,
         expired_at: chrono::DateTime<chrono::Utc>,
     },
+    /// A password reset link that is unknown, already used, or replaced by a newer one.
+    #[error(
+        "this password reset link is not valid: it may have been used already or replaced \
+         by a newer one; ask for a new link"
+    )]
+    InvalidResetLink,
+    #[error("this password reset link expired at {}; ask for a new one", crate::time::stamp(*expired_at))]
+    ResetExpired {
+        expired_at: chrono::DateTime<chrono::Utc>,
+    },
     /// The invitations are stored, but at least one message did not go out.
     #[error("{0}")]
     Delivery(String),
@@ -87,7 +97,9 @@ impl Error {
             Error::Refused(_)
             | Error::InvalidToken
             | Error::AlreadyAccepted
-            | Error::Expired { .. } => ExitCode::Refused,
+            | Error::Expired { .. }
+            | Error::InvalidResetLink
+            | Error::ResetExpired { .. } => ExitCode::Refused,
             Error::Delivery(_) => ExitCode::Delivery,
             Error::Storage { .. } | Error::Other(_) => ExitCode::Failure,
             Error::OutputClosed => ExitCode::Success,

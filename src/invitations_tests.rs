@@ -25,6 +25,7 @@ fn org() -> Organization {
         contact: None,
         roles: vec!["admin".into(), "editor".into(), "viewer".into()],
         invitation_ttl: Duration::from_secs(24 * 3600),
+        reset_ttl: Duration::from_secs(3600),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod invitations;
 pub mod mail;
 pub mod output;
 pub mod password;
+pub mod resets;
 pub mod sessions;
 pub mod suggest;
 pub mod text;

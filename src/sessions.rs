@@ -156,6 +156,7 @@ mod tests {
             contact: None,
             roles: vec!["viewer".into()],
             invitation_ttl: Duration::from_secs(3600),
+            reset_ttl: Duration::from_secs(3600),
         };
         let request = Request {
             email: "ann@acme.example".into(),

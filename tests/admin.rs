@@ -755,7 +755,12 @@ fn config_show_names_every_setting_and_where_it_came_from() {
         .unwrap_or_else(|| panic!("no invitation_ttl row:\n{}", table.stdout));
     assert_eq!(
         ttl.split_whitespace().collect::<Vec<_>>(),
-        ["organization.invitation_ttl", "48h", "file", "invitectl.toml"]
+        [
+            "organization.invitation_ttl",
+            "48h",
+            "file",
+            "invitectl.toml"
+        ]
     );
     fits(&table.stdout, 80);
     assert!(table.stdout.starts_with("Key"), "{}", table.stdout);

@@ -17,6 +17,7 @@ pub const TABLES: &[&str] = &[
     "invitation_teams",
     "delivery_attempts",
     "sessions",
+    "password_resets",
     "audit_log",
     "senders",
     "rate_limits",

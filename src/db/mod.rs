@@ -42,6 +42,10 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_rate_limits.sql"),
         postgres: include_str!("../migrations/postgres/0003_rate_limits.sql"),
     },
+    Migration {
+        sqlite: include_str!("../migrations/sqlite/0004_password_resets.sql"),
+        postgres: include_str!("../migrations/postgres/0004_password_resets.sql"),
+    },
 ];
 
 /// The schema this invitectl writes.

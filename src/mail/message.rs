@@ -1,39 +1,17 @@
-//! The invitation email: text and HTML alternatives from escaping templates,
-//! headers built with lettre's types.
+//! The messages: text and HTML alternatives from the templates (see
+//! `templates`), headers built with lettre's types.
 
-use askama::Template;
 use chrono::{DateTime, Utc};
 use lettre::Message;
 use lettre::message::{Mailbox, MultiPart};
+use minijinja::Value;
 use rand::RngCore;
 
 use crate::config::Organization;
 use crate::error::{Error, Result};
 use crate::invitations::Issued;
-
-#[derive(Template)]
-#[template(path = "mail/invitation.txt")]
-struct Text<'a> {
-    organization: &'a str,
-    invited_by: &'a str,
-    role: &'a str,
-    department: &'a Option<String>,
-    teams: &'a [String],
-    link: &'a str,
-    expires: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "mail/invitation.html")]
-struct Html<'a> {
-    organization: &'a str,
-    invited_by: &'a str,
-    role: &'a str,
-    department: &'a Option<String>,
-    teams: &'a [String],
-    link: &'a str,
-    expires: &'a str,
-}
+use crate::mail::templates::{Kind, Templates};
+use crate::resets::IssuedReset;
 
 /// "Thursday, 26 November 2026 at 02:00 UTC": an absolute time anyone can read.
 pub fn human_time(instant: DateTime<Utc>) -> String {
@@ -55,53 +33,90 @@ fn one_line(text: &str) -> String {
         .collect()
 }
 
+/// The invitation to one address.
 pub fn invitation(
+    templates: &Templates,
     org: &Organization,
     from: &Mailbox,
     issued: &Issued,
     message_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Message> {
-    let link = org.accept_link(&issued.token);
-    let expires = human_time(issued.expires_at);
-    let text = Text {
-        organization: &org.name,
-        invited_by: &issued.invited_by,
-        role: &issued.role,
-        department: &issued.department,
-        teams: &issued.teams,
-        link: &link,
-        expires: &expires,
-    };
-    let html = Html {
-        organization: &org.name,
-        invited_by: &issued.invited_by,
-        role: &issued.role,
-        department: &issued.department,
-        teams: &issued.teams,
-        link: &link,
-        expires: &expires,
-    };
-    let render =
-        |e: askama::Error| Error::Other(anyhow::anyhow!("could not render the invitation: {e}"));
-    let to: Mailbox = crate::address::for_delivery(&issued.email)
+    let values = Value::from_pairs([
+        ("organization", Value::from(org.name.as_str())),
+        ("email", Value::from(issued.email.as_str())),
+        ("invited_by", Value::from(issued.invited_by.as_str())),
+        ("role", Value::from(issued.role.as_str())),
+        ("department", Value::from(issued.department.clone())),
+        ("teams", Value::from(issued.teams.clone())),
+        ("link", Value::from(org.accept_link(&issued.token))),
+        ("expires", Value::from(human_time(issued.expires_at))),
+        ("contact", Value::from(org.contact())),
+    ]);
+    let (text, html) = templates.render(Kind::Invitation, values)?;
+    build(
+        from,
+        &issued.email,
+        &format!("You're invited to join {}", org.name),
+        (text, html),
+        message_id,
+        now,
+    )
+}
+
+/// A password reset link for one user.
+pub fn reset(
+    templates: &Templates,
+    org: &Organization,
+    from: &Mailbox,
+    reset: &IssuedReset,
+    message_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Message> {
+    let name = [reset.first_name.as_deref(), reset.last_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let values = Value::from_pairs([
+        ("organization", Value::from(org.name.as_str())),
+        ("email", Value::from(reset.email.as_str())),
+        ("first_name", Value::from(reset.first_name.clone())),
+        ("name", Value::from(name)),
+        ("link", Value::from(org.reset_link(&reset.token))),
+        ("expires", Value::from(human_time(reset.expires_at))),
+        ("contact", Value::from(org.contact())),
+    ]);
+    let (text, html) = templates.render(Kind::Reset, values)?;
+    build(
+        from,
+        &reset.email,
+        &format!("Set a new password for {}", org.name),
+        (text, html),
+        message_id,
+        now,
+    )
+}
+
+fn build(
+    from: &Mailbox,
+    email: &str,
+    subject: &str,
+    (text, html): (String, String),
+    message_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Message> {
+    let to: Mailbox = crate::address::for_delivery(email)
         .parse()
-        .map_err(|e| Error::Invalid(format!("{} is not a valid address: {e}", issued.email)))?;
+        .map_err(|e| Error::Invalid(format!("{email} is not a valid address: {e}")))?;
     Message::builder()
         .from(from.clone())
         .to(to)
-        .subject(one_line(&format!("You're invited to join {}", org.name)))
+        .subject(one_line(subject))
         .date(now.into())
         .message_id(Some(message_id.to_string()))
-        .multipart(MultiPart::alternative_plain_html(
-            text.render().map_err(render)?,
-            html.render().map_err(render)?,
-        ))
-        .map_err(|e| {
-            Error::Other(anyhow::anyhow!(
-                "could not build the invitation message: {e}"
-            ))
-        })
+        .multipart(MultiPart::alternative_plain_html(text, html))
+        .map_err(|e| Error::Other(anyhow::anyhow!("could not build the message: {e}")))
 }
 
 /// A short message for `invitectl smtp test --to`.

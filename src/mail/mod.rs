@@ -4,6 +4,7 @@
 
 pub mod message;
 pub mod smtp;
+pub mod templates;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -83,10 +84,20 @@ impl Transport for FileTransport {
     }
 }
 
-/// Checks the mail settings without connecting, so a wrong one stops a
-/// command before it writes anything. `env` reads the environment (the
-/// password variable).
-pub fn check(config: &Config, env: &dyn Fn(&str) -> Option<String>) -> Result<()> {
+/// Checks the mail settings and the templates without connecting, so a
+/// wrong one stops a command before it writes anything. `env` reads the
+/// environment (the password variable).
+pub fn check(
+    config: &Config,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<templates::Templates> {
+    let templates = templates::Templates::load(&config.mail)?;
+    check_settings(config, env)?;
+    Ok(templates)
+}
+
+/// Checks the transport's settings only.
+pub fn check_settings(config: &Config, env: &dyn Fn(&str) -> Option<String>) -> Result<()> {
     if config.mail.transport == TransportKind::Smtp {
         smtp::Settings::from_config(config, env)?;
     }

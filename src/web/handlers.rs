@@ -13,6 +13,10 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::forward::return_url;
+mod reset;
+
+pub(super) use reset::{forgot_page, forgot_submit, reset_page, reset_submit};
+
 use super::limiter::{self, Attempt};
 use super::pools::{blocking, hashing, off_thread, writing};
 use super::{App, COOKIE, Shared, client_ip, pages};

@@ -1,7 +1,9 @@
 //! Failed attempts (bad tokens, wrong passwords), counted in the database so
 //! that every serve-accept on it shares them: per client address, per target
 //! account, and per address and account. A counter at its limit refuses
-//! further attempts until its window has passed.
+//! further attempts until its window has passed. Requests for a password
+//! reset link are counted the same way, on counters of their own: each one
+//! may send a mail.
 //!
 //! Every function runs inside the caller's write transaction, so checking and
 //! counting are one atomic step however many requests race.
@@ -22,6 +24,14 @@ pub const MAX_FAILURES: i64 = 20;
 /// so that no single address can use up an account's allowance and lock its
 /// owner out.
 pub const MAX_FAILURES_PER_ACCOUNT_FROM_ONE_ADDRESS: i64 = 5;
+/// Reset links one client address may ask for, for any accounts.
+pub const MAX_RESET_REQUESTS: i64 = 20;
+/// Reset links asked for one account, from all addresses together: each
+/// mails the account's owner and replaces the link before.
+pub const MAX_RESET_REQUESTS_PER_ACCOUNT: i64 = 5;
+/// From one address for one account: below the account's limit, so that one
+/// address cannot use it up and keep the owner from asking.
+pub const MAX_RESET_REQUESTS_PER_ACCOUNT_FROM_ONE_ADDRESS: i64 = 3;
 /// Expired rows deleted along with each new failure: enough that rows never
 /// pile up, few enough that no request pays for a big clean-up.
 const PRUNE_BATCH: i64 = 16;
@@ -31,14 +41,33 @@ const PRUNE_BATCH: i64 = 16;
 pub struct Attempt {
     address: IpAddr,
     account: Option<String>,
+    purpose: Purpose,
+}
+
+#[derive(Clone, Copy)]
+enum Purpose {
+    /// A token or a password: a guess, on the page named.
+    Guess(&'static str),
+    /// A reset link asked for on /forgot.
+    Reset,
 }
 
 impl Attempt {
-    /// A token tried from `address`: the token names no account.
+    /// An invitation token tried from `address`: the token names no account.
     pub fn token(address: IpAddr) -> Attempt {
         Attempt {
             address,
             account: None,
+            purpose: Purpose::Guess("accept"),
+        }
+    }
+
+    /// A password reset token tried from `address`; counted with invitation
+    /// tokens, as guessing one is guessing the other.
+    pub fn reset_token(address: IpAddr) -> Attempt {
+        Attempt {
+            purpose: Purpose::Guess("reset"),
+            ..Attempt::token(address)
         }
     }
 
@@ -47,10 +76,35 @@ impl Attempt {
         Attempt {
             address,
             account: Some(crate::sessions::attempted_address(email)),
+            purpose: Purpose::Guess("login"),
+        }
+    }
+
+    /// A reset link asked for `email` from `address`.
+    pub fn reset_request(address: IpAddr, email: &str) -> Attempt {
+        Attempt {
+            purpose: Purpose::Reset,
+            ..Attempt::login(address, email)
         }
     }
 
     fn counters(&self) -> Vec<(String, i64)> {
+        if let Purpose::Reset = self.purpose {
+            return self
+                .guess_counters()
+                .into_iter()
+                .zip([
+                    MAX_RESET_REQUESTS,
+                    MAX_RESET_REQUESTS_PER_ACCOUNT,
+                    MAX_RESET_REQUESTS_PER_ACCOUNT_FROM_ONE_ADDRESS,
+                ])
+                .map(|((key, _), limit)| (format!("reset request {key}"), limit))
+                .collect();
+        }
+        self.guess_counters()
+    }
+
+    fn guess_counters(&self) -> Vec<(String, i64)> {
         // One holder of an IPv6 network usually has all of its /64.
         let address = match self.address {
             IpAddr::V6(v6) => {
@@ -94,9 +148,13 @@ pub fn limit_reached(
 /// Writes a refusal, and the counter that caused it, to the audit log.
 pub fn refuse(conn: &Database, attempt: &Attempt, limit: &str, now: DateTime<Utc>) -> Result<()> {
     let address = attempt.address.to_string();
+    let page = match attempt.purpose {
+        Purpose::Guess(page) => page,
+        Purpose::Reset => "forgot",
+    };
     let (actor, subject) = match &attempt.account {
         Some(account) => (account.as_str(), account.as_str()),
-        None => (address.as_str(), "accept"),
+        None => (address.as_str(), page),
     };
     let detail = format!("from {address}: {limit}");
     audit::record_detail(conn, now, actor, "rate limited", subject, Some(&detail))
@@ -215,6 +273,47 @@ mod tests {
             )
             .unwrap();
         assert!(refusals > 0);
+    }
+
+    #[test]
+    fn reset_requests_have_counters_of_their_own() {
+        let conn = db::for_tests();
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let ip: IpAddr = "198.51.100.1".parse().unwrap();
+        let mut allowed = 0;
+        while reserve(&conn, &Attempt::reset_request(ip, "ann@acme.example"), now).unwrap() {
+            allowed += 1;
+        }
+        assert_eq!(allowed, MAX_RESET_REQUESTS_PER_ACCOUNT_FROM_ONE_ADDRESS);
+        // Logging in, and asking for another account, are not held up.
+        assert!(check(&conn, &Attempt::login(ip, "ann@acme.example"), now).unwrap());
+        assert!(check(&conn, &Attempt::reset_request(ip, "bob@acme.example"), now).unwrap());
+        // The owner, elsewhere, may still ask until the account's own limit.
+        let mut from_elsewhere = 0;
+        for i in 0..10 {
+            let other: IpAddr = format!("203.0.113.{i}").parse().unwrap();
+            if reserve(
+                &conn,
+                &Attempt::reset_request(other, "ann@acme.example"),
+                now,
+            )
+            .unwrap()
+            {
+                from_elsewhere += 1;
+            }
+        }
+        assert_eq!(allowed + from_elsewhere, MAX_RESET_REQUESTS_PER_ACCOUNT);
+        let refused: String = conn
+            .query_one(
+                "SELECT detail FROM audit_log WHERE action = 'rate limited' ORDER BY id LIMIT 1",
+                &[],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            refused.starts_with("from 198.51.100.1: reset request "),
+            "{refused}"
+        );
     }
 
     #[test]

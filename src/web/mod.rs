@@ -5,6 +5,7 @@
 mod forward;
 mod handlers;
 mod limiter;
+mod mailer;
 mod pages;
 mod pools;
 
@@ -34,9 +35,12 @@ use crate::cidr::{Cidr, canonical};
 use crate::config::Config;
 use crate::db;
 use crate::error::{Error, Result};
+use crate::mail::templates::Templates;
 use handlers::{
-    accept_page, accept_submit, dashboard, login_page, login_submit, logout, not_found,
+    accept_page, accept_submit, dashboard, forgot_page, forgot_submit, login_page, login_submit,
+    logout, not_found, reset_page, reset_submit,
 };
+use mailer::Mailer;
 use pools::{Pool, Workers};
 
 /// A client must send its whole request head within this time; on a kept-alive
@@ -69,7 +73,9 @@ pub struct Options {
 
 struct App {
     config: Config,
-    database: Pool,
+    database: Arc<Pool>,
+    /// Sends password reset mail after /forgot has answered.
+    mailer: Mailer,
     /// Argon2 runs here, on one thread per core, so GETs never wait behind it.
     hashing: Workers,
     quiet: bool,
@@ -106,6 +112,12 @@ fn clock_skew(
 
 /// Serves until SIGINT or SIGTERM.
 pub fn serve(config: Config, options: Options) -> Result<()> {
+    // /forgot mails reset links: an operator's template with a mistake stops
+    // the server here; mail settings that cannot work are said loudly.
+    let templates = crate::mail::templates::Templates::load(&config.mail)?;
+    if let Err(e) = crate::mail::check_settings(&config, &|name| std::env::var(name).ok()) {
+        eprintln!("warning: password reset mail cannot be sent: {e}");
+    }
     // Created or migrated here, before the runtime: the PostgreSQL client
     // may not run on its threads.
     let database = db::open(&config.database)?;
@@ -118,10 +130,10 @@ pub fn serve(config: Config, options: Options) -> Result<()> {
         .max_blocking_threads(MAX_BLOCKING_THREADS)
         .build()
         .map_err(|e| Error::Other(anyhow::anyhow!("cannot start the server runtime: {e}")))?
-        .block_on(run(config, options))
+        .block_on(run(config, templates, options))
 }
 
-async fn run(config: Config, options: Options) -> Result<()> {
+async fn run(config: Config, templates: Templates, options: Options) -> Result<()> {
     let listener = TcpListener::bind(&options.bind).await.map_err(|e| {
         Error::Config(format!(
             "cannot listen on {}: {e}; choose another --bind or [server] bind",
@@ -133,20 +145,22 @@ async fn run(config: Config, options: Options) -> Result<()> {
         .map_err(|e| Error::Other(anyhow::anyhow!("cannot read the bound address: {e}")))?;
     eprintln!("listening on http://{address}");
 
+    let database = Arc::new(Pool::new(config.database.clone()));
     let app = Arc::new(App {
         content_security_policy: content_security_policy(
             &config.organization.dashboard_url,
             &config.organization.base_url,
             &config.allowed_redirect_hosts,
         ),
-        database: Pool::new(config.database.clone()),
+        mailer: Mailer::start(config.clone(), templates, database.clone()),
+        database,
         hashing: Workers::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
         origin: origin_of(&config.organization.base_url),
         quiet: options.quiet,
         config,
     });
     let trusted_proxies = app.config.trusted_proxies.clone();
-    let router = routes(app);
+    let router = routes(app.clone());
     let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let per_address = Arc::new(Mutex::new(HashMap::new()));
     let graceful = GracefulShutdown::new();
@@ -196,6 +210,8 @@ async fn run(config: Config, options: Options) -> Result<()> {
         () = graceful.shutdown() => {}
         () = tokio::time::sleep(SHUTDOWN_GRACE) => {}
     }
+    // Reset mail asked for before the end still goes out.
+    let _ = tokio::task::spawn_blocking(move || app.mailer.finish(SHUTDOWN_GRACE)).await;
     Ok(())
 }
 
@@ -221,6 +237,8 @@ fn routes(app: Shared) -> Router {
         .route("/dashboard", get(dashboard))
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", axum::routing::post(logout))
+        .route("/forgot", get(forgot_page).post(forgot_submit))
+        .route("/reset", get(reset_page).post(reset_submit))
         .route("/healthz", get(handlers::health))
         .route("/auth", get(forward::auth))
         .route(

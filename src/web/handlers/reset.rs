@@ -1,0 +1,291 @@
+//! Forgotten passwords: `/forgot` asks for a link by mail, `/reset` sets a
+//! new password with it. The same rules as the CLI's `users reset-password`
+//! (see `crate::resets`); pages in the style of the invitation ones.
+
+use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use askama::Template;
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{ConnectInfo, Form, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::HeaderMap;
+use axum::response::Response;
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::super::limiter::{self, Attempt};
+use super::super::pools::{hashing, off_thread, writing};
+use super::super::{App, Shared, client_ip};
+use super::{TokenQuery, busy, capitalized, error_page, html, message, signed_in, too_many};
+use crate::error::Error;
+use crate::resets::{self, NewPassword, ResetLink};
+use crate::sessions;
+use crate::token::Token;
+
+#[derive(Template)]
+#[template(path = "web/forgot.html")]
+struct Forgot<'a> {
+    organization: &'a str,
+    email: &'a str,
+    lifetime: String,
+    error: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "web/reset.html")]
+struct Reset<'a> {
+    organization: &'a str,
+    email: &'a str,
+    token: &'a str,
+    error: Option<&'a str>,
+}
+
+fn lifetime(app: &App) -> String {
+    resets::lifetime_in_words(app.config.organization.reset_ttl)
+}
+
+/// A reset link's own pages for the errors that are about it.
+fn link_error_page(app: &App, error: &Error) -> Response {
+    let again = Some(("/forgot", "Ask for a new link"));
+    match error {
+        Error::InvalidResetLink => message(
+            app,
+            StatusCode::NOT_FOUND,
+            "Invalid Reset Link",
+            vec![
+                "This link to set a new password does not work. It may have been used already, or replaced by a newer email.".into(),
+                "Use the link in the most recent email, or ask for a new one.".into(),
+            ],
+            again,
+        ),
+        Error::ResetExpired { expired_at } => message(
+            app,
+            StatusCode::GONE,
+            "Reset Link Expired",
+            vec![
+                format!(
+                    "This link to set a new password expired on {}.",
+                    crate::mail::message::human_time(*expired_at)
+                ),
+                format!("Ask for a new one: it works for {}.", lifetime(app)),
+            ],
+            again,
+        ),
+        _ => error_page(app, error),
+    }
+}
+
+pub(in super::super) async fn forgot_page(State(app): State<Shared>) -> Response {
+    let page = Forgot {
+        organization: &app.config.organization.name,
+        email: "",
+        lifetime: lifetime(&app),
+        error: None,
+    };
+    html(StatusCode::OK, page)
+}
+
+#[derive(Deserialize)]
+pub(in super::super) struct ForgotForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Answers at once, the same for every address; the link is issued and
+/// mailed afterwards, by the mailer, only for an active user.
+pub(in super::super) async fn forgot_submit(
+    State(app): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<ForgotForm>,
+) -> Response {
+    let email = form.email.trim();
+    if crate::text::is_blank(email) {
+        let page = Forgot {
+            organization: &app.config.organization.name,
+            email,
+            lifetime: lifetime(&app),
+            error: Some("Type the email address of your account."),
+        };
+        return html(StatusCode::UNPROCESSABLE_ENTITY, page);
+    }
+    let ip = client_ip(&app.config.trusted_proxies, peer, &headers);
+    let attempt = Attempt::reset_request(ip, email);
+    match writing(&app, move |tx| limiter::reserve(tx, &attempt, Utc::now())).await {
+        Ok(true) => {}
+        Ok(false) => return too_many(&app),
+        Err(e) => return error_page(&app, &e),
+    }
+    let answer = message(
+        &app,
+        StatusCode::OK,
+        "Check Your Email",
+        vec![
+            format!(
+                "If {email} belongs to an active account, a link to set a new password is on its way. It works once, for {}.",
+                lifetime(&app)
+            ),
+            format!(
+                "No email after a few minutes? Look in your spam folder, or ask {}.",
+                app.config.organization.contact()
+            ),
+        ],
+        Some(("/login", "Back to log in")),
+    );
+    // Only once the answer has gone does the mail thread start, so that its
+    // work cannot slow this answer down for an address that has an account.
+    let (mailer, email) = (app.clone(), email.to_string());
+    let (parts, body) = answer.into_parts();
+    let body = Then {
+        body,
+        then: Some(Box::new(move || {
+            mailer.mailer.request(email, ip);
+        })),
+    };
+    Response::from_parts(parts, Body::new(body))
+}
+
+/// A response body that does something when it is done with: written out
+/// (or the client gone).
+struct Then {
+    body: Body,
+    then: Option<Box<dyn FnOnce() + Send>>,
+}
+
+impl HttpBody for Then {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<std::result::Result<hyper::body::Frame<Bytes>, axum::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.body.size_hint()
+    }
+}
+
+impl Drop for Then {
+    fn drop(&mut self) {
+        if let Some(then) = self.then.take() {
+            then();
+        }
+    }
+}
+
+/// Looks a reset link up; a bad token counts against the client's address,
+/// as a bad invitation token does.
+async fn open_link(
+    app: &Shared,
+    ip: IpAddr,
+    token_text: &str,
+) -> std::result::Result<(Token, ResetLink), Response> {
+    let token_text = token_text.to_string();
+    let opened = off_thread(app, move |pool| {
+        let now = Utc::now();
+        let looked = pool.run(|conn| {
+            Ok(Token::parse(&token_text)
+                .map_err(|_| Error::InvalidResetLink)
+                .and_then(|token| resets::open(conn, &token, now).map(|link| (token, link))))
+        })?;
+        match looked {
+            Err(e @ (Error::InvalidResetLink | Error::ResetExpired { .. })) => {
+                if pool.write(|tx| limiter::reserve(tx, &Attempt::reset_token(ip), now))? {
+                    Err(e)
+                } else {
+                    Ok(None)
+                }
+            }
+            found => found.map(Some),
+        }
+    })
+    .await;
+    match opened {
+        Ok(Some(found)) => Ok(found),
+        Ok(None) => Err(too_many(app)),
+        Err(e) => Err(link_error_page(app, &e)),
+    }
+}
+
+/// Looking never changes anything: mail scanners open links before people do.
+pub(in super::super) async fn reset_page(
+    State(app): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(query): Query<TokenQuery>,
+) -> Response {
+    let ip = client_ip(&app.config.trusted_proxies, peer, &headers);
+    match open_link(&app, ip, &query.token).await {
+        Ok((token, link)) => html(
+            StatusCode::OK,
+            Reset {
+                organization: &app.config.organization.name,
+                email: &link.email,
+                token: token.as_str(),
+                error: None,
+            },
+        ),
+        Err(page) => page,
+    }
+}
+
+#[derive(Deserialize)]
+pub(in super::super) struct ResetForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+/// Sets the password, ends every other session of the user, logs them in.
+pub(in super::super) async fn reset_submit(
+    State(app): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<ResetForm>,
+) -> Response {
+    let ip = client_ip(&app.config.trusted_proxies, peer, &headers);
+    let (token, link) = match open_link(&app, ip, &form.token).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let new_password = NewPassword {
+        password: form.password,
+        confirm_password: form.confirm_password,
+    };
+    let using = token.clone();
+    let result = hashing(&app, move |conn| {
+        let now = Utc::now();
+        let user = resets::complete(conn, &using, &new_password, now)?;
+        sessions::create(conn, user.id, now)
+    })
+    .await;
+    let Some(result) = result else {
+        return busy(&app);
+    };
+    match result {
+        Ok(secret) => signed_in(&app, &app.config.organization.dashboard_url, &secret),
+        Err(Error::Invalid(problem)) => {
+            let problem = capitalized(&problem);
+            let page = Reset {
+                organization: &app.config.organization.name,
+                email: &link.email,
+                token: token.as_str(),
+                error: Some(&problem),
+            };
+            html(StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+        Err(e) => link_error_page(&app, &e),
+    }
+}
