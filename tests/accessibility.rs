@@ -112,6 +112,10 @@ const PAGES: &[&str] = &[
     "login-error",
     "dashboard",
     "not-found",
+    "forgot",
+    "forgot-sent",
+    "reset",
+    "reset-errors",
 ];
 
 struct Site {
@@ -122,6 +126,8 @@ struct Site {
     /// Bob's link, accepted already; the browser is logged in as Bob.
     used: String,
     failed_logins: std::cell::Cell<u32>,
+    /// A password reset link of Bob's, made once he is active.
+    reset: std::cell::RefCell<String>,
 }
 
 impl Site {
@@ -175,6 +181,27 @@ impl Site {
             }
             "dashboard" => client.goto(&self.url("/dashboard")).await.unwrap(),
             "not-found" => client.goto(&self.url("/nowhere")).await.unwrap(),
+            "forgot" => client.goto(&self.url("/forgot")).await.unwrap(),
+            "forgot-sent" => {
+                client.goto(&self.url("/forgot")).await.unwrap();
+                let n = self.failed_logins.get() + 1;
+                self.failed_logins.set(n);
+                fill(client, "email", &format!("nobody{n}@acme.example")).await;
+                submit(client, "Send Reset Link").await;
+            }
+            "reset" => client
+                .goto(&self.url(&format!("/reset?token={}", self.reset.borrow())))
+                .await
+                .unwrap(),
+            "reset-errors" => {
+                client
+                    .goto(&self.url(&format!("/reset?token={}", self.reset.borrow())))
+                    .await
+                    .unwrap();
+                fill(client, "password", PASSWORD).await;
+                fill(client, "confirm_password", "correct horse batter").await;
+                submit(client, "Set Password").await;
+            }
             other => unreachable!("{other}"),
         }
     }
@@ -285,6 +312,7 @@ async fn site(env: &Env) -> Site {
         pending: token_of(&env.link_for("ann@acme.example")).to_string(),
         used: token_of(&env.link_for("bob@acme.example")).to_string(),
         failed_logins: std::cell::Cell::new(0),
+        reset: std::cell::RefCell::new(String::new()),
     }
 }
 
@@ -317,6 +345,18 @@ async fn every_page_passes_axe_in_light_and_dark_on_desktop_and_phone() {
     fill(&client, "confirm_password", PASSWORD).await;
     submit(&client, "Accept & Create Account").await;
     wait_for_path(&client, "/dashboard").await;
+    let link = env
+        .run(&[
+            "users",
+            "reset-password",
+            "bob@acme.example",
+            "--print-link",
+        ])
+        .ok()
+        .stdout
+        .trim()
+        .to_string();
+    *site.reset.borrow_mut() = token_of(&link).to_string();
 
     let mut failures = Vec::new();
     let mut summary = Vec::new();
