@@ -26,6 +26,7 @@ bench_exits=()
 
 bench_run_exits() {
   local i
+  cd /
   for ((i = ${#bench_exits[@]} - 1; i >= 0; i--)); do
     eval "${bench_exits[i]}" || true
   done

@@ -39,7 +39,7 @@ UPDATE invitations SET cancelled_at = sent_at + interval '2 hours', cancelled_by
 INSERT INTO invitation_teams SELECT id, (SELECT id FROM teams WHERE name = 'ops') FROM invitations WHERE id % 2 = 0;
 INSERT INTO invitation_teams SELECT id, (SELECT id FROM teams WHERE name = 'dev') FROM invitations WHERE id % 4 = 0;
 COMMIT;
-ANALYZE;
+ANALYZE users; ANALYZE invitations; ANALYZE invitation_teams; ANALYZE teams; ANALYZE departments;
 SQL
 
 stamp() { echo "to_char($1 AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"; }

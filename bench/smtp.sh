@@ -60,24 +60,22 @@ port = $port
 security = "none"
 TOML
 
-# One invite run in a new directory (so a new SQLite file) or a new
-# PostgreSQL database; prints its wall time in ms after checking that every
-# message went out.
-databases=0
+# invite BINARY sqlite|postgres RUN: one invite run in a new directory (so a
+# new SQLite file) or a new PostgreSQL database; prints its wall time in ms
+# after checking that every message went out.
 invite() {
-  local binary=$1 engine=$2 dir start ms sent db=()
+  local binary=$1 engine=$2 run=$3 dir start ms sent db=()
   dir=$(mktemp -d -p "$work")
   cp invitectl.toml "$dir/"
   if [ "$engine" = postgres ]; then
-    databases=$((databases + 1))
-    db=(--db "$(pg_database "bench_smtp_$databases")")
+    db=(--db "$(pg_database "bench_smtp_$run")")
     # Created empty: invitectl makes its schema in the timed run, as it
     # makes the SQLite file.
   fi
   start=$(date +%s%N)
   (cd "$dir" && "$binary" -q "${db[@]}" invite --from-file ../hires.csv --format json > invited.json)
   ms=$((($(date +%s%N) - start) / 1000000))
-  sent=$(python3 -c "import json; print(sum(1 for r in json.load(open('$dir/invited.json')) if r['delivery'] == 'sent'))")
+  sent=$(python3 -c "import json; print(sum(1 for r in json.load(open('$dir/invited.json')) if r['delivery'] == 'sent'))" || echo 0)
   [ "$sent" = "$count" ] || { echo "bench: $binary on $engine delivered $sent of $count" >&2; exit 1; }
   rm -rf "$dir"
   echo "$ms"
@@ -89,9 +87,9 @@ bare() {
 ours=() olds=() pgs=() bares=()
 for run in $(seq "$runs"); do
   quiet "smtp run $run"
-  ours+=("$(invite "$bin" sqlite)")
-  [ -z "$base" ] || olds+=("$(invite "$base" sqlite)")
-  [ -z "$with_postgres" ] || pgs+=("$(invite "$bin" postgres)")
+  ours+=("$(invite "$bin" sqlite "$run")")
+  [ -z "$base" ] || olds+=("$(invite "$base" sqlite "$run")")
+  [ -z "$with_postgres" ] || pgs+=("$(invite "$bin" postgres "$run")")
   bares+=("$(bare)")
 done
 ours_ms=$(printf '%s\n' "${ours[@]}" | median)
