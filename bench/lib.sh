@@ -8,6 +8,7 @@
 #   loads_summary        one line: the loads before the measured runs
 #   elapsed_ms CMD...    run CMD (stdout to /dev/null), print its wall time in ms
 #   median               the median of the numbers on stdin, one a line
+#   paired "A…" "B…"     the median of the per-run ratios A/B
 #   ratio A B            A / B to two decimals
 #   verdict VALUE LE|GE GOAL   "met" or "MISSED"
 #   at_exit CMD          run CMD (a string) when the script exits, last first
@@ -173,3 +174,14 @@ argon2() {
 
 bench_repo=$PWD
 bench_dir=$PWD/bench
+
+# paired "A1 A2 …" "B1 B2 …": the median of the per-run ratios Ai / Bi (runs
+# that took turns, so a slow spell from other work hits both of a pair).
+paired() {
+  local -a a=($1) b=($2)
+  local i
+  for i in "${!a[@]}"; do
+    ratio "${a[i]}" "${b[i]}"
+    echo
+  done | median | xargs printf '%.2f'
+}

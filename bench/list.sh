@@ -79,12 +79,12 @@ echo "rows listed:                     $ours_count (SQLite, $runs runs each, alt
 echo "invitectl list --format json:    ${ours_ms} ms median (${ours[*]})"
 echo "sqlite3 -json, same columns:     ${theirs_ms} ms median (${theirs[*]})"
 r=$(ratio "$ours_ms" "$theirs_ms")
-echo "ratio invitectl / sqlite3:       ${r}x (goal: at most 2x: $(verdict "$r" LE 2))"
+echo "ratio invitectl / sqlite3:       ${r}x (goal: at most 2x: $(verdict "$r" LE 2)); run by run $(paired "${ours[*]}" "${theirs[*]}")x"
 if [ -n "$base" ]; then
   base_ms=$(printf '%s\n' "${olds[@]}" | median)
   echo "baseline $base: ${base_ms} ms median (${olds[*]})"
   r=$(ratio "$ours_ms" "$base_ms")
-  echo "ratio new / baseline:            ${r}x (goal: at most 1.0x: $(verdict "$r" LE 1.0))"
+  echo "ratio new / baseline:            ${r}x (goal: at most 1.0x: $(verdict "$r" LE 1.0)); run by run $(paired "${ours[*]}" "${olds[*]}")x"
 fi
 echo "invitectl peak memory:           ${peak_kb} KiB"
 loads_summary

@@ -87,5 +87,5 @@ echo "rows listed:                     $ours_count (PostgreSQL $(pg_sql "$url" -
 echo "invitectl list --format json:    ${ours_ms} ms median (${ours[*]})"
 echo "psql, json_agg of the same:      ${theirs_ms} ms median (${theirs[*]})"
 r=$(ratio "$ours_ms" "$theirs_ms")
-echo "ratio invitectl / psql:          ${r}x (goal: at most 2x: $(verdict "$r" LE 2))"
+echo "ratio invitectl / psql:          ${r}x (goal: at most 2x: $(verdict "$r" LE 2)); run by run $(paired "${ours[*]}" "${theirs[*]}")x"
 loads_summary

@@ -100,18 +100,18 @@ echo "messages:                          $count of $size bytes, every one delive
 echo "invitectl invite --from-file:      ${ours_ms} ms median, $(per "$ours_ms") ms/message (SQLite; ${ours[*]})"
 echo "smtp-source, one connection:       ${bare_ms} ms median, $(per "$bare_ms") ms/message (${bares[*]})"
 r=$(ratio "$ours_ms" "$bare_ms")
-echo "ratio invitectl / bare client:     ${r}x (goal: at most 1.25x: $(verdict "$r" LE 1.25))"
+echo "ratio invitectl / bare client:     ${r}x (goal: at most 1.25x: $(verdict "$r" LE 1.25)); run by run $(paired "${ours[*]}" "${bares[*]}")x"
 if [ -n "$base" ]; then
   base_ms=$(printf '%s\n' "${olds[@]}" | median)
   echo "baseline $base, SQLite: ${base_ms} ms median (${olds[*]})"
   r=$(ratio "$ours_ms" "$base_ms")
-  echo "ratio new / baseline, SQLite:      ${r}x (goal: at most 1.0x: $(verdict "$r" LE 1.0))"
+  echo "ratio new / baseline, SQLite:      ${r}x (goal: at most 1.0x: $(verdict "$r" LE 1.0)); run by run $(paired "${ours[*]}" "${olds[*]}")x"
 fi
 if [ -n "$with_postgres" ]; then
   pg_ms=$(printf '%s\n' "${pgs[@]}" | median)
   echo "invitectl on PostgreSQL:           ${pg_ms} ms median, $(per "$pg_ms") ms/message (fsync=off, synchronous_commit=off; ${pgs[*]})"
   r=$(ratio "$pg_ms" "$ours_ms")
-  echo "ratio PostgreSQL / SQLite:         ${r}x (goal: at most 1.5x: $(verdict "$r" LE 1.5))"
+  echo "ratio PostgreSQL / SQLite:         ${r}x (goal: at most 1.5x: $(verdict "$r" LE 1.5)); run by run $(paired "${pgs[*]}" "${ours[*]}")x"
 fi
 loads_summary
 cd - > /dev/null

@@ -139,15 +139,15 @@ echo "serve-accept peak memory (VmHWM): $(grep VmHWM "/proc/$new_pid/status" | a
 echo "== Summary (SQLite; medians of $runs)"
 echo "GET /accept serve-accept:        $get_rate_median requests/s (${gets[*]})"
 echo "GET /accept nginx, static file:  $nginx_rate_median requests/s (${nginxes[*]})"
-echo "ratio serve-accept / nginx:      ${get_ratio}x (goal: at least 0.5x: $(verdict "$get_ratio" GE 0.5))"
+echo "ratio serve-accept / nginx:      ${get_ratio}x (goal: at least 0.5x: $(verdict "$get_ratio" GE 0.5)); run by run $(paired "${gets[*]}" "${nginxes[*]}")x"
 echo "argon2id, 2 threads:             $argon_median hashes/s (${argons[*]})"
 echo "POST /accept, new:               $new_median accepts/s (${posts_new[*]})"
-echo "ratio new accepts / hashes:      ${post_ratio}x (goal: at least 0.9x: $(verdict "$post_ratio" GE 0.9))"
+echo "ratio new accepts / hashes:      ${post_ratio}x (goal: at least 0.9x: $(verdict "$post_ratio" GE 0.9)); round by round $(paired "${posts_new[*]}" "${argons[*]}")x"
 if [ -n "$base" ]; then
   old_median=$(printf '%s\n' "${posts_old[@]}" | median)
   old_ratio=$(ratio "$old_median" "$argon_median")
   echo "POST /accept, baseline:          $old_median accepts/s (${posts_old[*]}; $base)"
-  echo "ratio baseline accepts / hashes: ${old_ratio}x"
-  echo "ratio new / baseline accepts:    $(ratio "$new_median" "$old_median")x"
+  echo "ratio baseline accepts / hashes: ${old_ratio}x; round by round $(paired "${posts_old[*]}" "${argons[*]}")x"
+  echo "ratio new / baseline accepts:    $(ratio "$new_median" "$old_median")x; round by round $(paired "${posts_new[*]}" "${posts_old[*]}")x"
 fi
 loads_summary
