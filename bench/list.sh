@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # `invitectl list --format json` over 100,000 invitations, beside `sqlite3 -json`
 # selecting the same columns from the same file, in the same run.
-# Usage: bench/list.sh [ROWS] [RUNS]
+# With BASELINE_BIN=/path/to/an/older/invitectl, that binary lists the same
+# file too, run by run alternating with the new one (new, old, new, old, …),
+# and the ratio new / old is printed (goal: at most 1.0).
+# For PostgreSQL see bench/list_postgres.sh.
+# Usage: [BASELINE_BIN=…] bench/list.sh [ROWS] [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 rows=${1:-100000}
 runs=${2:-5}
-cargo build --release --quiet
-bin=$PWD/target/release/invitectl
+build
+baseline
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+at_exit "rm -rf '$work'"
 cd "$work"
 
 # Create the schema with invitectl, then fill it fast with SQL.
@@ -42,28 +47,44 @@ query="SELECT i.id, i.email, i.role, d.name AS department,
 FROM invitations i LEFT JOIN departments d ON d.id = i.department_id
 WHERE i.status <> 'superseded' ORDER BY i.id"
 
-# Median wall time in milliseconds of running "$@" $runs times.
-median_ms() {
-  local times=()
-  for _ in $(seq "$runs"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" > /dev/null
-    end=$(date +%s%N)
-    times+=($(( (end - start) / 1000000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
-}
+count() { python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+expected=$(sqlite3 invitectl.db "SELECT count(*) FROM invitations WHERE status <> 'superseded'")
+ours_count=$("$bin" list --status all --format json | count)
+theirs_count=$(sqlite3 -json invitectl.db "$query" | count)
+[ "$ours_count" = "$expected" ] && [ "$theirs_count" = "$expected" ] ||
+  { echo "row counts differ: invitectl $ours_count, sqlite3 $theirs_count, table $expected" >&2; exit 1; }
+if [ -n "$base" ]; then
+  base_count=$("$base" list --status all --format json | count)
+  [ "$base_count" = "$expected" ] || { echo "row counts differ: baseline $base_count, table $expected" >&2; exit 1; }
+  # Both print the same document.
+  cmp -s <("$bin" list --status all --format json) <("$base" list --status all --format json) ||
+    { echo "the new and the baseline binary list different JSON" >&2; exit 1; }
+fi
 
-ours_count=$("$bin" list --status all --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-theirs_count=$(sqlite3 -json invitectl.db "$query" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-[ "$ours_count" = "$theirs_count" ] || { echo "row counts differ: $ours_count vs $theirs_count" >&2; exit 1; }
-
-ours=$(median_ms "$bin" list --status all --format json)
-theirs=$(median_ms sqlite3 -json invitectl.db "$query")
+# One warm-up of each, then the runs, alternating.
+"$bin" list --status all --format json > /dev/null
+[ -z "$base" ] || "$base" list --status all --format json > /dev/null
+ours=() olds=() theirs=()
+for run in $(seq "$runs"); do
+  quiet "list run $run"
+  ours+=("$(elapsed_ms "$bin" list --status all --format json)")
+  [ -z "$base" ] || olds+=("$(elapsed_ms "$base" list --status all --format json)")
+  theirs+=("$(elapsed_ms sqlite3 -json invitectl.db "$query")")
+done
+ours_ms=$(printf '%s\n' "${ours[@]}" | median)
+theirs_ms=$(printf '%s\n' "${theirs[@]}" | median)
 peak_kb=$( { /usr/bin/time -f '%M' "$bin" list --status all --format json > /dev/null; } 2>&1 | tail -1 || echo "?")
-echo "rows listed:                     $ours_count"
-echo "invitectl list --format json:    ${ours} ms (median of $runs)"
-echo "sqlite3 -json, same columns:     ${theirs} ms (median of $runs)"
-echo "ratio invitectl / sqlite3:       $(python3 -c "print(f'{$ours / max($theirs, 1):.2f}x')") (goal: at most 2x)"
+
+echo "rows listed:                     $ours_count (SQLite, $runs runs each, alternating)"
+echo "invitectl list --format json:    ${ours_ms} ms median (${ours[*]})"
+echo "sqlite3 -json, same columns:     ${theirs_ms} ms median (${theirs[*]})"
+r=$(ratio "$ours_ms" "$theirs_ms")
+echo "ratio invitectl / sqlite3:       ${r}x (goal: at most 2x: $(verdict "$r" LE 2)); run by run $(paired "${ours[*]}" "${theirs[*]}")x"
+if [ -n "$base" ]; then
+  base_ms=$(printf '%s\n' "${olds[@]}" | median)
+  echo "baseline $base: ${base_ms} ms median (${olds[*]})"
+  r=$(ratio "$ours_ms" "$base_ms")
+  echo "ratio new / baseline:            ${r}x (goal: at most 1.0x: $(verdict "$r" LE 1.0)); run by run $(paired "${ours[*]}" "${olds[*]}")x"
+fi
 echo "invitectl peak memory:           ${peak_kb} KiB"
+loads_summary

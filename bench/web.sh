@@ -1,58 +1,153 @@
 #!/usr/bin/env bash
-# serve-accept under load, on loopback: GET /accept with wrk; POST /accept
-# accepts/s beside raw argon2id hashes/s; GET p99 while POSTs flood; peak
-# memory with 500 concurrent POSTs.
-# Usage: bench/web.sh [SECONDS]
+# serve-accept under load, on loopback, SQLite:
+#  1. GET /accept (a valid token's page) with wrk -t2 -c64, beside nginx
+#     serving the same page as a static file to the same wrk, alternating run
+#     by run (goal: serve-accept at least 0.5x nginx).
+#  2. POST /accept accepts/s (POSTS accepts, 8 at a time) beside raw argon2id
+#     hashes/s on 2 threads (benches/argon2_rate.rs), alternating round by
+#     round (goal: at least 0.9x). With BASELINE_BIN=/path/to/an/older/invitectl
+#     its serve-accept, on the same file, takes its turn in every round too:
+#     its ratio, and new / old.
+#  3. GET p99 while POSTs flood; peak memory with 500 concurrent POSTs.
+# For PostgreSQL and two replicas see bench/web_postgres.sh.
+# Usage: [BASELINE_BIN=…] bench/web.sh [SECONDS] [RUNS] [POSTS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 seconds=${1:-10}
+runs=${2:-3}
+posts=${3:-400}
 
-if ! command -v wrk > /dev/null; then
-  echo "bench: installing wrk" >&2
+if ! command -v wrk > /dev/null || { ! command -v nginx > /dev/null && [ ! -x /usr/sbin/nginx ]; }; then
+  echo "bench: installing wrk and nginx" >&2
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk > /dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk nginx-light > /dev/null
+fi
+export PATH="$PATH:/usr/sbin"
+
+build
+baseline
+cargo bench --no-run --quiet --bench argon2_rate 2> /dev/null
+work=$(mktemp -d)
+at_exit "rm -rf '$work'"
+# nginx's workers (nobody, when run as root) read the page in here.
+chmod 0755 "$work"
+cd "$work"
+
+serve new "$bin"
+port=$served_port
+new_pid=$served_pid
+if [ -n "$base" ]; then
+  serve old "$base"
+  base_port=$served_port
 fi
 
-cargo build --release --quiet
-cargo bench --no-run --quiet --bench argon2_rate 2> /dev/null
-repo=$PWD
-bin=$PWD/target/release/invitectl
-flood=$PWD/bench/post_flood.py
-work=$(mktemp -d)
-cd "$work"
-"$bin" -q serve-accept --bind 127.0.0.1:0 2> server.err &
-server=$!
-trap 'kill $server 2> /dev/null; rm -rf "$work"' EXIT
-until grep -q listening server.err; do sleep 0.1; done
-port=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' server.err | head -1)
-
-# Tokens: one to GET, and fresh ones for each POST run.
-tokens() {
-  python3 -c "for i in range($1): print(f'$2{i}@acme.example')" > "$2.txt"
-  "$bin" -q invite - --role viewer --print-link --format csv < "$2.txt" | tail -n +2 | sed 's/.*token=//' > "$2.tokens"
-}
 tokens 1 get
-get_url="http://127.0.0.1:$port/accept?token=$(cat get.tokens)"
+get_path="/accept?token=$(cat get.tokens)"
 
-echo "== GET /accept, wrk 2 threads, 32 connections, ${seconds}s"
-wrk -t2 -c32 -d"${seconds}s" --latency "$get_url" | grep -E "Requests/sec|^ +99%|^ +50%"
+# The same page, as nginx would serve it from a file.
+mkdir -p nginx/www nginx/tmp
+curl -sf -o nginx/www/accept.html "http://127.0.0.1:$port$get_path"
+grep -q '<form' nginx/www/accept.html || { echo "bench: GET /accept did not show the accept form" >&2; exit 1; }
+nginx_port=$(free_port)
+cat > nginx/nginx.conf <<NGINX
+worker_processes 2;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    keepalive_requests 1000000;
+    client_body_temp_path $work/nginx/tmp/body;
+    proxy_temp_path $work/nginx/tmp/proxy;
+    fastcgi_temp_path $work/nginx/tmp/fastcgi;
+    uwsgi_temp_path $work/nginx/tmp/uwsgi;
+    scgi_temp_path $work/nginx/tmp/scgi;
+    server {
+        listen 127.0.0.1:$nginx_port;
+        root $work/nginx/www;
+        location = /accept {
+            default_type "text/html; charset=utf-8";
+            try_files /accept.html =404;
+        }
+    }
+}
+NGINX
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' 2> nginx/stderr &
+at_exit "kill $! 2> /dev/null"
+until curl -sf -o nginx/check.html "http://127.0.0.1:$nginx_port$get_path"; do sleep 0.1; done
+cmp -s nginx/check.html nginx/www/accept.html || { echo "bench: nginx serves another page" >&2; exit 1; }
 
-echo "== POST /accept: 200 accepts, 8 at a time"
-tokens 200 post
-python3 "$flood" "$port" post.tokens 8
-(cd "$repo" && cargo bench --quiet --bench argon2_rate)
+# wrk PORT: requests/s; fails on any error or non-2xx answer.
+get_rate() {
+  local out
+  out=$(wrk -t2 -c64 -d"${seconds}s" --latency "http://127.0.0.1:$1$get_path")
+  if grep -qE "Non-2xx|Socket errors" <<< "$out"; then
+    echo "bench: wrk on port $1 saw errors:" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  echo "$(awk '/Requests\/sec/ {print $2}' <<< "$out") $(awk '$1 == "99%" {print $2}' <<< "$out")"
+}
+
+echo "== GET /accept, wrk -t2 -c64, ${seconds}s, $runs runs each, alternating with nginx"
+gets=() nginxes=()
+for run in $(seq "$runs"); do
+  quiet "GET run $run"
+  read -r rate p99 < <(get_rate "$port")
+  gets+=("$rate")
+  echo "serve-accept: $rate requests/s, p99 $p99" >&2
+  read -r rate p99 < <(get_rate "$nginx_port")
+  nginxes+=("$rate")
+  echo "nginx:        $rate requests/s, p99 $p99" >&2
+done
+get_rate_median=$(printf '%s\n' "${gets[@]}" | median)
+nginx_rate_median=$(printf '%s\n' "${nginxes[@]}" | median)
+get_ratio=$(ratio "$get_rate_median" "$nginx_rate_median")
+
+echo "== POST /accept: $posts accepts, 8 at a time, beside argon2id on 2 threads, $runs rounds"
+argons=() posts_new=() posts_old=()
+for run in $(seq "$runs"); do
+  tokens "$posts" "post_new_$run"
+  [ -z "$base" ] || tokens "$posts" "post_old_$run"
+  quiet "POST round $run"
+  argons+=("$(argon2 2 3)")
+  echo "argon2id, 2 threads: ${argons[-1]} hashes/s" >&2
+  posts_new+=("$(flood "$port" "post_new_$run.tokens" 8)")
+  [ -z "$base" ] || posts_old+=("$(flood "$base_port" "post_old_$run.tokens" 8)")
+done
+argon_median=$(printf '%s\n' "${argons[@]}" | median)
+new_median=$(printf '%s\n' "${posts_new[@]}" | median)
+post_ratio=$(ratio "$new_median" "$argon_median")
 
 echo "== GET /accept while 400 POSTs flood (16 at a time)"
 tokens 400 flood
-python3 "$flood" "$port" flood.tokens 16 > flood.out &
+python3 "$bench_dir/post_flood.py" "$port" flood.tokens 16 > flood.out &
 flooding=$!
 sleep 1
-wrk -t1 -c8 -d5s --latency "$get_url" | grep -E "Requests/sec|^ +99%|^ +50%"
+wrk -t1 -c8 -d5s --latency "http://127.0.0.1:$port$get_path" | grep -E "Requests/sec|^ +99%|^ +50%"
 wait $flooding
 cat flood.out
 
 echo "== 500 concurrent POSTs"
 tokens 500 burst
-python3 "$flood" "$port" burst.tokens 500
-echo "serve-accept peak memory (VmHWM): $(grep VmHWM /proc/$server/status | awk '{print $2, $3}')"
+python3 "$bench_dir/post_flood.py" "$port" burst.tokens 500
+echo "serve-accept peak memory (VmHWM): $(grep VmHWM "/proc/$new_pid/status" | awk '{print $2, $3}')"
+
+echo "== Summary (SQLite; medians of $runs)"
+echo "GET /accept serve-accept:        $get_rate_median requests/s (${gets[*]})"
+echo "GET /accept nginx, static file:  $nginx_rate_median requests/s (${nginxes[*]})"
+echo "ratio serve-accept / nginx:      ${get_ratio}x (goal: at least 0.5x: $(verdict "$get_ratio" GE 0.5)); run by run $(paired "${gets[*]}" "${nginxes[*]}")x"
+echo "argon2id, 2 threads:             $argon_median hashes/s (${argons[*]})"
+echo "POST /accept, new:               $new_median accepts/s (${posts_new[*]})"
+echo "ratio new accepts / hashes:      ${post_ratio}x (goal: at least 0.9x: $(verdict "$post_ratio" GE 0.9)); round by round $(paired "${posts_new[*]}" "${argons[*]}")x"
+if [ -n "$base" ]; then
+  old_median=$(printf '%s\n' "${posts_old[@]}" | median)
+  old_ratio=$(ratio "$old_median" "$argon_median")
+  echo "POST /accept, baseline:          $old_median accepts/s (${posts_old[*]}; $base)"
+  echo "ratio baseline accepts / hashes: ${old_ratio}x; round by round $(paired "${posts_old[*]}" "${argons[*]}")x"
+  echo "ratio new / baseline accepts:    $(ratio "$new_median" "$old_median")x; round by round $(paired "${posts_new[*]}" "${posts_old[*]}")x"
+fi
+loads_summary

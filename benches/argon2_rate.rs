@@ -2,6 +2,10 @@
 //! on every core: the ceiling for POST /accept (bench/web.sh runs this).
 //!
 //!     cargo bench --bench argon2_rate
+//!     cargo bench --bench argon2_rate -- THREADS SECONDS
+//!
+//! With THREADS and SECONDS it measures only that, and prints one line:
+//! `hashes_per_second=<rate>` (for scripts that alternate it with a server).
 
 use std::time::{Duration, Instant};
 
@@ -26,6 +30,19 @@ fn rate(threads: usize, run_for: Duration) -> f64 {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if let [threads, seconds] = &args[..] {
+        let threads: usize = threads.parse().expect("THREADS: a number");
+        let seconds: f64 = seconds.parse().expect("SECONDS: a number");
+        println!(
+            "hashes_per_second={:.1}",
+            rate(threads, Duration::from_secs_f64(seconds))
+        );
+        return;
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let run_for = Duration::from_secs(3);
     println!(
