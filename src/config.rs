@@ -107,11 +107,12 @@ impl Organization {
         format!("{}/reset?token={}", self.base_url, token.as_str())
     }
 
-    /// Who the mail tells people to contact: `[organization] contact` when
-    /// it is set, else a description anyone understands.
+    /// Who the mail tells people to contact: `[organization] contact`, else
+    /// the admin's name, else a description anyone understands.
     pub fn contact(&self) -> String {
         self.contact
             .clone()
+            .or_else(|| self.admin.clone())
             .unwrap_or_else(|| "your administrator".to_string())
     }
 }
