@@ -697,10 +697,16 @@ fn existing(
                 expired!(),
                 ", ",
                 undelivered!(),
-                " FROM users u LEFT JOIN invitations i ON i.email = u.email AND i.status = 'pending'
-                  WHERE u.email IN ({})"
+                " FROM (VALUES {}) AS wanted
+                  JOIN users u ON u.email = wanted.column1
+                  LEFT JOIN invitations i ON i.email = u.email AND i.status = 'pending'"
             ),
-            db::slots(2, chunk.len())
+            // A join with a list of values, not `IN (…)`: PostgreSQL's plan
+            // for the latter compared every user with every address.
+            (2..2 + chunk.len())
+                .map(|i| format!("(?{i})"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         let mut params = vec![Value::Time(now)];
         params.extend(chunk.iter().map(|email| Value::Text(email)));
