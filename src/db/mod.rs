@@ -333,8 +333,8 @@ pub struct Location {
     pub schema_current: i64,
 }
 
-/// `count` placeholders from `?first` on, comma-separated: for `IN (…)` lists.
-pub fn slots(first: usize, count: usize) -> String {
+/// `count` placeholders from `?first` on, comma-separated.
+fn slots(first: usize, count: usize) -> String {
     (first..first + count)
         .map(|i| format!("?{i}"))
         .collect::<Vec<_>>()
