@@ -4,10 +4,12 @@
 #     serving the same page as a static file to the same wrk, alternating run
 #     by run (goal: serve-accept at least 0.5x nginx).
 #  2. POST /accept accepts/s (POSTS accepts, 8 at a time) beside raw argon2id
-#     hashes/s on 2 threads (benches/argon2_rate.rs), alternating round by
-#     round (goal: at least 0.9x). With BASELINE_BIN=/path/to/an/older/invitectl
-#     its serve-accept, on the same file, takes its turn in every round too:
-#     its ratio, and new / old.
+#     hashes/s on 2 threads (benches/argon2_rate.rs), round by round: the
+#     hashes are measured before and after each round's floods, their mean
+#     the round's baseline (goal: at least 0.9x). With
+#     BASELINE_BIN=/path/to/an/older/invitectl its serve-accept, on the same
+#     file, takes its turn in every round too (after the new one in odd
+#     rounds, before it in even ones): its ratio, and new / old.
 #  3. GET p99 while POSTs flood; peak memory with 500 concurrent POSTs.
 # For PostgreSQL and two replicas see bench/web_postgres.sh.
 # Usage: [BASELINE_BIN=…] bench/web.sh [SECONDS] [RUNS] [POSTS]
@@ -113,10 +115,20 @@ for run in $(seq "$runs"); do
   tokens "$posts" "post_new_$run"
   [ -z "$base" ] || tokens "$posts" "post_old_$run"
   quiet "POST round $run"
-  argons+=("$(argon2 2 3)")
-  echo "argon2id, 2 threads: ${argons[-1]} hashes/s" >&2
+  before=$(argon2 2 3)
+  # The baseline goes first in every other round.
+  if [ -n "$base" ] && [ $((run % 2)) -eq 0 ]; then
+    posts_old+=("$(flood "$base_port" "post_old_$run.tokens" 8)")
+  fi
   posts_new+=("$(flood "$port" "post_new_$run.tokens" 8)")
-  [ -z "$base" ] || posts_old+=("$(flood "$base_port" "post_old_$run.tokens" 8)")
+  if [ -n "$base" ] && [ $((run % 2)) -eq 1 ]; then
+    posts_old+=("$(flood "$base_port" "post_old_$run.tokens" 8)")
+  fi
+  after=$(argon2 2 3)
+  # Before and after the floods: other work that starts or stops meanwhile
+  # moves both halves of the round alike.
+  argons+=("$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.1f", (a + b) / 2 }')")
+  echo "argon2id, 2 threads: $before hashes/s before the floods, $after after" >&2
 done
 argon_median=$(printf '%s\n' "${argons[@]}" | median)
 new_median=$(printf '%s\n' "${posts_new[@]}" | median)

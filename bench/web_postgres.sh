@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # POST /accept on PostgreSQL across two serve-accept replicas (two ports, one
 # database), beside raw argon2id hashes/s on 2 threads (benches/argon2_rate.rs)
-# on the same cores, alternating round by round. post_flood.py deals its
+# on the same cores, round by round (the hashes measured before and after
+# each round's floods, their mean the round's baseline). post_flood.py deals its
 # workers and the tokens out between the two replicas (8 in flight each) and
 # times them by one clock. For comparison each round also floods one replica
 # alone (8 in flight). Goal: two replicas at least 0.8x the raw hashes.
@@ -36,10 +37,14 @@ for run in $(seq "$runs"); do
   tokens "$posts" "two_$run" --db "$url"
   tokens "$posts" "one_$run" --db "$url"
   quiet "POST round $run"
-  argons+=("$(argon2 2 3)")
-  echo "argon2id, 2 threads: ${argons[-1]} hashes/s" >&2
+  before=$(argon2 2 3)
   twos+=("$(flood "$port_a,$port_b" "two_$run.tokens" 16)")
   ones+=("$(flood "$port_a" "one_$run.tokens" 8)")
+  after=$(argon2 2 3)
+  # Before and after the floods: other work that starts or stops meanwhile
+  # moves both halves of the round alike.
+  argons+=("$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.1f", (a + b) / 2 }')")
+  echo "argon2id, 2 threads: $before hashes/s before the floods, $after after" >&2
 done
 accepted=$(pg_sql "$url" -c "SELECT count(*) FROM invitations WHERE status = 'accepted'")
 active=$(pg_sql "$url" -c "SELECT count(*) FROM users WHERE status = 'active'")
