@@ -181,43 +181,56 @@ fn start_nginx(dir: &Path) -> (Group, u16) {
             nginx_snippet(dir, http, http + 1),
         )
         .unwrap();
-        let main = format!(
-            "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
-             events {{}}\nhttp {{\n  include {d}/invitectl.conf;\n}}\n"
-        );
-        std::fs::write(dir.join("nginx.conf"), main).unwrap();
-        let startup = std::fs::File::create(dir.join("startup.log")).unwrap();
-        let mut nginx = Group::spawn(
-            Command::new(tool("/usr/sbin/nginx"))
-                .args([
-                    "-p",
-                    &d,
-                    "-e",
-                    &format!("{d}/startup.log"),
-                    "-c",
-                    &format!("{d}/nginx.conf"),
-                ])
-                .stderr(startup),
-        )
-        .unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        loop {
-            if let Some(status) = nginx.child.try_wait().unwrap() {
-                let log = std::fs::read_to_string(dir.join("startup.log")).unwrap_or_default();
-                assert!(
-                    log.contains("Address already in use"),
-                    "nginx stopped ({status}): {log}"
-                );
-                break;
-            }
-            if std::net::TcpStream::connect(("127.0.0.1", http)).is_ok() {
-                return (nginx, http);
-            }
-            assert!(std::time::Instant::now() < deadline, "nginx did not start");
-            std::thread::sleep(std::time::Duration::from_millis(20));
+        if let Some(nginx) = run_nginx(dir, &format!("include {d}/invitectl.conf;"), &[http]) {
+            return (nginx, http);
         }
     }
     panic!("no free pair of loopback ports in 20 tries");
+}
+
+/// nginx in the foreground as this user with `http` as its http block,
+/// once it listens on every one of `ports`; `None` when one of them turned
+/// out to be taken (try others).
+fn run_nginx(dir: &Path, http: &str, ports: &[u16]) -> Option<Group> {
+    let d = dir.display().to_string();
+    let main = format!(
+        "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+         events {{}}\nhttp {{\n  {http}\n}}\n"
+    );
+    std::fs::write(dir.join("nginx.conf"), main).unwrap();
+    let startup = std::fs::File::create(dir.join("startup.log")).unwrap();
+    let mut nginx = Group::spawn(
+        Command::new(tool("/usr/sbin/nginx"))
+            .args([
+                "-p",
+                &d,
+                "-e",
+                &format!("{d}/startup.log"),
+                "-c",
+                &format!("{d}/nginx.conf"),
+            ])
+            .stderr(startup),
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Some(status) = nginx.child.try_wait().unwrap() {
+            let log = std::fs::read_to_string(dir.join("startup.log")).unwrap_or_default();
+            assert!(
+                log.contains("Address already in use"),
+                "nginx stopped ({status}): {log}"
+            );
+            return None;
+        }
+        if ports
+            .iter()
+            .all(|port| std::net::TcpStream::connect(("127.0.0.1", *port)).is_ok())
+        {
+            return Some(nginx);
+        }
+        assert!(std::time::Instant::now() < deadline, "nginx did not start");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 /// What nginx answers on plain http for `target`.
@@ -474,42 +487,9 @@ fn start_protected_app(dir: &Path, invitectl: u16) -> (Group, u16) {
              remote-department=$http_remote_department\\nremote-groups=$http_remote_groups\\n\
              cookie=$http_cookie\\n\"; }} }}"
         );
-        let main = format!(
-            "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
-             events {{}}\nhttp {{\n  access_log off;\n  include {d}/app.conf;\n  {echo}\n}}\n"
-        );
-        std::fs::write(dir.join("nginx.conf"), main).unwrap();
-        let startup = std::fs::File::create(dir.join("startup.log")).unwrap();
-        let mut nginx = Group::spawn(
-            Command::new(tool("/usr/sbin/nginx"))
-                .args([
-                    "-p",
-                    &d,
-                    "-e",
-                    &format!("{d}/startup.log"),
-                    "-c",
-                    &format!("{d}/nginx.conf"),
-                ])
-                .stderr(startup),
-        )
-        .unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        loop {
-            if let Some(status) = nginx.child.try_wait().unwrap() {
-                let log = std::fs::read_to_string(dir.join("startup.log")).unwrap_or_default();
-                assert!(
-                    log.contains("Address already in use"),
-                    "nginx stopped ({status}): {log}"
-                );
-                break;
-            }
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-                && std::net::TcpStream::connect(("127.0.0.1", upstream)).is_ok()
-            {
-                return (nginx, port);
-            }
-            assert!(std::time::Instant::now() < deadline, "nginx did not start");
-            std::thread::sleep(std::time::Duration::from_millis(20));
+        let http = format!("access_log off;\n  include {d}/app.conf;\n  {echo}");
+        if let Some(nginx) = run_nginx(dir, &http, &[port, upstream]) {
+            return (nginx, port);
         }
     }
     panic!("no free pair of loopback ports in 20 tries");

@@ -128,14 +128,6 @@ pub fn connect(target: &Target) -> Result<Database> {
 }
 
 impl Database {
-    /// `sqlite` or `postgresql`.
-    pub fn engine(&self) -> &'static str {
-        match &self.engine {
-            Engine::Sqlite(_) => "sqlite",
-            Engine::Postgres(_) => "postgresql",
-        }
-    }
-
     /// Runs a statement; how many rows it changed.
     pub fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<usize> {
         match &self.engine {

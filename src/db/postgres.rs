@@ -110,7 +110,7 @@ pub fn connect(target: &PostgresTarget) -> Result<Session> {
         config.connect_timeout(CONNECT_TIMEOUT);
     }
     config.application_name("invitectl");
-    config.options(&format!("-c lock_timeout={LOCK_TIMEOUT} -c TimeZone=UTC"));
+    config.options(&format!("-c lock_timeout={LOCK_TIMEOUT}"));
     // A unix socket is local: there is nothing for TLS to protect.
     let local = config
         .get_hosts()

@@ -55,12 +55,6 @@ impl<'a> From<&'a String> for Value<'a> {
     }
 }
 
-impl<'a> From<&'a Box<str>> for Value<'a> {
-    fn from(value: &'a Box<str>) -> Self {
-        Value::Text(value)
-    }
-}
-
 impl<'a> From<&'a [u8]> for Value<'a> {
     fn from(value: &'a [u8]) -> Self {
         Value::Blob(value)
@@ -82,12 +76,6 @@ impl From<DateTime<Utc>> for Value<'_> {
 impl<'a, T: Into<Value<'a>>> From<Option<T>> for Value<'a> {
     fn from(value: Option<T>) -> Self {
         value.map_or(Value::Null, Into::into)
-    }
-}
-
-impl<'a> From<&'a Option<String>> for Value<'a> {
-    fn from(value: &'a Option<String>) -> Self {
-        value.as_deref().map_or(Value::Null, Value::Text)
     }
 }
 
