@@ -1344,16 +1344,20 @@ pub fn check_form(form: &Acceptance) -> Vec<(Field, String)> {
     if let Err(e) = check_name("Last Name", &form.last_name) {
         problems.push((Field::LastName, e.to_string()));
     }
-    match password::check_password(&form.password) {
-        Err(e) => problems.push((Field::Password, e.to_string())),
-        // A confirmation is only compared with a password that would do.
-        Ok(()) => {
-            if let Err(e) = password::check_confirmation(&form.password, &form.confirm_password) {
-                problems.push((Field::ConfirmPassword, e.to_string()));
-            }
-        }
-    }
+    problems.extend(check_passwords(&form.password, &form.confirm_password));
     problems
+}
+
+/// The problem with a new password and its confirmation, at its field; a
+/// confirmation is only compared with a password that would do. Shared by
+/// every form that sets a password.
+pub fn check_passwords(password: &str, confirmation: &str) -> Option<(Field, String)> {
+    match password::check_password(password) {
+        Err(e) => Some((Field::Password, e.to_string())),
+        Ok(()) => password::check_confirmation(password, confirmation)
+            .err()
+            .map(|e| (Field::ConfirmPassword, e.to_string())),
+    }
 }
 
 fn check_name(label: &str, value: &str) -> Result<String> {

@@ -418,13 +418,18 @@ mod tests {
     }
 
     #[test]
-    fn a_link_of_a_user_deactivated_since_does_not_work() {
+    fn a_link_of_a_user_deactivated_since_does_not_work_even_after_reactivation() {
         let mut conn = db::for_tests();
         user(&mut conn, "ann@acme.example", true);
         let issued = issue_now(&mut conn, "ann@acme.example", at(9, 0)).unwrap();
         users::deactivate(&mut conn, "ann@acme.example", "root", at(9, 1)).unwrap();
         assert!(matches!(
             complete(&mut conn, &issued.token, &new_password(), at(9, 2)),
+            Err(Error::InvalidResetLink)
+        ));
+        users::reactivate(&mut conn, "ann@acme.example", "root", at(9, 3)).unwrap();
+        assert!(matches!(
+            complete(&mut conn, &issued.token, &new_password(), at(9, 4)),
             Err(Error::InvalidResetLink)
         ));
     }

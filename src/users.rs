@@ -149,7 +149,7 @@ pub enum Change {
     AlreadySo,
 }
 
-/// Takes away an active user's access: their sessions end at once.
+/// Takes away an active user's access: their sessions and reset links end at once.
 pub fn deactivate(
     conn: &mut Database,
     email: &str,
@@ -198,6 +198,11 @@ fn set_status(
     )?;
     if wanted == UserStatus::Inactive {
         tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![user.id])?;
+        // Or a link mailed before would work again after a reactivation.
+        tx.execute(
+            "UPDATE password_resets SET status = 'replaced' WHERE user_id = ?1 AND status = 'pending'",
+            params![user.id],
+        )?;
     }
     let action = match wanted {
         UserStatus::Inactive => "deactivate",

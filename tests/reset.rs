@@ -337,26 +337,43 @@ fn reset_form_errors_are_422_with_the_rule_and_keep_the_link_usable() {
         .ok();
     let token = token_of(&reset_links(&env, "ann@acme.example")[0]).to_string();
     let server = Server::start(&env);
-    for (password, confirm, problem) in [
+    for (password, confirm, field, problem) in [
         (
             "seven77",
             "seven77",
+            "password",
             "The password is too short: use at least 8 characters.",
         ),
-        ("password1", "password1", "one of the most common passwords"),
+        (
+            "password1",
+            "password1",
+            "password",
+            "one of the most common passwords",
+        ),
         (
             NEW_PASSWORD,
             "a brand new stapler",
+            "confirm_password",
             "The passwords do not match",
         ),
     ] {
         let page = server.post("/reset", &reset_form(&token, password, confirm), None);
         page.status(422)
+            .has(&format!(
+                "<p class=\"field-error\" id=\"{field}-error\"><span class=\"visually-hidden\">Error: </span>"
+            ))
             .has(problem)
             .has("<title>Error: Set a New Password")
-            .has("aria-invalid=\"true\" aria-describedby=\"password-error password-help\"")
+            .has(&format!(
+                "aria-invalid=\"true\" aria-describedby=\"{field}-error {field}-help\" autofocus>"
+            ))
             .has("value=\"ann@acme.example\"")
             .has(&format!("name=\"token\" value=\"{token}\""));
+        assert_eq!(
+            page.body.matches("aria-invalid").count(),
+            1,
+            "only the {field} field is marked"
+        );
         assert!(!page.body.contains(password), "the password is echoed");
         assert!(!page.body.contains(confirm), "the confirmation is echoed");
     }
@@ -864,4 +881,38 @@ fn a_broken_template_stops_every_command_that_sends_mail_and_serve_accept() {
         .stderr_has("error: [mail] template_dir no-such-dir is not a directory");
     // Commands that send no mail do not care.
     env.run(&["users", "list"]).ok();
+}
+
+#[test]
+fn a_link_mailed_before_a_deactivation_is_dead_after_the_reactivation() {
+    let env = Env::new();
+    active(&env, "ann@acme.example");
+    env.run(&["users", "reset-password", "ann@acme.example"])
+        .ok();
+    let token = token_of(&reset_links(&env, "ann@acme.example")[0]).to_string();
+    env.run(&["users", "deactivate", "ann@acme.example", "--yes"])
+        .ok();
+    env.run(&["users", "reactivate", "ann@acme.example"]).ok();
+    let server = Server::start(&env);
+    server
+        .get(&format!("/reset?token={token}"))
+        .status(404)
+        .has("Invalid Reset Link");
+    server
+        .post(
+            "/reset",
+            &reset_form(&token, NEW_PASSWORD, NEW_PASSWORD),
+            None,
+        )
+        .status(404);
+    env.run(&["users", "reset-password", "ann@acme.example"])
+        .ok();
+    let fresh = token_of(&reset_links(&env, "ann@acme.example")[1]).to_string();
+    server
+        .post(
+            "/reset",
+            &reset_form(&fresh, NEW_PASSWORD, NEW_PASSWORD),
+            None,
+        )
+        .status(303);
 }

@@ -307,13 +307,7 @@ pub(super) async fn accept_submit(
     // Every problem at once, each at its field, without waiting for a hash.
     let problems = invitations::check_form(&acceptance);
     if !problems.is_empty() {
-        let errors = problems
-            .into_iter()
-            .map(|(field, problem)| pages::FieldError {
-                id: field_id(field),
-                message: capitalized(&problem),
-            })
-            .collect();
+        let errors = field_errors(problems);
         let page = pages::Accept {
             first_name: &form.first_name,
             last_name: &form.last_name,
@@ -348,7 +342,17 @@ pub(super) async fn accept_submit(
     }
 }
 
-/// The `id` (and `name`) of a field of the accept form.
+fn field_errors(problems: impl IntoIterator<Item = (Field, String)>) -> pages::FieldErrors {
+    let errors = problems
+        .into_iter()
+        .map(|(field, problem)| pages::FieldError {
+            id: field_id(field),
+            message: capitalized(&problem),
+        });
+    pages::FieldErrors(errors.collect())
+}
+
+/// The `id` (and `name`) of a field of a form that sets a password.
 fn field_id(field: Field) -> &'static str {
     match field {
         Field::FirstName => "first_name",

@@ -12,6 +12,34 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// Each problem of a form at its field, in the form's order.
+#[derive(Default)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, FieldError> {
+        self.0.iter()
+    }
+
+    /// The message for the field `id`, when it has one.
+    pub fn message_for(&self, id: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.message.as_str())
+    }
+
+    /// Focus goes to the first field with a problem (`autofocus`: the
+    /// pages run no script).
+    pub fn autofocus(&self, id: &str) -> bool {
+        self.0.first().is_some_and(|e| e.id == id)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "web/accept.html")]
 pub struct Accept<'a> {
@@ -23,8 +51,7 @@ pub struct Accept<'a> {
     pub token: &'a str,
     pub first_name: &'a str,
     pub last_name: &'a str,
-    /// Each problem at its field, in the form's order.
-    pub errors: Vec<FieldError>,
+    pub errors: FieldErrors,
     /// A problem that belongs to no one field.
     pub error: Option<&'a str>,
 }
@@ -40,27 +67,13 @@ impl<'a> Accept<'a> {
             token,
             first_name: "",
             last_name: "",
-            errors: Vec::new(),
+            errors: FieldErrors::default(),
             error: None,
         }
     }
 
     fn has_errors(&self) -> bool {
         !self.errors.is_empty() || self.error.is_some()
-    }
-
-    /// The message for the field `id`, when it has one.
-    fn error_for(&self, id: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.id == id)
-            .map(|e| e.message.as_str())
-    }
-
-    /// Focus goes to the first field with a problem (`autofocus`: the
-    /// pages run no script).
-    fn autofocus(&self, id: &str) -> bool {
-        self.errors.first().is_some_and(|e| e.id == id)
     }
 }
 

@@ -16,10 +16,14 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::super::limiter::{self, Attempt};
+use super::super::pages::FieldErrors;
 use super::super::pools::{hashing, off_thread, writing};
 use super::super::{App, Shared, client_ip};
-use super::{TokenQuery, busy, capitalized, error_page, html, message, signed_in, too_many};
+use super::{
+    TokenQuery, busy, capitalized, error_page, field_errors, html, message, signed_in, too_many,
+};
 use crate::error::Error;
+use crate::invitations;
 use crate::resets::{self, NewPassword, ResetLink};
 use crate::sessions;
 use crate::token::Token;
@@ -39,7 +43,15 @@ struct Reset<'a> {
     organization: &'a str,
     email: &'a str,
     token: &'a str,
+    errors: FieldErrors,
+    /// A problem that belongs to no one field.
     error: Option<&'a str>,
+}
+
+impl Reset<'_> {
+    fn has_errors(&self) -> bool {
+        !self.errors.is_empty() || self.error.is_some()
+    }
 }
 
 fn lifetime(app: &App) -> String {
@@ -231,6 +243,7 @@ pub(in super::super) async fn reset_page(
                 organization: &app.config.organization.name,
                 email: &link.email,
                 token: token.as_str(),
+                errors: FieldErrors::default(),
                 error: None,
             },
         ),
@@ -260,6 +273,16 @@ pub(in super::super) async fn reset_submit(
         Ok(found) => found,
         Err(page) => return page,
     };
+    if let Some(problem) = invitations::check_passwords(&form.password, &form.confirm_password) {
+        let page = Reset {
+            organization: &app.config.organization.name,
+            email: &link.email,
+            token: token.as_str(),
+            errors: field_errors([problem]),
+            error: None,
+        };
+        return html(StatusCode::UNPROCESSABLE_ENTITY, page);
+    }
     let new_password = NewPassword {
         password: form.password,
         confirm_password: form.confirm_password,
@@ -282,6 +305,7 @@ pub(in super::super) async fn reset_submit(
                 organization: &app.config.organization.name,
                 email: &link.email,
                 token: token.as_str(),
+                errors: FieldErrors::default(),
                 error: Some(&problem),
             };
             html(StatusCode::UNPROCESSABLE_ENTITY, page)
