@@ -226,7 +226,7 @@ pub enum Command {
         after_help = "Examples:\n  \
             invitectl hooks run\n  \
             invitectl hooks list --status failed\n  \
-            * * * * * invitectl -q hooks run   # crontab, where serve-accept does not run"
+            invitectl -q hooks run   # from cron, every minute, where serve-accept does not run"
     )]
     Hooks(HooksCommand),
 
@@ -584,7 +584,7 @@ pub enum HooksCommand {
     /// Run [hooks] command once for each event that is due, oldest first, in order per user; exit 1 if any run failed
     #[command(after_help = "Examples:\n  \
         invitectl hooks run\n  \
-        * * * * * invitectl -q hooks run   # crontab: every minute\n\n\
+        invitectl -q hooks run   # from cron, every minute (* * * * *)\n\n\
         Each event runs once at a time, whichever host runs it. A run that does not\n\
         exit 0 (or outlasts [hooks] timeout) is retried by a later run, 30s after\n\
         the first failure, then twice as long each time, at most 1h; meanwhile the\n\
