@@ -1328,6 +1328,38 @@ struct DbStatus {
     users: std::collections::BTreeMap<UserStatus, i64>,
 }
 
+/// A flag that SIGINT or SIGTERM sets, instead of ending the process: a
+/// hook runs in a process group of its own, so a signal to invitectl would
+/// leave it running, unwatched and unrecorded.
+fn stop_on_signal() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stop.clone();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
+    if let Ok(runtime) = runtime {
+        // Registered before this returns, so no signal falls between.
+        let terminate = runtime.block_on(async {
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        });
+        let interrupt = runtime.block_on(async {
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        });
+        if let (Ok(mut terminate), Ok(mut interrupt)) = (terminate, interrupt) {
+            std::thread::spawn(move || {
+                runtime.block_on(async {
+                    tokio::select! {
+                        _ = terminate.recv() => {}
+                        _ = interrupt.recv() => {}
+                    }
+                });
+                flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            });
+        }
+    }
+    stop
+}
+
 fn hooks_command(context: &Context, command: HooksCommand) -> Result<()> {
     match command {
         HooksCommand::Run => {
@@ -1335,8 +1367,16 @@ fn hooks_command(context: &Context, command: HooksCommand) -> Result<()> {
                 return Err(hooks::not_set());
             }
             let mut conn = context.open()?;
-            let summary =
-                hooks::run_pending(&mut conn, &context.config.hooks, &actor(), &|| false)?;
+            let stop = stop_on_signal();
+            let stopped = || stop.load(std::sync::atomic::Ordering::SeqCst);
+            let summary = hooks::run_pending(&mut conn, &context.config.hooks, &actor(), &stopped)?;
+            if stopped() {
+                return Err(Error::Other(anyhow::anyhow!(
+                    "stopped by a signal after {} hook runs; a hook that was running was killed, \
+                     and its event runs again with the next `invitectl hooks run`",
+                    summary.failed + summary.done
+                )));
+            }
             if summary.failed > 0 {
                 return Err(Error::Other(anyhow::anyhow!(
                     "{} of {} hook runs failed; they are retried by a later `invitectl hooks run`, \

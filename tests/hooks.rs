@@ -737,3 +737,41 @@ fn the_example_provisioning_hook_keeps_a_file_in_step() {
     env.run(&["hooks", "run"]).ok().stderr_has("ran 7 events");
     assert_eq!(read(), before);
 }
+
+#[test]
+fn sigterm_to_hooks_run_stops_its_hook_and_records_it() {
+    let env = Env::new();
+    let dir = env.dir.path().display().to_string();
+    let hook = script(
+        &env,
+        "slow.sh",
+        &format!("sleep 1000 &\necho $! > {dir}/sleep.pid\nwait\n"),
+    );
+    configure(&env, &hook, "5m");
+    invite(&env, "ann@acme.example");
+    let mut runner = Group::spawn(
+        env.command(&["hooks", "run"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped()),
+    )
+    .unwrap();
+    wait_until("the hook to start", || !lines(&env, "sleep.pid").is_empty());
+    let started = Instant::now();
+    let status = runner.terminate();
+    assert_eq!(status.code(), Some(1), "{status:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut runner.child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("stopped by a signal"), "{stderr}");
+    let sleep_pid = lines(&env, "sleep.pid").pop().unwrap();
+    wait_until("the hook's sleep to be killed", || gone(&sleep_pid));
+    let failed = hooks_list(&env, "failed");
+    assert_eq!(
+        failed[0]["last_result"],
+        "stopped: invitectl was shutting down"
+    );
+}
