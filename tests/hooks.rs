@@ -412,8 +412,24 @@ fn a_runner_killed_mid_hook_loses_nothing_and_changes_made_meanwhile_are_run_nex
     // of its own, so it is killed by hand here.
     runner.child.kill().unwrap();
     runner.child.wait().unwrap();
-    let hook_pid: i32 = lines(&env, "hook.pid")[0].trim().parse().unwrap();
-    let _ = killpg(Pid::from_raw(hook_pid), Signal::SIGKILL);
+    let hook_pid = lines(&env, "hook.pid")[0].trim().to_string();
+    let stat = std::fs::read_to_string(format!("/proc/{hook_pid}/stat")).unwrap();
+    let group: i32 = stat
+        .rsplit_once(") ")
+        .unwrap()
+        .1
+        .split(' ')
+        .nth(2)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_ne!(
+        group,
+        runner.child.id() as i32,
+        "the hook is in a process group of its own"
+    );
+    killpg(Pid::from_raw(group), Signal::SIGKILL).unwrap();
+    wait_until("the killed hook to be gone", || gone(&hook_pid));
     drop(runner);
 
     // A change while no runner runs.
