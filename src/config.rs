@@ -594,16 +594,9 @@ impl Layers {
             command: self
                 .text("hooks.command")
                 .filter(|command| !command.trim().is_empty()),
-            timeout: match self.duration("hooks.timeout")? {
-                Some(timeout) if timeout.is_zero() => {
-                    return Err(self.problem(
-                        "hooks.timeout",
-                        "must be longer than nothing, like \"30s\" or \"5m\"",
-                    ));
-                }
-                Some(timeout) => timeout,
-                None => DEFAULT_HOOK_TIMEOUT,
-            },
+            timeout: self
+                .duration("hooks.timeout")?
+                .unwrap_or(DEFAULT_HOOK_TIMEOUT),
         };
 
         Ok(Config {

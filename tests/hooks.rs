@@ -679,6 +679,14 @@ fn without_a_command_no_events_are_recorded_and_hooks_run_says_which_key_to_set(
         .clone();
     assert_eq!(timeout["value"], "2m");
     assert_eq!(timeout["origin"], "environment INVITECTL_HOOKS_TIMEOUT");
+    env.run_env(&["hooks", "list"], &[("INVITECTL_HOOKS_TIMEOUT", "0s")])
+        .code(2)
+        .stderr_has(
+            "environment variable INVITECTL_HOOKS_TIMEOUT: hooks.timeout is not a duration",
+        );
+    env.run_env(&["hooks", "list"], &[("INVITECTL_HOOKS_TIMEOUT", "soon")])
+        .code(2)
+        .stderr_has("hooks.timeout is not a duration");
 }
 
 #[test]
