@@ -252,6 +252,7 @@ impl HookRunner {
             .spawn(move || {
                 let stopped = || stopping.load(std::sync::atomic::Ordering::SeqCst);
                 let mut conn = None;
+                let mut failing: Option<String> = None;
                 while !stopped() {
                     let result = (|| {
                         let conn = match &mut conn {
@@ -260,10 +261,18 @@ impl HookRunner {
                         };
                         crate::hooks::run_pending(conn, &hooks, "serve-accept", &stopped)
                     })();
-                    if let Err(e) = result {
-                        eprintln!("error: hooks could not be run: {e}");
-                        // A connection that failed is not trusted again.
-                        conn = None;
+                    match result {
+                        Ok(_) => failing = None,
+                        Err(e) => {
+                            // Said once while it stays the same, not every second.
+                            let said = e.to_string();
+                            if failing.as_ref() != Some(&said) {
+                                eprintln!("error: hooks could not be run: {said}");
+                                failing = Some(said);
+                            }
+                            // A connection that failed is not trusted again.
+                            conn = None;
+                        }
                     }
                     let slept = Instant::now();
                     while !stopped() && slept.elapsed() < HOOK_POLL {
