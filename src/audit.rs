@@ -166,6 +166,7 @@ pub const ACTIONS: &[&str] = &[
     "reset requested",
     "password reset",
     "rate limited",
+    "hook",
 ];
 
 /// The actions there are: those invitectl writes and any other the log

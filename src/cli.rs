@@ -220,6 +220,16 @@ pub enum Command {
     )]
     Db(DbCommand),
 
+    /// Run [hooks] command for each change to a user, and list the events and their attempts
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  \
+            invitectl hooks run\n  \
+            invitectl hooks list --status failed\n  \
+            invitectl -q hooks run   # from cron, every minute, where serve-accept does not run"
+    )]
+    Hooks(HooksCommand),
+
     /// Print shell completions; man pages are in man/
     #[command(after_help = "Examples:\n  \
         invitectl completions bash > /etc/bash_completion.d/invitectl\n  \
@@ -566,6 +576,32 @@ pub enum DbCommand {
         /// The database to copy into: a new or empty SQLite file, or an empty PostgreSQL database
         #[arg(long, value_name = "PATH|URL")]
         to: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HooksCommand {
+    /// Run [hooks] command once for each event that is due, oldest first, in order per user; exit 1 if any run failed
+    #[command(after_help = "Examples:\n  \
+        invitectl hooks run\n  \
+        invitectl -q hooks run   # from cron, every minute (* * * * *)\n\n\
+        Each event runs once at a time, whichever host runs it. A run that does not\n\
+        exit 0 (or outlasts [hooks] timeout) is retried by a later run, 30s after\n\
+        the first failure, then twice as long each time, at most 1h; meanwhile the\n\
+        later events of the same user wait. serve-accept runs hooks by itself.")]
+    Run,
+    /// List the events, oldest first, with their attempts and last result
+    #[command(after_help = "Examples:\n  \
+        invitectl hooks list\n  \
+        invitectl hooks list --status failed\n  \
+        invitectl hooks list --status pending,failed --format json")]
+    List {
+        /// Which events to show [default: all]
+        #[arg(long, value_enum, value_delimiter = ',')]
+        status: Vec<crate::hooks::Status>,
+
+        #[command(flatten)]
+        format: FormatArg,
     },
 }
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::cli::{
     AcceptArgs, CancelArgs, Cli, Command, ConfigCommand, DbCommand, EditArgs, GroupCommand,
-    InviteArgs, ListArgs, LogArgs, ResendArgs, ShowArgs, SmtpCommand, StatusFilter,
+    HooksCommand, InviteArgs, ListArgs, LogArgs, ResendArgs, ShowArgs, SmtpCommand, StatusFilter,
     UserStatusFilter, UsersCommand,
 };
 use crate::config::{self, Config, Flags};
@@ -24,7 +24,7 @@ use crate::invitations::{
 use crate::output::{self, Format, Listing};
 use crate::token::Token;
 use crate::users::{self, Change, UserStatus};
-use crate::{address, audit, db, delivery, mail, resets, suggest, time};
+use crate::{address, audit, db, delivery, hooks, mail, resets, suggest, time};
 
 /// What every command needs: settings, the database, and how chatty to be.
 struct Context {
@@ -38,7 +38,7 @@ impl Context {
         if self.verbose {
             eprintln!("database: {}", self.config.database.display());
         }
-        db::open(&self.config.database)
+        Ok(db::open(&self.config.database)?.with_hook_events(self.config.hooks.command.is_some()))
     }
 
     /// The database for a command that only reads: never created, opened read-only.
@@ -220,6 +220,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Smtp(SmtpCommand::Test { to }) => smtp_test(&context, to),
         Command::Db(DbCommand::Status { format }) => db_status(&context, format.format),
         Command::Db(DbCommand::Copy { to }) => db_copy(&context, &to),
+        Command::Hooks(command) => hooks_command(&context, command),
         Command::ServeAccept { bind } => {
             let options = crate::web::Options {
                 bind: bind.unwrap_or_else(|| context.config.server_bind.clone()),
@@ -1325,6 +1326,86 @@ struct DbStatus {
     location: db::Location,
     invitations: std::collections::BTreeMap<invitations::Status, i64>,
     users: std::collections::BTreeMap<UserStatus, i64>,
+}
+
+/// A flag that SIGINT or SIGTERM sets, instead of ending the process: a
+/// hook runs in a process group of its own, so a signal to invitectl would
+/// leave it running, unwatched and unrecorded.
+fn stop_on_signal() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stop.clone();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
+    if let Ok(runtime) = runtime {
+        // Registered before this returns, so no signal falls between.
+        let terminate = runtime.block_on(async {
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        });
+        let interrupt = runtime.block_on(async {
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        });
+        if let (Ok(mut terminate), Ok(mut interrupt)) = (terminate, interrupt) {
+            std::thread::spawn(move || {
+                runtime.block_on(async {
+                    tokio::select! {
+                        _ = terminate.recv() => {}
+                        _ = interrupt.recv() => {}
+                    }
+                });
+                flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            });
+        }
+    }
+    stop
+}
+
+fn hooks_command(context: &Context, command: HooksCommand) -> Result<()> {
+    match command {
+        HooksCommand::Run => {
+            if context.config.hooks.command.is_none() {
+                return Err(hooks::not_set());
+            }
+            let mut conn = context.open()?;
+            let stop = stop_on_signal();
+            let stopped = || stop.load(std::sync::atomic::Ordering::SeqCst);
+            let summary = hooks::run_pending(&mut conn, &context.config.hooks, &actor(), &stopped)?;
+            if stopped() {
+                return Err(Error::Other(anyhow::anyhow!(
+                    "stopped by a signal after {} hook runs; a hook that was running was killed, \
+                     and its event runs again with the next `invitectl hooks run`",
+                    summary.failed + summary.done
+                )));
+            }
+            if summary.failed > 0 {
+                return Err(Error::Other(anyhow::anyhow!(
+                    "{} of {} hook runs failed; they are retried by a later `invitectl hooks run`, \
+                     see `invitectl hooks list --status failed` and `invitectl log --action hook`",
+                    summary.failed,
+                    summary.failed + summary.done
+                )));
+            }
+            context.note(&match summary.done {
+                0 => "no events are due".to_string(),
+                1 => "ran 1 event".to_string(),
+                n => format!("ran {n} events"),
+            });
+            Ok(())
+        }
+        HooksCommand::List { status, format } => {
+            let conn = context.read()?;
+            let rows = hooks::list(&conn, &status)?;
+            if rows.is_empty() && format.format == Format::Table {
+                context.note(if context.config.hooks.command.is_some() {
+                    "no events match"
+                } else {
+                    "no events match; [hooks] command is not set, so none are recorded"
+                });
+                return Ok(());
+            }
+            context.print(format.format, &rows)
+        }
+    }
 }
 
 fn db_status(context: &Context, format: Format) -> Result<()> {

@@ -52,6 +52,8 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("server", "trusted_proxies", Kind::List),
     ("server", "allowed_redirect_hosts", Kind::List),
     ("server", "cookie_domain", Kind::Text),
+    ("hooks", "command", Kind::Text),
+    ("hooks", "timeout", Kind::Text),
 ];
 
 /// Every key as (section, key), for the documentation and its tests.
@@ -81,7 +83,20 @@ pub struct Config {
     /// The session cookie's `Domain`, lower-case without a leading dot; base_url's
     /// host is within it.
     pub cookie_domain: Option<String>,
+    pub hooks: Hooks,
 }
+
+/// `[hooks]`: the command run once for each change to a user (see `crate::hooks`).
+#[derive(Debug, Clone)]
+pub struct Hooks {
+    /// A shell command line, run by `/bin/sh -c`; with none, no events are recorded.
+    pub command: Option<String>,
+    /// How long one run may take before its processes are killed.
+    pub timeout: Duration,
+}
+
+/// How long a hook may run unless `[hooks] timeout` says otherwise.
+pub const DEFAULT_HOOK_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone)]
 pub struct Organization {
@@ -575,6 +590,15 @@ impl Layers {
             }
         };
 
+        let hooks = Hooks {
+            command: self
+                .text("hooks.command")
+                .filter(|command| !command.trim().is_empty()),
+            timeout: self
+                .duration("hooks.timeout")?
+                .unwrap_or(DEFAULT_HOOK_TIMEOUT),
+        };
+
         Ok(Config {
             file,
             organization,
@@ -587,6 +611,7 @@ impl Layers {
             trusted_proxies,
             allowed_redirect_hosts,
             cookie_domain,
+            hooks,
         })
     }
 }
@@ -805,6 +830,8 @@ fn default_value(config: &Config, name: &str) -> Option<serde_json::Value> {
         ),
         "server.allowed_redirect_hosts" => Json::from(config.allowed_redirect_hosts.clone()),
         "server.cookie_domain" => optional(&config.cookie_domain),
+        "hooks.command" => optional(&config.hooks.command),
+        "hooks.timeout" => text(&crate::time::format_duration(config.hooks.timeout)),
         _ => return None,
     })
 }

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::time::{self, stamp};
 use crate::token::Token;
 use crate::users::{self, User};
-use crate::{address, audit, params, password, suggest};
+use crate::{address, audit, hooks, params, password, suggest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -822,16 +822,38 @@ fn insert(
             .department
             .map(|id| names.name(Group::Department, id))
     };
+    let teams = |request: &Checked| {
+        let mut teams: Vec<String> = request
+            .teams
+            .iter()
+            .map(|id| names.name(Group::Team, *id))
+            .collect();
+        teams.sort_by_key(|name| name.to_ascii_lowercase());
+        teams
+    };
+    if tx.hook_events() {
+        let invited: Vec<User> = requests
+            .iter()
+            .map(|request| User {
+                id: user_id(request),
+                email: request.email.to_string(),
+                first_name: None,
+                last_name: None,
+                role: role(request).to_string(),
+                department: department(request),
+                teams: teams(request),
+                status: users::UserStatus::Pending,
+                created_at: now,
+                activated_at: None,
+            })
+            .collect();
+        hooks::record_all(tx, hooks::Event::Invited, &invited, &options.actor, now)?;
+    }
     Ok(requests
         .iter()
         .zip(tokens)
         .map(|(request, token)| {
-            let mut teams: Vec<String> = request
-                .teams
-                .iter()
-                .map(|id| names.name(Group::Team, *id))
-                .collect();
-            teams.sort_by_key(|name| name.to_ascii_lowercase());
+            let teams = teams(request);
             let issued = Issued {
                 id: invitation_id(request),
                 email: request.email.to_string(),
@@ -1438,6 +1460,7 @@ pub fn accept(
         |row| row.get(0),
     )?;
     audit::record(&tx, now, &email, "accept", &email)?;
+    hooks::record(&tx, hooks::Event::Activated, user_id, &email, now)?;
     tx.commit()?;
     users::get(conn, user_id)
 }

@@ -13,6 +13,7 @@ pub mod db;
 pub mod delivery;
 pub mod directory;
 pub mod error;
+pub mod hooks;
 pub mod invitations;
 pub mod mail;
 pub mod output;

@@ -400,6 +400,64 @@ impl Listing for crate::audit::Entry {
     }
 }
 
+impl Listing for crate::hooks::Listed {
+    const HEADINGS: &'static [&'static str] = &[
+        "ID",
+        "Event",
+        "Email",
+        "At",
+        "Status",
+        "Attempts",
+        "Next Attempt",
+        "Last Result",
+    ];
+    const WHOLE: &'static [&'static str] = &["ID", "Event", "At", "Status", "Next Attempt"];
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "event",
+        "email",
+        "at",
+        "actor",
+        "status",
+        "attempts",
+        "last_attempt_at",
+        "last_result",
+        "next_attempt_at",
+        "done_at",
+    ];
+
+    fn table_cells(&self, now: DateTime<Utc>) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.event.clone(),
+            self.email.clone(),
+            relative_time(self.at, now),
+            self.status.as_str().to_string(),
+            self.attempts.to_string(),
+            self.next_attempt_at
+                .map(|t| relative_time(t, now))
+                .unwrap_or_default(),
+            optional(&self.last_result),
+        ]
+    }
+
+    fn csv_cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.event.clone(),
+            self.email.clone(),
+            stamp(self.at),
+            self.actor.clone(),
+            self.status.as_str().to_string(),
+            self.attempts.to_string(),
+            optional_stamp(self.last_attempt_at),
+            optional(&self.last_result),
+            optional_stamp(self.next_attempt_at),
+            optional_stamp(self.done_at),
+        ]
+    }
+}
+
 impl Listing for crate::config::Shown {
     const HEADINGS: &'static [&'static str] = &["Key", "Value", "Origin"];
     const WHOLE: &'static [&'static str] = &["Key"];

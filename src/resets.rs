@@ -12,7 +12,7 @@ use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::token::Token;
 use crate::users::{self, User, UserStatus};
-use crate::{audit, params, password, time};
+use crate::{audit, hooks, params, password, time};
 
 /// A stored link with the plaintext token that goes into its email. The
 /// token exists only here, in memory, until the message is built.
@@ -218,6 +218,7 @@ pub fn complete(
         |row| row.get(0),
     )?;
     audit::record(&tx, now, &email, "password reset", &email)?;
+    hooks::record(&tx, hooks::Event::PasswordReset, user_id, &email, now)?;
     tx.commit()?;
     users::get(conn, user_id)
 }

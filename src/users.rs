@@ -7,7 +7,7 @@ use crate::config::Organization;
 use crate::db::{Database, Row};
 use crate::directory::{self, Group};
 use crate::error::{Error, Result};
-use crate::{address, audit, invitations, params, suggest};
+use crate::{address, audit, hooks, invitations, params, suggest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -209,6 +209,11 @@ fn set_status(
         _ => "reactivate",
     };
     audit::record(&tx, now, actor, action, &user.email)?;
+    let event = match wanted {
+        UserStatus::Inactive => hooks::Event::Deactivated,
+        _ => hooks::Event::Reactivated,
+    };
+    hooks::record(&tx, event, user.id, actor, now)?;
     tx.commit()?;
     Ok(Change::Done)
 }
@@ -342,6 +347,13 @@ pub fn edit(
         "edit",
         &after.email,
         Some(&changes.join("; ")),
+    )?;
+    hooks::record_all(
+        &tx,
+        hooks::Event::Changed,
+        std::slice::from_ref(&after),
+        actor,
+        now,
     )?;
     tx.commit()?;
     Ok(Edited {

@@ -21,6 +21,7 @@ pub const TABLES: &[&str] = &[
     "audit_log",
     "senders",
     "rate_limits",
+    "hook_events",
 ];
 
 /// A column's value as read, before it is written into the other engine.

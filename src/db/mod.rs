@@ -46,6 +46,10 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_password_resets.sql"),
         postgres: include_str!("../migrations/postgres/0004_password_resets.sql"),
     },
+    Migration {
+        sqlite: include_str!("../migrations/sqlite/0005_hook_events.sql"),
+        postgres: include_str!("../migrations/postgres/0005_hook_events.sql"),
+    },
 ];
 
 /// The schema this invitectl writes.
@@ -87,6 +91,10 @@ impl Target {
 /// One open connection to the database.
 pub struct Database {
     engine: Engine,
+    /// Whether changes to users write hook events (`[hooks] command` is
+    /// set): the one setting a connection carries, so that each change
+    /// writes its event in its own transaction wherever it is made.
+    hook_events: bool,
 }
 
 enum Engine {
@@ -101,7 +109,10 @@ pub fn open(target: &Target) -> Result<Database> {
         Target::Sqlite(path) => Engine::Sqlite(sqlite::open(path)?),
         Target::Postgres(target) => Engine::Postgres(Box::new(postgres::open(target)?)),
     };
-    Ok(Database { engine })
+    Ok(Database {
+        engine,
+        hook_events: false,
+    })
 }
 
 /// Opens an existing database for a command that only reads. `None` when
@@ -114,7 +125,10 @@ pub fn open_read_only(target: &Target) -> Result<Option<Database>> {
             postgres::open_read_only(target)?.map(|s| Engine::Postgres(Box::new(s)))
         }
     };
-    Ok(engine.map(|engine| Database { engine }))
+    Ok(engine.map(|engine| Database {
+        engine,
+        hook_events: false,
+    }))
 }
 
 /// Opens a database that `open` has already created and migrated, as a
@@ -124,10 +138,24 @@ pub fn connect(target: &Target) -> Result<Database> {
         Target::Sqlite(path) => Engine::Sqlite(sqlite::connect(path)?),
         Target::Postgres(target) => Engine::Postgres(Box::new(postgres::connect(target)?)),
     };
-    Ok(Database { engine })
+    Ok(Database {
+        engine,
+        hook_events: false,
+    })
 }
 
 impl Database {
+    /// Has changes made on this connection write hook events (see [`crate::hooks`]).
+    pub fn with_hook_events(mut self, on: bool) -> Database {
+        self.hook_events = on;
+        self
+    }
+
+    /// Whether changes made on this connection write hook events.
+    pub fn hook_events(&self) -> bool {
+        self.hook_events
+    }
+
     /// Runs a statement; how many rows it changed.
     pub fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<usize> {
         match &self.engine {
@@ -365,6 +393,7 @@ pub fn for_tests() -> Database {
     } else {
         Database {
             engine: Engine::Sqlite(sqlite::in_memory()),
+            hook_events: false,
         }
     }
 }

@@ -12,6 +12,8 @@ use crate::error::{Error, Result, StorageKind};
 /// more than most queries here.
 pub(super) struct Pool {
     target: Target,
+    /// Whether changes write hook events (`[hooks] command` is set).
+    hook_events: bool,
     idle: Mutex<Vec<Database>>,
     /// The connection for [`Pool::write`]. Writers of this process queue for
     /// it rather than in SQLite's busy handler, which polls with sleeps and
@@ -31,9 +33,10 @@ const WRITER_CACHE_KIB: i64 = 16 * 1024;
 const POOL_SIZE: usize = 16;
 
 impl Pool {
-    pub(super) fn new(target: Target) -> Pool {
+    pub(super) fn new(target: Target, hook_events: bool) -> Pool {
         Pool {
             target,
+            hook_events,
             idle: Mutex::new(Vec::new()),
             writer: Mutex::new(None),
         }
@@ -48,7 +51,7 @@ impl Pool {
         let conn = match writer.as_mut() {
             Some(conn) => conn,
             None => {
-                let conn = db::connect(&self.target)?;
+                let conn = db::connect(&self.target)?.with_hook_events(self.hook_events);
                 conn.reserve_cache(WRITER_CACHE_KIB)?;
                 writer.insert(conn)
             }
@@ -70,7 +73,7 @@ impl Pool {
         let idle = self.idle.lock().expect("pool lock").pop();
         let mut conn = match idle {
             Some(conn) if !conn.is_broken() => conn,
-            _ => db::connect(&self.target)?,
+            _ => db::connect(&self.target)?.with_hook_events(self.hook_events),
         };
         let result = work(&mut conn);
         let mut idle = self.idle.lock().expect("pool lock");
