@@ -363,6 +363,7 @@ mod tests {
         let now = crate::time::parse_stamp("2026-01-10T12:00:00Z").unwrap();
         let at = |stamp| relative_time(crate::time::parse_stamp(stamp).unwrap(), now);
         assert_eq!(at("2026-01-10T11:59:30Z"), "now");
+        assert_eq!(at("2026-01-10T12:00:30Z"), "in 30s");
         assert_eq!(at("2026-01-10T11:15:00Z"), "45m ago");
         assert_eq!(at("2026-01-11T11:00:00Z"), "in 23h");
         assert_eq!(at("2026-01-11T11:59:50Z"), "in 24h");
@@ -407,11 +408,11 @@ impl Listing for crate::hooks::Listed {
         "Email",
         "At",
         "Status",
-        "Attempts",
-        "Next Attempt",
+        "Runs",
+        "Retry",
         "Last Result",
     ];
-    const WHOLE: &'static [&'static str] = &["ID", "Event", "At", "Status", "Next Attempt"];
+    const WHOLE: &'static [&'static str] = &["ID", "Event", "At", "Status", "Retry"];
     const FIELDS: &'static [&'static str] = &[
         "id",
         "event",
@@ -548,14 +549,16 @@ pub fn csv_cell(cell: &str) -> String {
 }
 
 /// A stored time as a table shows it, relative to `now` in its largest
-/// unit: "now", "3h ago", "in 21h", "12d ago". JSON and CSV have the instant.
+/// unit: "now", "3h ago", "in 21h", "12d ago", "in 30s" (a retry soon).
+/// JSON and CSV have the instant.
 pub fn relative_time(instant: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let seconds = (instant - now).num_seconds();
     let magnitude = seconds.unsigned_abs();
     // Rounded, so a link sent a moment ago for 24h expires "in 24h".
     let round = |unit: u64| (magnitude + unit / 2) / unit;
     let amount = match magnitude {
-        0..60 => return "now".into(),
+        0..60 if seconds <= 0 => return "now".into(),
+        0..60 => format!("{magnitude}s"),
         60..3570 => format!("{}m", round(60)),
         3570..171_000 => format!("{}h", round(3600)),
         171_000..63_072_000 => format!("{}d", round(86_400)),
