@@ -2,7 +2,7 @@
 //! serve-accept for every change to a user, with real scripts, retries
 //! under faketime, a runner killed with SIGKILL, a hook that hangs, two
 //! runners at once, per-user order, and examples/provision-hook.sh keeping
-//! a file in step.
+//! an LDIF file in step.
 
 mod support;
 
@@ -714,26 +714,93 @@ fn a_big_invite_records_one_event_per_user_set_based() {
     );
 }
 
+/// One inetOrgPerson entry as examples/provision-hook.sh writes it, after
+/// the blank line that separates it from the one before: the DN's RDN value
+/// as given, then `attributes`, one `name: value` line each.
+fn ldif_entry(rdn: &str, attributes: &[&str]) -> String {
+    let mut entry = format!(
+        "\ndn: mail={rdn},ou=people,dc=acme,dc=example\n\
+         objectClass: top\nobjectClass: person\n\
+         objectClass: organizationalPerson\nobjectClass: inetOrgPerson\n"
+    );
+    for attribute in attributes {
+        entry.push_str(attribute);
+        entry.push('\n');
+    }
+    entry
+}
+
 #[test]
 fn the_example_provisioning_hook_keeps_a_file_in_step() {
+    use base64::Engine as _;
+    let base64 = base64::engine::general_purpose::STANDARD;
     let env = Env::new();
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/provision-hook.sh");
-    let file = env.path("directory.txt").display().to_string();
-    configure(&env, &format!("{example} {file}"), "10s");
+    let file = env.path("people.ldif").display().to_string();
+    configure(
+        &env,
+        &format!("{example} {file} ou=people,dc=acme,dc=example"),
+        "10s",
+    );
     env.run(&["teams", "add", "ops"]).ok();
+    env.run(&["teams", "add", "on-call"]).ok();
+    env.run(&["departments", "add", "Engineering"]).ok();
     let read = || std::fs::read_to_string(&file).unwrap_or_default();
 
     invite(&env, "ann@acme.example");
-    invite(&env, "bob@acme.example");
+    invite(&env, "jose+ldap@acme.example");
     env.run(&["hooks", "run"]).ok();
     assert_eq!(read(), "", "pending users are not provisioned");
     env.accept(&env.link_for("ann@acme.example"), PASSWORD).ok();
-    env.accept(&env.link_for("bob@acme.example"), PASSWORD).ok();
+    env.run_with_stdin(
+        &[
+            "accept",
+            "-",
+            "--first-name",
+            "José",
+            "--last-name",
+            "Müller",
+            "--password-stdin",
+        ],
+        &format!("{}\n{PASSWORD}\n", env.link_for("jose+ldap@acme.example")),
+    )
+    .ok();
     env.run(&["hooks", "run"]).ok();
-    assert_eq!(
-        read(),
-        "ann@acme.example:Ann Lee:editor::\nbob@acme.example:Ann Lee:editor::\n"
+
+    // Non-ASCII values are base64 (RFC 2849 SAFE-STRING is ASCII only); the
+    // + in the address is escaped in the DN (RFC 4514), not in mail.
+    let cn = format!("cn:: {}", base64.encode("José Müller"));
+    let given_name = format!("givenName:: {}", base64.encode("José"));
+    let sn = format!("sn:: {}", base64.encode("Müller"));
+    assert_eq!(sn, "sn:: TcO8bGxlcg==");
+    let jose = ldif_entry(
+        "jose\\+ldap@acme.example",
+        &[
+            "mail: jose+ldap@acme.example",
+            &cn,
+            &given_name,
+            &sn,
+            "employeeType: editor",
+        ],
     );
+    let ann = |attributes: &[&str]| {
+        let mut all = vec![
+            "mail: ann@acme.example",
+            "cn: Ann Lee",
+            "givenName: Ann",
+            "sn: Lee",
+        ];
+        all.extend_from_slice(attributes);
+        ldif_entry("ann@acme.example", &all)
+    };
+    let ann_editor = ann(&["employeeType: editor"]);
+    assert_eq!(read(), format!("version: 1\n{ann_editor}{jose}"));
+    let encoded = read()
+        .lines()
+        .find_map(|line| line.strip_prefix("sn:: ").map(str::to_string))
+        .unwrap();
+    assert_eq!(base64.decode(encoded).unwrap(), "Müller".as_bytes());
+
     env.run(&[
         "users",
         "edit",
@@ -741,21 +808,36 @@ fn the_example_provisioning_hook_keeps_a_file_in_step() {
         "--role",
         "admin",
         "--team",
-        "ops",
+        "ops,on-call",
+        "--department",
+        "Engineering",
     ])
     .ok();
-    env.run(&["users", "deactivate", "bob@acme.example", "--yes"])
+    env.run(&["users", "deactivate", "jose+ldap@acme.example", "--yes"])
         .ok();
     env.run(&["hooks", "run"]).ok();
-    assert_eq!(read(), "ann@acme.example:Ann Lee:admin::ops\n");
-    env.run(&["users", "reactivate", "bob@acme.example"]).ok();
+    let ann_admin = ann(&[
+        "employeeType: admin",
+        "departmentNumber: Engineering",
+        "ou: on-call",
+        "ou: ops",
+    ]);
+    assert_eq!(read(), format!("version: 1\n{ann_admin}"));
+    env.run(&["users", "reactivate", "jose+ldap@acme.example"])
+        .ok();
     env.run(&["hooks", "run"]).ok();
+    assert_eq!(read(), format!("version: 1\n{ann_admin}{jose}"));
+    let mut kept: Vec<String> = std::fs::read_dir(env.path("people.ldif.d"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    kept.sort();
     assert_eq!(
-        read(),
-        "ann@acme.example:Ann Lee:admin::ops\nbob@acme.example:Ann Lee:editor::\n"
+        kept,
+        ["ann@acme.example.ldif", "jose+ldap@acme.example.ldif"]
     );
 
-    // Idempotent: every event again changes nothing.
+    // Idempotent: every event again changes nothing, byte for byte.
     let before = read();
     env.sql("UPDATE hook_events SET status = 'pending', attempts = 0, done_at = NULL");
     env.run(&["hooks", "run"]).ok().stderr_has("ran 7 events");
