@@ -296,8 +296,10 @@ fn content_security_policy(
 /// path only: tokens travel in query strings and forms, never in paths.
 async fn every_response(State(app): State<Shared>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().clone();
-    let path = request.uri().path().escape_default().to_string();
+    let logged = (!app.quiet).then(|| {
+        let path = request.uri().path().escape_default().to_string();
+        (request.method().clone(), path)
+    });
     let mut response = match checked(&app, request).await {
         Ok(request) => next.run(request).await,
         Err(refusal) => refusal,
@@ -317,7 +319,7 @@ async fn every_response(State(app): State<Shared>, request: Request, next: Next)
         HeaderValue::from_static("nosniff"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    if !app.quiet {
+    if let Some((method, path)) = logged {
         eprintln!(
             "{method} {path} {} {}ms",
             response.status().as_u16(),
@@ -333,6 +335,9 @@ async fn every_response(State(app): State<Shared>, request: Request, next: Next)
 async fn checked(app: &App, request: Request) -> std::result::Result<Request, Response> {
     if request.method() == Method::POST && from_another_site(request.headers(), &app.origin) {
         return Err(handlers::forbidden(app));
+    }
+    if request.body().is_end_stream() {
+        return Ok(request);
     }
     let (parts, body) = request.into_parts();
     let declared = parts
