@@ -56,7 +56,8 @@ const MAX_CONNECTIONS_PER_ADDRESS: usize = 64;
 /// Password checks waiting for a hashing thread at most; more get "busy".
 /// About ten seconds of work at 100 hashes a second.
 const HASHING_QUEUE: usize = 1024;
-/// Blocking threads for database reads; requests beyond wait their turn.
+/// Blocking threads for database work (all of it on PostgreSQL; on SQLite,
+/// all but the short reads); requests beyond wait their turn.
 const MAX_BLOCKING_THREADS: usize = 32;
 /// Receiving a request's body: a client that trickles it holds its connection
 /// no longer than this. Once the body is in, the work is never cut off, so a
