@@ -3,7 +3,9 @@
 # file: the cost of forward authentication per request to a protected app.
 # Prints both rates and their ratio (the goal is at least 0.5 on SQLite), run
 # by run, the two taking turns so that other work on the machine hits both.
-# Usage: bench/auth.sh [SECONDS] [CONNECTIONS] [RUNS]
+# With BASELINE_BIN=/path/to/an/older/invitectl its serve-accept, on the same
+# file, takes its turn after the new one's in every run.
+# Usage: [BASELINE_BIN=…] bench/auth.sh [SECONDS] [CONNECTIONS] [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -16,6 +18,7 @@ for tool in wrk nginx; do
 done
 
 build
+baseline
 conf=$PWD/deploy/nginx-protected-app.conf
 work=$(mktemp -d)
 at_exit "rm -rf '$work'"
@@ -32,6 +35,11 @@ until grep -q listening server.err; do sleep 0.1; done
 port=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' server.err | head -1)
 cookie=$(curl -s -o /dev/null -D - -d email=ann@acme.example -d 'password=correct horse battery' \
   "http://127.0.0.1:$port/login" | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p')
+base_port=$port
+if [ -n "$base" ]; then
+  serve old "$base"
+  base_port=$served_port
+fi
 
 # The deploy block itself, on plain http, in front of an "app" that is a
 # static file, with kept-alive connections to invitectl and to the app, as a
@@ -50,6 +58,7 @@ block() { # LISTEN_PORT AUTH_UPSTREAM
 }
 block "$nginx_port" invitectl > app.conf
 block "$((nginx_port + 3))" nginx_auth | sed '/^map /,/^}/d' > ceiling.conf
+block "$((nginx_port + 5))" invitectl_old | sed '/^map /,/^}/d' > baseline.conf
 cat > nginx.conf <<NGINX
 daemon off;
 master_process off;
@@ -59,10 +68,12 @@ events { worker_connections 4096; }
 http {
   access_log off;
   upstream invitectl { server 127.0.0.1:$port; keepalive 64; }
+  upstream invitectl_old { server 127.0.0.1:$base_port; keepalive 64; }
   upstream nginx_auth { server 127.0.0.1:$((nginx_port + 4)); keepalive 64; }
   upstream app { server 127.0.0.1:$((nginx_port + 1)); keepalive 64; }
   include $work/app.conf;
   include $work/ceiling.conf;
+  include $work/baseline.conf;
   server { listen 127.0.0.1:$((nginx_port + 1)); root $work/www; }
   server { listen 127.0.0.1:$((nginx_port + 2)); root $work/www; }
 }
@@ -103,13 +114,18 @@ rate() {
   awk '/Requests\/sec/ {print $2}' <<< "$out"
 }
 echo "== wrk 2 threads, $connections connections, ${seconds}s each, $runs runs each, alternating; nginx in one process; $(nproc) cores"
-statics=() auths=() ceilings=() directs=()
+statics=() auths=() ceilings=() directs=() olds=() directs_old=()
 for run in $(seq "$runs"); do
   quiet "run $run"
   statics+=("$(rate "http://127.0.0.1:$((nginx_port + 2))/index.html")")
   auths+=("$(rate -H "Host: apps.acme.example" -H "Cookie: $cookie" "http://127.0.0.1:$nginx_port/index.html")")
   ceilings+=("$(rate -H "Host: apps.acme.example" "http://127.0.0.1:$((nginx_port + 3))/index.html")")
   directs+=("$(rate -H "Cookie: $cookie" "http://127.0.0.1:$port/auth")")
+  if [ -n "$base" ]; then
+    olds+=("$(rate -H "Host: apps.acme.example" -H "Cookie: $cookie" "http://127.0.0.1:$((nginx_port + 5))/index.html")")
+    directs_old+=("$(rate -H "Cookie: $cookie" "http://127.0.0.1:$base_port/auth")")
+    echo "run $run, baseline: behind /auth ${olds[-1]} ($(ratio "${olds[-1]}" "${statics[-1]}")x); /auth alone ${directs_old[-1]} requests/s"
+  fi
   echo "run $run: static ${statics[-1]}; behind /auth ${auths[-1]} ($(ratio "${auths[-1]}" "${statics[-1]}")x);" \
     "behind nginx's own /auth ${ceilings[-1]} ($(ratio "${ceilings[-1]}" "${statics[-1]}")x); /auth alone ${directs[-1]} ($(ratio "${directs[-1]}" "${statics[-1]}")x) requests/s"
 done
@@ -122,4 +138,8 @@ echo "behind an /auth nginx answers:      $(median_of "${ceilings[@]}") requests
   "$(paired "${ceilings[*]}" "${statics[*]}")x static, the most any /auth could give here;" \
   "invitectl's /auth gives $(paired "${auths[*]}" "${ceilings[*]}")x of it"
 echo "GET /auth alone, no nginx:          $(median_of "${directs[@]}") requests/s (${directs[*]}); $(paired "${directs[*]}" "${statics[*]}")x static"
+if [ -n "$base" ]; then
+  echo "baseline behind /auth:              $(median_of "${olds[@]}") requests/s (${olds[*]}); $(paired "${olds[*]}" "${statics[*]}")x static; new / baseline $(paired "${auths[*]}" "${olds[*]}")x"
+  echo "baseline GET /auth alone:           $(median_of "${directs_old[@]}") requests/s (${directs_old[*]}); new / baseline $(paired "${directs[*]}" "${directs_old[*]}")x"
+fi
 loads_summary
