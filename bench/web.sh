@@ -9,7 +9,8 @@
 #     the round's baseline (goal: at least 0.9x). With
 #     BASELINE_BIN=/path/to/an/older/invitectl its serve-accept, on the same
 #     file, takes its turn in every round too (after the new one in odd
-#     rounds, before it in even ones): its ratio, and new / old.
+#     rounds, before it in even ones): its ratio, and new / old; its GET
+#     /accept takes its turn after the new one's in part 1.
 #  3. GET p99 while POSTs flood; peak memory with 500 concurrent POSTs.
 # For PostgreSQL and two replicas see bench/web_postgres.sh.
 # Usage: [BASELINE_BIN=…] bench/web.sh [SECONDS] [RUNS] [POSTS]
@@ -95,12 +96,17 @@ get_rate() {
 }
 
 echo "== GET /accept, wrk -t2 -c64, ${seconds}s, $runs runs each, alternating with nginx"
-gets=() nginxes=()
+gets=() nginxes=() gets_old=()
 for run in $(seq "$runs"); do
   quiet "GET run $run"
   read -r rate p99 < <(get_rate "$port")
   gets+=("$rate")
   echo "serve-accept: $rate requests/s, p99 $p99" >&2
+  if [ -n "$base" ]; then
+    read -r rate p99 < <(get_rate "$base_port")
+    gets_old+=("$rate")
+    echo "baseline:     $rate requests/s, p99 $p99" >&2
+  fi
   read -r rate p99 < <(get_rate "$nginx_port")
   nginxes+=("$rate")
   echo "nginx:        $rate requests/s, p99 $p99" >&2
@@ -152,6 +158,10 @@ echo "== Summary (SQLite; medians of $runs)"
 echo "GET /accept serve-accept:        $get_rate_median requests/s (${gets[*]})"
 echo "GET /accept nginx, static file:  $nginx_rate_median requests/s (${nginxes[*]})"
 echo "ratio serve-accept / nginx:      ${get_ratio}x (goal: at least 0.5x: $(verdict "$get_ratio" GE 0.5)); run by run $(paired "${gets[*]}" "${nginxes[*]}")x"
+if [ -n "$base" ]; then
+  echo "GET /accept baseline:            $(printf '%s\n' "${gets_old[@]}" | median) requests/s (${gets_old[*]});" \
+    "run by run $(paired "${gets_old[*]}" "${nginxes[*]}")x nginx; new / baseline $(paired "${gets[*]}" "${gets_old[*]}")x"
+fi
 echo "argon2id, 2 threads:             $argon_median hashes/s (${argons[*]})"
 echo "POST /accept, new:               $new_median accepts/s (${posts_new[*]})"
 echo "ratio new accepts / hashes:      ${post_ratio}x (goal: at least 0.9x: $(verdict "$post_ratio" GE 0.9)); round by round $(paired "${posts_new[*]}" "${argons[*]}")x"

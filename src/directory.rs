@@ -68,6 +68,20 @@ pub fn check_name(group: Group, raw: &str) -> Result<String> {
     }
 }
 
+/// The team names of a `group_concat(t.name, ',')` column, in the order
+/// `ORDER BY lower(t.name)` gives on both engines: ASCII folded, then byte by
+/// byte (PostgreSQL's names are "C"-collated), with no ties, as names are
+/// unique that way. Sorted here because an aggregate's own ORDER BY builds a
+/// temporary b-tree for every row it is asked for: about a quarter
+/// of the CPU time of a GET /auth.
+pub fn team_names(concatenated: Option<String>) -> Vec<String> {
+    let mut names: Vec<String> = concatenated
+        .map(|t| t.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
+    names.sort_by_cached_key(|name| name.to_ascii_lowercase());
+    names
+}
+
 pub fn names(conn: &Database, group: Group) -> Result<Vec<String>> {
     let sql = format!("SELECT name FROM {} ORDER BY lower(name)", group.table());
     conn.query(&sql, &[], |row| row.get(0))
@@ -246,4 +260,31 @@ pub fn remove(
     )?;
     tx.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn team_names_come_in_the_order_the_database_sorts_them() {
+        let conn = crate::db::for_tests();
+        let names = [
+            "ops", "Émile", "Zed", "b-team", "Apps", "éclair", "_x", "10", "9",
+        ];
+        for name in names {
+            conn.execute(
+                "INSERT INTO teams (name, created_at) VALUES (?1, ?2)",
+                params![name, Utc::now()],
+            )
+            .unwrap();
+        }
+        let sorted: Vec<String> = conn
+            .query("SELECT name FROM teams ORDER BY lower(name)", &[], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        assert_eq!(team_names(Some(names.join(","))), sorted);
+        assert!(team_names(None).is_empty());
+    }
 }

@@ -112,7 +112,7 @@ macro_rules! select {
     () => {
         concat!(
             "SELECT i.id, i.email, i.role, d.name,
-               (SELECT group_concat(t.name, ',' ORDER BY lower(t.name)) FROM invitation_teams it
+               (SELECT group_concat(t.name, ',') FROM invitation_teams it
                   JOIN teams t ON t.id = it.team_id WHERE it.invitation_id = i.id),
                i.invited_by, i.sent_at, i.expires_at, ",
             status!(),
@@ -132,9 +132,7 @@ fn from_row(row: &Row<'_>) -> Result<Invitation> {
         email: row.get(1)?,
         role: row.get(2)?,
         department: row.get(3)?,
-        teams: teams
-            .map(|t| t.split(',').map(str::to_owned).collect())
-            .unwrap_or_default(),
+        teams: crate::directory::team_names(teams),
         invited_by: row.get(5)?,
         sent_at: row.get(6)?,
         expires_at: row.get(7)?,

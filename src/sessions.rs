@@ -1,7 +1,7 @@
 //! Logging in: password checks and browser sessions. A session id is a random
 //! secret kept only in the browser's cookie; the database stores its SHA-256.
 
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -35,12 +35,15 @@ pub fn create(conn: &Database, user_id: i64, now: DateTime<Utc>) -> Result<Strin
 /// department and teams by their keys), which is what `/auth` asks for every
 /// request to every protected app.
 pub fn user(conn: &Database, secret: &str, now: DateTime<Utc>) -> Result<Option<User>> {
-    conn.query_row(
-        &format!(
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
             "{} JOIN sessions s ON s.user_id = u.id
              WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND u.status = 'active'",
             users::SELECT
-        ),
+        )
+    });
+    conn.query_row(
+        &SQL,
         params![&sha256(secret.as_bytes()), now],
         users::from_row,
     )

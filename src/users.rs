@@ -70,7 +70,7 @@ impl User {
 /// Every field of a user, in one row; `u` is the users table.
 pub(crate) const SELECT: &str = "
     SELECT u.id, u.email, u.first_name, u.last_name, u.role, d.name,
-           (SELECT group_concat(t.name, ',' ORDER BY lower(t.name)) FROM user_teams ut
+           (SELECT group_concat(t.name, ',') FROM user_teams ut
               JOIN teams t ON t.id = ut.team_id WHERE ut.user_id = u.id),
            u.status, u.created_at, u.activated_at
     FROM users u LEFT JOIN departments d ON d.id = u.department_id";
@@ -85,9 +85,7 @@ pub(crate) fn from_row(row: &Row<'_>) -> Result<User> {
         last_name: row.get(3)?,
         role: row.get(4)?,
         department: row.get(5)?,
-        teams: teams
-            .map(|t| t.split(',').map(str::to_owned).collect())
-            .unwrap_or_default(),
+        teams: crate::directory::team_names(teams),
         status: UserStatus::from_db(&status),
         created_at: row.get(8)?,
         activated_at: row.get(9)?,

@@ -79,6 +79,13 @@ impl Target {
         }
     }
 
+    /// Whether a short read may run on an async thread: SQLite reads its
+    /// file in-process, in microseconds; PostgreSQL waits on the network,
+    /// and its client may not run on async threads at all.
+    pub fn reads_in_process(&self) -> bool {
+        matches!(self, Target::Sqlite(_))
+    }
+
     /// Where it is, as a person may be shown it: a path, or the URL without its password.
     pub fn display(&self) -> String {
         match self {
@@ -142,6 +149,20 @@ pub fn connect(target: &Target) -> Result<Database> {
         engine,
         hook_events: false,
     })
+}
+
+/// Opens a connection that may only read, to a database `open` has already
+/// created and migrated.
+pub fn connect_reader(target: &Target) -> Result<Database> {
+    let engine = match target {
+        Target::Sqlite(path) => Engine::Sqlite(sqlite::connect_reader(path)?),
+        Target::Postgres(target) => {
+            let session = postgres::connect(target)?;
+            session.batch("SET default_transaction_read_only = on")?;
+            Engine::Postgres(Box::new(session))
+        }
+    };
+    Ok(Database { engine })
 }
 
 impl Database {

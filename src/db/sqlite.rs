@@ -95,6 +95,13 @@ pub fn connect(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Like [`connect`], for a connection that must never write.
+pub fn connect_reader(path: &Path) -> Result<Connection> {
+    let conn = connect(path)?;
+    conn.pragma_update(None, "query_only", true)?;
+    Ok(conn)
+}
+
 fn cannot_open(path: &Path, e: rusqlite::Error) -> Error {
     Error::Config(format!(
         "cannot open the database {}: {e}; check --db or [database] path and the file's permissions",

@@ -1,6 +1,9 @@
 //! Forward authentication: `GET /auth` for a reverse proxy in front of other
 //! apps, and where `/login?rd=` may send a browser back to.
 
+use std::borrow::Cow;
+use std::fmt::Write;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{HeaderMap, HeaderName, HeaderValue};
@@ -8,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 
 use super::handlers::session_cookie;
-use super::pools::blocking;
+use super::pools::reading;
 use super::{App, Shared};
 use crate::sessions;
 use crate::users::User;
@@ -24,7 +27,7 @@ pub(super) async fn auth(State(app): State<Shared>, headers: HeaderMap) -> Respo
     let Some(secret) = session_cookie(&headers) else {
         return unauthorized();
     };
-    match blocking(&app, move |conn| sessions::user(conn, &secret, Utc::now())).await {
+    match reading(&app, move |conn| sessions::user(conn, &secret, Utc::now())).await {
         Ok(Some(user)) => {
             let mut response = StatusCode::OK.into_response();
             let out = response.headers_mut();
@@ -49,7 +52,7 @@ fn unauthorized() -> Response {
 /// The headers `/auth` answers with, in the order documented, before encoding.
 /// A team name with a comma in it has it encoded, so that `Remote-Groups`
 /// always splits on commas.
-fn remote_headers(user: &User) -> [(&'static str, String); 6] {
+fn remote_headers(user: &User) -> [(&'static str, Cow<'_, str>); 6] {
     let groups = user
         .teams
         .iter()
@@ -57,15 +60,15 @@ fn remote_headers(user: &User) -> [(&'static str, String); 6] {
         .collect::<Vec<_>>()
         .join(",");
     [
-        ("remote-user", user.email.clone()),
-        ("remote-email", user.email.clone()),
-        ("remote-name", user.full_name()),
-        ("remote-role", user.role.clone()),
+        ("remote-user", Cow::Borrowed(user.email.as_str())),
+        ("remote-email", Cow::Borrowed(user.email.as_str())),
+        ("remote-name", Cow::Owned(user.full_name())),
+        ("remote-role", Cow::Borrowed(user.role.as_str())),
         (
             "remote-department",
-            user.department.clone().unwrap_or_default(),
+            Cow::Borrowed(user.department.as_deref().unwrap_or_default()),
         ),
-        ("remote-groups", groups),
+        ("remote-groups", Cow::Owned(groups)),
     ]
 }
 
@@ -79,10 +82,12 @@ fn header_value(text: &str) -> HeaderValue {
     for byte in text.bytes() {
         match byte {
             b' '..=b'~' if byte != b'%' => encoded.push(byte as char),
-            _ => encoded.push_str(&format!("%{byte:02X}")),
+            _ => {
+                let _ = write!(encoded, "%{byte:02X}");
+            }
         }
     }
-    HeaderValue::from_str(&encoded).expect("printable ASCII is a valid header value")
+    HeaderValue::try_from(encoded).expect("printable ASCII is a valid header value")
 }
 
 /// Where a browser goes after logging in with `/login?rd=URL`: `rd` as the

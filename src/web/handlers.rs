@@ -18,7 +18,7 @@ mod reset;
 pub(super) use reset::{forgot_page, forgot_submit, reset_page, reset_submit};
 
 use super::limiter::{self, Attempt};
-use super::pools::{blocking, hashing, off_thread, writing};
+use super::pools::{blocking, hashing, reading, writing};
 use super::{App, COOKIE, Shared, client_ip, pages};
 use crate::error::{Error, StorageKind};
 use crate::invitations::{self, Acceptance, Field, Invitation};
@@ -214,35 +214,30 @@ async fn open_invitation(
     token_text: &str,
 ) -> std::result::Result<(Token, Invitation), Response> {
     let token_text = token_text.to_string();
-    let opened = off_thread(app, move |pool| {
-        let now = Utc::now();
-        let attempt = Attempt::token(ip);
-        // A link that works opens without touching the counters: a 256-bit
-        // token cannot be guessed, so the limit is there to make guessing
-        // expensive, and a valid link is never the attacker's business.
-        let looked = pool.run(|conn| {
-            Ok(Token::parse(&token_text).and_then(|token| {
-                invitations::open(conn, &token, now).map(|invitation| (token, invitation))
-            }))
-        })?;
-        match looked {
-            // Counted, with the limit checked, in one write: of many
-            // concurrent bad guesses, those past the limit learn nothing but 429.
-            Err(e @ (Error::InvalidToken | Error::AlreadyAccepted | Error::Expired { .. })) => {
-                if pool.write(|tx| limiter::reserve(tx, &attempt, now))? {
-                    Err(e)
-                } else {
-                    Ok(None)
-                }
-            }
-            found => found.map(Some),
-        }
+    let now = Utc::now();
+    // A link that works opens without touching the counters: a 256-bit
+    // token cannot be guessed, so the limit is there to make guessing
+    // expensive, and a valid link is never the attacker's business.
+    let looked = reading(app, move |conn| {
+        Ok(Token::parse(&token_text).and_then(|token| {
+            invitations::open(conn, &token, now).map(|invitation| (token, invitation))
+        }))
     })
     .await;
-    match opened {
-        Ok(Some(found)) => Ok(found),
-        Ok(None) => Err(too_many(app)),
-        Err(e) => Err(error_page(app, &e)),
+    match looked {
+        // Counted, with the limit checked, in one write: of many
+        // concurrent bad guesses, those past the limit learn nothing but 429.
+        Ok(Err(e @ (Error::InvalidToken | Error::AlreadyAccepted | Error::Expired { .. }))) => {
+            let attempt = Attempt::token(ip);
+            match writing(app, move |tx| limiter::reserve(tx, &attempt, now)).await {
+                Ok(true) => Err(error_page(app, &e)),
+                Ok(false) => Err(too_many(app)),
+                Err(e) => Err(error_page(app, &e)),
+            }
+        }
+        looked => looked
+            .and_then(|found| found)
+            .map_err(|e| error_page(app, &e)),
     }
 }
 
@@ -398,7 +393,8 @@ pub(super) fn session_cookie(headers: &HeaderMap) -> Option<String> {
         .flat_map(|value| value.split(';'))
         .find_map(|pair| {
             pair.trim()
-                .strip_prefix(&format!("{COOKIE}="))
+                .strip_prefix(COOKIE)
+                .and_then(|rest| rest.strip_prefix('='))
                 .map(str::to_string)
         })
 }
@@ -444,7 +440,7 @@ pub(super) async fn dashboard(State(app): State<Shared>, headers: HeaderMap) -> 
     let Some(secret) = session_cookie(&headers) else {
         return redirect("/login");
     };
-    match blocking(&app, move |conn| sessions::user(conn, &secret, Utc::now())).await {
+    match reading(&app, move |conn| sessions::user(conn, &secret, Utc::now())).await {
         Ok(Some(user)) => html(
             StatusCode::OK,
             pages::Dashboard::new(&app.config.organization.name, &user),

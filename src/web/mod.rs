@@ -56,7 +56,8 @@ const MAX_CONNECTIONS_PER_ADDRESS: usize = 64;
 /// Password checks waiting for a hashing thread at most; more get "busy".
 /// About ten seconds of work at 100 hashes a second.
 const HASHING_QUEUE: usize = 1024;
-/// Blocking threads for database reads; requests beyond wait their turn.
+/// Blocking threads for database work (all of it on PostgreSQL; on SQLite,
+/// all but the short reads); requests beyond wait their turn.
 const MAX_BLOCKING_THREADS: usize = 32;
 /// Receiving a request's body: a client that trickles it holds its connection
 /// no longer than this. Once the body is in, the work is never cut off, so a
@@ -383,8 +384,10 @@ fn content_security_policy(
 /// path only: tokens travel in query strings and forms, never in paths.
 async fn every_response(State(app): State<Shared>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().clone();
-    let path = request.uri().path().escape_default().to_string();
+    let logged = (!app.quiet).then(|| {
+        let path = request.uri().path().escape_default().to_string();
+        (request.method().clone(), path)
+    });
     let mut response = match checked(&app, request).await {
         Ok(request) => next.run(request).await,
         Err(refusal) => refusal,
@@ -404,7 +407,7 @@ async fn every_response(State(app): State<Shared>, request: Request, next: Next)
         HeaderValue::from_static("nosniff"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    if !app.quiet {
+    if let Some((method, path)) = logged {
         eprintln!(
             "{method} {path} {} {}ms",
             response.status().as_u16(),
@@ -420,6 +423,9 @@ async fn every_response(State(app): State<Shared>, request: Request, next: Next)
 async fn checked(app: &App, request: Request) -> std::result::Result<Request, Response> {
     if request.method() == Method::POST && from_another_site(request.headers(), &app.origin) {
         return Err(handlers::forbidden(app));
+    }
+    if request.body().is_end_stream() {
+        return Ok(request);
     }
     let (parts, body) = request.into_parts();
     let declared = parts

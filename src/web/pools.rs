@@ -1,6 +1,9 @@
-//! Where request work runs off the async threads: pooled database
-//! connections, and a few dedicated threads for password hashing.
+//! Where request work runs: pooled database connections off the async
+//! threads, short SQLite reads on them, and a few dedicated threads for
+//! password hashing.
 
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -11,6 +14,8 @@ use crate::error::{Error, Result, StorageKind};
 /// Open database connections kept for the next request: opening one costs
 /// more than most queries here.
 pub(super) struct Pool {
+    /// Tells this pool's connections in [`READER`] from another pool's.
+    id: u64,
     target: Target,
     /// Whether changes write hook events (`[hooks] command` is set).
     hook_events: bool,
@@ -32,9 +37,17 @@ const WRITER_CACHE_KIB: i64 = 16 * 1024;
 /// Idle connections kept at most; a burst beyond that opens and drops its own.
 const POOL_SIZE: usize = 16;
 
+static POOLS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// This thread's connection for [`reading`] in process, and its pool's id.
+    static READER: RefCell<Option<(u64, Database)>> = const { RefCell::new(None) };
+}
+
 impl Pool {
     pub(super) fn new(target: Target, hook_events: bool) -> Pool {
         Pool {
+            id: POOLS.fetch_add(1, Ordering::Relaxed),
             target,
             hook_events,
             idle: Mutex::new(Vec::new()),
@@ -84,6 +97,21 @@ impl Pool {
             idle.push(conn);
         }
         result
+    }
+
+    /// Runs a read on this thread's own connection, kept for its next read.
+    fn read_here<T>(&self, work: impl FnOnce(&Database) -> Result<T>) -> Result<T> {
+        READER.with_borrow_mut(|reader| {
+            if !matches!(reader, Some((id, _)) if *id == self.id) {
+                *reader = Some((self.id, db::connect_reader(&self.target)?));
+            }
+            let (_, conn) = reader.as_ref().expect("opened above");
+            let result = work(conn);
+            if is_outage(&result) {
+                *reader = None;
+            }
+            result
+        })
     }
 }
 
@@ -178,6 +206,20 @@ pub(super) async fn writing<T: Send + 'static>(
     work: impl FnOnce(&Database) -> Result<T> + Send + 'static,
 ) -> Result<T> {
     off_thread(app, move |pool| pool.write(work)).await
+}
+
+/// Runs a short read, such as a lookup by key, right on the async thread
+/// when the database reads in process (handing it to another thread would
+/// cost more than the read), and otherwise like [`blocking`].
+pub(super) async fn reading<T: Send + 'static>(
+    app: &Shared,
+    work: impl FnOnce(&Database) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    if app.database.target.reads_in_process() {
+        app.database.read_here(work)
+    } else {
+        blocking(app, move |conn| work(conn)).await
+    }
 }
 
 /// Runs database work off the async threads, on a pooled connection.
