@@ -116,10 +116,7 @@ pub fn open(target: &Target) -> Result<Database> {
         Target::Sqlite(path) => Engine::Sqlite(sqlite::open(path)?),
         Target::Postgres(target) => Engine::Postgres(Box::new(postgres::open(target)?)),
     };
-    Ok(Database {
-        engine,
-        hook_events: false,
-    })
+    Ok(Database::new(engine))
 }
 
 /// Opens an existing database for a command that only reads. `None` when
@@ -132,10 +129,7 @@ pub fn open_read_only(target: &Target) -> Result<Option<Database>> {
             postgres::open_read_only(target)?.map(|s| Engine::Postgres(Box::new(s)))
         }
     };
-    Ok(engine.map(|engine| Database {
-        engine,
-        hook_events: false,
-    }))
+    Ok(engine.map(Database::new))
 }
 
 /// Opens a database that `open` has already created and migrated, as a
@@ -145,10 +139,7 @@ pub fn connect(target: &Target) -> Result<Database> {
         Target::Sqlite(path) => Engine::Sqlite(sqlite::connect(path)?),
         Target::Postgres(target) => Engine::Postgres(Box::new(postgres::connect(target)?)),
     };
-    Ok(Database {
-        engine,
-        hook_events: false,
-    })
+    Ok(Database::new(engine))
 }
 
 /// Opens a connection that may only read, to a database `open` has already
@@ -162,10 +153,17 @@ pub fn connect_reader(target: &Target) -> Result<Database> {
             Engine::Postgres(Box::new(session))
         }
     };
-    Ok(Database { engine })
+    Ok(Database::new(engine))
 }
 
 impl Database {
+    fn new(engine: Engine) -> Database {
+        Database {
+            engine,
+            hook_events: false,
+        }
+    }
+
     /// Has changes made on this connection write hook events (see [`crate::hooks`]).
     pub fn with_hook_events(mut self, on: bool) -> Database {
         self.hook_events = on;
@@ -412,10 +410,7 @@ pub fn for_tests() -> Database {
     if testing_postgres() {
         open(&Target::Postgres(postgres::target_for_tests())).unwrap()
     } else {
-        Database {
-            engine: Engine::Sqlite(sqlite::in_memory()),
-            hook_events: false,
-        }
+        Database::new(Engine::Sqlite(sqlite::in_memory()))
     }
 }
 
