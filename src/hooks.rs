@@ -16,13 +16,14 @@
 use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::config::Hooks;
+use crate::config::{Config, Hooks};
 use crate::db::{self, Database, Value};
 use crate::error::{Error, Result};
 use crate::users::{self, User};
@@ -545,6 +546,84 @@ fn exited(child: &std::process::Child) -> Option<bool> {
         Ok(WaitStatus::StillAlive) => Some(false),
         Ok(_) => Some(true),
         Err(_) => None,
+    }
+}
+
+/// How long the hook runner waits before it looks for due events again.
+const HOOK_POLL: Duration = Duration::from_secs(1);
+
+/// serve-accept's runner: runs `[hooks] command` for each due event, on a
+/// thread of its own (it blocks on the database and on the hook), until
+/// told to stop.
+pub struct Runner {
+    stop: Arc<AtomicBool>,
+    finished: Option<std::sync::mpsc::Receiver<()>>,
+}
+
+impl Runner {
+    pub fn start(config: &Config) -> Runner {
+        let stop = Arc::new(AtomicBool::new(false));
+        if config.hooks.command.is_none() {
+            return Runner {
+                stop,
+                finished: None,
+            };
+        }
+        let (done, finished) = std::sync::mpsc::channel();
+        let (target, hooks, stopping) =
+            (config.database.clone(), config.hooks.clone(), stop.clone());
+        std::thread::Builder::new()
+            .name("hooks".into())
+            .spawn(move || {
+                let stopped = || stopping.load(Ordering::SeqCst);
+                let mut conn = None;
+                let mut failing: Option<String> = None;
+                while !stopped() {
+                    let result = (|| {
+                        let conn = match &mut conn {
+                            Some(conn) => conn,
+                            None => conn.insert(db::connect(&target)?),
+                        };
+                        run_pending(conn, &hooks, "serve-accept", &stopped)
+                    })();
+                    match result {
+                        Ok(_) => failing = None,
+                        Err(e) => {
+                            // Said once while it stays the same, not every second.
+                            let said = e.to_string();
+                            if failing.as_ref() != Some(&said) {
+                                eprintln!("error: hooks could not be run: {said}");
+                                failing = Some(said);
+                            }
+                            // A connection that failed is not trusted again.
+                            conn = None;
+                        }
+                    }
+                    let slept = Instant::now();
+                    while !stopped() && slept.elapsed() < HOOK_POLL {
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
+                }
+                let _ = done.send(());
+            })
+            .expect("start the hooks thread");
+        Runner {
+            stop,
+            finished: Some(finished),
+        }
+    }
+
+    /// Asks the thread to stop; a hook that is running is killed.
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+
+    /// Waits, at most `grace`, for the thread to end. Blocks: call it off the async threads.
+    pub fn finish(&self, grace: Duration) {
+        self.stop();
+        if let Some(finished) = &self.finished {
+            let _ = finished.recv_timeout(grace);
+        }
     }
 }
 

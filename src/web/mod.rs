@@ -33,9 +33,9 @@ use tower::ServiceExt;
 
 use crate::cidr::{Cidr, canonical};
 use crate::config::Config;
-use crate::db;
 use crate::error::{Error, Result};
 use crate::mail::templates::Templates;
+use crate::{db, hooks};
 use handlers::{
     accept_page, accept_submit, dashboard, forgot_page, forgot_submit, login_page, login_submit,
     logout, not_found, reset_page, reset_submit,
@@ -150,7 +150,7 @@ async fn run(config: Config, templates: Templates, options: Options) -> Result<(
         config.database.clone(),
         config.hooks.command.is_some(),
     ));
-    let hook_runner = HookRunner::start(&config);
+    let hook_runner = hooks::Runner::start(&config);
     let app = Arc::new(App {
         content_security_policy: content_security_policy(
             &config.organization.dashboard_url,
@@ -224,83 +224,6 @@ async fn run(config: Config, templates: Templates, options: Options) -> Result<(
     })
     .await;
     Ok(())
-}
-
-/// How long the hook runner waits before it looks for due events again.
-const HOOK_POLL: Duration = Duration::from_secs(1);
-
-/// Runs `[hooks] command` for each due event, on a thread of its own (it
-/// blocks on the database and on the hook), until told to stop.
-struct HookRunner {
-    stop: Arc<std::sync::atomic::AtomicBool>,
-    finished: Option<std::sync::mpsc::Receiver<()>>,
-}
-
-impl HookRunner {
-    fn start(config: &Config) -> HookRunner {
-        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        if config.hooks.command.is_none() {
-            return HookRunner {
-                stop,
-                finished: None,
-            };
-        }
-        let (done, finished) = std::sync::mpsc::channel();
-        let (target, hooks, stopping) =
-            (config.database.clone(), config.hooks.clone(), stop.clone());
-        std::thread::Builder::new()
-            .name("hooks".into())
-            .spawn(move || {
-                let stopped = || stopping.load(std::sync::atomic::Ordering::SeqCst);
-                let mut conn = None;
-                let mut failing: Option<String> = None;
-                while !stopped() {
-                    let result = (|| {
-                        let conn = match &mut conn {
-                            Some(conn) => conn,
-                            None => conn.insert(db::connect(&target)?),
-                        };
-                        crate::hooks::run_pending(conn, &hooks, "serve-accept", &stopped)
-                    })();
-                    match result {
-                        Ok(_) => failing = None,
-                        Err(e) => {
-                            // Said once while it stays the same, not every second.
-                            let said = e.to_string();
-                            if failing.as_ref() != Some(&said) {
-                                eprintln!("error: hooks could not be run: {said}");
-                                failing = Some(said);
-                            }
-                            // A connection that failed is not trusted again.
-                            conn = None;
-                        }
-                    }
-                    let slept = Instant::now();
-                    while !stopped() && slept.elapsed() < HOOK_POLL {
-                        std::thread::sleep(Duration::from_millis(50));
-                    }
-                }
-                let _ = done.send(());
-            })
-            .expect("start the hooks thread");
-        HookRunner {
-            stop,
-            finished: Some(finished),
-        }
-    }
-
-    /// Asks the thread to stop; a hook that is running is killed.
-    fn stop(&self) {
-        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
-    }
-
-    /// Waits, at most `grace`, for the thread to end. Blocks: call it off the async threads.
-    fn finish(&self, grace: Duration) {
-        self.stop();
-        if let Some(finished) = &self.finished {
-            let _ = finished.recv_timeout(grace);
-        }
-    }
 }
 
 async fn shutdown_signal() {
