@@ -46,8 +46,9 @@ fi
 # production setup would have (a new connection to the app per request, with
 # tens of thousands of them in TIME_WAIT, cost nginx more than /auth did).
 # Beside it: the same block with a second nginx process answering /auth
-# itself, the most any /auth could give on this machine; and a server
-# serving the file with no auth at all.
+# itself, the most any /auth could give on this machine; a server serving
+# the file with no auth at all; and one passing GET /auth itself to
+# invitectl (what one auth_request subrequest costs, without the app).
 nginx_port=$((20000 + RANDOM % 10000))
 mkdir -p www && echo "hello from the app" > www/index.html
 block() { # LISTEN_PORT AUTH_UPSTREAM
@@ -76,6 +77,10 @@ http {
   include $work/baseline.conf;
   server { listen 127.0.0.1:$((nginx_port + 1)); root $work/www; }
   server { listen 127.0.0.1:$((nginx_port + 2)); root $work/www; }
+  server {
+    listen 127.0.0.1:$((nginx_port + 6));
+    location = /auth { proxy_pass http://invitectl; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
 }
 NGINX
 cat > nginx_auth.conf <<NGINX
@@ -114,20 +119,22 @@ rate() {
   awk '/Requests\/sec/ {print $2}' <<< "$out"
 }
 echo "== wrk 2 threads, $connections connections, ${seconds}s each, $runs runs each, alternating; nginx in one process; $(nproc) cores"
-statics=() auths=() ceilings=() directs=() olds=() directs_old=()
+statics=() auths=() ceilings=() directs=() proxied=() olds=() directs_old=()
 for run in $(seq "$runs"); do
   quiet "run $run"
   statics+=("$(rate "http://127.0.0.1:$((nginx_port + 2))/index.html")")
   auths+=("$(rate -H "Host: apps.acme.example" -H "Cookie: $cookie" "http://127.0.0.1:$nginx_port/index.html")")
   ceilings+=("$(rate -H "Host: apps.acme.example" "http://127.0.0.1:$((nginx_port + 3))/index.html")")
   directs+=("$(rate -H "Cookie: $cookie" "http://127.0.0.1:$port/auth")")
+  proxied+=("$(rate -H "Cookie: $cookie" "http://127.0.0.1:$((nginx_port + 6))/auth")")
   if [ -n "$base" ]; then
     olds+=("$(rate -H "Host: apps.acme.example" -H "Cookie: $cookie" "http://127.0.0.1:$((nginx_port + 5))/index.html")")
     directs_old+=("$(rate -H "Cookie: $cookie" "http://127.0.0.1:$base_port/auth")")
     echo "run $run, baseline: behind /auth ${olds[-1]} ($(ratio "${olds[-1]}" "${statics[-1]}")x); /auth alone ${directs_old[-1]} requests/s"
   fi
   echo "run $run: static ${statics[-1]}; behind /auth ${auths[-1]} ($(ratio "${auths[-1]}" "${statics[-1]}")x);" \
-    "behind nginx's own /auth ${ceilings[-1]} ($(ratio "${ceilings[-1]}" "${statics[-1]}")x); /auth alone ${directs[-1]} ($(ratio "${directs[-1]}" "${statics[-1]}")x) requests/s"
+    "behind nginx's own /auth ${ceilings[-1]} ($(ratio "${ceilings[-1]}" "${statics[-1]}")x); /auth alone ${directs[-1]} ($(ratio "${directs[-1]}" "${statics[-1]}")x);" \
+    "/auth through nginx ${proxied[-1]} ($(ratio "${proxied[-1]}" "${statics[-1]}")x) requests/s"
 done
 median_of() { printf '%s\n' "$@" | median; }
 auth_ratio=$(paired "${auths[*]}" "${statics[*]}")
@@ -138,6 +145,7 @@ echo "behind an /auth nginx answers:      $(median_of "${ceilings[@]}") requests
   "$(paired "${ceilings[*]}" "${statics[*]}")x static, the most any /auth could give here;" \
   "invitectl's /auth gives $(paired "${auths[*]}" "${ceilings[*]}")x of it"
 echo "GET /auth alone, no nginx:          $(median_of "${directs[@]}") requests/s (${directs[*]}); $(paired "${directs[*]}" "${statics[*]}")x static"
+echo "GET /auth through nginx proxy_pass: $(median_of "${proxied[@]}") requests/s (${proxied[*]}); $(paired "${proxied[*]}" "${statics[*]}")x static"
 if [ -n "$base" ]; then
   echo "baseline behind /auth:              $(median_of "${olds[@]}") requests/s (${olds[*]}); $(paired "${olds[*]}" "${statics[*]}")x static; new / baseline $(paired "${auths[*]}" "${olds[*]}")x"
   echo "baseline GET /auth alone:           $(median_of "${directs_old[@]}") requests/s (${directs_old[*]}); new / baseline $(paired "${directs[*]}" "${directs_old[*]}")x"

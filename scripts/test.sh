@@ -24,7 +24,7 @@ echo "test.sh: the PostgreSQL pass (INVITECTL_TEST_ENGINE=postgres)" >&2
 INVITECTL_TEST_ENGINE=postgres cargo test "$@" || status=$?
 
 # Every process a test starts must be gone when the tests are: a server left
-# behind (faketime's child, say) is a bug in the test that started it, and
+# behind (a serve-accept, say) is a bug in the test that started it, and
 # so is a private PostgreSQL cluster (Cluster::start) still running.
 bin="$PWD/target/debug/invitectl"
 postgres="$(cat "$pg_dir/bindir")/postgres"

@@ -155,7 +155,7 @@ impl Env {
         self.command_with(BIN, args)
     }
 
-    /// Runs `program` (invitectl, or a wrapper such as faketime) in the directory.
+    /// Runs `program` (invitectl, or a shell around it) in the directory.
     pub fn command_with(&self, program: &str, args: &[&str]) -> Command {
         let mut command = Command::new(program);
         command
@@ -187,9 +187,9 @@ impl Env {
 
     /// Runs invitectl with the clock moved by `offset` (libfaketime, e.g. "+25h").
     pub fn run_at(&self, offset: &str, args: &[&str], stdin: Option<&str>) -> Run {
-        let mut full = vec!["-f", offset, BIN];
-        full.extend_from_slice(args);
-        run(self.command_with(&faketime(), &full), stdin)
+        let mut command = self.command(args);
+        command.envs(faketime(offset));
+        run(command, stdin)
     }
 
     /// Every delivered message in outbox/, oldest first, decoded.
@@ -274,7 +274,7 @@ fn accept_args(link: &str) -> [&str; 7] {
 }
 
 /// A process a test started, in a process group of its own, so that what it
-/// starts in turn (faketime's child, chromium's helpers) goes with it: the
+/// starts in turn (chromium's helpers, a shell's children) goes with it: the
 /// whole group is killed when this is dropped, when a test fails too.
 pub struct Group {
     pub child: Child,
@@ -367,17 +367,25 @@ pub fn os_user() -> String {
     String::from_utf8(output.stdout).unwrap().trim().to_string()
 }
 
-/// The faketime wrapper. In CI its absence is a failure, never a skip.
-pub fn faketime() -> String {
-    let found = ["/usr/bin/faketime", "/usr/local/bin/faketime"]
+/// The environment that moves a process's clock by `offset` ("+25h"):
+/// libfaketime preloaded. Not the faketime wrapper, whose semaphores, left
+/// in /dev/shm by the processes tests kill, fail a later wrapper that gets
+/// the same pid. In CI its absence is a failure, never a skip.
+pub fn faketime(offset: &str) -> [(&'static str, String); 2] {
+    let library = std::fs::read_dir("/usr/lib")
         .into_iter()
-        .find(|p| Path::new(p).exists());
-    match found {
-        Some(path) => path.to_string(),
-        None => {
-            panic!("faketime is not installed: run scripts/setup.sh (apt-get install faketime)")
-        }
-    }
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path().join("faketime/libfaketime.so.1"))
+        .chain([PathBuf::from("/usr/lib/faketime/libfaketime.so.1")])
+        .find(|path| path.exists())
+        .unwrap_or_else(|| {
+            panic!("libfaketime is not installed: run scripts/setup.sh (apt-get install faketime)")
+        });
+    [
+        ("LD_PRELOAD", library.display().to_string()),
+        ("FAKETIME", offset.to_string()),
+    ]
 }
 
 /// A self-signed certificate and key for `name` in `dir`, made with openssl.

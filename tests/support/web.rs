@@ -32,18 +32,10 @@ impl Server {
 
     /// Under libfaketime, with the clock moved by `offset` (e.g. "+25h").
     pub fn start_at(env: &Env, offset: &str) -> Server {
-        let mut command = env.command_with(
-            &super::faketime(),
-            &[
-                "-f",
-                offset,
-                super::BIN,
-                "serve-accept",
-                "--bind",
-                "127.0.0.1:0",
-            ],
-        );
-        command.env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+        let mut command = env.command(&["serve-accept", "--bind", "127.0.0.1:0"]);
+        command
+            .envs(super::faketime(offset))
+            .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
         Server::start_command(command)
     }
 
