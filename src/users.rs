@@ -202,15 +202,11 @@ fn set_status(
             params![user.id],
         )?;
     }
-    let action = match wanted {
-        UserStatus::Inactive => "deactivate",
-        _ => "reactivate",
+    let (action, event) = match wanted {
+        UserStatus::Inactive => ("deactivate", hooks::Event::Deactivated),
+        _ => ("reactivate", hooks::Event::Reactivated),
     };
     audit::record(&tx, now, actor, action, &user.email)?;
-    let event = match wanted {
-        UserStatus::Inactive => hooks::Event::Deactivated,
-        _ => hooks::Event::Reactivated,
-    };
     hooks::record(&tx, event, user.id, actor, now)?;
     tx.commit()?;
     Ok(Change::Done)
