@@ -42,9 +42,9 @@ if [ -n "$base" ]; then
 fi
 
 # The deploy block itself, on plain http, in front of an "app" that is a
-# static file, with kept-alive connections to invitectl and to the app, as a
-# production setup would have (a new connection to the app per request, with
-# tens of thousands of them in TIME_WAIT, cost nginx more than /auth did).
+# static file, its upstreams pointed at this run's servers (it keeps their
+# connections alive: a new one per request, tens of thousands in TIME_WAIT,
+# cost nginx more than /auth did).
 # Beside it: the same block with a second nginx process answering /auth
 # itself, the most any /auth could give on this machine; a server serving
 # the file with no auth at all; and one passing GET /auth itself to
@@ -53,9 +53,9 @@ nginx_port=$((20000 + RANDOM % 10000))
 mkdir -p www && echo "hello from the app" > www/index.html
 block() { # LISTEN_PORT AUTH_UPSTREAM
   sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$1;|" \
-      -e "s|proxy_pass http://127.0.0.1:8080/auth;|proxy_pass http://$2/auth;|" \
-      -e 's|proxy_pass http://127.0.0.1:3000;|proxy_pass http://app;\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";|' \
-      -e '/listen \[::\]/d' -e '/^ *ssl_/d' "$conf"
+      -e "s|proxy_pass http://invitectl_auth/auth;|proxy_pass http://$2/auth;|" \
+      -e 's|proxy_pass http://protected_app;|proxy_pass http://app;|' \
+      -e '/^upstream /,/^}/d' -e '/listen \[::\]/d' -e '/^ *ssl_/d' "$conf"
 }
 block "$nginx_port" invitectl > app.conf
 block "$((nginx_port + 3))" nginx_auth | sed '/^map /,/^}/d' > ceiling.conf

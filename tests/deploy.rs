@@ -451,12 +451,12 @@ fn protected_app_conf(port: u16, invitectl: u16, upstream: u16) -> String {
             &format!("listen 127.0.0.1:{port};"),
         )
         .replace(
-            "http://127.0.0.1:8080/auth",
-            &format!("http://127.0.0.1:{invitectl}/auth"),
+            "server 127.0.0.1:8080;",
+            &format!("server 127.0.0.1:{invitectl};"),
         )
         .replace(
-            "http://127.0.0.1:3000",
-            &format!("http://127.0.0.1:{upstream}"),
+            "server 127.0.0.1:3000;",
+            &format!("server 127.0.0.1:{upstream};"),
         )
         .replace(
             "https://invite.acme.example/login",
