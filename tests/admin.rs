@@ -636,13 +636,7 @@ fn config_show_names_every_setting_and_where_it_came_from() {
         env.run_env(&all, extra).ok().json()
     };
     let find = |settings: &serde_json::Value, key: &str| -> (serde_json::Value, String) {
-        let setting = settings
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["key"] == key)
-            .unwrap_or_else(|| panic!("no {key} in {settings}"))
-            .clone();
+        let setting = support::setting(settings, key);
         assert_eq!(setting.as_object().unwrap().len(), 3, "{setting}");
         (
             setting["value"].clone(),
@@ -801,14 +795,7 @@ fn config_show_never_shows_a_password() {
         .run_env(&["config", "show", "--format", "json"], &vars)
         .ok()
         .json();
-    let value = |key: &str| {
-        json.as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["key"] == key)
-            .unwrap()
-            .clone()
-    };
+    let value = |key: &str| support::setting(&json, key);
     assert_eq!(
         value("database.url")["value"],
         "postgres://invitectl@db.acme.example:5432/invitectl?sslmode=require"
@@ -831,13 +818,7 @@ fn config_show_never_shows_a_password() {
         )
         .ok()
         .json();
-    let password = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["key"] == "database.password")
-        .unwrap()
-        .clone();
+    let password = support::setting(&json, "database.password");
     assert_eq!(password["value"], "(set)");
     assert_eq!(password["origin"], "environment DB_SECRET");
     outputs.push(json.to_string());

@@ -670,13 +670,7 @@ fn without_a_command_no_events_are_recorded_and_hooks_run_says_which_key_to_set(
         )
         .ok()
         .json();
-    let timeout = shown
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["key"] == "hooks.timeout")
-        .unwrap()
-        .clone();
+    let timeout = support::setting(&shown, "hooks.timeout");
     assert_eq!(timeout["value"], "2m");
     assert_eq!(timeout["origin"], "environment INVITECTL_HOOKS_TIMEOUT");
     env.run_env(&["hooks", "list"], &[("INVITECTL_HOOKS_TIMEOUT", "0s")])

@@ -367,6 +367,17 @@ pub fn os_user() -> String {
     String::from_utf8(output.stdout).unwrap().trim().to_string()
 }
 
+/// The setting `key` (`{key, value, origin}`) in `config show --format json`.
+pub fn setting(shown: &serde_json::Value, key: &str) -> serde_json::Value {
+    shown
+        .as_array()
+        .expect("config show lists its settings")
+        .iter()
+        .find(|s| s["key"] == key)
+        .unwrap_or_else(|| panic!("no {key} in {shown}"))
+        .clone()
+}
+
 /// The environment that moves a process's clock by `offset` ("+25h"):
 /// libfaketime preloaded. Not the faketime wrapper, whose semaphores, left
 /// in /dev/shm by the processes tests kill, fail a later wrapper that gets
