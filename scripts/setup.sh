@@ -3,7 +3,7 @@
 # Rust itself (cargo, rustc) is expected to be installed already.
 set -euo pipefail
 
-# faketime: moves the clock for expiry tests; sqlite3: tests read and lock
+# libfaketime: preloaded to move the clock for expiry tests; sqlite3: tests read and lock
 # the database beside invitectl, and the list benchmark;
 # systemd, nginx-light, openssl: check the files in deploy/ (nginx also runs).
 # chromium, chromium-driver: the end-to-end test in a real browser.
@@ -18,7 +18,9 @@ set -euo pipefail
 # the throwaway clusters of scripts/postgres-cluster.sh, which the second,
 # PostgreSQL pass of scripts/test.sh runs on; postgresql-client: psql and
 # pg_dump, with which the tests read that database as they read SQLite's.
-debian_packages=(faketime sqlite3 systemd nginx-light openssl caddy chromium chromium-driver msmtp procps
+# python3, python3-aiosmtpd: the real SMTP server the mail tests run on
+# 127.0.0.1 (from Debian: its Python refuses a system-wide pip install).
+debian_packages=(libfaketime python3 python3-aiosmtpd sqlite3 systemd nginx-light openssl caddy chromium chromium-driver msmtp procps
   util-linux mount bsdutils postgresql postgresql-client)
 # npm may come from elsewhere than Debian (NodeSource, nvm): any npm on PATH will do.
 command -v npm >/dev/null || debian_packages+=(npm)
@@ -36,7 +38,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# aiosmtpd: the real SMTP server the mail tests run on 127.0.0.1.
+# A python3 ahead of Debian's on PATH (pyenv, a venv), or $PYTHON, which the
+# tests run too, needs aiosmtpd of its own.
 python=${PYTHON:-python3}
 if ! "$python" -c "import aiosmtpd" 2>/dev/null; then
   echo "setup: installing aiosmtpd for $python" >&2
