@@ -391,7 +391,9 @@ pub fn faketime(offset: &str) -> [(&'static str, String); 2] {
         .chain([PathBuf::from("/usr/lib/faketime/libfaketime.so.1")])
         .find(|path| path.exists())
         .unwrap_or_else(|| {
-            panic!("libfaketime is not installed: run scripts/setup.sh (apt-get install libfaketime)")
+            panic!(
+                "libfaketime is not installed: run scripts/setup.sh (apt-get install libfaketime)"
+            )
         });
     [
         ("LD_PRELOAD", library.display().to_string()),

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::super::limiter::{self, Attempt};
 use super::super::pages::FieldErrors;
-use super::super::pools::{hashing, off_thread, writing};
+use super::super::pools::{hashing, reading, writing};
 use super::super::{App, Shared, client_ip};
 use super::{
     TokenQuery, busy, capitalized, error_page, field_errors, html, message, signed_in, too_many,
@@ -48,7 +48,18 @@ struct Reset<'a> {
     error: Option<&'a str>,
 }
 
-impl Reset<'_> {
+impl<'a> Reset<'a> {
+    /// The form for `link`, without errors.
+    fn new(app: &'a App, link: &'a ResetLink, token: &'a Token) -> Reset<'a> {
+        Reset {
+            organization: &app.config.organization.name,
+            email: &link.email,
+            token: token.as_str(),
+            errors: FieldErrors::default(),
+            error: None,
+        }
+    }
+
     fn has_errors(&self) -> bool {
         !self.errors.is_empty() || self.error.is_some()
     }
@@ -202,29 +213,25 @@ async fn open_link(
     token_text: &str,
 ) -> std::result::Result<(Token, ResetLink), Response> {
     let token_text = token_text.to_string();
-    let opened = off_thread(app, move |pool| {
-        let now = Utc::now();
-        let looked = pool.run(|conn| {
-            Ok(Token::parse(&token_text)
-                .map_err(|_| Error::InvalidResetLink)
-                .and_then(|token| resets::open(conn, &token, now).map(|link| (token, link))))
-        })?;
-        match looked {
-            Err(e @ (Error::InvalidResetLink | Error::ResetExpired { .. })) => {
-                if pool.write(|tx| limiter::reserve(tx, &Attempt::reset_token(ip), now))? {
-                    Err(e)
-                } else {
-                    Ok(None)
-                }
-            }
-            found => found.map(Some),
-        }
+    let now = Utc::now();
+    let looked = reading(app, move |conn| {
+        Ok(Token::parse(&token_text)
+            .map_err(|_| Error::InvalidResetLink)
+            .and_then(|token| resets::open(conn, &token, now).map(|link| (token, link))))
     })
     .await;
-    match opened {
-        Ok(Some(found)) => Ok(found),
-        Ok(None) => Err(too_many(app)),
-        Err(e) => Err(link_error_page(app, &e)),
+    match looked {
+        Ok(Err(e @ (Error::InvalidResetLink | Error::ResetExpired { .. }))) => {
+            let attempt = Attempt::reset_token(ip);
+            match writing(app, move |tx| limiter::reserve(tx, &attempt, now)).await {
+                Ok(true) => Err(link_error_page(app, &e)),
+                Ok(false) => Err(too_many(app)),
+                Err(e) => Err(link_error_page(app, &e)),
+            }
+        }
+        looked => looked
+            .and_then(|found| found)
+            .map_err(|e| link_error_page(app, &e)),
     }
 }
 
@@ -237,16 +244,7 @@ pub(in super::super) async fn reset_page(
 ) -> Response {
     let ip = client_ip(&app.config.trusted_proxies, peer, &headers);
     match open_link(&app, ip, &query.token).await {
-        Ok((token, link)) => html(
-            StatusCode::OK,
-            Reset {
-                organization: &app.config.organization.name,
-                email: &link.email,
-                token: token.as_str(),
-                errors: FieldErrors::default(),
-                error: None,
-            },
-        ),
+        Ok((token, link)) => html(StatusCode::OK, Reset::new(&app, &link, &token)),
         Err(page) => page,
     }
 }
@@ -275,11 +273,8 @@ pub(in super::super) async fn reset_submit(
     };
     if let Some(problem) = invitations::check_passwords(&form.password, &form.confirm_password) {
         let page = Reset {
-            organization: &app.config.organization.name,
-            email: &link.email,
-            token: token.as_str(),
             errors: field_errors([problem]),
-            error: None,
+            ..Reset::new(&app, &link, &token)
         };
         return html(StatusCode::UNPROCESSABLE_ENTITY, page);
     }
@@ -302,11 +297,8 @@ pub(in super::super) async fn reset_submit(
         Err(Error::Invalid(problem)) => {
             let problem = capitalized(&problem);
             let page = Reset {
-                organization: &app.config.organization.name,
-                email: &link.email,
-                token: token.as_str(),
-                errors: FieldErrors::default(),
                 error: Some(&problem),
+                ..Reset::new(&app, &link, &token)
             };
             html(StatusCode::UNPROCESSABLE_ENTITY, page)
         }
