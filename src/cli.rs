@@ -469,9 +469,10 @@ pub enum UsersCommand {
     #[command(after_help = "Examples:\n  \
         invitectl users reset-password ann@acme.example\n  \
         invitectl users reset-password ann@acme.example --print-link   # also print the link, to pass on yourself\n\n\
-        The link works once, for [organization] reset_ttl (default 1h); a newer link\n\
-        replaces the older one at once. A pending user gets a new invitation instead\n\
-        (`invitectl resend`); an inactive one must be reactivated first.")]
+        The link works once, for [organization] reset_ttl (default 1h); it replaces\n\
+        every older one at once (one asked for on /forgot leaves the others working).\n\
+        A pending user gets a new invitation instead (`invitectl resend`); an inactive\n\
+        one must be reactivated first.")]
     ResetPassword {
         /// The user's email address
         #[arg(value_name = "EMAIL", allow_hyphen_values = true)]

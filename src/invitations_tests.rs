@@ -239,9 +239,10 @@ fn accept_works_once_and_creates_the_user_as_invited() {
     assert_eq!(teams, ["dev", "ops"]);
     assert_eq!(user.full_name(), "Ann Lee");
 
-    let (_, _, hash) = users::credentials(&conn, "ann@acme.example")
+    let hash = users::credentials(&conn, "ann@acme.example")
         .unwrap()
-        .unwrap();
+        .unwrap()
+        .password_hash;
     assert!(crate::password::verify("correct horse", &hash.unwrap()));
     assert_eq!(all(&conn, t0())[0].status, Status::Accepted);
     assert!(matches!(

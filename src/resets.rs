@@ -46,9 +46,10 @@ fn refusal(email: &str, user: Option<&User>) -> Option<String> {
 }
 
 /// Issues a new link for an active user, inside the caller's write
-/// transaction; the user's older link, if any, stops working. A pending or
-/// inactive user, or an unknown address, is refused with the reason.
-/// `actor` and `detail` go to the audit log.
+/// transaction; the user's older links stop working (an admin sending a
+/// fresh link wants no other one alive). A pending or inactive user, or an
+/// unknown address, is refused with the reason. `actor` and `detail` go to
+/// the audit log.
 pub fn issue(
     tx: &Database,
     org: &Organization,
@@ -62,10 +63,27 @@ pub fn issue(
         return Err(Error::Refused(reason));
     }
     let user = user.expect("an active user");
+    replace_pending(tx, user.id)?;
+    add_link(tx, org, user, actor, detail, now)
+}
+
+fn replace_pending(tx: &Database, user_id: i64) -> Result<()> {
     tx.execute(
         "UPDATE password_resets SET status = 'replaced' WHERE user_id = ?1 AND status = 'pending'",
-        params![user.id],
+        params![user_id],
     )?;
+    Ok(())
+}
+
+/// A new link beside any the user already has.
+fn add_link(
+    tx: &Database,
+    org: &Organization,
+    user: User,
+    actor: &str,
+    detail: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<IssuedReset> {
     let token = Token::generate();
     let expires_at = time::add(now, org.reset_ttl);
     let id = tx.query_one(
@@ -87,7 +105,9 @@ pub fn issue(
 
 /// What the "forgot password" page asks for: a link for whoever `email`
 /// is, when it is an active user; `None` (and an audit entry saying why)
-/// otherwise. `client` says who asked, like "from 192.0.2.1".
+/// otherwise. `client` says who asked, like "from 192.0.2.1". A link
+/// mailed before keeps working: anyone may ask for an address, and a
+/// request must not take away the link its owner is about to use.
 pub fn request(
     tx: &Database,
     org: &Organization,
@@ -99,7 +119,8 @@ pub fn request(
     let user = users::find_by_email(tx, email)?;
     let why = match user.as_ref().map(|u| u.status) {
         Some(UserStatus::Active) => {
-            return issue(tx, org, email, &attempted, Some(client), now).map(Some);
+            let user = user.expect("an active user");
+            return add_link(tx, org, user, &attempted, Some(client), now).map(Some);
         }
         Some(UserStatus::Pending) => "a pending user",
         Some(UserStatus::Inactive) => "an inactive user",
@@ -211,7 +232,8 @@ pub fn complete(
         // Deactivated meanwhile; the transaction is rolled back.
         return Err(Error::InvalidResetLink);
     }
-    tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![user_id])?;
+    users::end_sessions(&tx, user_id)?;
+    replace_pending(&tx, user_id)?;
     let email: String = tx.query_one(
         "SELECT email FROM users WHERE id = ?1",
         params![user_id],
@@ -343,9 +365,25 @@ mod tests {
                 .is_none(),
             "the old session ended"
         );
-        crate::sessions::login(&conn, "ann@acme.example", NEW_PASSWORD, "test", at(9, 31)).unwrap();
+        crate::sessions::login(
+            &mut conn,
+            "ann@acme.example",
+            NEW_PASSWORD,
+            "test",
+            at(9, 31),
+            |_| Ok(()),
+        )
+        .unwrap();
         assert!(
-            crate::sessions::login(&conn, "ann@acme.example", PASSWORD, "test", at(9, 31)).is_err()
+            crate::sessions::login(
+                &mut conn,
+                "ann@acme.example",
+                PASSWORD,
+                "test",
+                at(9, 31),
+                |_| Ok(())
+            )
+            .is_err()
         );
         assert!(matches!(
             complete(&mut conn, &issued.token, &new_password(), at(9, 32)),

@@ -10,7 +10,7 @@ use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::time;
 use crate::token::{Token, sha256};
-use crate::users::{self, User, UserStatus};
+use crate::users::{self, Credentials, User, UserStatus};
 use crate::{audit, params, password};
 
 /// How long a login lasts.
@@ -89,18 +89,36 @@ pub fn attempted_address(email: &str) -> String {
         .collect()
 }
 
-/// Checks an address and password; an inactive user is refused even with the
-/// right password. A refusal is written to the audit log, with the attempted
-/// address (never the password) and `client` (who tried, e.g. "from 192.0.2.1").
+/// Checks an address and password and starts a session; an inactive user
+/// is refused even with the right password. A refusal is written to the
+/// audit log, with the attempted address (never the password) and `client`
+/// (who tried, e.g. "from 192.0.2.1").
+///
+/// The password is checked outside any transaction, as a hash takes a
+/// while. The session is started in a write transaction, together with
+/// `also`, only when the user is still active with the session epoch read
+/// before the check: a login that raced a password reset or a deactivation
+/// (see [`users::end_sessions`]) gets no session.
 pub fn login(
-    conn: &Database,
+    conn: &mut Database,
     email: &str,
     password_text: &str,
     client: &str,
     now: DateTime<Utc>,
-) -> Result<User> {
-    let result = check_login(conn, email, password_text, now);
-    if let Err(Error::Refused(_)) = &result {
+    also: impl FnOnce(&Database) -> Result<()>,
+) -> Result<(User, String)> {
+    let started = check_password(conn, email, password_text).and_then(|checked| {
+        let tx = conn.write()?;
+        let Some(secret) = start(&tx, &checked, now)? else {
+            return Err(Error::Refused(WRONG_LOGIN.into()));
+        };
+        let user = users::get(&tx, checked.id)?;
+        audit::record(&tx, now, &user.email, "login", &user.email)?;
+        also(&tx)?;
+        tx.commit()?;
+        Ok((user, secret))
+    });
+    if let Err(Error::Refused(_)) = &started {
         let attempted = attempted_address(email);
         audit::record_detail(
             conn,
@@ -111,34 +129,46 @@ pub fn login(
             Some(client),
         )?;
     }
-    result
+    started
 }
 
-fn check_login(
-    conn: &Database,
-    email: &str,
-    password_text: &str,
-    now: DateTime<Utc>,
-) -> Result<User> {
+/// The user's credentials when the password is theirs and they are active.
+fn check_password(conn: &Database, email: &str, password_text: &str) -> Result<Credentials> {
     let found = users::credentials(conn, email)?;
     let hash = found
         .as_ref()
-        .and_then(|(_, _, hash)| hash.as_deref())
+        .and_then(|found| found.password_hash.as_deref())
         .unwrap_or_else(|| decoy_hash());
     let matches = password::verify(password_text, hash);
     match found {
-        Some((id, status, Some(_))) if matches => {
-            if status != UserStatus::Active {
+        Some(found) if matches && found.password_hash.is_some() => {
+            if found.status != UserStatus::Active {
                 return Err(Error::Refused(
                     "this account is inactive; ask your administrator to reactivate it".into(),
                 ));
             }
-            let user = users::get(conn, id)?;
-            audit::record(conn, now, &user.email, "login", &user.email)?;
-            Ok(user)
+            Ok(found)
         }
         _ => Err(Error::Refused(WRONG_LOGIN.into())),
     }
+}
+
+/// Starts a session for checked credentials, if they are still current.
+fn start(tx: &Database, checked: &Credentials, now: DateTime<Utc>) -> Result<Option<String>> {
+    let secret = Token::generate();
+    let started = tx.execute(
+        "INSERT INTO sessions (id_hash, user_id, created_at, expires_at)
+         SELECT ?1, id, ?3, ?4 FROM users
+         WHERE id = ?2 AND status = 'active' AND session_epoch = ?5",
+        params![
+            &secret.hash(),
+            checked.id,
+            now,
+            time::add(now, LIFETIME),
+            checked.session_epoch
+        ],
+    )?;
+    Ok((started == 1).then(|| secret.as_str().to_string()))
 }
 
 #[cfg(test)]
@@ -243,24 +273,75 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
         active_user(&mut conn, now);
         assert_eq!(
-            login(&conn, "ANN@acme.example", "correct horse", "test", now)
-                .unwrap()
-                .first_name
-                .as_deref(),
+            login(
+                &mut conn,
+                "ANN@acme.example",
+                "correct horse",
+                "test",
+                now,
+                |_| Ok(())
+            )
+            .unwrap()
+            .0
+            .first_name
+            .as_deref(),
             Some("Ann")
         );
-        let wrong = login(&conn, "ann@acme.example", "wrong horse", "test", now)
-            .unwrap_err()
-            .to_string();
-        let unknown = login(&conn, "bob@acme.example", "correct horse", "test", now)
-            .unwrap_err()
-            .to_string();
+        let wrong = login(
+            &mut conn,
+            "ann@acme.example",
+            "wrong horse",
+            "test",
+            now,
+            |_| Ok(()),
+        )
+        .unwrap_err()
+        .to_string();
+        let unknown = login(
+            &mut conn,
+            "bob@acme.example",
+            "correct horse",
+            "test",
+            now,
+            |_| Ok(()),
+        )
+        .unwrap_err()
+        .to_string();
         assert_eq!(wrong, WRONG_LOGIN);
         assert_eq!(unknown, WRONG_LOGIN);
         users::deactivate(&mut conn, "ann@acme.example", "it", now).unwrap();
-        let inactive = login(&conn, "ann@acme.example", "correct horse", "test", now)
-            .unwrap_err()
-            .to_string();
+        let inactive = login(
+            &mut conn,
+            "ann@acme.example",
+            "correct horse",
+            "test",
+            now,
+            |_| Ok(()),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(inactive.contains("inactive"), "{inactive}");
+    }
+
+    #[test]
+    fn a_login_that_raced_a_deactivation_and_reactivation_gets_no_session() {
+        let mut conn = db::for_tests();
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let ann = active_user(&mut conn, now);
+        let checked = check_password(&conn, "ann@acme.example", "correct horse").unwrap();
+        users::deactivate(&mut conn, "ann@acme.example", "it", now).unwrap();
+        users::reactivate(&mut conn, "ann@acme.example", "it", now).unwrap();
+        assert_eq!(start(&conn, &checked, now).unwrap(), None);
+        let count: i64 = conn
+            .query_one(
+                "SELECT count(*) FROM sessions WHERE user_id = ?1",
+                params![ann.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(count, 0);
+        // A login that starts afresh is let in.
+        let checked = check_password(&conn, "ann@acme.example", "correct horse").unwrap();
+        assert!(start(&conn, &checked, now).unwrap().is_some());
     }
 }

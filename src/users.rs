@@ -124,20 +124,41 @@ pub fn find_by_email(conn: &Database, email: &str) -> Result<Option<User>> {
     )
 }
 
-/// The stored hash and status of a user, for logging in.
-pub fn credentials(
-    conn: &Database,
-    email: &str,
-) -> Result<Option<(i64, UserStatus, Option<String>)>> {
+/// What a login checks a password against, and the epoch its session must
+/// still find (see [`crate::sessions::login`]).
+pub struct Credentials {
+    pub id: i64,
+    pub status: UserStatus,
+    pub password_hash: Option<String>,
+    pub session_epoch: i64,
+}
+
+pub fn credentials(conn: &Database, email: &str) -> Result<Option<Credentials>> {
     let email = address::lookup_key(email);
     conn.query_row(
-        "SELECT id, status, password_hash FROM users WHERE email = ?1",
+        "SELECT id, status, password_hash, session_epoch FROM users WHERE email = ?1",
         params![&email],
         |row| {
             let status: String = row.get(1)?;
-            Ok((row.get(0)?, UserStatus::from_db(&status), row.get(2)?))
+            Ok(Credentials {
+                id: row.get(0)?,
+                status: UserStatus::from_db(&status),
+                password_hash: row.get(2)?,
+                session_epoch: row.get(3)?,
+            })
         },
     )
+}
+
+/// Ends every session of a user, and every login still checking a password
+/// it read before now.
+pub fn end_sessions(conn: &Database, user_id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ?1",
+        params![user_id],
+    )?;
+    conn.execute("DELETE FROM sessions WHERE user_id = ?1", params![user_id])?;
+    Ok(())
 }
 
 /// Whether a call changed anything; repeating one is not an error, so scripts can rerun.
@@ -195,7 +216,7 @@ fn set_status(
         params![user.id, wanted.as_str(), deactivated_at],
     )?;
     if wanted == UserStatus::Inactive {
-        tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![user.id])?;
+        end_sessions(&tx, user.id)?;
         // Or a link mailed before would work again after a reactivation.
         tx.execute(
             "UPDATE password_resets SET status = 'replaced' WHERE user_id = ?1 AND status = 'pending'",

@@ -747,7 +747,7 @@ fn regression_one_attacker_behind_a_remote_proxy_locked_everyone_out() {
 }
 
 #[test]
-fn one_address_gets_a_few_guesses_at_an_account_and_many_addresses_twenty() {
+fn one_address_gets_a_few_guesses_at_an_account_and_many_addresses_ten_a_minute() {
     let env = Env::new();
     let server = Server::start(&env);
     active(&env, &server);
@@ -770,10 +770,12 @@ fn one_address_gets_a_few_guesses_at_an_account_and_many_addresses_twenty() {
             )
         })
         .collect();
+    // Ten logins into one account a minute, the owner's one included (and
+    // twenty failures in ten minutes, which the limiter's own tests count).
     let guesses = 5 + sprayed.iter().filter(|s| **s == 401).count();
     assert_eq!(
-        guesses, 20,
-        "guesses at one account in 10 minutes: {sprayed:?}"
+        guesses, 9,
+        "guesses at one account in a minute: {sprayed:?}"
     );
     assert!(
         sprayed.iter().all(|s| *s == 401 || *s == 429),

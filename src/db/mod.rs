@@ -50,6 +50,10 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_hook_events.sql"),
         postgres: include_str!("../migrations/postgres/0005_hook_events.sql"),
     },
+    Migration {
+        sqlite: include_str!("../migrations/sqlite/0006_logins_and_reset_links.sql"),
+        postgres: include_str!("../migrations/postgres/0006_logins_and_reset_links.sql"),
+    },
 ];
 
 /// The schema this invitectl writes.

@@ -518,11 +518,10 @@ pub(super) async fn login_submit(
     let unused = attempt.clone();
     let result = hashing(&app, move |conn| {
         let now = Utc::now();
-        let user = sessions::login(conn, &email, &password, &format!("from {ip}"), now)?;
-        let tx = conn.write()?;
-        limiter::give_back(&tx, &attempt, now)?;
-        let secret = sessions::create(&tx, user.id, now)?;
-        tx.commit()?;
+        let client = format!("from {ip}");
+        let (_, secret) = sessions::login(conn, &email, &password, &client, now, |tx| {
+            limiter::give_back(tx, &attempt, now)
+        })?;
         Ok(secret)
     })
     .await;

@@ -32,6 +32,16 @@ pub const MAX_RESET_REQUESTS_PER_ACCOUNT: i64 = 5;
 /// From one address for one account: below the account's limit, so that one
 /// address cannot use it up and keep the owner from asking.
 pub const MAX_RESET_REQUESTS_PER_ACCOUNT_FROM_ONE_ADDRESS: i64 = 3;
+/// Logins, successful or not, into one account a minute: a success gives
+/// its failure back, so without this someone holding a password could log in
+/// without limit.
+pub const MAX_LOGINS_PER_ACCOUNT_PER_MINUTE: i64 = 10;
+/// Reset mails one account can be sent in a day, whoever asks.
+pub const MAX_RESET_REQUESTS_PER_ACCOUNT_PER_DAY: i64 = 10;
+const MINUTE: i64 = 60;
+/// The key prefix of the counters that last a day, which are pruned a day on.
+const DAILY: &str = "reset requests a day ";
+const DAY: i64 = 24 * 3600;
 /// Expired rows deleted along with each new failure: enough that rows never
 /// pile up, few enough that no request pays for a big clean-up.
 const PRUNE_BATCH: i64 = 16;
@@ -88,23 +98,38 @@ impl Attempt {
         }
     }
 
-    fn counters(&self) -> Vec<(String, i64)> {
-        if let Purpose::Reset = self.purpose {
-            return self
-                .guess_counters()
-                .into_iter()
-                .zip([
+    fn counters(&self) -> Vec<Counter> {
+        let mut counters = self.guess_counters();
+        let account = self.account.as_deref();
+        match (self.purpose, account) {
+            (Purpose::Reset, _) => {
+                for (counter, limit) in counters.iter_mut().zip([
                     MAX_RESET_REQUESTS,
                     MAX_RESET_REQUESTS_PER_ACCOUNT,
                     MAX_RESET_REQUESTS_PER_ACCOUNT_FROM_ONE_ADDRESS,
-                ])
-                .map(|((key, _), limit)| (format!("reset request {key}"), limit))
-                .collect();
+                ]) {
+                    counter.key = format!("reset request {}", counter.key);
+                    counter.limit = limit;
+                }
+                if let Some(account) = account {
+                    counters.push(Counter::kept(
+                        format!("{DAILY}account {account}"),
+                        MAX_RESET_REQUESTS_PER_ACCOUNT_PER_DAY,
+                        DAY,
+                    ));
+                }
+            }
+            (Purpose::Guess(_), Some(account)) => counters.push(Counter::kept(
+                format!("logins a minute account {account}"),
+                MAX_LOGINS_PER_ACCOUNT_PER_MINUTE,
+                MINUTE,
+            )),
+            (Purpose::Guess(_), None) => {}
         }
-        self.guess_counters()
+        counters
     }
 
-    fn guess_counters(&self) -> Vec<(String, i64)> {
+    fn guess_counters(&self) -> Vec<Counter> {
         // One holder of an IPv6 network usually has all of its /64.
         let address = match self.address {
             IpAddr::V6(v6) => {
@@ -113,15 +138,48 @@ impl Attempt {
             }
             IpAddr::V4(v4) => format!("address {v4}"),
         };
-        let mut counters = vec![(address.clone(), MAX_FAILURES)];
+        let mut counters = vec![Counter::failures(address.clone(), MAX_FAILURES)];
         if let Some(account) = &self.account {
-            counters.push((format!("account {account}"), MAX_FAILURES));
-            counters.push((
+            counters.push(Counter::failures(
+                format!("account {account}"),
+                MAX_FAILURES,
+            ));
+            counters.push(Counter::failures(
                 format!("{address} account {account}"),
                 MAX_FAILURES_PER_ACCOUNT_FROM_ONE_ADDRESS,
             ));
         }
         counters
+    }
+}
+
+/// One count kept in the rate_limits table.
+struct Counter {
+    key: String,
+    limit: i64,
+    window_seconds: i64,
+    /// Whether a success takes its count back ([`give_back`]).
+    failures_only: bool,
+}
+
+impl Counter {
+    fn failures(key: String, limit: i64) -> Counter {
+        Counter {
+            key,
+            limit,
+            window_seconds: WINDOW_SECONDS,
+            failures_only: true,
+        }
+    }
+
+    /// Counts successes too.
+    fn kept(key: String, limit: i64, window_seconds: i64) -> Counter {
+        Counter {
+            key,
+            limit,
+            window_seconds,
+            failures_only: false,
+        }
     }
 }
 
@@ -131,8 +189,14 @@ pub fn limit_reached(
     attempt: &Attempt,
     now: DateTime<Utc>,
 ) -> Result<Option<String>> {
-    let since = now.timestamp() - WINDOW_SECONDS;
-    for (key, limit) in attempt.counters() {
+    for Counter {
+        key,
+        limit,
+        window_seconds,
+        ..
+    } in attempt.counters()
+    {
+        let since = now.timestamp() - window_seconds;
         let count: Option<i64> = conn.query_row(
             "SELECT count FROM rate_limits WHERE key = ?1 AND window_start > ?2",
             params![&key, since],
@@ -174,8 +238,9 @@ pub fn check(conn: &Database, attempt: &Attempt, now: DateTime<Utc>) -> Result<b
 /// Counts one failure on each of the attempt's counters.
 pub fn count(conn: &Database, attempt: &Attempt, now: DateTime<Utc>) -> Result<()> {
     let now = now.timestamp();
-    let since = now - WINDOW_SECONDS;
-    for (key, _) in attempt.counters() {
+    for counter in attempt.counters() {
+        let since = now - counter.window_seconds;
+        let key = counter.key;
         // Column values on the right of SET are the row's old ones.
         conn.execute(
             "INSERT INTO rate_limits (key, window_start, count) VALUES (?1, ?2, 1)
@@ -187,8 +252,14 @@ pub fn count(conn: &Database, attempt: &Attempt, now: DateTime<Utc>) -> Result<(
     }
     conn.execute(
         "DELETE FROM rate_limits WHERE key IN
-             (SELECT key FROM rate_limits WHERE window_start <= ?1 LIMIT ?2)",
-        params![since, PRUNE_BATCH],
+             (SELECT key FROM rate_limits
+              WHERE window_start <= ?1 AND (key NOT LIKE ?3 OR window_start <= ?4) LIMIT ?2)",
+        params![
+            now - WINDOW_SECONDS,
+            PRUNE_BATCH,
+            &format!("{DAILY}%"),
+            now - DAY
+        ],
     )?;
     Ok(())
 }
@@ -206,11 +277,11 @@ pub fn reserve(conn: &Database, attempt: &Attempt, now: DateTime<Utc>) -> Result
 
 /// Takes back a reserved attempt that turned out to be a success.
 pub fn give_back(conn: &Database, attempt: &Attempt, now: DateTime<Utc>) -> Result<()> {
-    let since = now.timestamp() - WINDOW_SECONDS;
-    for (key, _) in attempt.counters() {
+    for counter in attempt.counters().into_iter().filter(|c| c.failures_only) {
+        let since = now.timestamp() - counter.window_seconds;
         conn.execute(
             "UPDATE rate_limits SET count = count - 1 WHERE key = ?1 AND window_start > ?2 AND count > 0",
-            params![&key, since],
+            params![&counter.key, since],
         )?;
     }
     Ok(())
@@ -258,16 +329,19 @@ mod tests {
         assert_eq!(allowed, MAX_FAILURES_PER_ACCOUNT_FROM_ONE_ADDRESS);
         assert!(check(&conn, &Attempt::login(owner, "ann@acme.example"), now).unwrap());
 
+        // Slower than the account's logins a minute, to reach its failures.
         let mut sprayed = allowed;
-        for i in 0..100 {
-            let ip: IpAddr = format!("10.0.{}.{}", i / 200, i % 200).parse().unwrap();
-            if reserve(&conn, &Attempt::login(ip, "ann@acme.example"), now).unwrap() {
+        let mut at = now;
+        for i in 0..30 {
+            at = now + chrono::Duration::seconds(60 + 7 * i);
+            let ip: IpAddr = format!("10.0.0.{i}").parse().unwrap();
+            if reserve(&conn, &Attempt::login(ip, "ann@acme.example"), at).unwrap() {
                 sprayed += 1;
             }
         }
         assert_eq!(sprayed, MAX_FAILURES);
         let attempt = Attempt::login(owner, "ann@acme.example");
-        assert!(!check(&conn, &attempt, now).unwrap());
+        assert!(!check(&conn, &attempt, at).unwrap());
         let refusals: i64 = conn.query_one("SELECT count(*) FROM audit_log WHERE action = 'rate limited' AND actor = 'ann@acme.example'", &[],
                 |r| r.get(0),
             )
@@ -317,14 +391,37 @@ mod tests {
     }
 
     #[test]
-    fn a_success_gives_its_attempt_back() {
+    fn a_success_gives_its_failure_back_but_counts_on_the_accounts_logins_a_minute() {
         let conn = db::for_tests();
         let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
         let ip: IpAddr = "::ffff:192.0.2.1".parse().unwrap();
-        for _ in 0..(MAX_FAILURES * 2) {
-            let attempt = Attempt::login(ip, "ann@acme.example");
+        let attempt = Attempt::login(ip, "ann@acme.example");
+        for _ in 0..MAX_LOGINS_PER_ACCOUNT_PER_MINUTE {
             assert!(reserve(&conn, &attempt, now).unwrap());
             give_back(&conn, &attempt, now).unwrap();
         }
+        assert!(!reserve(&conn, &attempt, now).unwrap());
+        let elsewhere = Attempt::login("203.0.113.9".parse().unwrap(), "ann@acme.example");
+        assert!(!check(&conn, &elsewhere, now).unwrap(), "per account");
+        let next_minute = now + chrono::Duration::seconds(MINUTE);
+        assert!(reserve(&conn, &attempt, next_minute).unwrap());
+    }
+
+    #[test]
+    fn an_account_gets_a_days_ceiling_of_reset_mails_from_any_number_of_addresses() {
+        let conn = db::for_tests();
+        let mut now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let mut sent = 0;
+        for i in 0..100 {
+            let ip: IpAddr = format!("203.0.113.{i}").parse().unwrap();
+            if reserve(&conn, &Attempt::reset_request(ip, "ann@acme.example"), now).unwrap() {
+                sent += 1;
+            }
+            now += chrono::Duration::minutes(11);
+        }
+        assert_eq!(sent, MAX_RESET_REQUESTS_PER_ACCOUNT_PER_DAY);
+        now += chrono::Duration::days(1);
+        let ip: IpAddr = "203.0.113.1".parse().unwrap();
+        assert!(reserve(&conn, &Attempt::reset_request(ip, "ann@acme.example"), now).unwrap());
     }
 }
