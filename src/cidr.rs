@@ -4,7 +4,7 @@ use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Cidr {
     network: IpAddr,
     prefix: u8,
@@ -15,6 +15,22 @@ pub fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
         v4 => v4,
+    }
+}
+
+/// The client behind an address, as limits count them: an IPv4 address,
+/// or the /64 of an IPv6 one (one holder of an IPv6 network usually has all
+/// of its /64, as many addresses as they like).
+pub fn client_network(ip: IpAddr) -> Cidr {
+    match canonical(ip) {
+        IpAddr::V6(v6) => Cidr {
+            network: IpAddr::V6((u128::from(v6) & !(u128::MAX >> 64)).into()),
+            prefix: 64,
+        },
+        v4 => Cidr {
+            network: v4,
+            prefix: 32,
+        },
     }
 }
 

@@ -891,6 +891,35 @@ fn one_client_cannot_take_every_connection() {
     assert_eq!((answer.status, answer.body.as_str()), (200, "ok"));
 }
 
+/// Issue 17.8: 64 connections from each of 17 addresses took all 1024
+/// slots, and every new client was reset.
+#[test]
+fn clients_at_their_maximum_leave_room_for_new_ones() {
+    let env = Env::new();
+    env.config("[server]\ntrusted_proxies = []\n");
+    let server = Server::start(&env);
+    let held: Vec<std::net::TcpStream> = (1..=17)
+        .flat_map(|i| {
+            let server = &server;
+            (0..64).map(move |_| server.connect_as(&format!("127.0.1.{i}")))
+        })
+        .collect();
+    // Once serve-accept has taken what it takes of those...
+    let mut probe = server.connect_as("127.0.1.1");
+    probe
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    assert_eq!(read_response(&mut probe).status, 0);
+    // ...a new client is still answered.
+    let mut newcomer = server.connect_as("127.0.2.1");
+    newcomer
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let answer = read_response(&mut newcomer);
+    assert_eq!((answer.status, answer.body.as_str()), (200, "ok"));
+    drop(held);
+}
+
 #[test]
 fn posts_from_another_site_are_refused() {
     let env = Env::new();

@@ -8,11 +8,12 @@
 //! Every function runs inside the caller's write transaction, so checking and
 //! counting are one atomic step however many requests race.
 
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::IpAddr;
 
 use crate::db::Database;
 use chrono::{DateTime, Utc};
 
+use crate::cidr::{canonical, client_network};
 use crate::error::Result;
 use crate::{audit, params};
 
@@ -130,13 +131,9 @@ impl Attempt {
     }
 
     fn guess_counters(&self) -> Vec<Counter> {
-        // One holder of an IPv6 network usually has all of its /64.
-        let address = match self.address {
-            IpAddr::V6(v6) => {
-                let network = Ipv6Addr::from(u128::from(v6) & !(u128::MAX >> 64));
-                format!("address {network}/64")
-            }
+        let address = match canonical(self.address) {
             IpAddr::V4(v4) => format!("address {v4}"),
+            v6 => format!("address {}", client_network(v6)),
         };
         let mut counters = vec![Counter::failures(address.clone(), MAX_FAILURES)];
         if let Some(account) = &self.account {

@@ -31,7 +31,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
-use crate::cidr::{Cidr, canonical};
+use crate::cidr::{Cidr, canonical, client_network};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::mail::templates::Templates;
@@ -50,9 +50,14 @@ const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 const BODY_LIMIT: usize = 64 * 1024;
 /// Open connections at once; more are closed as they arrive.
 const MAX_CONNECTIONS: usize = 1024;
-/// Open connections from one client address (a trusted proxy is not one
-/// client), so that one client cannot take every slot. Browsers open six.
+/// Open connections from one client (an address, an IPv6 client by its /64;
+/// a trusted proxy is not one client), so that one client cannot take every
+/// slot. Browsers open six.
 const MAX_CONNECTIONS_PER_ADDRESS: usize = 64;
+/// The last connection slots are kept for clients with few connections, so
+/// that a few clients at their maximum cannot shut new ones out.
+const HEADROOM: usize = 256;
+const MAX_CONNECTIONS_PER_ADDRESS_IN_HEADROOM: usize = 8;
 /// Password checks waiting for a hashing thread at most; more get "busy".
 /// About ten seconds of work at 100 hashes a second.
 const HASHING_QUEUE: usize = 1024;
@@ -185,7 +190,8 @@ async fn run(config: Config, templates: Templates, options: Options) -> Result<(
                 let slot = if trusted(&trusted_proxies, client) {
                     None
                 } else {
-                    let Some(slot) = AddressSlot::take(&per_address, client) else {
+                    let busy = connections.available_permits() < HEADROOM;
+                    let Some(slot) = AddressSlot::take(&per_address, client, busy) else {
                         continue;
                     };
                     Some(slot)
@@ -451,25 +457,36 @@ fn client_ip(proxies: &[Cidr], peer: SocketAddr, headers: &HeaderMap) -> IpAddr 
     client
 }
 
-/// One of a client address's connections; the count goes down when it is dropped.
+/// One of a client's connections; the count goes down when it is dropped.
 struct AddressSlot {
-    counts: Arc<Mutex<HashMap<IpAddr, usize>>>,
-    address: IpAddr,
+    counts: Arc<Mutex<HashMap<Cidr, usize>>>,
+    client: Cidr,
 }
 
 impl AddressSlot {
-    /// None when the address already has its maximum. The map holds only
-    /// addresses with open connections, so it is never larger than `MAX_CONNECTIONS`.
-    fn take(counts: &Arc<Mutex<HashMap<IpAddr, usize>>>, address: IpAddr) -> Option<AddressSlot> {
+    /// None when the client already has its maximum, which is lower when
+    /// the server is `busy` (in its headroom). The map holds only clients
+    /// with open connections, so it is never larger than `MAX_CONNECTIONS`.
+    fn take(
+        counts: &Arc<Mutex<HashMap<Cidr, usize>>>,
+        address: IpAddr,
+        busy: bool,
+    ) -> Option<AddressSlot> {
+        let client = client_network(address);
+        let limit = if busy {
+            MAX_CONNECTIONS_PER_ADDRESS_IN_HEADROOM
+        } else {
+            MAX_CONNECTIONS_PER_ADDRESS
+        };
         let mut map = counts.lock().expect("connection counts lock");
-        let count = map.entry(address).or_insert(0);
-        if *count >= MAX_CONNECTIONS_PER_ADDRESS {
+        let count = map.entry(client).or_insert(0);
+        if *count >= limit {
             return None;
         }
         *count += 1;
         Some(AddressSlot {
             counts: counts.clone(),
-            address,
+            client,
         })
     }
 }
@@ -477,10 +494,10 @@ impl AddressSlot {
 impl Drop for AddressSlot {
     fn drop(&mut self) {
         let mut map = self.counts.lock().expect("connection counts lock");
-        if let Some(count) = map.get_mut(&self.address) {
+        if let Some(count) = map.get_mut(&self.client) {
             *count -= 1;
             if *count == 0 {
-                map.remove(&self.address);
+                map.remove(&self.client);
             }
         }
     }
@@ -570,5 +587,25 @@ mod tests {
             origin
         ));
         assert!(from_another_site(&headers(&[("origin", "null")]), origin));
+    }
+
+    #[test]
+    fn an_ipv6_client_is_its_64_and_a_busy_server_keeps_room_for_new_clients() {
+        let counts = Arc::new(Mutex::new(HashMap::new()));
+        let held: Vec<AddressSlot> = (0..MAX_CONNECTIONS_PER_ADDRESS)
+            .map(|i| {
+                let address = format!("2001:db8:1:2::{:x}", i + 1).parse().unwrap();
+                AddressSlot::take(&counts, address, false).expect("a slot")
+            })
+            .collect();
+        let same_64 = "2001:db8:1:2:ffff::1".parse().unwrap();
+        assert!(AddressSlot::take(&counts, same_64, false).is_none());
+        let next_64 = "2001:db8:1:3::1".parse().unwrap();
+        let in_headroom: Vec<_> = (0..MAX_CONNECTIONS_PER_ADDRESS)
+            .map_while(|_| AddressSlot::take(&counts, next_64, true))
+            .collect();
+        assert_eq!(in_headroom.len(), MAX_CONNECTIONS_PER_ADDRESS_IN_HEADROOM);
+        drop(held);
+        assert!(counts.lock().unwrap().len() == 1);
     }
 }

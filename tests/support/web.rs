@@ -152,6 +152,22 @@ impl Server {
         stream
     }
 
+    /// A connection from `source`, one of the loopback addresses
+    /// (127.0.0.0/8 on Linux), to a server bound to 0.0.0.0.
+    pub fn connect_as(&self, source: &str) -> TcpStream {
+        let socket =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        let source: std::net::SocketAddr = format!("{source}:0").parse().unwrap();
+        socket.bind(&source.into()).unwrap();
+        let target: std::net::SocketAddr = format!("127.0.0.1:{}", self.port).parse().unwrap();
+        socket.connect(&target.into()).unwrap();
+        let stream: TcpStream = socket.into();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        stream
+    }
+
     /// Sends SIGTERM and returns the exit status and everything it logged
     /// up to its end.
     pub fn terminate(mut self) -> (std::process::ExitStatus, String) {
