@@ -38,7 +38,11 @@ impl Context {
         if self.verbose {
             eprintln!("database: {}", self.config.database.display());
         }
-        Ok(db::open(&self.config.database)?.with_hook_events(self.config.hooks.command.is_some()))
+        let database = db::open(&self.config.database)?;
+        if let Some(notice) = database.creation_notice() {
+            eprintln!("{notice}");
+        }
+        Ok(database.with_hook_events(self.config.hooks.command.is_some()))
     }
 
     /// The database for a command that only reads: never created, opened read-only.

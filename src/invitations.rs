@@ -1,7 +1,8 @@
 //! The lifecycle rules: invite, resend, cancel, accept, and what status an
 //! invitation has at a given instant. Nothing here prints or reads the clock.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -500,7 +501,9 @@ struct Checker<'a> {
     conn: &'a Database,
     org: &'a Organization,
     names: &'a Names,
-    unknown_names: HashSet<(&'static str, String)>,
+    /// Each unknown name once: where its problem is in the list, and the
+    /// other rows it was on.
+    unknown_names: HashMap<(&'static str, String), Unknown>,
     team_lists: HashMap<Vec<i64>, Arc<[i64]>>,
 }
 
@@ -510,7 +513,7 @@ impl<'a> Checker<'a> {
             conn,
             org,
             names,
-            unknown_names: HashSet::new(),
+            unknown_names: HashMap::new(),
             team_lists: HashMap::new(),
         }
     }
@@ -547,9 +550,8 @@ impl<'a> Checker<'a> {
             Some(role) => match role_index(self.org, role) {
                 Ok(known) => Some(known),
                 Err(problem) => {
-                    if self.unknown_names.insert(("role", role.to_lowercase())) {
-                        problems.push(problem);
-                    }
+                    let key = ("role", role.to_lowercase());
+                    self.unknown(key, &at, problems, || problem);
                     None
                 }
             },
@@ -558,10 +560,10 @@ impl<'a> Checker<'a> {
             .department
             .as_deref()
             .filter(|d| !d.trim().is_empty())
-            .and_then(|name| self.lookup(Group::Department, name, problems));
+            .and_then(|name| self.lookup(Group::Department, name, &at, problems));
         let mut teams = Vec::new();
         for name in request.teams.iter().filter(|t| !t.trim().is_empty()) {
-            if let Some(id) = self.lookup(Group::Team, name, problems)
+            if let Some(id) = self.lookup(Group::Team, name, &at, problems)
                 && !teams.contains(&id)
             {
                 teams.push(id);
@@ -583,22 +585,64 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn lookup(&mut self, group: Group, name: &str, problems: &mut Vec<String>) -> Option<i64> {
+    fn lookup(
+        &mut self,
+        group: Group,
+        name: &str,
+        at: &str,
+        problems: &mut Vec<String>,
+    ) -> Option<i64> {
         let name = name.trim();
         let found = self.names.id(group, name);
-        if found.is_none()
-            && self
-                .unknown_names
-                .insert((group.noun(), name.to_lowercase()))
-        {
-            problems.push(
-                directory::unknown(self.conn, group, name)
+        if found.is_none() {
+            let conn = self.conn;
+            self.unknown((group.noun(), name.to_lowercase()), at, problems, || {
+                directory::unknown(conn, group, name)
                     .map(|e| e.to_string())
-                    .unwrap_or_else(|e| e.to_string()),
-            );
+                    .unwrap_or_else(|e| e.to_string())
+            });
         }
         found
     }
+
+    /// Names an unknown role, team or department once, at the first row
+    /// (`at`, such as "hires.csv line 3: ") it is on, with a count of the others.
+    fn unknown(
+        &mut self,
+        key: (&'static str, String),
+        at: &str,
+        problems: &mut Vec<String>,
+        problem: impl FnOnce() -> String,
+    ) {
+        match self.unknown_names.entry(key) {
+            Entry::Vacant(entry) => {
+                let problem = problem();
+                problems.push(format!("{at}{problem}"));
+                entry.insert(Unknown {
+                    index: problems.len() - 1,
+                    first_row: at.trim_end_matches(": ").to_string(),
+                    problem,
+                    other_rows: 0,
+                });
+            }
+            Entry::Occupied(mut entry) if !at.is_empty() => {
+                let unknown = entry.get_mut();
+                unknown.other_rows += 1;
+                problems[unknown.index] = format!(
+                    "{} and {} more row(s): {}",
+                    unknown.first_row, unknown.other_rows, unknown.problem
+                );
+            }
+            Entry::Occupied(_) => {}
+        }
+    }
+}
+
+struct Unknown {
+    index: usize,
+    first_row: String,
+    problem: String,
+    other_rows: usize,
 }
 
 /// Which of the organization's roles `role` names (without regard to ASCII

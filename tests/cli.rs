@@ -1073,6 +1073,30 @@ fn regression_error_sentences_name_the_problem_once_with_the_fix() {
     );
 }
 
+/// Issue 23.8: an unknown department in a 500-row file had no line number.
+#[test]
+fn every_csv_problem_names_its_line() {
+    let env = Env::new();
+    env.run(&["departments", "add", "Engineering"]).ok();
+    std::fs::write(
+        env.path("hires.csv"),
+        "email,role,department\n\
+         ann@acme.example,editor,Engineering\n\
+         bob@acme.example,editor,Engneering\n\
+         carl@acme.example,edtor,Engineering\n\
+         dana@acme.example,editor,Engneering\n\
+         eve@acme.example,editor,Engneering\n",
+    )
+    .unwrap();
+    env.run(&["invite", "--from-file", "hires.csv"])
+        .code(2)
+        .stderr_has(
+            "error: 2 problems, nothing was written:\n  \
+             hires.csv line 3 and 2 more row(s): unknown department \"Engneering\" (did you mean Engineering?",
+        )
+        .stderr_has("\n  hires.csv line 4: unknown role \"edtor\" (did you mean editor?");
+}
+
 #[test]
 fn db_status_names_the_engine_the_file_the_schema_and_the_counts() {
     let env = Env::sqlite();

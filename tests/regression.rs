@@ -210,6 +210,19 @@ fn a_read_only_command_never_creates_a_database() {
         .stderr_has("config file invitectl.toml");
 }
 
+/// Issue 23.6: `teams add x` in the wrong directory silently created
+/// ./invitectl.db there.
+#[test]
+fn a_command_that_creates_the_database_says_where_once() {
+    let env = Env::sqlite();
+    let path = env.path("invitectl.db");
+    env.run(&["teams", "add", "ops"])
+        .ok()
+        .stderr_has(&format!("created a new database at {}", path.display()));
+    let again = env.run(&["teams", "add", "dev"]);
+    assert!(!again.ok().stderr.contains("created"), "{}", again.stderr);
+}
+
 #[test]
 fn a_user_who_may_only_read_the_database_can_list() {
     let env = Env::sqlite();

@@ -106,6 +106,8 @@ pub struct Database {
     /// set): the one setting a connection carries, so that each change
     /// writes its event in its own transaction wherever it is made.
     hook_events: bool,
+    /// The absolute path of the SQLite file that opening it created.
+    created: Option<PathBuf>,
 }
 
 enum Engine {
@@ -116,11 +118,18 @@ enum Engine {
 /// Opens the database for a command that writes, creating it on first use
 /// and bringing its schema up to date.
 pub fn open(target: &Target) -> Result<Database> {
-    let engine = match target {
-        Target::Sqlite(path) => Engine::Sqlite(sqlite::open(path)?),
-        Target::Postgres(target) => Engine::Postgres(Box::new(postgres::open(target)?)),
+    let (engine, created) = match target {
+        Target::Sqlite(path) => {
+            let (conn, created) = sqlite::open(path)?;
+            let created = created.then(|| std::path::absolute(path).unwrap_or(path.clone()));
+            (Engine::Sqlite(conn), created)
+        }
+        Target::Postgres(target) => (Engine::Postgres(Box::new(postgres::open(target)?)), None),
     };
-    Ok(Database::new(engine))
+    Ok(Database {
+        created,
+        ..Database::new(engine)
+    })
 }
 
 /// Opens an existing database for a command that only reads. `None` when
@@ -165,7 +174,15 @@ impl Database {
         Database {
             engine,
             hook_events: false,
+            created: None,
         }
+    }
+
+    /// What to tell the user when [`open`] created the database, which
+    /// may be in a directory they did not mean.
+    pub fn creation_notice(&self) -> Option<String> {
+        let path = self.created.as_ref()?;
+        Some(format!("created a new database at {}", path.display()))
     }
 
     /// Has changes made on this connection write hook events (see [`crate::hooks`]).

@@ -18,14 +18,13 @@ const APPLICATION_ID: i32 = 0x696e_7669;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Opens the database for a command that writes, creating it (readable by its
-/// owner only) on first use and bringing its schema up to date.
-pub fn open(path: &Path) -> Result<Connection> {
-    if !path.exists() {
-        create(path)?;
-    }
+/// owner only) on first use and bringing its schema up to date. Says whether
+/// this call created it (of two processes at once, one did).
+pub fn open(path: &Path) -> Result<(Connection, bool)> {
+    let created = !path.exists() && create(path)?;
     let mut conn = connect(path)?;
     migrate(&mut conn, path)?;
-    Ok(conn)
+    Ok((conn, created))
 }
 
 /// Opens an existing database for a command that only reads: read-only, so a
@@ -50,7 +49,7 @@ pub fn open_read_only(path: &Path) -> Result<Option<Connection>> {
     if version < SCHEMA_VERSION {
         // An older schema: bring it up to date once, then read as asked.
         drop(conn);
-        drop(open(path)?);
+        open(path)?;
         return open_read_only(path);
     }
     Ok(Some(conn))
@@ -143,7 +142,8 @@ fn check_ours(conn: &Connection, path: &Path) -> Result<i64> {
 /// Builds a new database under a temporary name and links it into place, so
 /// that of several processes creating it at once exactly one file wins, fully
 /// migrated, and the others simply use it.
-fn create(path: &Path) -> Result<()> {
+/// Whether this call made it: false when another process was first.
+fn create(path: &Path) -> Result<bool> {
     let staging = staging_path(path);
     let result = (|| {
         create_private(&staging, path)?;
@@ -151,8 +151,8 @@ fn create(path: &Path) -> Result<()> {
         migrate(&mut conn, path)?;
         drop(conn);
         match std::fs::hard_link(&staging, path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(false),
             Err(e) => Err(Error::Config(format!(
                 "cannot create the database {}: {e}; check --db or [database] path and its directory's permissions",
                 path.display()
@@ -260,7 +260,8 @@ mod tests {
     fn creates_the_file_private_and_refuses_a_newer_schema() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("invitectl.db");
-        drop(open(&path).unwrap());
+        assert!(open(&path).unwrap().1, "created");
+        assert!(!open(&path).unwrap().1, "already there");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

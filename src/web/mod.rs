@@ -127,6 +127,9 @@ pub fn serve(config: Config, options: Options) -> Result<()> {
     // Created or migrated here, before the runtime: the PostgreSQL client
     // may not run on its threads.
     let database = db::open(&config.database)?;
+    if let Some(notice) = database.creation_notice() {
+        eprintln!("{notice}");
+    }
     if let Some(warning) = clock_skew(database.clock()?, chrono::Utc::now()) {
         eprintln!("warning: {warning}");
     }
