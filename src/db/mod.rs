@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-pub use copy::copy;
+pub use copy::{copy, others_using};
 pub use postgres::{PostgresTarget, redact, url_has_password};
 pub use value::{Column, Row, Value};
 
