@@ -861,7 +861,11 @@ fn as_nobody(dir: &std::path::Path, script: &str) {
         .current_dir(dir)
         .output()
         .expect("runuser (util-linux) runs a command as another user");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]
@@ -870,7 +874,8 @@ fn db_copy_writes_only_into_a_private_file_of_its_own_user() {
     // another user made 0666 in a shared directory got every argon2 hash.
     use std::os::unix::fs::PermissionsExt;
     let env = Env::sqlite();
-    env.run(&["invite", "ann@acme.example", "--role", "viewer"]).ok();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
     std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let shared = env.path("shared");
     std::fs::create_dir(&shared).unwrap();
@@ -880,7 +885,11 @@ fn db_copy_writes_only_into_a_private_file_of_its_own_user() {
     env.run(&["db", "copy", "--to", "shared/theirs.db"])
         .code(3)
         .stderr_has("shared/theirs.db belongs to nobody, not to the user running invitectl");
-    assert_eq!(std::fs::metadata(shared.join("theirs.db")).unwrap().len(), 0, "nothing written");
+    assert_eq!(
+        std::fs::metadata(shared.join("theirs.db")).unwrap().len(),
+        0,
+        "nothing written"
+    );
 
     // Nor through a link, to someone else's file or one's own.
     std::fs::write(shared.join("mine.db"), "").unwrap();
@@ -891,7 +900,11 @@ fn db_copy_writes_only_into_a_private_file_of_its_own_user() {
     assert_eq!(std::fs::metadata(shared.join("mine.db")).unwrap().len(), 0);
 
     // One's own empty file, world-readable: used, and made 0600 like a new one.
-    std::fs::set_permissions(shared.join("mine.db"), std::fs::Permissions::from_mode(0o666)).unwrap();
+    std::fs::set_permissions(
+        shared.join("mine.db"),
+        std::fs::Permissions::from_mode(0o666),
+    )
+    .unwrap();
     env.run(&["db", "copy", "--to", "shared/mine.db"]).ok();
     assert_eq!(mode_of(&shared.join("mine.db")), 0o600);
     env.run(&["db", "copy", "--to", "shared/new.db"]).ok();
@@ -902,7 +915,8 @@ fn db_copy_writes_only_into_a_private_file_of_its_own_user() {
 fn db_copy_refuses_a_source_that_a_running_serve_accept_has_open() {
     // Issue 23.5: a copy taken while serve-accept writes loses what it writes next.
     let env = Env::sqlite();
-    env.run(&["invite", "ann@acme.example", "--role", "viewer"]).ok();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
     let server = Server::start(&env);
     server.get("/healthz").status(200);
     env.run(&["db", "copy", "--to", "copy.db"])

@@ -200,18 +200,24 @@ fn against_fake(
     let port = port.to_string();
     let fake = [FAKE, addr, &port, method, "--", support::BIN];
     let mut command = if addr == REMOTE {
-        let script = format!(
-            "ip link set lo up && ip addr add {REMOTE}/32 dev lo && exec python3 \"$@\""
-        );
+        let script =
+            format!("ip link set lo up && ip addr add {REMOTE}/32 dev lo && exec python3 \"$@\"");
         env.command_with(
             "unshare",
-            &[&["-n", "sh", "-c", script.as_str(), "sh"][..], &fake[..], args].concat(),
+            &[
+                &["-n", "sh", "-c", script.as_str(), "sh"][..],
+                &fake[..],
+                args,
+            ]
+            .concat(),
         )
     } else {
         env.command_with("python3", &[&fake[..], args].concat())
     };
     command.envs(vars.iter().copied());
-    let output = command.output().expect("python3 and unshare (util-linux) run the fake server");
+    let output = command
+        .output()
+        .expect("python3 and unshare (util-linux) run the fake server");
     assert!(
         output.status.success(),
         "the fake server (unshare -n needs root): {}",
@@ -239,7 +245,14 @@ fn the_default_sslmode_never_hands_the_password_to_a_server_that_refuses_tls() {
         format!("postgres://inv:s3cret-pw@{REMOTE}:5432/app?sslmode=prefer"),
         format!("postgres://inv:s3cret-pw@{REMOTE}:5432/app?sslmode=require"),
     ] {
-        let seen = against_fake(&env, REMOTE, 5432, "cleartext", &["--db", &url, "db", "status"], &[]);
+        let seen = against_fake(
+            &env,
+            REMOTE,
+            5432,
+            "cleartext",
+            &["--db", &url, "db", "status"],
+            &[],
+        );
         assert_eq!(passwords(&seen), Vec::<String>::new(), "{seen}");
         assert!(seen["ssl_requests"].as_u64().unwrap() >= 1, "{seen}");
         assert_eq!(seen["code"], 1, "{seen}");
@@ -257,14 +270,23 @@ fn an_unencrypted_link_to_a_remote_host_sends_no_cleartext_or_md5_password_unles
     let env = Env::sqlite();
     let url = format!("postgres://inv:s3cret-pw@{REMOTE}:5432/app?sslmode=disable");
     for method in ["cleartext", "md5"] {
-        let seen = against_fake(&env, REMOTE, 5432, method, &["--db", &url, "teams", "list"], &[]);
+        let seen = against_fake(
+            &env,
+            REMOTE,
+            5432,
+            method,
+            &["--db", &url, "teams", "list"],
+            &[],
+        );
         assert_eq!(passwords(&seen), Vec::<String>::new(), "{seen}");
         assert_eq!(seen["ssl_requests"], 0, "{seen}");
         assert_eq!(seen["code"], 1, "{seen}");
         let stderr = seen["stderr"].as_str().unwrap();
         let name = if method == "md5" { "MD5" } else { method };
         assert!(
-            stderr.contains(&format!("asked for the password as {name} over an unencrypted connection")),
+            stderr.contains(&format!(
+                "asked for the password as {name} over an unencrypted connection"
+            )),
             "{stderr}"
         );
         assert!(stderr.contains("allow_plaintext_auth"), "{stderr}");
@@ -285,14 +307,24 @@ fn an_unencrypted_link_to_a_remote_host_sends_no_cleartext_or_md5_password_unles
     );
     assert_eq!(passwords(&seen), ["from-pgpassword"], "{seen}");
     assert!(
-        seen["stderr"].as_str().unwrap().contains("password authentication failed"),
+        seen["stderr"]
+            .as_str()
+            .unwrap()
+            .contains("password authentication failed"),
         "{seen}"
     );
 
     // Loopback is exempt: nothing on the path to protect against.
     let port = support::closed_port();
     let url = format!("postgres://inv:s3cret-pw@127.0.0.1:{port}/app?sslmode=disable");
-    let seen = against_fake(&env, "127.0.0.1", port, "cleartext", &["--db", &url, "teams", "list"], &[]);
+    let seen = against_fake(
+        &env,
+        "127.0.0.1",
+        port,
+        "cleartext",
+        &["--db", &url, "teams", "list"],
+        &[],
+    );
     assert_eq!(passwords(&seen), ["s3cret-pw"], "{seen}");
 }
 
@@ -321,13 +353,20 @@ fn no_spelling_of_a_password_in_the_url_is_ever_shown() {
             printed += &run.stderr;
         }
         for format in ["table", "json", "csv"] {
-            let run = env.run_env(&["config", "show", "--format", format], &[("INVITECTL_DB", url)]);
-            run.ok().stdout_has(&format!("postgres://inv@127.0.0.1:{port}/app?sslmode="));
+            let run = env.run_env(
+                &["config", "show", "--format", format],
+                &[("INVITECTL_DB", url)],
+            );
+            run.ok()
+                .stdout_has(&format!("postgres://inv@127.0.0.1:{port}/app?sslmode="));
             printed += &run.stdout;
             printed += &run.stderr;
         }
         for secret in secrets {
-            assert!(!printed.contains(secret), "{secret} shown for {url}:\n{printed}");
+            assert!(
+                !printed.contains(secret),
+                "{secret} shown for {url}:\n{printed}"
+            );
         }
     }
 
@@ -336,9 +375,15 @@ fn no_spelling_of_a_password_in_the_url_is_ever_shown() {
     let url = database.url_without_password() + &format!("?pass%77ord={PASSWORD}");
     let run = env.run_env(&["teams", "add", "ops"], &[("INVITECTL_DB", &url)]);
     run.ok();
-    let status = env.run_env(&["db", "status", "--format", "json"], &[("INVITECTL_DB", &url)]);
+    let status = env.run_env(
+        &["db", "status", "--format", "json"],
+        &[("INVITECTL_DB", &url)],
+    );
     let location = status.ok().json()["location"].as_str().unwrap().to_string();
-    assert_eq!(location, database.url_without_password() + "?sslmode=prefer");
+    assert_eq!(
+        location,
+        database.url_without_password() + "?sslmode=prefer"
+    );
 }
 
 #[test]
@@ -356,10 +401,20 @@ fn a_password_on_the_command_line_is_warned_about_and_pgpassword_is_honoured() {
     let run = env.run_env(&["teams", "list"], &[("INVITECTL_DB", &with)]);
     assert!(!run.ok().stderr.contains("warning"), "{}", run.stderr);
     let without = database.url_without_password();
-    let run = env.run_env(&["--db", &without, "teams", "list"], &[("PGPASSWORD", PASSWORD)]);
-    assert!(!run.ok().stdout_has("ops").stderr.contains("warning"), "{}", run.stderr);
+    let run = env.run_env(
+        &["--db", &without, "teams", "list"],
+        &[("PGPASSWORD", PASSWORD)],
+    );
+    assert!(
+        !run.ok().stdout_has("ops").stderr.contains("warning"),
+        "{}",
+        run.stderr
+    );
     let shown = env
-        .run_env(&["--db", &without, "config", "show", "--format", "json"], &[("PGPASSWORD", PASSWORD)])
+        .run_env(
+            &["--db", &without, "config", "show", "--format", "json"],
+            &[("PGPASSWORD", PASSWORD)],
+        )
         .ok()
         .json();
     let password = support::setting(&shown, "database.password");

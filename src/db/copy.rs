@@ -148,9 +148,9 @@ fn claim(path: &std::path::Path) -> Result<()> {
                 "cannot open {shown}: {e}; check --to and the file's permissions"
             )),
         })?;
-    let metadata = file.metadata().map_err(|e| {
-        Error::Config(format!("cannot read the owner of {shown}: {e}"))
-    })?;
+    let metadata = file
+        .metadata()
+        .map_err(|e| Error::Config(format!("cannot read the owner of {shown}: {e}")))?;
     if !metadata.file_type().is_file() {
         return Err(Error::Refused(format!(
             "{shown} is not a regular file; give --to a new file or an empty database file"
@@ -197,10 +197,9 @@ pub fn others_using(source: &Database, from: &Target) -> Result<Option<String>> 
                 l_pid: 0,
             };
             match nix::fcntl::fcntl(&file, nix::fcntl::FcntlArg::F_GETLK(&mut lock)) {
-                Ok(_) if lock.l_type != nix::libc::F_UNLCK as i16 => Ok(Some(format!(
-                    "process {} has it open",
-                    lock.l_pid
-                ))),
+                Ok(_) if lock.l_type != nix::libc::F_UNLCK as i16 => {
+                    Ok(Some(format!("process {} has it open", lock.l_pid)))
+                }
                 _ => Ok(None),
             }
         }
@@ -212,7 +211,8 @@ pub fn others_using(source: &Database, from: &Target) -> Result<Option<String>> 
                 &[],
                 |row| row.get(0),
             )?;
-            Ok((others > 0).then(|| format!("{others} other invitectl connection(s) are open on it")))
+            Ok((others > 0)
+                .then(|| format!("{others} other invitectl connection(s) are open on it")))
         }
         _ => Ok(None),
     }

@@ -116,9 +116,9 @@ impl Drop for Client {
     fn drop(&mut self) {
         drop(self.client.take());
         if let Some(connection) = self.connection.take() {
-            let _ = self.runtime.block_on(async {
-                tokio::time::timeout(Duration::from_secs(1), connection).await
-            });
+            let _ = self
+                .runtime
+                .block_on(async { tokio::time::timeout(Duration::from_secs(1), connection).await });
         }
     }
 }

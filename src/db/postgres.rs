@@ -100,11 +100,18 @@ fn shown(config: &Config) -> String {
         out.push_str(&encode(dbname));
     }
     let mut params = Vec::new();
-    let addrs: Vec<String> = config.get_hostaddrs().iter().map(|a| a.to_string()).collect();
+    let addrs: Vec<String> = config
+        .get_hostaddrs()
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
     if !addrs.is_empty() {
         params.push(format!("hostaddr={}", addrs.join(",")));
     }
-    params.push(format!("sslmode={}", ssl_mode_name(effective_ssl_mode(config))));
+    params.push(format!(
+        "sslmode={}",
+        ssl_mode_name(effective_ssl_mode(config))
+    ));
     out.push('?');
     out.push_str(&params.join("&"));
     out
@@ -561,7 +568,10 @@ mod tests {
                 "postgresql://postgres@/postgres?host=/tmp/pg%20dir&port=5499",
                 "postgres://postgres@%2Ftmp%2Fpg%20dir:5499/postgres?sslmode=prefer",
             ),
-            ("postgres://db.example/app", "postgres://db.example:5432/app?sslmode=require"),
+            (
+                "postgres://db.example/app",
+                "postgres://db.example:5432/app?sslmode=require",
+            ),
         ] {
             assert_eq!(redact(url), expected, "{url}");
             assert!(!redact(url).contains("s3cret") && !redact(url).contains("w0rd"));
@@ -582,8 +592,14 @@ mod tests {
         assert_eq!(mode("postgres://[::1]/app"), "prefer");
         assert_eq!(mode("postgres://localhost,db.example/app"), "require");
         // hostaddr is where the connection goes.
-        assert_eq!(mode("postgres://localhost/app?hostaddr=10.0.0.5"), "require");
-        assert_eq!(mode("postgres://db.example/app?hostaddr=127.0.0.1"), "prefer");
+        assert_eq!(
+            mode("postgres://localhost/app?hostaddr=10.0.0.5"),
+            "require"
+        );
+        assert_eq!(
+            mode("postgres://db.example/app?hostaddr=127.0.0.1"),
+            "prefer"
+        );
         assert_eq!(mode("postgres:///app?host=/run/postgresql"), "prefer");
     }
 
