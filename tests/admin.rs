@@ -899,6 +899,19 @@ fn db_copy_writes_only_into_a_private_file_of_its_own_user() {
         .stderr_has("shared/link.db is a symbolic link");
     assert_eq!(std::fs::metadata(shared.join("mine.db")).unwrap().len(), 0);
 
+    // Nor beside another user's WAL file, which would get the rows.
+    std::fs::write(shared.join("other.db"), "").unwrap();
+    as_nobody(&shared, "umask 0 && : > other.db-wal");
+    env.run(&["db", "copy", "--to", "shared/other.db"])
+        .code(3)
+        .stderr_has("shared/other.db-wal belongs to nobody");
+    assert_eq!(
+        std::fs::metadata(shared.join("other.db-wal"))
+            .unwrap()
+            .len(),
+        0
+    );
+
     // One's own empty file, world-readable: used, and made 0600 like a new one.
     std::fs::set_permissions(
         shared.join("mine.db"),

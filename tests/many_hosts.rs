@@ -356,7 +356,10 @@ fn db_copy_moves_a_sqlite_installation_to_postgresql_and_back_with_links_and_log
                   WHERE datname = current_database() AND application_name = 'invitectl'";
     let stopped = std::time::Instant::now();
     while database.sql(others) != "0\n" {
-        assert!(stopped.elapsed().as_secs() < 10, "serve-accept's sessions stay");
+        assert!(
+            stopped.elapsed().as_secs() < 10,
+            "serve-accept's sessions stay"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     let back = Env::sqlite();

@@ -76,14 +76,13 @@ pub fn copy(source: &mut Database, from: &Target, to: &Target) -> Result<Vec<(St
     // A file that is already there must be ours, and becomes private, before
     // SQLite writes a byte into it; and again once SQLite has it open, in
     // case it was swapped meanwhile (a shared directory).
-    if let Target::Sqlite(path) = to
-        && std::fs::symlink_metadata(path).is_ok()
-    {
-        claim(path)?;
+    // So must its WAL and journal files, which hold the same rows.
+    if let Target::Sqlite(path) = to {
+        claim_existing(path)?;
     }
     let mut target = open(to)?;
     if let Target::Sqlite(path) = to {
-        claim(path)?;
+        claim_existing(path)?;
     }
     for table in TABLES {
         let holds_rows: bool = target.query_one(
@@ -126,6 +125,20 @@ pub fn copy(source: &mut Database, from: &Target, to: &Target) -> Result<Vec<(St
     tx.commit()?;
     drop(snapshot);
     Ok(copied)
+}
+
+/// [`claim`] for the file at `path` and its `-wal`, `-shm` and `-journal`
+/// files, those of them that exist.
+fn claim_existing(path: &std::path::Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let file = std::path::PathBuf::from(name);
+        if std::fs::symlink_metadata(&file).is_ok() {
+            claim(&file)?;
+        }
+    }
+    Ok(())
 }
 
 /// Makes sure that the SQLite file at `path`, which is to hold every
