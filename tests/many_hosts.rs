@@ -350,7 +350,13 @@ fn db_copy_moves_a_sqlite_installation_to_postgresql_and_back_with_links_and_log
         .stderr_has("is not empty");
 
     // And back to a new SQLite file on another host, with serve-accept
-    // stopped first (db copy refuses a source that others have open).
+    // stopped first: db copy refuses a source that others have open.
+    let back = Env::sqlite();
+    let back_file = back.path("invitectl.db");
+    new.run(&["db", "copy", "--to", back_file.to_str().unwrap()])
+        .code(3)
+        .stderr_has("other invitectl connection(s) are open on it")
+        .stderr_has("--force");
     drop(server);
     let others = "SELECT count(*) FROM pg_stat_activity \
                   WHERE datname = current_database() AND application_name = 'invitectl'";
@@ -362,7 +368,6 @@ fn db_copy_moves_a_sqlite_installation_to_postgresql_and_back_with_links_and_log
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let back = Env::sqlite();
     new.run(&[
         "db",
         "copy",
