@@ -71,7 +71,22 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// What [`redact`] shows for a URL whose second `@` put the rest of a password
+/// into its host or database name.
+const MISPLACED_AT: &str = "(a postgres:// URL with an @ after its user part, not shown: write an @ in the password as %40)";
+
 fn shown(config: &Config) -> String {
+    // The user part ends at the first `@`: a password with an `@` in it
+    // (not written %40) leaves its tail in the host or the database name.
+    let at = |text: &str| text.contains('@');
+    if config.get_dbname().is_some_and(at)
+        || config.get_hosts().iter().any(|host| match host {
+            Host::Tcp(name) => at(name),
+            Host::Unix(dir) => at(&dir.to_string_lossy()),
+        })
+    {
+        return MISPLACED_AT.to_string();
+    }
     let mut out = String::from("postgres://");
     if let Some(user) = config.get_user() {
         out.push_str(&encode(user));
@@ -575,6 +590,12 @@ mod tests {
         ] {
             assert_eq!(redact(url), expected, "{url}");
             assert!(!redact(url).contains("s3cret") && !redact(url).contains("w0rd"));
+        }
+        for url in [
+            "postgres://inv:s3c@ret@db.example/app",
+            "postgres://inv:s3c@r/et@db.example/app",
+        ] {
+            assert_eq!(redact(url), MISPLACED_AT);
         }
         assert_eq!(
             redact("postgres://inv:s3cret@db.example/app?no_such_option=1"),
