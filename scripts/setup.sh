@@ -18,10 +18,12 @@ set -euo pipefail
 # the throwaway clusters of scripts/postgres-cluster.sh, which the second,
 # PostgreSQL pass of scripts/test.sh runs on; postgresql-client: psql and
 # pg_dump, with which the tests read that database as they read SQLite's.
+# iproute2: `ip`, which gives the fake PostgreSQL server of tests/postgres.rs a
+# private, not loopback, address in a network namespace of its own (unshare -n).
 # python3, python3-aiosmtpd: the real SMTP server the mail tests run on
 # 127.0.0.1 (from Debian: its Python refuses a system-wide pip install).
 debian_packages=(libfaketime python3 python3-aiosmtpd sqlite3 systemd nginx-light openssl caddy chromium chromium-driver msmtp procps
-  util-linux mount bsdutils postgresql postgresql-client)
+  util-linux mount bsdutils postgresql postgresql-client iproute2)
 # npm may come from elsewhere than Debian (NodeSource, nvm): any npm on PATH will do.
 command -v npm >/dev/null || debian_packages+=(npm)
 

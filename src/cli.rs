@@ -33,6 +33,12 @@ pub struct Cli {
     pub config: Option<PathBuf>,
 
     /// The SQLite database file, or a postgres:// URL [default: invitectl.db, or [database] path or url]
+    ///
+    /// Leave the password out of a URL given here: every local user can read a
+    /// command line (ps). Give it with [database] password_env or password_file
+    /// (or INVITECTL_DATABASE_PASSWORD_ENV / _FILE), or export PGPASSWORD;
+    /// invitectl warns when --db holds one. TLS is required (the certificate
+    /// verified) to a host that is not loopback; plaintext only with sslmode=disable.
     #[arg(
         long,
         global = true,
@@ -572,11 +578,19 @@ pub enum DbCommand {
         invitectl --db postgres://invitectl@db.acme.example/invitectl db copy --to ./invitectl-copy.db\n  \
         invitectl --db /var/lib/invitectl/invitectl.db db copy --to ./invitectl-copy.db\n\n\
         Pending links, passwords and sessions keep working against the copy; the\n\
-        source is not changed. A target that holds any row is refused (exit 3).")]
+        source is not changed. A target that holds any row is refused (exit 3), and\n\
+        so is a source that another process has open (a running serve-accept or a\n\
+        timer: what it writes after the copy would be lost), unless --force. Stop\n\
+        them first, copy, switch [database] to the new one, start them again.\n\
+        An existing target file must be yours; it is made 0600 like a new one.\n\
+        Give a PostgreSQL password with PGPASSWORD, not in the URL.")]
     Copy {
         /// The database to copy into: a new or empty SQLite file, or an empty PostgreSQL database
         #[arg(long, value_name = "PATH|URL")]
         to: String,
+        /// Copy even while another process (a running serve-accept, a timer) has the source open
+        #[arg(long)]
+        force: bool,
     },
 }
 

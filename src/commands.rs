@@ -196,6 +196,13 @@ pub fn run(cli: Cli) -> Result<()> {
         db_from_environment: cli.db_from_environment,
     };
     let config = config::load(&flags, &|name| std::env::var(name).ok())?;
+    if !cli.db_from_environment && cli.db.as_deref().is_some_and(db::url_has_password) {
+        say(
+            "warning: the --db URL holds a password, which every local user can read in the \
+             process list (ps); give it with [database] password_env or password_file, or \
+             PGPASSWORD, instead",
+        );
+    }
     if cli.verbose {
         match &config.file {
             Some(file) => eprintln!("config: {}", file.display()),
@@ -223,7 +230,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Departments(command) => group_command(&context, Group::Department, command),
         Command::Smtp(SmtpCommand::Test { to }) => smtp_test(&context, to),
         Command::Db(DbCommand::Status { format }) => db_status(&context, format.format),
-        Command::Db(DbCommand::Copy { to }) => db_copy(&context, &to),
+        Command::Db(DbCommand::Copy { to, force }) => db_copy(&context, &to, force),
         Command::Hooks(command) => hooks_command(&context, command),
         Command::ServeAccept { bind } => {
             let options = crate::web::Options {
@@ -1422,7 +1429,7 @@ fn db_status(context: &Context, format: Format) -> Result<()> {
     write_stdout(|out| output::write_record(out, format, &status))
 }
 
-fn db_copy(context: &Context, to: &str) -> Result<()> {
+fn db_copy(context: &Context, to: &str, force: bool) -> Result<()> {
     let to = match db::Target::parse(to)? {
         // Not on the command line, where every user could read it.
         db::Target::Postgres(mut target) if std::env::var_os("PGPASSWORD").is_some() => {
@@ -1432,6 +1439,19 @@ fn db_copy(context: &Context, to: &str) -> Result<()> {
         target => target,
     };
     let mut source = context.read()?;
+    if let Some(who) = db::others_using(&source, &context.config.database)? {
+        let what = format!(
+            "{} is in use ({who}): whatever it writes after the copy is not in the copy",
+            context.config.database.display()
+        );
+        if !force {
+            return Err(Error::Refused(format!(
+                "{what}; stop serve-accept and the timers or cron jobs that run invitectl, then copy \
+                 (README: Moving to PostgreSQL), or give --force to copy anyway"
+            )));
+        }
+        say(&format!("warning: {what} (--force)"));
+    }
     let copied = db::copy(&mut source, &context.config.database, &to)?;
     let rows: i64 = copied.iter().map(|(_, count)| count).sum();
     context.note(&format!(

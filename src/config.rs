@@ -34,6 +34,7 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("database", "url", Kind::Text),
     ("database", "password_env", Kind::Text),
     ("database", "password_file", Kind::Text),
+    ("database", "allow_plaintext_auth", Kind::Boolean),
     ("mail", "transport", Kind::Text),
     ("mail", "from", Kind::Text),
     ("mail", "file_dir", Kind::Text),
@@ -246,7 +247,7 @@ fn layered(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<(Layer
         layers.read_file(path)?;
     }
     layers.read_env(env)?;
-    let config = layers.build(file, flags)?;
+    let config = layers.build(file, flags, env)?;
     Ok((layers, config))
 }
 
@@ -386,8 +387,13 @@ impl Layers {
 
     /// `--db` (or `INVITECTL_DB`) over `[database] url` or `path`; with
     /// none, `invitectl.db` here. A PostgreSQL password may come from
-    /// `password_env` or `password_file` instead of the URL.
-    fn database(&self, flags: &Flags) -> Result<crate::db::Target> {
+    /// `password_env` or `password_file` instead of the URL, or, with
+    /// neither, from `PGPASSWORD` as libpq takes it.
+    fn database(
+        &self,
+        flags: &Flags,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<crate::db::Target> {
         use crate::db::Target;
         let given = match (
             &flags.db,
@@ -418,13 +424,26 @@ impl Layers {
             Target::Postgres(mut target) => {
                 target.password_env = self.text("database.password_env");
                 target.password_file = self.text("database.password_file").map(PathBuf::from);
+                target.allow_plaintext_auth = self.flag("database.allow_plaintext_auth");
+                if target.password_env.is_none()
+                    && target.password_file.is_none()
+                    && !crate::db::url_has_password(&target.url)
+                    && env("PGPASSWORD").is_some()
+                {
+                    target.password_env = Some("PGPASSWORD".into());
+                }
                 Target::Postgres(target)
             }
             sqlite => sqlite,
         })
     }
 
-    fn build(&self, file: Option<PathBuf>, flags: &Flags) -> Result<Config> {
+    fn build(
+        &self,
+        file: Option<PathBuf>,
+        flags: &Flags,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config> {
         let roles = match self.setting("organization.roles").map(|s| &s.value) {
             Some(Value::List(roles)) => roles.clone(),
             _ => DEFAULT_ROLES.iter().map(|r| r.to_string()).collect(),
@@ -530,7 +549,7 @@ impl Layers {
             template_dir: self.text("mail.template_dir").map(PathBuf::from),
         };
 
-        let database = self.database(flags)?;
+        let database = self.database(flags, env)?;
 
         let trusted_proxies = match self.setting("server.trusted_proxies").map(|s| &s.value) {
             Some(Value::List(ranges)) => ranges
@@ -791,6 +810,7 @@ fn default_value(config: &Config, name: &str) -> Option<serde_json::Value> {
             Target::Sqlite(_) => Json::Null,
         },
         "database.password_env" | "database.password_file" => Json::Null,
+        "database.allow_plaintext_auth" => Json::Bool(false),
         "mail.transport" => text(match config.mail.transport {
             TransportKind::Smtp => "smtp",
             TransportKind::File => "file",
@@ -1100,7 +1120,10 @@ mod tests {
         let keys: Vec<&str> = shown.iter().map(|s| s.key.as_str()).collect();
         assert_eq!(keys.len(), KEYS.len() + 2, "{keys:?}");
         let get = |key: &str| shown.iter().find(|s| s.key == key).unwrap();
-        assert_eq!(get("database.url").value, "postgres://app@db.example/app");
+        assert_eq!(
+            get("database.url").value,
+            "postgres://app@db.example:5432/app?sslmode=require"
+        );
         assert_eq!(get("database.password").value, "(set)");
         assert_eq!(get("smtp.password").value, "(set)");
         assert_eq!(get("smtp.password").origin, "environment MAIL_PW");

@@ -840,11 +840,107 @@ fn config_show_never_shows_a_password() {
         outputs
             .last()
             .unwrap()
-            .contains("postgres://ann@db.acme.example/app?sslmode=require")
+            .contains("postgres://ann@db.acme.example:5432/app?sslmode=require")
     );
     for output in &outputs {
         for secret in secrets {
             assert!(!output.contains(secret), "{secret} shown:\n{output}");
         }
     }
+}
+
+fn mode_of(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// Runs a shell command as user nobody in `dir` (runuser, as root in CI).
+fn as_nobody(dir: &std::path::Path, script: &str) {
+    let output = std::process::Command::new("runuser")
+        .args(["-u", "nobody", "--", "sh", "-c", script])
+        .current_dir(dir)
+        .output()
+        .expect("runuser (util-linux) runs a command as another user");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn db_copy_writes_only_into_a_private_file_of_its_own_user() {
+    // Issue 17.7: an existing empty target kept its owner and mode, so a file
+    // another user made 0666 in a shared directory got every argon2 hash.
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::sqlite();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
+    std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let shared = env.path("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+
+    as_nobody(&shared, "umask 0 && : > theirs.db");
+    env.run(&["db", "copy", "--to", "shared/theirs.db"])
+        .code(3)
+        .stderr_has("shared/theirs.db belongs to nobody, not to the user running invitectl");
+    assert_eq!(
+        std::fs::metadata(shared.join("theirs.db")).unwrap().len(),
+        0,
+        "nothing written"
+    );
+
+    // Nor through a link, to someone else's file or one's own.
+    std::fs::write(shared.join("mine.db"), "").unwrap();
+    std::os::unix::fs::symlink("mine.db", shared.join("link.db")).unwrap();
+    env.run(&["db", "copy", "--to", "shared/link.db"])
+        .code(3)
+        .stderr_has("shared/link.db is a symbolic link");
+    assert_eq!(std::fs::metadata(shared.join("mine.db")).unwrap().len(), 0);
+
+    // Nor beside another user's WAL file, which would get the rows.
+    std::fs::write(shared.join("other.db"), "").unwrap();
+    as_nobody(&shared, "umask 0 && : > other.db-wal");
+    env.run(&["db", "copy", "--to", "shared/other.db"])
+        .code(3)
+        .stderr_has("shared/other.db-wal belongs to nobody");
+    assert_eq!(
+        std::fs::metadata(shared.join("other.db-wal"))
+            .unwrap()
+            .len(),
+        0
+    );
+
+    // One's own empty file, world-readable: used, and made 0600 like a new one.
+    std::fs::set_permissions(
+        shared.join("mine.db"),
+        std::fs::Permissions::from_mode(0o666),
+    )
+    .unwrap();
+    env.run(&["db", "copy", "--to", "shared/mine.db"]).ok();
+    assert_eq!(mode_of(&shared.join("mine.db")), 0o600);
+    env.run(&["db", "copy", "--to", "shared/new.db"]).ok();
+    assert_eq!(mode_of(&shared.join("new.db")), 0o600);
+}
+
+#[test]
+fn db_copy_refuses_a_source_that_a_running_serve_accept_has_open() {
+    // Issue 23.5: a copy taken while serve-accept writes loses what it writes next.
+    let env = Env::sqlite();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
+    let server = Server::start(&env);
+    server.get("/healthz").status(200);
+    env.run(&["db", "copy", "--to", "copy.db"])
+        .code(3)
+        .stderr_has("invitectl.db is in use (process ")
+        .stderr_has("stop serve-accept")
+        .stderr_has("--force");
+    assert!(!env.path("copy.db").exists());
+    env.run(&["db", "copy", "--to", "copy.db", "--force"])
+        .ok()
+        .stderr_has("warning: invitectl.db is in use");
+    drop(server);
+    env.run(&["db", "copy", "--to", "copy2.db"]).ok();
 }

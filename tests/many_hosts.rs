@@ -349,8 +349,25 @@ fn db_copy_moves_a_sqlite_installation_to_postgresql_and_back_with_links_and_log
         .code(3)
         .stderr_has("is not empty");
 
-    // And back to a new SQLite file on another host.
+    // And back to a new SQLite file on another host, with serve-accept
+    // stopped first: db copy refuses a source that others have open.
     let back = Env::sqlite();
+    let back_file = back.path("invitectl.db");
+    new.run(&["db", "copy", "--to", back_file.to_str().unwrap()])
+        .code(3)
+        .stderr_has("other invitectl connection(s) are open on it")
+        .stderr_has("--force");
+    drop(server);
+    let others = "SELECT count(*) FROM pg_stat_activity \
+                  WHERE datname = current_database() AND application_name = 'invitectl'";
+    let stopped = std::time::Instant::now();
+    while database.sql(others) != "0\n" {
+        assert!(
+            stopped.elapsed().as_secs() < 10,
+            "serve-accept's sessions stay"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     new.run(&[
         "db",
         "copy",

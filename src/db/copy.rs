@@ -73,7 +73,17 @@ pub fn copy(source: &mut Database, from: &Target, to: &Target) -> Result<Vec<(St
             to.display()
         )));
     }
+    // A file that is already there must be ours, and becomes private, before
+    // SQLite writes a byte into it; and again once SQLite has it open, in
+    // case it was swapped meanwhile (a shared directory).
+    // So must its WAL and journal files, which hold the same rows.
+    if let Target::Sqlite(path) = to {
+        claim_existing(path)?;
+    }
     let mut target = open(to)?;
+    if let Target::Sqlite(path) = to {
+        claim_existing(path)?;
+    }
     for table in TABLES {
         let holds_rows: bool = target.query_one(
             &format!("SELECT EXISTS (SELECT 1 FROM {table})"),
@@ -115,6 +125,110 @@ pub fn copy(source: &mut Database, from: &Target, to: &Target) -> Result<Vec<(St
     tx.commit()?;
     drop(snapshot);
     Ok(copied)
+}
+
+/// [`claim`] for the file at `path` and its `-wal`, `-shm` and `-journal`
+/// files, those of them that exist.
+fn claim_existing(path: &std::path::Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let file = std::path::PathBuf::from(name);
+        if std::fs::symlink_metadata(&file).is_ok() {
+            claim(&file)?;
+        }
+    }
+    Ok(())
+}
+
+/// Makes sure that the SQLite file at `path`, which is to hold every
+/// password hash and live token of the source, is a regular file of the
+/// user running invitectl (not a link to one elsewhere, not another user's
+/// file in a shared directory), and readable by that user only.
+fn claim(path: &std::path::Path) -> Result<()> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+    let shown = path.display();
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(nix::libc::ELOOP) => Error::Refused(format!(
+                "{shown} is a symbolic link; db copy writes only to a file itself: give its real path, \
+                 or a new file"
+            )),
+            _ => Error::Config(format!(
+                "cannot open {shown}: {e}; check --to and the file's permissions"
+            )),
+        })?;
+    let metadata = file
+        .metadata()
+        .map_err(|e| Error::Config(format!("cannot read the owner of {shown}: {e}")))?;
+    if !metadata.file_type().is_file() {
+        return Err(Error::Refused(format!(
+            "{shown} is not a regular file; give --to a new file or an empty database file"
+        )));
+    }
+    let me = nix::unistd::Uid::effective();
+    if metadata.uid() != me.as_raw() {
+        let owner = nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(metadata.uid()))
+            .ok()
+            .flatten()
+            .map_or_else(|| format!("uid {}", metadata.uid()), |user| user.name);
+        return Err(Error::Refused(format!(
+            "{shown} belongs to {owner}, not to the user running invitectl; whoever owns it could \
+             read every password hash copied into it: remove it, or copy into a new file"
+        )));
+    }
+    if metadata.permissions().mode() & 0o7777 != 0o600 {
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| Error::Config(format!("cannot make {shown} private (0600): {e}")))?;
+    }
+    Ok(())
+}
+
+/// Who else has the source open, and so may write to it while it is copied
+/// (a running serve-accept, a timer's command): `None` when no one does.
+///
+/// SQLite: every connection to a WAL database holds a shared lock on one
+/// byte of its `-shm` file (the "dead man switch", offset 128) for as long
+/// as it is open; a lock held by another process is seen with F_GETLK.
+/// PostgreSQL: other sessions of invitectl on the database.
+pub fn others_using(source: &Database, from: &Target) -> Result<Option<String>> {
+    match (&source.engine, from) {
+        (Engine::Sqlite(_), Target::Sqlite(path)) => {
+            let mut shm = path.as_os_str().to_owned();
+            shm.push("-shm");
+            let Ok(file) = std::fs::File::open(&shm) else {
+                return Ok(None);
+            };
+            let mut lock = nix::libc::flock {
+                l_type: nix::libc::F_WRLCK as i16,
+                l_whence: nix::libc::SEEK_SET as i16,
+                l_start: 128,
+                l_len: 1,
+                l_pid: 0,
+            };
+            match nix::fcntl::fcntl(&file, nix::fcntl::FcntlArg::F_GETLK(&mut lock)) {
+                Ok(_) if lock.l_type != nix::libc::F_UNLCK as i16 => {
+                    Ok(Some(format!("process {} has it open", lock.l_pid)))
+                }
+                _ => Ok(None),
+            }
+        }
+        (Engine::Postgres(_), _) => {
+            let others: i64 = source.query_one(
+                "SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()
+                   AND application_name = 'invitectl'",
+                &[],
+                |row| row.get(0),
+            )?;
+            Ok((others > 0)
+                .then(|| format!("{others} other invitectl connection(s) are open on it")))
+        }
+        _ => Ok(None),
+    }
 }
 
 fn same(from: &Target, to: &Target) -> bool {

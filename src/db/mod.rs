@@ -8,6 +8,7 @@
 //! creates, never migrates and never takes the write lock.
 
 mod copy;
+mod pg_client;
 mod postgres;
 mod sqlite;
 mod value;
@@ -16,7 +17,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-pub use copy::copy;
+pub use copy::{copy, others_using};
 pub use postgres::{PostgresTarget, redact, url_has_password};
 pub use value::{Column, Row, Value};
 
@@ -70,11 +71,9 @@ impl Target {
     /// A `--db` value: a `postgres://` URL, or a file path.
     pub fn parse(text: &str) -> Result<Target> {
         match text.split_once("://") {
-            Some(("postgres" | "postgresql", _)) => Ok(Target::Postgres(PostgresTarget {
-                url: text.to_string(),
-                password_env: None,
-                password_file: None,
-            })),
+            Some(("postgres" | "postgresql", _)) => {
+                Ok(Target::Postgres(PostgresTarget::from_url(text)))
+            }
             // The value is not repeated: it may hold a password.
             Some((scheme, _)) => Err(crate::error::Error::Config(format!(
                 "a {scheme}:// database is not one invitectl can use; give a SQLite file path or a postgres:// URL"
