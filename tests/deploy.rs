@@ -623,3 +623,290 @@ fn the_caddyfile_for_a_protected_app_passes_caddy_validate() {
         "{stderr}"
     );
 }
+
+/// The protected app: answers every request with its head as it arrived
+/// (request line and header lines), on a loopback port of its own; kept-alive
+/// connections are served until the proxy closes them.
+fn start_echo_app() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                use std::io::{BufRead, Write};
+                let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+                let mut stream = stream;
+                loop {
+                    let mut head = String::new();
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                        head.push_str(&line);
+                    }
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{head}",
+                        head.len()
+                    );
+                    if stream.write_all(answer.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+/// The header lines the echo app got, names lower-cased, in their order.
+fn echoed_headers(body: &str) -> Vec<(String, String)> {
+    body.lines()
+        .skip(1)
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.to_ascii_lowercase(), value.trim().to_string()))
+        .collect()
+}
+
+/// What a client sends to pass as someone it is not, in every spelling an
+/// app server may read as `Remote-*`.
+const FORGED: [(&str, &str); 7] = [
+    ("Remote-User", "root@acme.example"),
+    ("Remote_User", "root@acme.example"),
+    ("remote_email", "root@acme.example"),
+    ("Remote-Groups", "admins"),
+    ("Remote_Groups", "admins"),
+    ("remote-department", "Finance"),
+    ("REMOTE_ROLE", "admin"),
+];
+
+/// Checks what the app got for Ann (editor, no department, no teams):
+/// invitectl's identity headers and nothing a client forged; and the cookies
+/// `cookie` (None: no Cookie header at all), never invitectl's session.
+fn assert_the_app_got(answer: &support::web::Response, cookie: Option<&str>) {
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let seen = echoed_headers(&answer.body);
+    let mut remote: Vec<(String, String)> = seen
+        .iter()
+        .filter(|(name, value)| name.starts_with("remote") && !value.is_empty())
+        .cloned()
+        .collect();
+    remote.sort();
+    let expected: Vec<(String, String)> = [
+        ("remote-email", "ann@acme.example"),
+        ("remote-name", "Ann Lee"),
+        ("remote-role", "editor"),
+        ("remote-user", "ann@acme.example"),
+    ]
+    .iter()
+    .map(|(n, v)| (n.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(remote, expected, "{}", answer.body);
+    for forged in ["root@", "admins", "Finance", "invitectl_session"] {
+        assert!(!answer.body.contains(forged), "{forged} reached the app:\n{}", answer.body);
+    }
+    let cookies: Vec<&str> = seen
+        .iter()
+        .filter(|(name, _)| name == "cookie")
+        .map(|(_, value)| value.as_str())
+        .collect();
+    assert_eq!(cookies, cookie.into_iter().collect::<Vec<_>>(), "{}", answer.body);
+}
+
+/// Ann's session cookie from the serve-accept `server`.
+fn ann_logged_in(server: &support::web::Server) -> String {
+    let answer = server.post(
+        "/login",
+        &[
+            ("email", "ann@acme.example"),
+            ("password", "correct horse battery"),
+        ],
+        None,
+    );
+    answer.status(303);
+    answer.cookie()
+}
+
+/// Ann, editor, with no department and no teams (so invitectl has no
+/// Remote-Department or Remote-Groups for her).
+fn ann_without_teams(env: &Env) {
+    env.run(&["invite", "ann@acme.example", "--role", "editor"])
+        .ok();
+    env.accept(&env.link_for("ann@acme.example"), "correct horse battery")
+        .ok();
+}
+
+/// Cookie headers a browser (or someone with a sibling host) may send with
+/// the session `cookie`, and what the app must get of each (None: no Cookie
+/// header), for a proxy that strips every invitectl_session.
+fn cookie_cases(cookie: &str) -> Vec<(String, Option<&'static str>)> {
+    vec![
+        (cookie.to_string(), None),
+        (format!("{cookie}; theme=dark"), Some("theme=dark")),
+        (format!("theme=dark; {cookie}; lang=en"), Some("theme=dark; lang=en")),
+        (format!("theme=dark;{cookie}"), Some("theme=dark")),
+        (format!("{cookie}; x=1; invitectl_session=B"), Some("x=1")),
+        (
+            format!("{cookie};invitectl_session=B; x=1;invitectl_session=C; y=2"),
+            Some("x=1; y=2"),
+        ),
+        (format!("{cookie}; invitectl_session=B"), None),
+    ]
+}
+
+/// deploy/Caddyfile-protected-app in a real Caddy on loopback `port`: the
+/// snippet as shipped, with the test's addresses and Caddy's own admin
+/// endpoint and certificates turned off.
+fn start_caddy(dir: &Path, invitectl: u16, app: u16) -> (Group, u16) {
+    for _ in 0..20 {
+        let port = 20_000 + rand::random::<u16>() % 10_000;
+        let caddyfile = deploy("Caddyfile-protected-app")
+            .replace(
+                "apps.acme.example {",
+                &format!("http://apps.acme.example:{port} {{"),
+            )
+            .replace("127.0.0.1:8080", &format!("127.0.0.1:{invitectl}"))
+            .replace("127.0.0.1:3000", &format!("127.0.0.1:{app}"))
+            .replace(
+                "https://invite.acme.example/login",
+                &format!("http://127.0.0.1:{invitectl}/login"),
+            );
+        let global = "{\n\tadmin off\n\tauto_https off\n\tdefault_bind 127.0.0.1\n}\n\n";
+        let path = dir.join("Caddyfile");
+        std::fs::write(&path, format!("{global}{caddyfile}")).unwrap();
+        let log = std::fs::File::create(dir.join("caddy.log")).unwrap();
+        let mut caddy = Group::spawn(
+            Command::new(tool("/usr/bin/caddy"))
+                .args(["run", "--adapter", "caddyfile", "--config"])
+                .arg(&path)
+                .env("HOME", dir)
+                .env("XDG_DATA_HOME", dir)
+                .env("XDG_CONFIG_HOME", dir)
+                .stdout(log.try_clone().unwrap())
+                .stderr(log),
+        )
+        .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            if let Some(status) = caddy.child.try_wait().unwrap() {
+                let log = std::fs::read_to_string(dir.join("caddy.log")).unwrap_or_default();
+                assert!(
+                    log.contains("address already in use"),
+                    "caddy stopped ({status}): {log}"
+                );
+                break;
+            }
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return (caddy, port);
+            }
+            assert!(std::time::Instant::now() < deadline, "caddy did not start");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+    panic!("no free loopback port in 20 tries");
+}
+
+#[test]
+fn regression_caddy_let_clients_send_remote_headers_and_gave_the_app_the_session_cookie() {
+    let env = Env::new();
+    env.config("[server]\nallowed_redirect_hosts = [\"apps.acme.example\"]\n");
+    ann_without_teams(&env);
+    let server = support::web::Server::start(&env);
+    let app = start_echo_app();
+    let dir = tempfile::tempdir().unwrap();
+    let (_caddy, port) = start_caddy(dir.path(), server.port, app);
+
+    // Logged out, whatever one sends: to the login page, and back afterwards.
+    let answer = app_get(port, "/wiki?page=2", &FORGED);
+    assert_eq!(answer.status, 302, "{answer:?}");
+    assert_eq!(
+        answer.header("location"),
+        format!(
+            "http://127.0.0.1:{}/login?rd=http://apps.acme.example/wiki?page=2",
+            server.port
+        )
+    );
+
+    let cookie = ann_logged_in(&server);
+    for (cookies, the_app_gets) in cookie_cases(&cookie) {
+        let mut headers = FORGED.to_vec();
+        headers.push(("Cookie", &cookies));
+        let answer = app_get(port, "/wiki", &headers);
+        assert_the_app_got(&answer, the_app_gets);
+    }
+}
+
+/// deploy/nginx-protected-app-local.conf as it is, in a real nginx, with
+/// only its three loopback ports replaced by free ones.
+fn start_local_nginx(dir: &Path, invitectl: u16, app: u16, http: &str) -> (Group, u16) {
+    let d = dir.display().to_string();
+    for _ in 0..20 {
+        let port = 20_000 + rand::random::<u16>() % 10_000;
+        let conf = deploy("nginx-protected-app-local.conf")
+            .replace("127.0.0.1:8081", &format!("127.0.0.1:{port}"))
+            .replace("127.0.0.1:8080", &format!("127.0.0.1:{invitectl}"))
+            .replace("127.0.0.1:3000", &format!("127.0.0.1:{app}"));
+        std::fs::write(dir.join("local.conf"), conf).unwrap();
+        let block = format!("{http}\n  include {d}/local.conf;");
+        if let Some(nginx) = run_nginx(dir, &block, &[port]) {
+            return (nginx, port);
+        }
+    }
+    panic!("no free loopback port in 20 tries");
+}
+
+#[test]
+fn regression_nginx_passed_a_second_session_cookie_and_left_a_stray_separator() {
+    let env = Env::new();
+    ann_without_teams(&env);
+    let server = support::web::Server::start(&env);
+    let app = start_echo_app();
+    let dir = tempfile::tempdir().unwrap();
+    // With underscores_in_headers on, nginx itself would pass Remote_User.
+    let (_nginx, port) = start_local_nginx(dir.path(), server.port, app, "underscores_in_headers on;");
+
+    let answer = app_get(port, "/wiki?page=2", &FORGED);
+    assert_eq!(answer.status, 302, "{answer:?}");
+    assert_eq!(
+        answer.header("location"),
+        format!("http://127.0.0.1:{}/login", server.port)
+    );
+
+    let cookie = ann_logged_in(&server);
+    for (cookies, the_app_gets) in cookie_cases(&cookie) {
+        let mut headers = FORGED.to_vec();
+        headers.push(("Cookie", &cookies));
+        let answer = app_get(port, "/wiki", &headers);
+        if cookies.matches("invitectl_session=").count() > 1 {
+            // nginx takes one out; with two it refuses rather than guess.
+            assert_eq!(answer.status, 400, "{cookies}: {answer:?}");
+            assert!(!answer.body.contains("invitectl_session"), "{answer:?}");
+        } else {
+            assert_the_app_got(&answer, the_app_gets);
+        }
+    }
+}
+
+#[test]
+fn the_local_nginx_file_is_the_tls_file_but_for_listening_and_the_login_address() {
+    let tls = deploy("nginx-protected-app.conf");
+    let local = deploy("nginx-protected-app-local.conf");
+    let between = |text: &str, from: &str, to: &str| -> String {
+        let start = text.find(from).unwrap_or_else(|| panic!("no {from}"));
+        let end = start + text[start..].find(to).unwrap_or_else(|| panic!("no {to}"));
+        text[start..end].to_string()
+    };
+    for (from, to) in [
+        ("upstream invitectl_auth", "server {"),
+        ("    # invitectl_session twice", "    location @invitectl_login"),
+    ] {
+        assert_eq!(between(&tls, from, to), between(&local, from, to));
+    }
+    for line in local.lines().filter(|l| l.trim_start().starts_with("listen")) {
+        assert!(line.contains("listen 127.0.0.1:"), "not loopback: {line}");
+    }
+    assert!(!local.contains("ssl"));
+}

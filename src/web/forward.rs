@@ -19,8 +19,8 @@ use crate::users::User;
 /// `rd` longer than this is refused: no legitimate return address comes near it.
 const MAX_RETURN_URL: usize = 2048;
 
-/// `GET /auth`: 200 with the `Remote-*` headers (those with a value) for a
-/// valid session of an active user, 401 otherwise. One indexed read per call, no write, so that
+/// `GET /auth`: 200 with the `Remote-*` headers for a valid session of an
+/// active user, 401 otherwise. One indexed read per call, no write, so that
 /// it can be asked for every request to every protected app; logging out and
 /// `users deactivate` take effect on the next call.
 pub(super) async fn auth(State(app): State<Shared>, headers: HeaderMap) -> Response {
@@ -31,15 +31,8 @@ pub(super) async fn auth(State(app): State<Shared>, headers: HeaderMap) -> Respo
         Ok(Some(user)) => {
             let mut response = StatusCode::OK.into_response();
             let out = response.headers_mut();
-            // An empty value (no department, no teams) is not sent at all:
-            // nginx sends no header for an empty variable, and Caddy's
-            // copy_headers copies no empty value, so whichever proxy asks,
-            // the app gets the same (the shipped snippets delete what a
-            // client sent under these names first).
             for (name, value) in remote_headers(&user) {
-                if !value.is_empty() {
-                    out.insert(HeaderName::from_static(name), header_value(&value));
-                }
+                out.insert(HeaderName::from_static(name), header_value(&value));
             }
             response
         }
