@@ -84,6 +84,26 @@ fn the_hardened_service_keeps_its_promises() {
     assert_eq!(args[0], "serve-accept");
 }
 
+#[test]
+fn regression_a_daemonized_hook_outlived_its_kill_so_the_units_kill_their_control_group() {
+    // A hook that leaves its process group (`setsid cmd &`) is out of reach
+    // of the hook timeout's kill; systemd still has it in the unit's cgroup.
+    for name in ["invitectl-accept.service", "invitectl-cleanup.service"] {
+        let unit = deploy(name);
+        let service = unit.split("[Service]").nth(1).expect("a [Service] section");
+        let service = service.split("\n[").next().unwrap();
+        let modes: Vec<&str> = service
+            .lines()
+            .filter(|l| l.starts_with("KillMode="))
+            .collect();
+        assert_eq!(modes, ["KillMode=control-group"], "{name}");
+        assert!(
+            !service.lines().any(|l| l.starts_with("SendSIGKILL=no")),
+            "{name}"
+        );
+    }
+}
+
 /// The invitectl commands a cron line runs, each as its arguments.
 fn cron_commands(line: &str) -> Vec<Vec<String>> {
     line.split("&&")
