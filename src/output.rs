@@ -320,6 +320,39 @@ fn cut(cell: &str, width: usize, indicator: &str) -> String {
 mod tests {
     use super::*;
 
+    /// `text` through [`TerminalSafe`], written `chunk` bytes at a time.
+    fn on_terminal(text: &[u8], format: Format, chunk: usize) -> String {
+        let mut out = Vec::new();
+        let mut safe = TerminalSafe::new(&mut out, format);
+        for piece in text.chunks(chunk) {
+            safe.write_all(piece).unwrap();
+        }
+        safe.flush().unwrap();
+        drop(safe);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn terminal_output_escapes_controls_and_bidi_even_split_across_writes() {
+        let text = "id,name\n1,\u{1b}]0;x\u{7}Lee\u{202e}é\u{9b}2J李\n".as_bytes();
+        for chunk in [1, 2, 3, 64] {
+            assert_eq!(
+                on_terminal(text, Format::Csv, chunk),
+                "id,name\n1,\\u{1b}]0;x\\u{7}Lee\\u{202e}é\\u{9b}2J李\n"
+            );
+        }
+        let json = serde_json::to_string(&["\u{1b}[2J\u{7f}\u{2066}x"]).unwrap();
+        let shown = on_terminal(json.as_bytes(), Format::Json, 1);
+        assert_eq!(shown, r#"["\u001b[2J\u007f\u2066x"]"#);
+        let back: Vec<String> = serde_json::from_str(&shown).unwrap();
+        assert_eq!(back, ["\u{1b}[2J\u{7f}\u{2066}x"]);
+        // Bytes that are not UTF-8 are shown, not passed on.
+        assert_eq!(
+            on_terminal(b"a\xff\xe2\x80", Format::Csv, 1),
+            "a\\xff\\xe2\\x80"
+        );
+    }
+
     #[test]
     fn a_long_cell_is_cut_at_its_width_not_at_its_first_space() {
         assert_eq!(cut("written to outbox/abc.eml", 14, "…"), "written to ou…");

@@ -726,14 +726,23 @@ fn assert_the_app_got(answer: &support::web::Response, cookie: Option<&str>) {
     .collect();
     assert_eq!(remote, expected, "{}", answer.body);
     for forged in ["root@", "admins", "Finance", "invitectl_session"] {
-        assert!(!answer.body.contains(forged), "{forged} reached the app:\n{}", answer.body);
+        assert!(
+            !answer.body.contains(forged),
+            "{forged} reached the app:\n{}",
+            answer.body
+        );
     }
     let cookies: Vec<&str> = seen
         .iter()
         .filter(|(name, _)| name == "cookie")
         .map(|(_, value)| value.as_str())
         .collect();
-    assert_eq!(cookies, cookie.into_iter().collect::<Vec<_>>(), "{}", answer.body);
+    assert_eq!(
+        cookies,
+        cookie.into_iter().collect::<Vec<_>>(),
+        "{}",
+        answer.body
+    );
 }
 
 /// Ann's session cookie from the serve-accept `server`.
@@ -766,7 +775,10 @@ fn cookie_cases(cookie: &str) -> Vec<(String, Option<&'static str>)> {
     vec![
         (cookie.to_string(), None),
         (format!("{cookie}; theme=dark"), Some("theme=dark")),
-        (format!("theme=dark; {cookie}; lang=en"), Some("theme=dark; lang=en")),
+        (
+            format!("theme=dark; {cookie}; lang=en"),
+            Some("theme=dark; lang=en"),
+        ),
         (format!("theme=dark;{cookie}"), Some("theme=dark")),
         (format!("{cookie}; x=1; invitectl_session=B"), Some("x=1")),
         (
@@ -775,6 +787,26 @@ fn cookie_cases(cookie: &str) -> Vec<(String, Option<&'static str>)> {
         ),
         (format!("{cookie}; invitectl_session=B"), None),
     ]
+}
+
+/// Two Cookie header lines, as an HTTP/1.1 client may send: the app still
+/// never gets the session.
+fn assert_two_cookie_lines_pass_no_session(port: u16, cookie: &str) {
+    let mut headers = FORGED.to_vec();
+    let second = format!("x=1; {cookie}; y=2");
+    headers.extend([("Cookie", "theme=dark"), ("Cookie", second.as_str())]);
+    let answer = app_get(port, "/wiki", &headers);
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert!(
+        !answer.body.contains("invitectl_session"),
+        "{}",
+        answer.body
+    );
+    assert!(
+        answer.body.contains("theme=dark") && answer.body.contains("x=1; y=2"),
+        "{}",
+        answer.body
+    );
 }
 
 /// deploy/Caddyfile-protected-app in a real Caddy on loopback `port`: the
@@ -857,6 +889,7 @@ fn regression_caddy_let_clients_send_remote_headers_and_gave_the_app_the_session
         let answer = app_get(port, "/wiki", &headers);
         assert_the_app_got(&answer, the_app_gets);
     }
+    assert_two_cookie_lines_pass_no_session(port, &cookie);
 }
 
 /// deploy/nginx-protected-app-local.conf as it is, in a real nginx, with
@@ -886,7 +919,8 @@ fn regression_nginx_passed_a_second_session_cookie_and_left_a_stray_separator() 
     let app = start_echo_app();
     let dir = tempfile::tempdir().unwrap();
     // With underscores_in_headers on, nginx itself would pass Remote_User.
-    let (_nginx, port) = start_local_nginx(dir.path(), server.port, app, "underscores_in_headers on;");
+    let (_nginx, port) =
+        start_local_nginx(dir.path(), server.port, app, "underscores_in_headers on;");
 
     let answer = app_get(port, "/wiki?page=2", &FORGED);
     assert_eq!(answer.status, 302, "{answer:?}");
@@ -908,6 +942,7 @@ fn regression_nginx_passed_a_second_session_cookie_and_left_a_stray_separator() 
             assert_the_app_got(&answer, the_app_gets);
         }
     }
+    assert_two_cookie_lines_pass_no_session(port, &cookie);
 }
 
 #[test]
@@ -921,11 +956,17 @@ fn the_local_nginx_file_is_the_tls_file_but_for_listening_and_the_login_address(
     };
     for (from, to) in [
         ("upstream invitectl_auth", "server {"),
-        ("    # invitectl_session twice", "    location @invitectl_login"),
+        (
+            "    # invitectl_session twice",
+            "    location @invitectl_login",
+        ),
     ] {
         assert_eq!(between(&tls, from, to), between(&local, from, to));
     }
-    for line in local.lines().filter(|l| l.trim_start().starts_with("listen")) {
+    for line in local
+        .lines()
+        .filter(|l| l.trim_start().starts_with("listen"))
+    {
         assert!(line.contains("listen 127.0.0.1:"), "not loopback: {line}");
     }
     assert!(!local.contains("ssl"));

@@ -142,7 +142,11 @@ fn auth_sends_every_remote_header_even_an_empty_one() {
     let answer = server.get_with_cookie("/auth", &cookie);
     answer.status(200);
     for name in ["remote-department", "remote-groups"] {
-        assert_eq!(answer.headers.get(name).map(String::as_str), Some(""), "{name}");
+        assert_eq!(
+            answer.headers.get(name).map(String::as_str),
+            Some(""),
+            "{name}"
+        );
     }
 }
 

@@ -277,11 +277,20 @@ fn regression_csv_and_json_on_a_terminal_printed_escape_sequences_and_bidi_overr
         );
         // Into a pipe: exactly what the hook printed (JSON escapes ESC itself).
         if args.contains(&"csv") {
-            assert!(screen.contains("\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{9b}"), "{screen:?}");
+            assert!(
+                screen.contains("\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{9b}"),
+                "{screen:?}"
+            );
             assert!(piped.contains("\x1b]0;pwned\x07\x1b[2J\u{9b}"), "{piped:?}");
         } else {
-            assert!(screen.contains("\\u001b]0;pwned\\u0007\\u001b[2J\\u009b"), "{screen:?}");
-            assert!(piped.contains("\\u001b]0;pwned\\u0007\\u001b[2J\u{9b}"), "{piped:?}");
+            assert!(
+                screen.contains("\\u001b]0;pwned\\u0007\\u001b[2J\\u009b"),
+                "{screen:?}"
+            );
+            assert!(
+                piped.contains("\\u001b]0;pwned\\u0007\\u001b[2J\u{9b}"),
+                "{piped:?}"
+            );
         }
     }
 
