@@ -595,7 +595,7 @@ impl<W: Write> TerminalSafe<W> {
             if c == '\n' || !unsafe_on_terminal(c) {
                 continue;
             }
-            self.inner.write_all(text[clean..at].as_bytes())?;
+            self.inner.write_all(&text.as_bytes()[clean..at])?;
             if self.json {
                 write!(self.inner, "\\u{:04x}", u32::from(c))?;
             } else {
@@ -603,7 +603,7 @@ impl<W: Write> TerminalSafe<W> {
             }
             clean = at + c.len_utf8();
         }
-        self.inner.write_all(text[clean..].as_bytes())
+        self.inner.write_all(&text.as_bytes()[clean..])
     }
 }
 
