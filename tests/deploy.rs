@@ -970,4 +970,19 @@ fn the_local_nginx_file_is_the_tls_file_but_for_listening_and_the_login_address(
         assert!(line.contains("listen 127.0.0.1:"), "not loopback: {line}");
     }
     assert!(!local.contains("ssl"));
+
+    // nginx takes it exactly as shipped, ports and all.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display().to_string();
+    std::fs::write(dir.path().join("local.conf"), &local).unwrap();
+    let main = format!(
+        "pid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{}}\nhttp {{\n  include {d}/local.conf;\n}}\n"
+    );
+    std::fs::write(dir.path().join("nginx.conf"), main).unwrap();
+    let output = Command::new(tool("/usr/sbin/nginx"))
+        .args(["-t", "-p", &d, "-c", &format!("{d}/nginx.conf")])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
 }
