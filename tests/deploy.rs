@@ -812,14 +812,25 @@ fn assert_two_cookie_lines_pass_no_session(port: u16, cookie: &str) {
 /// deploy/Caddyfile-protected-app in a real Caddy on loopback `port`: the
 /// snippet as shipped, with the test's addresses and Caddy's own admin
 /// endpoint and certificates turned off.
-fn start_caddy(dir: &Path, invitectl: u16, app: u16) -> (Group, u16) {
+/// With `tls` (certificate, key) it serves https (and HTTP/2) instead.
+fn start_caddy(
+    dir: &Path,
+    invitectl: u16,
+    app: u16,
+    tls: Option<&(PathBuf, PathBuf)>,
+) -> (Group, u16) {
     for _ in 0..20 {
         let port = 20_000 + rand::random::<u16>() % 10_000;
+        let site = match tls {
+            None => format!("http://apps.acme.example:{port} {{"),
+            Some((cert, key)) => format!(
+                "https://apps.acme.example:{port} {{\n\ttls {} {}",
+                cert.display(),
+                key.display()
+            ),
+        };
         let caddyfile = deploy("Caddyfile-protected-app")
-            .replace(
-                "apps.acme.example {",
-                &format!("http://apps.acme.example:{port} {{"),
-            )
+            .replace("apps.acme.example {", &site)
             .replace("127.0.0.1:8080", &format!("127.0.0.1:{invitectl}"))
             .replace("127.0.0.1:3000", &format!("127.0.0.1:{app}"))
             .replace(
@@ -869,7 +880,7 @@ fn regression_caddy_let_clients_send_remote_headers_and_gave_the_app_the_session
     let server = support::web::Server::start(&env);
     let app = start_echo_app();
     let dir = tempfile::tempdir().unwrap();
-    let (_caddy, port) = start_caddy(dir.path(), server.port, app);
+    let (_caddy, port) = start_caddy(dir.path(), server.port, app, None);
 
     // Logged out, whatever one sends: to the login page, and back afterwards.
     let answer = app_get(port, "/wiki?page=2", &FORGED);
@@ -985,4 +996,96 @@ fn the_local_nginx_file_is_the_tls_file_but_for_listening_and_the_login_address(
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
+}
+
+/// curl's GET of https://apps.acme.example/wiki on loopback `port` over
+/// HTTP/2, as a browser sends it: the forged headers and `cookies`, each
+/// as a cookie field of its own.
+fn get_over_http2(port: u16, cookies: &[&str]) -> support::web::Response {
+    let mut curl = Command::new(tool("/usr/bin/curl"));
+    curl.args(["-sSk", "--http2", "--resolve"])
+        .arg(format!("apps.acme.example:{port}:127.0.0.1"))
+        .args(["-w", "\n%{http_code} %{http_version}"]);
+    for (name, value) in FORGED {
+        curl.arg("-H").arg(format!("{name}: {value}"));
+    }
+    for cookie in cookies {
+        curl.arg("-H").arg(format!("Cookie: {cookie}"));
+    }
+    let output = curl
+        .arg(format!("https://apps.acme.example:{port}/wiki"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (body, last) = text.rsplit_once('\n').unwrap();
+    let (status, version) = last.split_once(' ').unwrap();
+    assert_eq!(version, "2", "not HTTP/2: {text}");
+    support::web::Response {
+        status: status.parse().unwrap(),
+        headers: Default::default(),
+        body: body.to_string(),
+    }
+}
+
+#[test]
+fn over_https_and_http2_the_shipped_blocks_keep_the_session_and_forged_headers_from_the_app() {
+    let env = Env::new();
+    ann_without_teams(&env);
+    let server = support::web::Server::start(&env);
+    let cookie = ann_logged_in(&server);
+    let app = start_echo_app();
+    // Two cookie fields, the session in the second, as HTTP/2 allows.
+    let second = format!("x=1; {cookie}; y=2");
+    let cookies = ["theme=dark", second.as_str()];
+
+    let dir = tempfile::tempdir().unwrap();
+    let tls = support::self_signed_certificate(dir.path(), "apps.acme.example");
+    let (_caddy, port) = start_caddy(dir.path(), server.port, app, Some(&tls));
+    let answer = get_over_http2(port, &cookies);
+    assert_the_app_got(&answer, Some("theme=dark; x=1; y=2"));
+
+    // nginx-protected-app.conf as shipped but for its addresses and certificate.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display().to_string();
+    let (cert, key) = support::self_signed_certificate(dir.path(), "apps.acme.example");
+    for _ in 0..20 {
+        let port = 20_000 + rand::random::<u16>() % 10_000;
+        let conf = deploy("nginx-protected-app.conf")
+            .replace("listen 443 ssl", &format!("listen 127.0.0.1:{port} ssl"))
+            .replace(
+                "server 127.0.0.1:8080;",
+                &format!("server 127.0.0.1:{};", server.port),
+            )
+            .replace(
+                "server 127.0.0.1:3000;",
+                &format!("server 127.0.0.1:{app};"),
+            )
+            .replace(
+                "/etc/letsencrypt/live/apps.acme.example/fullchain.pem",
+                &cert.display().to_string(),
+            )
+            .replace(
+                "/etc/letsencrypt/live/apps.acme.example/privkey.pem",
+                &key.display().to_string(),
+            )
+            .lines()
+            .filter(|line| !line.contains("listen [::]"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        std::fs::write(dir.path().join("app.conf"), conf).unwrap();
+        let Some(_nginx) = run_nginx(dir.path(), &format!("include {d}/app.conf;"), &[port]) else {
+            continue;
+        };
+        let answer = get_over_http2(port, &cookies);
+        assert_the_app_got(&answer, Some("theme=dark; x=1; y=2"));
+        let twice = format!("{cookie}; invitectl_session=B");
+        assert_eq!(get_over_http2(port, &["theme=dark", &twice]).status, 400);
+        return;
+    }
+    panic!("no free loopback port in 20 tries");
 }
