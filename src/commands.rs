@@ -111,11 +111,11 @@ impl Context {
     }
 
     fn print<T: Listing>(&self, format: Format, rows: &[T]) -> Result<()> {
-        write_stdout(|out| output::write(out, format, rows, now()))
+        write_formatted(format, |out| output::write(out, format, rows, now()))
     }
 
     fn print_each<T: Listing>(&self, format: Format, rows: impl Iterator<Item = T>) -> Result<()> {
-        write_stdout(|out| output::write_each(out, format, rows, now()))
+        write_formatted(format, |out| output::write_each(out, format, rows, now()))
     }
 }
 
@@ -130,6 +130,26 @@ fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<
         Err(e) => Err(Error::Other(anyhow::anyhow!(
             "cannot write the output: {e}"
         ))),
+    }
+}
+
+/// [`write_stdout`] for output in `format`: JSON and CSV written to a
+/// terminal have their control characters and bidirectional overrides
+/// escaped there, as the table has (a hook's output or a name could
+/// otherwise retitle the window or clear the screen); into a pipe or a file
+/// they stay byte for byte what the database holds.
+fn write_formatted(
+    format: Format,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    if format != Format::Table && io::stdout().is_terminal() {
+        write_stdout(|out| {
+            let mut safe = output::TerminalSafe::new(out, format);
+            write(&mut safe)?;
+            safe.flush()
+        })
+    } else {
+        write_stdout(write)
     }
 }
 
@@ -1145,7 +1165,7 @@ fn show(context: &Context, args: ShowArgs) -> Result<()> {
         })
     };
     match args.format.format {
-        Format::Json => write_stdout(|out| {
+        Format::Json => write_formatted(Format::Json, |out| {
             serde_json::to_writer(&mut *out, &record)?;
             writeln!(out)
         }),
@@ -1426,7 +1446,7 @@ fn db_status(context: &Context, format: Format) -> Result<()> {
         invitations: invitations::count_by_status(&conn, now())?,
         users: users::count_by_status(&conn)?,
     };
-    write_stdout(|out| output::write_record(out, format, &status))
+    write_formatted(format, |out| output::write_record(out, format, &status))
 }
 
 fn db_copy(context: &Context, to: &str, force: bool) -> Result<()> {

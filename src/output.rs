@@ -320,6 +320,39 @@ fn cut(cell: &str, width: usize, indicator: &str) -> String {
 mod tests {
     use super::*;
 
+    /// `text` through [`TerminalSafe`], written `chunk` bytes at a time.
+    fn on_terminal(text: &[u8], format: Format, chunk: usize) -> String {
+        let mut out = Vec::new();
+        let mut safe = TerminalSafe::new(&mut out, format);
+        for piece in text.chunks(chunk) {
+            safe.write_all(piece).unwrap();
+        }
+        safe.flush().unwrap();
+        drop(safe);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn terminal_output_escapes_controls_and_bidi_even_split_across_writes() {
+        let text = "id,name\n1,\u{1b}]0;x\u{7}Lee\u{202e}é\u{9b}2J李\n".as_bytes();
+        for chunk in [1, 2, 3, 64] {
+            assert_eq!(
+                on_terminal(text, Format::Csv, chunk),
+                "id,name\n1,\\u{1b}]0;x\\u{7}Lee\\u{202e}é\\u{9b}2J李\n"
+            );
+        }
+        let json = serde_json::to_string(&["\u{1b}[2J\u{7f}\u{2066}x"]).unwrap();
+        let shown = on_terminal(json.as_bytes(), Format::Json, 1);
+        assert_eq!(shown, r#"["\u001b[2J\u007f\u2066x"]"#);
+        let back: Vec<String> = serde_json::from_str(&shown).unwrap();
+        assert_eq!(back, ["\u{1b}[2J\u{7f}\u{2066}x"]);
+        // Bytes that are not UTF-8 are shown, not passed on.
+        assert_eq!(
+            on_terminal(b"a\xff\xe2\x80", Format::Csv, 1),
+            "a\\xff\\xe2\\x80"
+        );
+    }
+
     #[test]
     fn a_long_cell_is_cut_at_its_width_not_at_its_first_space() {
         assert_eq!(cut("written to outbox/abc.eml", 14, "…"), "written to ou…");
@@ -518,14 +551,101 @@ impl TableStyle {
 fn escape_controls(text: &str, keep_newlines: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-        if (c == '\n' && keep_newlines) || !(c.is_control() || bidi) {
+        if (c == '\n' && keep_newlines) || !unsafe_on_terminal(c) {
             out.push(c);
         } else {
             out.extend(c.escape_default());
         }
     }
     out
+}
+
+/// Characters never sent raw to a terminal: controls (C0, DEL, C1), which
+/// can start an escape sequence, and the bidirectional embeddings,
+/// overrides and isolates, which reorder what follows them on the line.
+fn unsafe_on_terminal(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// JSON or CSV on its way to a terminal, made safe to show there as it is
+/// written: each character [`for_terminal`] would escape is written as an
+/// escape instead (JSON as `\u001b`, so the output is still JSON with the
+/// same values; CSV as `\u{1b}`, as the table shows it). Line breaks
+/// between records stay. Only for a terminal: into a pipe or a file the
+/// output stays byte for byte what the database holds.
+pub struct TerminalSafe<W: Write> {
+    inner: W,
+    json: bool,
+    /// The first bytes of a character that the next write completes.
+    pending: Vec<u8>,
+}
+
+impl<W: Write> TerminalSafe<W> {
+    pub fn new(inner: W, format: Format) -> Self {
+        TerminalSafe {
+            inner,
+            json: format == Format::Json,
+            pending: Vec::new(),
+        }
+    }
+
+    fn write_text(&mut self, text: &str) -> io::Result<()> {
+        let mut clean = 0;
+        for (at, c) in text.char_indices() {
+            if c == '\n' || !unsafe_on_terminal(c) {
+                continue;
+            }
+            self.inner.write_all(&text.as_bytes()[clean..at])?;
+            if self.json {
+                write!(self.inner, "\\u{:04x}", u32::from(c))?;
+            } else {
+                write!(self.inner, "{}", c.escape_default())?;
+            }
+            clean = at + c.len_utf8();
+        }
+        self.inner.write_all(&text.as_bytes()[clean..])
+    }
+}
+
+impl<W: Write> Write for TerminalSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let bytes = std::mem::take(&mut self.pending);
+        let mut rest = &bytes[..];
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    self.write_text(text)?;
+                    break;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    self.write_text(std::str::from_utf8(valid).expect("checked"))?;
+                    match e.error_len() {
+                        // A character cut in two: its end comes with the next write.
+                        None => {
+                            self.pending = after.to_vec();
+                            break;
+                        }
+                        Some(len) => {
+                            for byte in &after[..len] {
+                                write!(self.inner, "\\x{byte:02x}")?;
+                            }
+                            rest = &after[len..];
+                        }
+                    }
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        for byte in std::mem::take(&mut self.pending) {
+            write!(self.inner, "\\x{byte:02x}")?;
+        }
+        self.inner.flush()
+    }
 }
 
 /// One table cell or other one-line value for a terminal.

@@ -84,6 +84,26 @@ fn the_hardened_service_keeps_its_promises() {
     assert_eq!(args[0], "serve-accept");
 }
 
+#[test]
+fn regression_a_daemonized_hook_outlived_its_kill_so_the_units_kill_their_control_group() {
+    // A hook that leaves its process group (`setsid cmd &`) is out of reach
+    // of the hook timeout's kill; systemd still has it in the unit's cgroup.
+    for name in ["invitectl-accept.service", "invitectl-cleanup.service"] {
+        let unit = deploy(name);
+        let service = unit.split("[Service]").nth(1).expect("a [Service] section");
+        let service = service.split("\n[").next().unwrap();
+        let modes: Vec<&str> = service
+            .lines()
+            .filter(|l| l.starts_with("KillMode="))
+            .collect();
+        assert_eq!(modes, ["KillMode=control-group"], "{name}");
+        assert!(
+            !service.lines().any(|l| l.starts_with("SendSIGKILL=no")),
+            "{name}"
+        );
+    }
+}
+
 /// The invitectl commands a cron line runs, each as its arguments.
 fn cron_commands(line: &str) -> Vec<Vec<String>> {
     line.split("&&")
@@ -622,4 +642,450 @@ fn the_caddyfile_for_a_protected_app_passes_caddy_validate() {
             || stderr.contains("Valid configuration"),
         "{stderr}"
     );
+}
+
+/// The protected app: answers every request with its head as it arrived
+/// (request line and header lines), on a loopback port of its own; kept-alive
+/// connections are served until the proxy closes them.
+fn start_echo_app() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                use std::io::{BufRead, Write};
+                let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+                let mut stream = stream;
+                loop {
+                    let mut head = String::new();
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                        head.push_str(&line);
+                    }
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{head}",
+                        head.len()
+                    );
+                    if stream.write_all(answer.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+/// The header lines the echo app got, names lower-cased, in their order.
+fn echoed_headers(body: &str) -> Vec<(String, String)> {
+    body.lines()
+        .skip(1)
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.to_ascii_lowercase(), value.trim().to_string()))
+        .collect()
+}
+
+/// What a client sends to pass as someone it is not, in every spelling an
+/// app server may read as `Remote-*`.
+const FORGED: [(&str, &str); 7] = [
+    ("Remote-User", "root@acme.example"),
+    ("Remote_User", "root@acme.example"),
+    ("remote_email", "root@acme.example"),
+    ("Remote-Groups", "admins"),
+    ("Remote_Groups", "admins"),
+    ("remote-department", "Finance"),
+    ("REMOTE_ROLE", "admin"),
+];
+
+/// Checks what the app got for Ann (editor, no department, no teams):
+/// invitectl's identity headers and nothing a client forged; and the cookies
+/// `cookie` (None: no Cookie header at all), never invitectl's session.
+fn assert_the_app_got(answer: &support::web::Response, cookie: Option<&str>) {
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let seen = echoed_headers(&answer.body);
+    let mut remote: Vec<(String, String)> = seen
+        .iter()
+        .filter(|(name, value)| name.starts_with("remote") && !value.is_empty())
+        .cloned()
+        .collect();
+    remote.sort();
+    let expected: Vec<(String, String)> = [
+        ("remote-email", "ann@acme.example"),
+        ("remote-name", "Ann Lee"),
+        ("remote-role", "editor"),
+        ("remote-user", "ann@acme.example"),
+    ]
+    .iter()
+    .map(|(n, v)| (n.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(remote, expected, "{}", answer.body);
+    for forged in ["root@", "admins", "Finance", "invitectl_session"] {
+        assert!(
+            !answer.body.contains(forged),
+            "{forged} reached the app:\n{}",
+            answer.body
+        );
+    }
+    let cookies: Vec<&str> = seen
+        .iter()
+        .filter(|(name, _)| name == "cookie")
+        .map(|(_, value)| value.as_str())
+        .collect();
+    assert_eq!(
+        cookies,
+        cookie.into_iter().collect::<Vec<_>>(),
+        "{}",
+        answer.body
+    );
+}
+
+/// Ann's session cookie from the serve-accept `server`.
+fn ann_logged_in(server: &support::web::Server) -> String {
+    let answer = server.post(
+        "/login",
+        &[
+            ("email", "ann@acme.example"),
+            ("password", "correct horse battery"),
+        ],
+        None,
+    );
+    answer.status(303);
+    answer.cookie()
+}
+
+/// Ann, editor, with no department and no teams (so invitectl has no
+/// Remote-Department or Remote-Groups for her).
+fn ann_without_teams(env: &Env) {
+    env.run(&["invite", "ann@acme.example", "--role", "editor"])
+        .ok();
+    env.accept(&env.link_for("ann@acme.example"), "correct horse battery")
+        .ok();
+}
+
+/// Cookie headers a browser (or someone with a sibling host) may send with
+/// the session `cookie`, and what the app must get of each (None: no Cookie
+/// header), for a proxy that strips every invitectl_session.
+fn cookie_cases(cookie: &str) -> Vec<(String, Option<&'static str>)> {
+    vec![
+        (cookie.to_string(), None),
+        (format!("{cookie}; theme=dark"), Some("theme=dark")),
+        (
+            format!("theme=dark; {cookie}; lang=en"),
+            Some("theme=dark; lang=en"),
+        ),
+        (format!("theme=dark;{cookie}"), Some("theme=dark")),
+        (format!("{cookie}; x=1; invitectl_session=B"), Some("x=1")),
+        (
+            format!("{cookie};invitectl_session=B; x=1;invitectl_session=C; y=2"),
+            Some("x=1; y=2"),
+        ),
+        (format!("{cookie}; invitectl_session=B"), None),
+    ]
+}
+
+/// Two Cookie header lines, as an HTTP/1.1 client may send: the app still
+/// never gets the session.
+fn assert_two_cookie_lines_pass_no_session(port: u16, cookie: &str) {
+    let mut headers = FORGED.to_vec();
+    let second = format!("x=1; {cookie}; y=2");
+    headers.extend([("Cookie", "theme=dark"), ("Cookie", second.as_str())]);
+    let answer = app_get(port, "/wiki", &headers);
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert!(
+        !answer.body.contains("invitectl_session"),
+        "{}",
+        answer.body
+    );
+    assert!(
+        answer.body.contains("theme=dark") && answer.body.contains("x=1; y=2"),
+        "{}",
+        answer.body
+    );
+}
+
+/// deploy/Caddyfile-protected-app in a real Caddy on loopback `port`: the
+/// snippet as shipped, with the test's addresses and Caddy's own admin
+/// endpoint and certificates turned off.
+/// With `tls` (certificate, key) it serves https (and HTTP/2) instead.
+fn start_caddy(
+    dir: &Path,
+    invitectl: u16,
+    app: u16,
+    tls: Option<&(PathBuf, PathBuf)>,
+) -> (Group, u16) {
+    for _ in 0..20 {
+        let port = 20_000 + rand::random::<u16>() % 10_000;
+        let site = match tls {
+            None => format!("http://apps.acme.example:{port} {{"),
+            Some((cert, key)) => format!(
+                "https://apps.acme.example:{port} {{\n\ttls {} {}",
+                cert.display(),
+                key.display()
+            ),
+        };
+        let caddyfile = deploy("Caddyfile-protected-app")
+            .replace("apps.acme.example {", &site)
+            .replace("127.0.0.1:8080", &format!("127.0.0.1:{invitectl}"))
+            .replace("127.0.0.1:3000", &format!("127.0.0.1:{app}"))
+            .replace(
+                "https://invite.acme.example/login",
+                &format!("http://127.0.0.1:{invitectl}/login"),
+            );
+        let global = "{\n\tadmin off\n\tauto_https off\n\tdefault_bind 127.0.0.1\n}\n\n";
+        let path = dir.join("Caddyfile");
+        std::fs::write(&path, format!("{global}{caddyfile}")).unwrap();
+        let log = std::fs::File::create(dir.join("caddy.log")).unwrap();
+        let mut caddy = Group::spawn(
+            Command::new(tool("/usr/bin/caddy"))
+                .args(["run", "--adapter", "caddyfile", "--config"])
+                .arg(&path)
+                .env("HOME", dir)
+                .env("XDG_DATA_HOME", dir)
+                .env("XDG_CONFIG_HOME", dir)
+                .stdout(log.try_clone().unwrap())
+                .stderr(log),
+        )
+        .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            if let Some(status) = caddy.child.try_wait().unwrap() {
+                let log = std::fs::read_to_string(dir.join("caddy.log")).unwrap_or_default();
+                assert!(
+                    log.contains("address already in use"),
+                    "caddy stopped ({status}): {log}"
+                );
+                break;
+            }
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return (caddy, port);
+            }
+            assert!(std::time::Instant::now() < deadline, "caddy did not start");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+    panic!("no free loopback port in 20 tries");
+}
+
+#[test]
+fn regression_caddy_let_clients_send_remote_headers_and_gave_the_app_the_session_cookie() {
+    let env = Env::new();
+    env.config("[server]\nallowed_redirect_hosts = [\"apps.acme.example\"]\n");
+    ann_without_teams(&env);
+    let server = support::web::Server::start(&env);
+    let app = start_echo_app();
+    let dir = tempfile::tempdir().unwrap();
+    let (_caddy, port) = start_caddy(dir.path(), server.port, app, None);
+
+    // Logged out, whatever one sends: to the login page, and back afterwards.
+    let answer = app_get(port, "/wiki?page=2", &FORGED);
+    assert_eq!(answer.status, 302, "{answer:?}");
+    assert_eq!(
+        answer.header("location"),
+        format!(
+            "http://127.0.0.1:{}/login?rd=http://apps.acme.example/wiki?page=2",
+            server.port
+        )
+    );
+
+    let cookie = ann_logged_in(&server);
+    for (cookies, the_app_gets) in cookie_cases(&cookie) {
+        let mut headers = FORGED.to_vec();
+        headers.push(("Cookie", &cookies));
+        let answer = app_get(port, "/wiki", &headers);
+        assert_the_app_got(&answer, the_app_gets);
+    }
+    assert_two_cookie_lines_pass_no_session(port, &cookie);
+}
+
+/// deploy/nginx-protected-app-local.conf as it is, in a real nginx, with
+/// only its three loopback ports replaced by free ones.
+fn start_local_nginx(dir: &Path, invitectl: u16, app: u16, http: &str) -> (Group, u16) {
+    let d = dir.display().to_string();
+    for _ in 0..20 {
+        let port = 20_000 + rand::random::<u16>() % 10_000;
+        let conf = deploy("nginx-protected-app-local.conf")
+            .replace("127.0.0.1:8081", &format!("127.0.0.1:{port}"))
+            .replace("127.0.0.1:8080", &format!("127.0.0.1:{invitectl}"))
+            .replace("127.0.0.1:3000", &format!("127.0.0.1:{app}"));
+        std::fs::write(dir.join("local.conf"), conf).unwrap();
+        let block = format!("{http}\n  include {d}/local.conf;");
+        if let Some(nginx) = run_nginx(dir, &block, &[port]) {
+            return (nginx, port);
+        }
+    }
+    panic!("no free loopback port in 20 tries");
+}
+
+#[test]
+fn regression_nginx_passed_a_second_session_cookie_and_left_a_stray_separator() {
+    let env = Env::new();
+    ann_without_teams(&env);
+    let server = support::web::Server::start(&env);
+    let app = start_echo_app();
+    let dir = tempfile::tempdir().unwrap();
+    // With underscores_in_headers on, nginx itself would pass Remote_User.
+    let (_nginx, port) =
+        start_local_nginx(dir.path(), server.port, app, "underscores_in_headers on;");
+
+    let answer = app_get(port, "/wiki?page=2", &FORGED);
+    assert_eq!(answer.status, 302, "{answer:?}");
+    assert_eq!(
+        answer.header("location"),
+        format!("http://127.0.0.1:{}/login", server.port)
+    );
+
+    let cookie = ann_logged_in(&server);
+    for (cookies, the_app_gets) in cookie_cases(&cookie) {
+        let mut headers = FORGED.to_vec();
+        headers.push(("Cookie", &cookies));
+        let answer = app_get(port, "/wiki", &headers);
+        if cookies.matches("invitectl_session=").count() > 1 {
+            // nginx takes one out; with two it refuses rather than guess.
+            assert_eq!(answer.status, 400, "{cookies}: {answer:?}");
+            assert!(!answer.body.contains("invitectl_session"), "{answer:?}");
+        } else {
+            assert_the_app_got(&answer, the_app_gets);
+        }
+    }
+    assert_two_cookie_lines_pass_no_session(port, &cookie);
+}
+
+#[test]
+fn the_local_nginx_file_is_the_tls_file_but_for_listening_and_the_login_address() {
+    let tls = deploy("nginx-protected-app.conf");
+    let local = deploy("nginx-protected-app-local.conf");
+    let between = |text: &str, from: &str, to: &str| -> String {
+        let start = text.find(from).unwrap_or_else(|| panic!("no {from}"));
+        let end = start + text[start..].find(to).unwrap_or_else(|| panic!("no {to}"));
+        text[start..end].to_string()
+    };
+    for (from, to) in [
+        ("upstream invitectl_auth", "server {"),
+        (
+            "    # invitectl_session twice",
+            "    location @invitectl_login",
+        ),
+    ] {
+        assert_eq!(between(&tls, from, to), between(&local, from, to));
+    }
+    for line in local
+        .lines()
+        .filter(|l| l.trim_start().starts_with("listen"))
+    {
+        assert!(line.contains("listen 127.0.0.1:"), "not loopback: {line}");
+    }
+    assert!(!local.contains("ssl"));
+
+    // nginx takes it exactly as shipped, ports and all.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display().to_string();
+    std::fs::write(dir.path().join("local.conf"), &local).unwrap();
+    let main = format!(
+        "pid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{}}\nhttp {{\n  include {d}/local.conf;\n}}\n"
+    );
+    std::fs::write(dir.path().join("nginx.conf"), main).unwrap();
+    let output = Command::new(tool("/usr/sbin/nginx"))
+        .args(["-t", "-p", &d, "-c", &format!("{d}/nginx.conf")])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+}
+
+/// curl's GET of https://apps.acme.example/wiki on loopback `port` over
+/// HTTP/2, as a browser sends it: the forged headers and `cookies`, each
+/// as a cookie field of its own.
+fn get_over_http2(port: u16, cookies: &[&str]) -> support::web::Response {
+    let mut curl = Command::new(tool("/usr/bin/curl"));
+    curl.args(["-sSk", "--http2", "--resolve"])
+        .arg(format!("apps.acme.example:{port}:127.0.0.1"))
+        .args(["-w", "\n%{http_code} %{http_version}"]);
+    for (name, value) in FORGED {
+        curl.arg("-H").arg(format!("{name}: {value}"));
+    }
+    for cookie in cookies {
+        curl.arg("-H").arg(format!("Cookie: {cookie}"));
+    }
+    let output = curl
+        .arg(format!("https://apps.acme.example:{port}/wiki"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (body, last) = text.rsplit_once('\n').unwrap();
+    let (status, version) = last.split_once(' ').unwrap();
+    assert_eq!(version, "2", "not HTTP/2: {text}");
+    support::web::Response {
+        status: status.parse().unwrap(),
+        headers: Default::default(),
+        body: body.to_string(),
+    }
+}
+
+#[test]
+fn over_https_and_http2_the_shipped_blocks_keep_the_session_and_forged_headers_from_the_app() {
+    let env = Env::new();
+    ann_without_teams(&env);
+    let server = support::web::Server::start(&env);
+    let cookie = ann_logged_in(&server);
+    let app = start_echo_app();
+    // Two cookie fields, the session in the second, as HTTP/2 allows.
+    let second = format!("x=1; {cookie}; y=2");
+    let cookies = ["theme=dark", second.as_str()];
+
+    let dir = tempfile::tempdir().unwrap();
+    let tls = support::self_signed_certificate(dir.path(), "apps.acme.example");
+    let (_caddy, port) = start_caddy(dir.path(), server.port, app, Some(&tls));
+    let answer = get_over_http2(port, &cookies);
+    assert_the_app_got(&answer, Some("theme=dark; x=1; y=2"));
+
+    // nginx-protected-app.conf as shipped but for its addresses and certificate.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display().to_string();
+    let (cert, key) = support::self_signed_certificate(dir.path(), "apps.acme.example");
+    for _ in 0..20 {
+        let port = 20_000 + rand::random::<u16>() % 10_000;
+        let conf = deploy("nginx-protected-app.conf")
+            .replace("listen 443 ssl", &format!("listen 127.0.0.1:{port} ssl"))
+            .replace(
+                "server 127.0.0.1:8080;",
+                &format!("server 127.0.0.1:{};", server.port),
+            )
+            .replace(
+                "server 127.0.0.1:3000;",
+                &format!("server 127.0.0.1:{app};"),
+            )
+            .replace(
+                "/etc/letsencrypt/live/apps.acme.example/fullchain.pem",
+                &cert.display().to_string(),
+            )
+            .replace(
+                "/etc/letsencrypt/live/apps.acme.example/privkey.pem",
+                &key.display().to_string(),
+            )
+            .lines()
+            .filter(|line| !line.contains("listen [::]"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        std::fs::write(dir.path().join("app.conf"), conf).unwrap();
+        let Some(_nginx) = run_nginx(dir.path(), &format!("include {d}/app.conf;"), &[port]) else {
+            continue;
+        };
+        let answer = get_over_http2(port, &cookies);
+        assert_the_app_got(&answer, Some("theme=dark; x=1; y=2"));
+        let twice = format!("{cookie}; invitectl_session=B");
+        assert_eq!(get_over_http2(port, &["theme=dark", &twice]).status, 400);
+        return;
+    }
+    panic!("no free loopback port in 20 tries");
 }

@@ -122,6 +122,34 @@ fn auth_headers_percent_encode_what_is_not_printable_ascii() {
     assert_eq!(answer.header("remote-department"), "");
 }
 
+#[test]
+fn auth_sends_every_remote_header_even_an_empty_one() {
+    // Caddy 2.6's copy_headers turns a header /auth leaves out into the
+    // literal text "{http.reverse_proxy.header.Remote-Groups}" on the
+    // request to the app; an empty one it copies as empty.
+    let env = Env::new();
+    env.run(&["invite", "bo@acme.example", "--role", "viewer"])
+        .ok();
+    env.accept(&env.link_for("bo@acme.example"), PASSWORD).ok();
+    let server = Server::start(&env);
+    let cookie = server
+        .post(
+            "/login",
+            &[("email", "bo@acme.example"), ("password", PASSWORD)],
+            None,
+        )
+        .cookie();
+    let answer = server.get_with_cookie("/auth", &cookie);
+    answer.status(200);
+    for name in ["remote-department", "remote-groups"] {
+        assert_eq!(
+            answer.headers.get(name).map(String::as_str),
+            Some(""),
+            "{name}"
+        );
+    }
+}
+
 fn return_config(env: &Env) {
     env.config(
         "[organization]\nbase_url = \"https://invite.acme.example\"\n\

@@ -487,6 +487,39 @@ fn a_hook_that_hangs_is_killed_at_the_timeout_with_everything_it_started() {
     );
 }
 
+/// The limit README "Hooks" documents: a process that leaves the hook's
+/// process group (`setsid`) is out of reach of the timeout's kill; only the
+/// systemd unit's control group (KillMode=control-group) ends it.
+#[test]
+fn a_process_that_leaves_the_hooks_group_outlives_the_timeout_as_documented() {
+    let env = Env::new();
+    let dir = env.dir.path().display().to_string();
+    let hook = script(
+        &env,
+        "daemon.sh",
+        &format!(
+            "setsid sh -c 'echo $$ > {dir}/daemon.pid; exec sleep 1000' \
+             </dev/null >/dev/null 2>&1 &\nsleep 1000\n"
+        ),
+    );
+    configure(&env, &hook, "1s");
+    invite(&env, "ann@acme.example");
+    env.run(&["hooks", "run"]).code(1);
+    wait_until("the daemon to note its pid", || {
+        !lines(&env, "daemon.pid").is_empty()
+    });
+    let pid = lines(&env, "daemon.pid").pop().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let alive = !gone(&pid);
+    // Ours to clean up: the test started it.
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid.trim().parse().unwrap()),
+        nix::sys::signal::Signal::SIGKILL,
+    );
+    assert!(alive, "the daemon was killed: update README \"Hooks\"");
+    assert_eq!(hooks_list(&env, "failed").len(), 1);
+}
+
 #[test]
 fn output_is_capped_and_marked_truncated() {
     let env = Env::new();

@@ -226,3 +226,85 @@ fn every_removal_asks_on_a_terminal_and_a_no_changes_nothing() {
     assert_eq!(code, 0, "{screen}");
     assert!(screen.contains("removed team \"ops\""), "{screen}");
 }
+
+/// What `args` prints on a terminal, and into a pipe.
+fn on_a_terminal_and_piped(env: &Env, args: &[&str]) -> (String, String) {
+    let (code, screen) = Terminal::start(env, args).finish();
+    assert_eq!(code, 0, "{screen}");
+    let piped = env.run(args).ok().stdout.clone();
+    (screen, piped)
+}
+
+#[test]
+fn regression_csv_and_json_on_a_terminal_printed_escape_sequences_and_bidi_overrides_raw() {
+    let env = Env::new();
+    // A hook whose output retitles the window and clears the screen.
+    std::fs::write(
+        env.path("hook.sh"),
+        "printf '\\033]0;pwned\\007\\033[2J\\302\\233'\nexit 1\n",
+    )
+    .unwrap();
+    env.config(&format!(
+        "[hooks]\ncommand = \"sh {}\"\n",
+        env.path("hook.sh").display()
+    ));
+    env.run(&["invite", "bob@acme.example", "--role", "viewer"])
+        .ok();
+    let link = env.link_for("bob@acme.example");
+    env.run_with_stdin(
+        &[
+            "accept",
+            support::token_of(&link),
+            "--first-name",
+            "Bob",
+            "--last-name",
+            "Lee\u{202e}moc.live",
+            "--password-stdin",
+        ],
+        "correct horse battery\n",
+    )
+    .ok();
+    env.run(&["hooks", "run"]).code(1);
+
+    for args in [
+        &["hooks", "list", "--format", "csv"][..],
+        &["hooks", "list", "--format", "json"],
+    ] {
+        let (screen, piped) = on_a_terminal_and_piped(&env, args);
+        assert!(
+            !screen.contains('\x1b') && !screen.contains('\u{9b}'),
+            "{args:?} on a terminal: {screen:?}"
+        );
+        // Into a pipe: exactly what the hook printed (JSON escapes ESC itself).
+        if args.contains(&"csv") {
+            assert!(
+                screen.contains("\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{9b}"),
+                "{screen:?}"
+            );
+            assert!(piped.contains("\x1b]0;pwned\x07\x1b[2J\u{9b}"), "{piped:?}");
+        } else {
+            assert!(
+                screen.contains("\\u001b]0;pwned\\u0007\\u001b[2J\\u009b"),
+                "{screen:?}"
+            );
+            assert!(
+                piped.contains("\\u001b]0;pwned\\u0007\\u001b[2J\u{9b}"),
+                "{piped:?}"
+            );
+        }
+    }
+
+    let (screen, piped) = on_a_terminal_and_piped(&env, &["users", "list", "--format", "csv"]);
+    assert!(screen.contains("Lee\\u{202e}moc.live"), "{screen:?}");
+    assert!(!screen.contains('\u{202e}'), "{screen:?}");
+    assert!(piped.contains("Lee\u{202e}moc.live"), "{piped:?}");
+
+    let (screen, piped) = on_a_terminal_and_piped(&env, &["users", "list", "--format", "json"]);
+    assert!(!screen.contains('\u{202e}'), "{screen:?}");
+    // Still JSON, with the same values.
+    let line = screen.lines().find(|l| l.starts_with('[')).unwrap();
+    let shown: serde_json::Value = serde_json::from_str(line).unwrap();
+    let exact: serde_json::Value = serde_json::from_str(&piped).unwrap();
+    assert_eq!(shown, exact);
+    assert_eq!(exact[0]["last_name"], "Lee\u{202e}moc.live");
+}
