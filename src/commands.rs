@@ -1337,7 +1337,7 @@ fn group_command(context: &Context, group: Group, command: GroupCommand) -> Resu
             context.print(format.format, &rows)
         }
         GroupCommand::Remove { name, yes } => {
-            directory::existing(&conn, group, &name)?;
+            directory::removable(&conn, group, &name)?;
             confirm(
                 yes.yes,
                 &format!("{}s remove", group.noun()),

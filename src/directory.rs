@@ -177,25 +177,19 @@ pub fn list(conn: &Database, group: Group) -> Result<Vec<Entry>> {
     })
 }
 
-/// Removes an unused one; one still assigned to a user or a pending invitation is refused.
-pub fn remove(
-    conn: &mut Database,
-    group: Group,
-    name: &str,
-    actor: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let tx = conn.write()?;
-    let id = existing(&tx, group, name)?;
+/// The id of one that [`remove`] may remove: it exists and no user or
+/// pending invitation has it; otherwise the refusal that says what to do.
+pub fn removable(conn: &Database, group: Group, name: &str) -> Result<i64> {
+    let id = existing(conn, group, name)?;
     let (users, invitations): (i64, i64) = match group {
-        Group::Team => tx.query_one(
+        Group::Team => conn.query_one(
             "SELECT (SELECT count(*) FROM user_teams WHERE team_id = ?1),
                     (SELECT count(*) FROM invitation_teams it JOIN invitations i ON i.id = it.invitation_id
                       WHERE it.team_id = ?1 AND i.status = 'pending')",
             params![id],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?,
-        Group::Department => tx.query_one(
+        Group::Department => conn.query_one(
             "SELECT (SELECT count(*) FROM users WHERE department_id = ?1),
                     (SELECT count(*) FROM invitations WHERE department_id = ?1 AND status = 'pending')",
             params![id],
@@ -205,7 +199,7 @@ pub fn remove(
     if users > 0 || invitations > 0 {
         // A pending invitation follows its user's edit; one whose user is
         // gone can only be cancelled.
-        let assigned: Vec<String> = tx.query(
+        let assigned: Vec<String> = conn.query(
             match group {
                 Group::Team => {
                     "SELECT u.email FROM users u JOIN user_teams ut ON ut.user_id = u.id
@@ -237,6 +231,19 @@ pub fn remove(
             name.trim()
         )));
     }
+    Ok(id)
+}
+
+/// Removes an unused one; one still assigned to a user or a pending invitation is refused.
+pub fn remove(
+    conn: &mut Database,
+    group: Group,
+    name: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let tx = conn.write()?;
+    let id = removable(&tx, group, name)?;
     // Only finished invitations still name it; they let go of it.
     tx.execute(
         match group {

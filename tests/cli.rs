@@ -589,6 +589,10 @@ fn teams_and_departments_are_managed_and_guarded() {
     env.run(&["teams", "remove", "ops", "--yes"])
         .code(3)
         .stderr_has("still assigned");
+    // Whether it can be removed is said before anyone is asked to confirm.
+    env.run(&["teams", "remove", "ops"])
+        .code(3)
+        .stderr_has("still assigned");
     let teams = env.run(&["teams", "list", "--format", "json"]).ok().json();
     assert_eq!(teams[0]["name"], "ops");
     assert_eq!(teams[0]["users"], 1);
