@@ -1,9 +1,11 @@
 //! Hooks: a transactional outbox of changes to users, and the runner that
 //! hands each one to `[hooks] command`.
 //!
-//! With a command set, every change to a user writes an event into
-//! `hook_events` in the transaction that makes the change, so a crash loses
-//! none and a rolled-back change sends none. `invitectl hooks run` and
+//! Every change to a user writes an event into `hook_events` in the
+//! transaction that makes the change, so a crash loses none and a
+//! rolled-back change sends none. That does not depend on the host that
+//! makes it: a host without `[hooks] command` records its events too, for
+//! the hosts that have one. `invitectl hooks run` and
 //! serve-accept then run the command once for each event: claimed under a
 //! lease in one short write transaction, run outside any transaction, its
 //! result recorded in another. An event is `pending` until first run,
@@ -11,7 +13,11 @@
 //! `next_attempt_at`, 30 s·2ⁿ⁻¹ after the n-th failure, at most an hour
 //! later), and `done` after one that exited 0. A later event of a user waits
 //! until every earlier one of that user is done. A hook never undoes the
-//! change that made its event.
+//! change that made its event. Done events are deleted `[hooks] retention`
+//! after they were done.
+//!
+//! Nothing here reads the clock: every function takes `now` (the runner, which
+//! runs for a while, a clock to ask).
 
 use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -38,6 +44,8 @@ pub enum Event {
     Deactivated,
     Reactivated,
     PasswordReset,
+    /// The user as they are, sent by `invitectl hooks sync` to fill a new target.
+    Synced,
 }
 
 impl Event {
@@ -49,6 +57,7 @@ impl Event {
             Event::Deactivated => "user.deactivated",
             Event::Reactivated => "user.reactivated",
             Event::PasswordReset => "user.password_reset",
+            Event::Synced => "user.synced",
         }
     }
 }
@@ -104,7 +113,7 @@ pub fn backoff(attempts: i64) -> Duration {
 }
 
 /// Records `event` for the user `user_id` as they are now, inside the
-/// caller's transaction; nothing when the connection records no events.
+/// caller's transaction.
 pub fn record(
     tx: &Database,
     event: Event,
@@ -112,9 +121,6 @@ pub fn record(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    if !tx.hook_events() {
-        return Ok(());
-    }
     let user = users::get(tx, user_id)?;
     record_all(tx, event, std::slice::from_ref(&user), actor, now)
 }
@@ -128,9 +134,6 @@ pub fn record_all(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    if !tx.hook_events() {
-        return Ok(());
-    }
     for chunk in users.chunks(INSERT_CHUNK) {
         let payloads: Vec<String> = chunk
             .iter()
@@ -246,24 +249,28 @@ const RUNNABLE: &str = "FROM hook_events e
 
 /// Runs `[hooks] command` for every event that may run now, one after
 /// another, until none is left or `stop` says to stop; `actor` is who the
-/// audit log names for each run. Events that fail are left for later.
+/// audit log names for each run, `clock` the time (asked at each claim and
+/// each result). Events that fail are left for later. Done events older than
+/// `[hooks] retention` are deleted first.
 pub fn run_pending(
     conn: &mut Database,
     hooks: &Hooks,
     actor: &str,
+    clock: &dyn Fn() -> DateTime<Utc>,
     stop: &dyn Fn() -> bool,
 ) -> Result<Summary> {
     let Some(command) = hooks.command.as_deref() else {
         return Err(not_set());
     };
+    prune(conn, hooks.retention, clock())?;
     let mut summary = Summary::default();
     while !stop() {
-        let Some(claimed) = claim(conn, hooks.timeout, Utc::now())? else {
+        let Some(claimed) = claim(conn, hooks.timeout, clock())? else {
             break;
         };
         let ran = run_one(command, hooks.timeout, &claimed, stop);
         let succeeded = matches!(ran.end, End::Exited(0));
-        finish(conn, &claimed, &ran, actor, Utc::now())?;
+        finish(conn, &claimed, &ran, actor, clock())?;
         if succeeded {
             summary.done += 1;
         } else {
@@ -271,6 +278,160 @@ pub fn run_pending(
         }
     }
     Ok(summary)
+}
+
+/// Deletes the events that were done more than `retention` before `now`;
+/// how many. A read first, so that an idle runner never takes the lock.
+pub fn prune(conn: &mut Database, retention: Duration, now: DateTime<Utc>) -> Result<usize> {
+    let before = time::sub(now, retention);
+    let any: Option<i64> = conn.query_row(
+        "SELECT id FROM hook_events WHERE status = 'done' AND done_at < ?1 LIMIT 1",
+        params![before],
+        |row| row.get(0),
+    )?;
+    if any.is_none() {
+        return Ok(0);
+    }
+    let tx = conn.write()?;
+    let pruned = tx.execute(
+        "DELETE FROM hook_events WHERE status = 'done' AND done_at < ?1",
+        params![before],
+    )?;
+    tx.commit()?;
+    Ok(pruned)
+}
+
+/// The events not done yet, and when the oldest of them was recorded.
+pub fn waiting(conn: &Database) -> Result<(i64, Option<DateTime<Utc>>)> {
+    conn.query_one(
+        "SELECT count(*), min(at) FROM hook_events WHERE status <> 'done'",
+        &[],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
+}
+
+/// Which events `hooks retry` makes due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Retry {
+    /// These, by id.
+    Ids(Vec<i64>),
+    /// Every failed one.
+    Failed,
+}
+
+/// What `retry` did with each event asked for, in the order asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Retried {
+    /// It was waiting for its next attempt; it is due now.
+    DueNow(i64),
+    /// It had not been run yet, so it was due already (or waits for an
+    /// earlier event of its user).
+    AlreadyDue(i64),
+    /// It is done; nothing to run again.
+    Done(i64),
+}
+
+/// Makes events that are not done due at `now`, so that the next runner runs
+/// them at once instead of after their backoff; audited (action
+/// `hook retry`). An id that is no event is refused and nothing is changed.
+pub fn retry(
+    conn: &mut Database,
+    which: &Retry,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Retried>> {
+    let tx = conn.write()?;
+    let found: Vec<(i64, Status, Option<DateTime<Utc>>, String, String)> = match which {
+        Retry::Failed => tx.query(
+            "SELECT id, status, next_attempt_at, event, email FROM hook_events
+             WHERE status = 'failed' ORDER BY id",
+            &[],
+            retry_row,
+        )?,
+        Retry::Ids(ids) => {
+            let mut found = Vec::new();
+            let mut missing = Vec::new();
+            for id in ids {
+                if found.iter().any(|row: &(i64, _, _, _, _)| row.0 == *id) {
+                    continue;
+                }
+                match tx.query_row(
+                    "SELECT id, status, next_attempt_at, event, email FROM hook_events WHERE id = ?1",
+                    params![*id],
+                    retry_row,
+                )? {
+                    Some(row) => found.push(row),
+                    None => missing.push(id.to_string()),
+                }
+            }
+            if !missing.is_empty() {
+                return Err(Error::Refused(format!(
+                    "there is no hook event {} (done events are deleted after [hooks] retention); \
+                     see `invitectl hooks list`",
+                    missing.join(", ")
+                )));
+            }
+            found
+        }
+    };
+    let mut retried = Vec::with_capacity(found.len());
+    for (id, status, next_attempt_at, event, email) in found {
+        let outcome = match status {
+            Status::Done => Retried::Done(id),
+            _ if next_attempt_at.is_none_or(|next| next <= now) => Retried::AlreadyDue(id),
+            _ => {
+                tx.execute(
+                    "UPDATE hook_events SET next_attempt_at = ?2 WHERE id = ?1 AND status <> 'done'",
+                    params![id, now],
+                )?;
+                audit::record_detail(
+                    &tx,
+                    now,
+                    actor,
+                    "hook retry",
+                    &email,
+                    Some(&format!("{event} (event {id}) is due now")),
+                )?;
+                Retried::DueNow(id)
+            }
+        };
+        retried.push(outcome);
+    }
+    tx.commit()?;
+    Ok(retried)
+}
+
+fn retry_row(row: &db::Row<'_>) -> Result<(i64, Status, Option<DateTime<Utc>>, String, String)> {
+    let status: String = row.get(1)?;
+    Ok((
+        row.get(0)?,
+        Status::from_db(&status),
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+    ))
+}
+
+/// Records one `user.synced` event for every active user, as they are now,
+/// in one transaction (audited as `hooks sync`): a new target gets everyone
+/// from the next runs. Each waits behind its user's earlier events. How many.
+pub fn sync(conn: &mut Database, actor: &str, now: DateTime<Utc>) -> Result<usize> {
+    let tx = conn.write()?;
+    let active = users::list(&tx, &[users::UserStatus::Active])?;
+    record_all(&tx, Event::Synced, &active, actor, now)?;
+    audit::record_detail(
+        &tx,
+        now,
+        actor,
+        "hooks sync",
+        Event::Synced.as_str(),
+        Some(&match active.len() {
+            1 => "1 event, one per active user".to_string(),
+            n => format!("{n} events, one per active user"),
+        }),
+    )?;
+    tx.commit()?;
+    Ok(active.len())
 }
 
 /// "[hooks] command is not set" as a usage error (exit 2).
@@ -584,7 +745,7 @@ impl Runner {
                             Some(conn) => conn,
                             None => conn.insert(db::connect(&target)?),
                         };
-                        run_pending(conn, &hooks, "serve-accept", &stopped)
+                        run_pending(conn, &hooks, "serve-accept", &Utc::now, &stopped)
                     })();
                     match result {
                         Ok(_) => failing = None,

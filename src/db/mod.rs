@@ -98,10 +98,6 @@ impl Target {
 /// One open connection to the database.
 pub struct Database {
     engine: Engine,
-    /// Whether changes to users write hook events (`[hooks] command` is
-    /// set): the one setting a connection carries, so that each change
-    /// writes its event in its own transaction wherever it is made.
-    hook_events: bool,
 }
 
 enum Engine {
@@ -158,21 +154,7 @@ pub fn connect_reader(target: &Target) -> Result<Database> {
 
 impl Database {
     fn new(engine: Engine) -> Database {
-        Database {
-            engine,
-            hook_events: false,
-        }
-    }
-
-    /// Has changes made on this connection write hook events (see [`crate::hooks`]).
-    pub fn with_hook_events(mut self, on: bool) -> Database {
-        self.hook_events = on;
-        self
-    }
-
-    /// Whether changes made on this connection write hook events.
-    pub fn hook_events(&self) -> bool {
-        self.hook_events
+        Database { engine }
     }
 
     /// Runs a statement; how many rows it changed.
