@@ -840,6 +840,22 @@ fn the_example_provisioning_hook_keeps_a_file_in_step() {
     env.sql("UPDATE hook_events SET status = 'pending', attempts = 0, done_at = NULL");
     env.run(&["hooks", "run"]).ok().stderr_has("ran 7 events");
     assert_eq!(read(), before);
+
+    // A new, empty target: `hooks sync` fills it with every active user.
+    std::fs::remove_file(&file).unwrap();
+    std::fs::remove_dir_all(env.path("people.ldif.d")).unwrap();
+    env.run(&["hooks", "sync"]).ok();
+    env.run(&["hooks", "run"]).ok().stderr_has("ran 2 events");
+    assert_eq!(read(), before);
+    // A name fixed with `users edit` reaches cn and sn (issue 23.1).
+    env.run(&["users", "edit", "ann@acme.example", "--last-name", "Smith"])
+        .ok();
+    env.run(&["hooks", "run"]).ok().stderr_has("ran 1 event");
+    assert!(
+        read().contains("cn: Ann Smith\ngivenName: Ann\nsn: Smith\n"),
+        "{}",
+        read()
+    );
 }
 
 #[test]
