@@ -634,7 +634,8 @@ pub enum HooksCommand {
     },
     /// Record one user.synced event per active user, with the user as they are now, to fill a new target
     #[command(after_help = "Examples:\n  \
-        invitectl hooks sync && invitectl hooks run\n\n\
+        invitectl hooks sync && invitectl hooks run\n  \
+        invitectl hooks list --status pending --format json   # what it recorded\n\n\
         Each event is the same JSON as the others (\"event\": \"user.synced\"), run once\n\
         per user after that user's earlier events; a hook that already has the user\n\
         treats it as an update. Pending and inactive users get none.")]
