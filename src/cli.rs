@@ -619,9 +619,9 @@ pub enum HooksCommand {
         invitectl hooks retry --failed && invitectl hooks run   # after fixing the hook\n  \
         invitectl hooks retry 12 13\n\n\
         A retried event that fails again waits as long as its attempts say (the\n\
-        backoff does not start over). Events that have not run yet are due already;\n\
-        done events are not run again\n\
-        (`invitectl hooks sync` sends every active user's current state).")]
+        backoff does not start over). Events that have not run yet are due\n\
+        already; done events are not run again (`invitectl hooks sync` sends\n\
+        every active user's current state).")]
     #[command(group(clap::ArgGroup::new("which").required(true).args(["ids", "failed"])))]
     Retry {
         /// The events' ids (see `invitectl hooks list`)
