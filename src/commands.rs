@@ -1378,6 +1378,7 @@ fn hooks_command(context: &Context, command: HooksCommand) -> Result<()> {
                 return Err(hooks::not_set());
             }
             let mut conn = context.open()?;
+            hooks::prune(&mut conn, context.config.hooks.retention, now())?;
             let stop = stop_on_signal();
             let stopped = || stop.load(std::sync::atomic::Ordering::SeqCst);
             let summary =

@@ -250,8 +250,7 @@ const RUNNABLE: &str = "FROM hook_events e
 /// Runs `[hooks] command` for every event that may run now, one after
 /// another, until none is left or `stop` says to stop; `actor` is who the
 /// audit log names for each run, `clock` the time (asked at each claim and
-/// each result). Events that fail are left for later. Done events older than
-/// `[hooks] retention` are deleted first.
+/// each result). Events that fail are left for later.
 pub fn run_pending(
     conn: &mut Database,
     hooks: &Hooks,
@@ -262,7 +261,6 @@ pub fn run_pending(
     let Some(command) = hooks.command.as_deref() else {
         return Err(not_set());
     };
-    prune(conn, hooks.retention, clock())?;
     let mut summary = Summary::default();
     while !stop() {
         let Some(claimed) = claim(conn, hooks.timeout, clock())? else {
@@ -281,7 +279,9 @@ pub fn run_pending(
 }
 
 /// Deletes the events that were done more than `retention` before `now`;
-/// how many. A read first, so that an idle runner never takes the lock.
+/// how many. A read first, so that an idle runner never takes the lock;
+/// the done events have no index of their own, so the runner calls it once
+/// an hour, not at every look for due events.
 pub fn prune(conn: &mut Database, retention: Duration, now: DateTime<Utc>) -> Result<usize> {
     let before = time::sub(now, retention);
     let any: Option<i64> = conn.query_row(
@@ -712,6 +712,8 @@ fn exited(child: &std::process::Child) -> Option<bool> {
 
 /// How long the hook runner waits before it looks for due events again.
 const HOOK_POLL: Duration = Duration::from_secs(1);
+/// How often the runner deletes done events past `[hooks] retention`.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// serve-accept's runner: runs `[hooks] command` for each due event, on a
 /// thread of its own (it blocks on the database and on the hook), until
@@ -739,12 +741,17 @@ impl Runner {
                 let stopped = || stopping.load(Ordering::SeqCst);
                 let mut conn = None;
                 let mut failing: Option<String> = None;
+                let mut pruned: Option<Instant> = None;
                 while !stopped() {
                     let result = (|| {
                         let conn = match &mut conn {
                             Some(conn) => conn,
                             None => conn.insert(db::connect(&target)?),
                         };
+                        if pruned.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+                            prune(conn, hooks.retention, Utc::now())?;
+                            pruned = Some(Instant::now());
+                        }
                         run_pending(conn, &hooks, "serve-accept", &Utc::now, &stopped)
                     })();
                     match result {
@@ -791,6 +798,115 @@ impl Runner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()
+    }
+
+    fn minutes(n: i64) -> chrono::TimeDelta {
+        chrono::TimeDelta::minutes(n)
+    }
+
+    /// An event of user `user` in `status`, with its times; its id.
+    fn event(
+        conn: &Database,
+        user: i64,
+        status: Status,
+        next_attempt_at: Option<DateTime<Utc>>,
+        done_at: Option<DateTime<Utc>>,
+    ) -> i64 {
+        conn.query_one(
+            "INSERT INTO hook_events (event, user_id, email, at, actor, user_json, status,
+                                      next_attempt_at, done_at)
+             VALUES ('user.changed', ?1, 'ann@acme.example', ?2, 'root', '{}', ?3, ?4, ?5)
+             RETURNING id",
+            params![user, t0(), status.as_str(), next_attempt_at, done_at],
+            |row| row.get(0),
+        )
+        .unwrap()
+    }
+
+    fn ids(conn: &Database, status: Status) -> Vec<i64> {
+        list(conn, &[status])
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect()
+    }
+
+    #[test]
+    fn done_events_go_after_the_retention_and_no_other_ever() {
+        let mut conn = db::for_tests();
+        let day = Duration::from_secs(86_400);
+        event(&conn, 1, Status::Done, None, Some(t0()));
+        let young = event(&conn, 1, Status::Done, None, Some(t0() + minutes(60)));
+        let failed = event(&conn, 2, Status::Failed, Some(t0()), None);
+        let pending = event(&conn, 3, Status::Pending, None, None);
+        assert_eq!(prune(&mut conn, day, t0() + minutes(24 * 60)).unwrap(), 0);
+        assert_eq!(
+            prune(&mut conn, day, t0() + minutes(24 * 60 + 1)).unwrap(),
+            1
+        );
+        assert_eq!(ids(&conn, Status::Done), [young]);
+        assert_eq!(
+            prune(&mut conn, day, t0() + minutes(365 * 24 * 60)).unwrap(),
+            1
+        );
+        assert_eq!(ids(&conn, Status::Done), Vec::<i64>::new());
+        assert_eq!(ids(&conn, Status::Failed), [failed]);
+        assert_eq!(ids(&conn, Status::Pending), [pending]);
+        assert_eq!(waiting(&conn).unwrap(), (2, Some(t0())));
+    }
+
+    #[test]
+    fn retry_makes_only_waiting_events_due_at_the_instant_given() {
+        let mut conn = db::for_tests();
+        let later = t0() + minutes(30);
+        let waiting_one = event(&conn, 1, Status::Failed, Some(later), None);
+        let due_already = event(&conn, 2, Status::Failed, Some(t0()), None);
+        let not_run = event(&conn, 3, Status::Pending, None, None);
+        let done = event(&conn, 4, Status::Done, None, Some(t0()));
+        let now = t0() + minutes(5);
+        let retried = retry(
+            &mut conn,
+            &Retry::Ids(vec![waiting_one, due_already, not_run, done, waiting_one]),
+            "root",
+            now,
+        )
+        .unwrap();
+        assert_eq!(
+            retried,
+            [
+                Retried::DueNow(waiting_one),
+                Retried::AlreadyDue(due_already),
+                Retried::AlreadyDue(not_run),
+                Retried::Done(done),
+            ]
+        );
+        let next: Option<DateTime<Utc>> = conn
+            .query_one(
+                "SELECT next_attempt_at FROM hook_events WHERE id = ?1",
+                params![waiting_one],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(next, Some(now));
+        // An unknown id: refused, nothing changed.
+        let other = event(&conn, 5, Status::Failed, Some(later), None);
+        assert!(matches!(
+            retry(&mut conn, &Retry::Ids(vec![other, 999]), "root", now),
+            Err(Error::Refused(_))
+        ));
+        assert_eq!(
+            retry(&mut conn, &Retry::Failed, "root", now).unwrap(),
+            [
+                Retried::AlreadyDue(waiting_one),
+                Retried::AlreadyDue(due_already),
+                Retried::DueNow(other),
+            ]
+        );
+    }
 
     #[test]
     fn retries_back_off_from_thirty_seconds_to_an_hour() {

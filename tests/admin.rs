@@ -621,16 +621,30 @@ fn users_edit_changes_a_name_by_the_accept_forms_rules_with_its_log_entry_and_ev
     ])
     .ok()
     .stderr_has("first name: Ann -> Ann-Marie; last name: Smith -> -Smith");
-    env.run(&["users", "edit", "ann@acme.example", "--first-name", "Ann-Marie"])
-        .ok()
-        .stderr_has("already has the name \"Ann-Marie -Smith\"")
-        .stderr_has("nothing changed");
+    env.run(&[
+        "users",
+        "edit",
+        "ann@acme.example",
+        "--first-name",
+        "Ann-Marie",
+    ])
+    .ok()
+    .stderr_has("already has the name \"Ann-Marie -Smith\"")
+    .stderr_has("nothing changed");
 
     // The accept form's rules: visible characters, no control characters, at most 100.
     for (flag, bad, problem) in [
-        ("--first-name", "\u{200B}\u{FEFF}", "First Name is required: type a name made of visible characters"),
+        (
+            "--first-name",
+            "\u{200B}\u{FEFF}",
+            "First Name is required: type a name made of visible characters",
+        ),
         ("--first-name", "", "First Name is required"),
-        ("--last-name", "Sm\u{7}ith", "Last Name must be at most 100 characters, without control characters"),
+        (
+            "--last-name",
+            "Sm\u{7}ith",
+            "Last Name must be at most 100 characters, without control characters",
+        ),
         ("--last-name", "Smith\nroot", "without control characters"),
     ] {
         env.run(&["users", "edit", "ann@acme.example", flag, bad])
@@ -669,9 +683,8 @@ fn users_edit_changes_a_name_by_the_accept_forms_rules_with_its_log_entry_and_ev
     assert_eq!(edits.as_array().unwrap().len(), 2, "{edits}");
     assert_eq!(edits[1]["detail"], "last name: Lee -> Smith");
     assert_eq!(edits[1]["actor"], os_user());
-    let changed = env.sql(
-        "SELECT user_json FROM hook_events WHERE event = 'user.changed' ORDER BY id",
-    );
+    let changed =
+        env.sql("SELECT user_json FROM hook_events WHERE event = 'user.changed' ORDER BY id");
     let changed: Vec<serde_json::Value> = changed
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())

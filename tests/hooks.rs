@@ -1057,12 +1057,24 @@ fn done_events_are_deleted_after_the_retention_and_others_never() {
     assert_eq!(hooks_list(&env, "done").len(), 1);
     env.run_at("+32d", &["hooks", "run"], None);
     assert!(hooks_list(&env, "done").is_empty());
+    // serve-accept's runner prunes too (at start, then hourly).
+    invite(&env, "dana@acme.example");
+    env.run_at("+32d", &["hooks", "run"], None);
+    assert_eq!(hooks_list(&env, "done").len(), 1);
+    let server = Server::start_at(&env, "+33d");
+    wait_until("serve-accept to prune", || {
+        hooks_list(&env, "done").is_empty()
+    });
+    server.terminate();
     let shown = env.run(&["config", "show", "--format", "json"]).ok().json();
     let retention = support::setting(&shown, "hooks.retention");
     assert_eq!(retention["value"], "1h");
-    env.run_env(&["hooks", "list"], &[("INVITECTL_HOOKS_RETENTION", "forever")])
-        .code(2)
-        .stderr_has("hooks.retention is not a duration");
+    env.run_env(
+        &["hooks", "list"],
+        &[("INVITECTL_HOOKS_RETENTION", "forever")],
+    )
+    .code(2)
+    .stderr_has("hooks.retention is not a duration");
 }
 
 #[test]

@@ -601,11 +601,7 @@ fn a_host_without_hooks_records_its_events_for_the_host_that_runs_them() {
         ),
     )
     .unwrap();
-    std::fs::set_permissions(
-        &hook,
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     hooked.config(&format!(
         "[hooks]\ncommand = \"{}\"\ntimeout = \"10s\"\n",
         hook.display()

@@ -1019,7 +1019,9 @@ fn a_logged_in_user_changes_their_own_name_on_the_dashboard() {
         .has("<dt>Name</dt><dd>Ann Smith</dd>");
     // The same for /auth, and for the CLI.
     assert_eq!(
-        server.get_with_cookie("/auth", &cookie).header("remote-name"),
+        server
+            .get_with_cookie("/auth", &cookie)
+            .header("remote-name"),
         "Ann Smith"
     );
     let users = env.run(&["users", "list", "--format", "json"]).ok().json();
@@ -1028,7 +1030,10 @@ fn a_logged_in_user_changes_their_own_name_on_the_dashboard() {
     // The accept form's rules: 422, every problem at its field, what was typed kept.
     let refused = server.post(
         "/dashboard",
-        &[("first_name", "\u{200B}\u{200B}"), ("last_name", "Sm\u{7}ith<b>")],
+        &[
+            ("first_name", "\u{200B}\u{200B}"),
+            ("last_name", "Sm\u{7}ith<b>"),
+        ],
         Some(&cookie),
     );
     refused
