@@ -341,7 +341,7 @@ pub fn retry(
     now: DateTime<Utc>,
 ) -> Result<Vec<Retried>> {
     let tx = conn.write()?;
-    let found: Vec<(i64, Status, Option<DateTime<Utc>>, String, String)> = match which {
+    let found: Vec<Candidate> = match which {
         Retry::Failed => tx.query(
             "SELECT id, status, next_attempt_at, event, email FROM hook_events
              WHERE status = 'failed' ORDER BY id",
@@ -352,7 +352,7 @@ pub fn retry(
             let mut found = Vec::new();
             let mut missing = Vec::new();
             for id in ids {
-                if found.iter().any(|row: &(i64, _, _, _, _)| row.0 == *id) {
+                if found.iter().any(|c: &Candidate| c.id == *id) {
                     continue;
                 }
                 match tx.query_row(
@@ -375,7 +375,14 @@ pub fn retry(
         }
     };
     let mut retried = Vec::with_capacity(found.len());
-    for (id, status, next_attempt_at, event, email) in found {
+    for Candidate {
+        id,
+        status,
+        next_attempt_at,
+        event,
+        email,
+    } in found
+    {
         let outcome = match status {
             Status::Done => Retried::Done(id),
             _ if next_attempt_at.is_none_or(|next| next <= now) => Retried::AlreadyDue(id),
@@ -401,15 +408,24 @@ pub fn retry(
     Ok(retried)
 }
 
-fn retry_row(row: &db::Row<'_>) -> Result<(i64, Status, Option<DateTime<Utc>>, String, String)> {
+/// An event `retry` was asked about.
+struct Candidate {
+    id: i64,
+    status: Status,
+    next_attempt_at: Option<DateTime<Utc>>,
+    event: String,
+    email: String,
+}
+
+fn retry_row(row: &db::Row<'_>) -> Result<Candidate> {
     let status: String = row.get(1)?;
-    Ok((
-        row.get(0)?,
-        Status::from_db(&status),
-        row.get(2)?,
-        row.get(3)?,
-        row.get(4)?,
-    ))
+    Ok(Candidate {
+        id: row.get(0)?,
+        status: Status::from_db(&status),
+        next_attempt_at: row.get(2)?,
+        event: row.get(3)?,
+        email: row.get(4)?,
+    })
 }
 
 /// Records one `user.synced` event for every active user, as they are now,

@@ -465,7 +465,7 @@ enum Renamed {
     /// Saved (or it was so already).
     Done,
     /// Refused, with the user as they are, for the form again.
-    Refused(crate::users::User, pages::FieldErrors),
+    Refused(Box<crate::users::User>, pages::FieldErrors),
 }
 
 /// `POST /dashboard`: the logged-in user changes their own name, with the
@@ -497,7 +497,7 @@ pub(super) async fn dashboard_submit(
             wanted.last_name.as_deref().unwrap_or_default(),
         );
         if !problems.is_empty() {
-            return Ok(Renamed::Refused(user, field_errors(problems)));
+            return Ok(Renamed::Refused(Box::new(user), field_errors(problems)));
         }
         let actor = user.email.clone();
         let edited = crate::users::edit_user(&tx, &organization, user, &wanted, &actor, now)?;
