@@ -454,7 +454,8 @@ pub fn sync(conn: &mut Database, actor: &str, now: DateTime<Utc>) -> Result<usiz
 pub fn not_set() -> Error {
     Error::Config(
         "[hooks] command is not set, so there are no hooks to run; set it in the config file \
-         (or INVITECTL_HOOKS_COMMAND) to record and run an event for each change to a user"
+         (or INVITECTL_HOOKS_COMMAND) to run the command for each change to a user (the events \
+         are recorded either way; see `invitectl hooks list`)"
             .into(),
     )
 }
