@@ -1427,8 +1427,8 @@ fn hooks_command(context: &Context, command: HooksCommand) -> Result<()> {
                 match outcome {
                     hooks::Retried::DueNow(_) => due += 1,
                     hooks::Retried::AlreadyDue(id) => context.note(&format!(
-                        "event {id} has not run yet, so it was due already \
-                         (or waits for an earlier event of its user); nothing changed"
+                        "event {id} is due already (or waits for an earlier event of its user); \
+                         nothing changed"
                     )),
                     hooks::Retried::Done(id) => context.note(&format!(
                         "event {id} is done; nothing to retry (`invitectl hooks sync` sends \

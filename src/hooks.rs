@@ -324,8 +324,8 @@ pub enum Retry {
 pub enum Retried {
     /// It was waiting for its next attempt; it is due now.
     DueNow(i64),
-    /// It had not been run yet, so it was due already (or waits for an
-    /// earlier event of its user).
+    /// It was due already: not run yet, or its next attempt has come (it
+    /// may wait for an earlier event of its user).
     AlreadyDue(i64),
     /// It is done; nothing to run again.
     Done(i64),

@@ -272,15 +272,15 @@ pub fn edit_user(
     now: DateTime<Utc>,
 ) -> Result<Edited> {
     let mut problems = Vec::new();
-    let mut name = |label: &str, wanted: &Option<String>, now: &Option<String>| match wanted {
+    let mut name = |label: &str, wanted: &Option<String>, current: &Option<String>| match wanted {
         Some(value) => match invitations::check_name(label, value) {
             Ok(value) => Some(value),
             Err(problem) => {
                 problems.push(problem.to_string());
-                now.clone()
+                current.clone()
             }
         },
-        None => now.clone(),
+        None => current.clone(),
     };
     let first_name = name("First Name", &wanted.first_name, &before.first_name);
     let last_name = name("Last Name", &wanted.last_name, &before.last_name);
