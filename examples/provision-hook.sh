@@ -28,8 +28,9 @@
 # as RFC 4514 says, and the dn line itself is base64-encoded when it is not
 # safe. Lines are not folded.
 #
-# user.activated and user.reactivated put the user's entry, user.changed
-# puts it anew (or takes it away when the user is no longer active),
+# user.activated and user.reactivated put the user's entry, user.changed and
+# user.synced (`invitectl hooks sync`, to fill a new file) put it anew (or
+# take it away when the user is no longer active),
 # user.deactivated takes it away; user.invited and user.password_reset
 # change nothing. Running an event twice leaves the file as running it once,
 # as a hook must allow: an event is run again after a failure or a crash.
@@ -130,7 +131,7 @@ entry() {
 }
 
 case $event in
-  user.activated | user.reactivated | user.changed)
+  user.activated | user.reactivated | user.changed | user.synced)
     if [ "$status" = active ]; then action=put; else action=remove; fi ;;
   user.deactivated) action=remove ;;
   *) exit 0 ;;

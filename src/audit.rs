@@ -167,6 +167,8 @@ pub const ACTIONS: &[&str] = &[
     "password reset",
     "rate limited",
     "hook",
+    "hook retry",
+    "hooks sync",
 ];
 
 /// The actions there are: those invitectl writes and any other the log

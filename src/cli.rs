@@ -226,12 +226,14 @@ pub enum Command {
     )]
     Db(DbCommand),
 
-    /// Run [hooks] command for each change to a user, and list the events and their attempts
+    /// Run [hooks] command for each change to a user; list, retry and sync the events
     #[command(
         subcommand,
         after_help = "Examples:\n  \
             invitectl hooks run\n  \
             invitectl hooks list --status failed\n  \
+            invitectl hooks retry --failed   # after fixing the hook: due now\n  \
+            invitectl hooks sync             # every active user once, to fill a new target\n  \
             invitectl -q hooks run   # from cron, every minute, where serve-accept does not run"
     )]
     Hooks(HooksCommand),
@@ -456,9 +458,10 @@ pub enum UsersCommand {
         #[command(flatten)]
         yes: YesArg,
     },
-    /// Change a user's role, department or teams; a pending invitation changes with its user
+    /// Change a user's name, role, department or teams; a pending invitation changes with its user
     #[command(after_help = "Examples:\n  \
         invitectl users edit ann@acme.example --role admin\n  \
+        invitectl users edit dana@acme.example --last-name Smith   # fix a misspelled name\n  \
         invitectl users edit ann@acme.example --team ops --team dev   # exactly these teams\n  \
         invitectl users edit ann@acme.example --no-department --no-teams")]
     Edit(EditArgs),
@@ -495,7 +498,7 @@ pub enum UsersCommand {
     clap::ArgGroup::new("changes")
         .required(true)
         .multiple(true)
-        .args(["role", "department", "no_department", "teams", "no_teams"])
+        .args(["role", "department", "no_department", "teams", "no_teams", "first_name", "last_name"])
 ))]
 pub struct EditArgs {
     /// The user's email address
@@ -526,6 +529,14 @@ pub struct EditArgs {
     /// Take the user out of every team
     #[arg(long)]
     pub no_teams: bool,
+
+    /// The new first name (the rules of the accept form: visible characters, no control characters, at most 100)
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    pub first_name: Option<String>,
+
+    /// The new last name (the same rules)
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    pub last_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -618,6 +629,32 @@ pub enum HooksCommand {
         #[command(flatten)]
         format: FormatArg,
     },
+    /// Make events that wait for their next attempt due now, so the next run runs them at once
+    #[command(after_help = "Examples:\n  \
+        invitectl hooks retry --failed && invitectl hooks run   # after fixing the hook\n  \
+        invitectl hooks retry 12 13\n\n\
+        A retried event that fails again waits as long as its attempts say (the\n\
+        backoff does not start over). Events that have not run yet are due\n\
+        already; done events are not run again (`invitectl hooks sync` sends\n\
+        every active user's current state).")]
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["ids", "failed"])))]
+    Retry {
+        /// The events' ids (see `invitectl hooks list`)
+        #[arg(value_name = "ID")]
+        ids: Vec<i64>,
+
+        /// Every failed event
+        #[arg(long, conflicts_with = "ids")]
+        failed: bool,
+    },
+    /// Record one user.synced event per active user, with the user as they are now, to fill a new target
+    #[command(after_help = "Examples:\n  \
+        invitectl hooks sync && invitectl hooks run\n  \
+        invitectl hooks list --status pending --format json   # what it recorded\n\n\
+        Each event is the same JSON as the others (\"event\": \"user.synced\"), run once\n\
+        per user after that user's earlier events; a hook that already has the user\n\
+        treats it as an update. Pending and inactive users get none.")]
+    Sync,
 }
 
 #[derive(Debug, Subcommand)]

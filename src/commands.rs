@@ -42,7 +42,7 @@ impl Context {
         if let Some(notice) = database.creation_notice() {
             eprintln!("{notice}");
         }
-        Ok(database.with_hook_events(self.config.hooks.command.is_some()))
+        Ok(database)
     }
 
     /// The database for a command that only reads: never created, opened read-only.
@@ -962,7 +962,10 @@ fn users_edit(context: &Context, args: EditArgs) -> Result<()> {
             (false, true) => None,
             (false, false) => Some(args.teams),
         },
+        first_name: args.first_name,
+        last_name: args.last_name,
     };
+    let named = wanted.first_name.is_some() || wanted.last_name.is_some();
     let mut conn = context.open()?;
     let edited = users::edit(
         &mut conn,
@@ -975,8 +978,13 @@ fn users_edit(context: &Context, args: EditArgs) -> Result<()> {
     let user = &edited.user;
     if edited.changes.is_empty() {
         context.note(&format!(
-            "{} already has the role {}, department {} and teams {}; nothing changed",
+            "{} already has {}the role {}, department {} and teams {}; nothing changed",
             user.email,
+            if named {
+                format!("the name \"{}\", ", user.full_name())
+            } else {
+                String::new()
+            },
             user.role,
             user.department.as_deref().unwrap_or("(none)"),
             match user.teams.as_slice() {
@@ -996,6 +1004,9 @@ fn users_edit(context: &Context, args: EditArgs) -> Result<()> {
             "their pending invitation shows the new values on the accept page and in a resent mail; \
              its link keeps working",
         );
+        if named {
+            context.note("the name they type when they accept replaces the one set now");
+        }
     }
     Ok(())
 }
@@ -1398,9 +1409,11 @@ fn hooks_command(context: &Context, command: HooksCommand) -> Result<()> {
                 return Err(hooks::not_set());
             }
             let mut conn = context.open()?;
+            hooks::prune(&mut conn, context.config.hooks.retention, now())?;
             let stop = stop_on_signal();
             let stopped = || stop.load(std::sync::atomic::Ordering::SeqCst);
-            let summary = hooks::run_pending(&mut conn, &context.config.hooks, &actor(), &stopped)?;
+            let summary =
+                hooks::run_pending(&mut conn, &context.config.hooks, &actor(), &now, &stopped)?;
             if stopped() {
                 return Err(Error::Other(anyhow::anyhow!(
                     "stopped by a signal after {} hook runs; a hook that was running was killed, \
@@ -1427,14 +1440,62 @@ fn hooks_command(context: &Context, command: HooksCommand) -> Result<()> {
             let conn = context.read()?;
             let rows = hooks::list(&conn, &status)?;
             if rows.is_empty() && format.format == Format::Table {
-                context.note(if context.config.hooks.command.is_some() {
-                    "no events match"
-                } else {
-                    "no events match; [hooks] command is not set, so none are recorded"
-                });
+                context.note("no events match");
                 return Ok(());
             }
             context.print(format.format, &rows)
+        }
+        HooksCommand::Retry { ids, failed } => {
+            let which = if failed {
+                hooks::Retry::Failed
+            } else {
+                hooks::Retry::Ids(ids)
+            };
+            let mut conn = context.open()?;
+            let retried = hooks::retry(&mut conn, &which, &actor(), now())?;
+            let mut due = 0;
+            for outcome in &retried {
+                match outcome {
+                    hooks::Retried::DueNow(_) => due += 1,
+                    hooks::Retried::AlreadyDue(id) => context.note(&format!(
+                        "event {id} is due already (or waits for an earlier event of its user); \
+                         nothing changed"
+                    )),
+                    hooks::Retried::Done(id) => context.note(&format!(
+                        "event {id} is done; nothing to retry (`invitectl hooks sync` sends \
+                         every active user's current state again)"
+                    )),
+                }
+            }
+            let runner = if context.config.hooks.command.is_some() {
+                "serve-accept runs them within a second, or run `invitectl hooks run`"
+            } else {
+                "they run at the next `invitectl hooks run` or serve-accept where [hooks] command is set"
+            };
+            match (due, &which) {
+                (0, hooks::Retry::Failed) if retried.is_empty() => {
+                    context.note("no events have failed; nothing to retry")
+                }
+                (0, _) => {}
+                (1, _) => context.note(&format!("1 event is due now; {runner}")),
+                (n, _) => context.note(&format!("{n} events are due now; {runner}")),
+            }
+            Ok(())
+        }
+        HooksCommand::Sync => {
+            let mut conn = context.open()?;
+            let synced = hooks::sync(&mut conn, &actor(), now())?;
+            let runner = if context.config.hooks.command.is_some() {
+                "serve-accept runs them by itself, or run `invitectl hooks run`"
+            } else {
+                "they run where [hooks] command is set (serve-accept, or `invitectl hooks run`)"
+            };
+            context.note(&match synced {
+                0 => "there are no active users; no events recorded".to_string(),
+                1 => format!("recorded 1 user.synced event, for the one active user; {runner}"),
+                n => format!("recorded {n} user.synced events, one per active user; {runner}"),
+            });
+            Ok(())
         }
     }
 }

@@ -55,6 +55,7 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("server", "cookie_domain", Kind::Text),
     ("hooks", "command", Kind::Text),
     ("hooks", "timeout", Kind::Text),
+    ("hooks", "retention", Kind::Text),
 ];
 
 /// Every key as (section, key), for the documentation and its tests.
@@ -90,14 +91,19 @@ pub struct Config {
 /// `[hooks]`: the command run once for each change to a user (see `crate::hooks`).
 #[derive(Debug, Clone)]
 pub struct Hooks {
-    /// A shell command line, run by `/bin/sh -c`; with none, no events are recorded.
+    /// A shell command line, run by `/bin/sh -c`; with none, this host runs
+    /// no hooks (its changes still record events, for hosts that do).
     pub command: Option<String>,
     /// How long one run may take before its processes are killed.
     pub timeout: Duration,
+    /// How long a done event is kept before it is deleted.
+    pub retention: Duration,
 }
 
 /// How long a hook may run unless `[hooks] timeout` says otherwise.
 pub const DEFAULT_HOOK_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long done events are kept unless `[hooks] retention` says otherwise.
+pub const DEFAULT_HOOK_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
 
 #[derive(Debug, Clone)]
 pub struct Organization {
@@ -616,6 +622,9 @@ impl Layers {
             timeout: self
                 .duration("hooks.timeout")?
                 .unwrap_or(DEFAULT_HOOK_TIMEOUT),
+            retention: self
+                .duration("hooks.retention")?
+                .unwrap_or(DEFAULT_HOOK_RETENTION),
         };
 
         Ok(Config {
@@ -852,6 +861,7 @@ fn default_value(config: &Config, name: &str) -> Option<serde_json::Value> {
         "server.cookie_domain" => optional(&config.cookie_domain),
         "hooks.command" => optional(&config.hooks.command),
         "hooks.timeout" => text(&crate::time::format_duration(config.hooks.timeout)),
+        "hooks.retention" => text(&crate::time::format_duration(config.hooks.retention)),
         _ => return None,
     })
 }

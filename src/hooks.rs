@@ -1,9 +1,11 @@
 //! Hooks: a transactional outbox of changes to users, and the runner that
 //! hands each one to `[hooks] command`.
 //!
-//! With a command set, every change to a user writes an event into
-//! `hook_events` in the transaction that makes the change, so a crash loses
-//! none and a rolled-back change sends none. `invitectl hooks run` and
+//! Every change to a user writes an event into `hook_events` in the
+//! transaction that makes the change, so a crash loses none and a
+//! rolled-back change sends none. That does not depend on the host that
+//! makes it: a host without `[hooks] command` records its events too, for
+//! the hosts that have one. `invitectl hooks run` and
 //! serve-accept then run the command once for each event: claimed under a
 //! lease in one short write transaction, run outside any transaction, its
 //! result recorded in another. An event is `pending` until first run,
@@ -11,7 +13,11 @@
 //! `next_attempt_at`, 30 s·2ⁿ⁻¹ after the n-th failure, at most an hour
 //! later), and `done` after one that exited 0. A later event of a user waits
 //! until every earlier one of that user is done. A hook never undoes the
-//! change that made its event.
+//! change that made its event. Done events are deleted `[hooks] retention`
+//! after they were done.
+//!
+//! Nothing here reads the clock: every function takes `now` (the runner, which
+//! runs for a while, a clock to ask).
 
 use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -38,6 +44,8 @@ pub enum Event {
     Deactivated,
     Reactivated,
     PasswordReset,
+    /// The user as they are, sent by `invitectl hooks sync` to fill a new target.
+    Synced,
 }
 
 impl Event {
@@ -49,6 +57,7 @@ impl Event {
             Event::Deactivated => "user.deactivated",
             Event::Reactivated => "user.reactivated",
             Event::PasswordReset => "user.password_reset",
+            Event::Synced => "user.synced",
         }
     }
 }
@@ -104,7 +113,7 @@ pub fn backoff(attempts: i64) -> Duration {
 }
 
 /// Records `event` for the user `user_id` as they are now, inside the
-/// caller's transaction; nothing when the connection records no events.
+/// caller's transaction.
 pub fn record(
     tx: &Database,
     event: Event,
@@ -112,9 +121,6 @@ pub fn record(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    if !tx.hook_events() {
-        return Ok(());
-    }
     let user = users::get(tx, user_id)?;
     record_all(tx, event, std::slice::from_ref(&user), actor, now)
 }
@@ -128,9 +134,6 @@ pub fn record_all(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    if !tx.hook_events() {
-        return Ok(());
-    }
     for chunk in users.chunks(INSERT_CHUNK) {
         let payloads: Vec<String> = chunk
             .iter()
@@ -246,11 +249,13 @@ const RUNNABLE: &str = "FROM hook_events e
 
 /// Runs `[hooks] command` for every event that may run now, one after
 /// another, until none is left or `stop` says to stop; `actor` is who the
-/// audit log names for each run. Events that fail are left for later.
+/// audit log names for each run, `clock` the time (asked at each claim and
+/// each result). Events that fail are left for later.
 pub fn run_pending(
     conn: &mut Database,
     hooks: &Hooks,
     actor: &str,
+    clock: &dyn Fn() -> DateTime<Utc>,
     stop: &dyn Fn() -> bool,
 ) -> Result<Summary> {
     let Some(command) = hooks.command.as_deref() else {
@@ -258,12 +263,12 @@ pub fn run_pending(
     };
     let mut summary = Summary::default();
     while !stop() {
-        let Some(claimed) = claim(conn, hooks.timeout, Utc::now())? else {
+        let Some(claimed) = claim(conn, hooks.timeout, clock())? else {
             break;
         };
         let ran = run_one(command, hooks.timeout, &claimed, stop);
         let succeeded = matches!(ran.end, End::Exited(0));
-        finish(conn, &claimed, &ran, actor, Utc::now())?;
+        finish(conn, &claimed, &ran, actor, clock())?;
         if succeeded {
             summary.done += 1;
         } else {
@@ -273,11 +278,184 @@ pub fn run_pending(
     Ok(summary)
 }
 
+/// Deletes the events that were done more than `retention` before `now`;
+/// how many. A read first, so that an idle runner never takes the lock;
+/// the done events have no index of their own, so the runner calls it once
+/// an hour, not at every look for due events.
+pub fn prune(conn: &mut Database, retention: Duration, now: DateTime<Utc>) -> Result<usize> {
+    let before = time::sub(now, retention);
+    let any: Option<i64> = conn.query_row(
+        "SELECT id FROM hook_events WHERE status = 'done' AND done_at < ?1 LIMIT 1",
+        params![before],
+        |row| row.get(0),
+    )?;
+    if any.is_none() {
+        return Ok(0);
+    }
+    let tx = conn.write()?;
+    let pruned = tx.execute(
+        "DELETE FROM hook_events WHERE status = 'done' AND done_at < ?1",
+        params![before],
+    )?;
+    tx.commit()?;
+    Ok(pruned)
+}
+
+/// The events not done yet, and when the oldest of them was recorded.
+pub fn waiting(conn: &Database) -> Result<(i64, Option<DateTime<Utc>>)> {
+    conn.query_one(
+        "SELECT count(*), min(at) FROM hook_events WHERE status <> 'done'",
+        &[],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
+}
+
+/// Which events `hooks retry` makes due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Retry {
+    /// These, by id.
+    Ids(Vec<i64>),
+    /// Every failed one.
+    Failed,
+}
+
+/// What `retry` did with each event asked for, in the order asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Retried {
+    /// It was waiting for its next attempt; it is due now.
+    DueNow(i64),
+    /// It was due already: not run yet, or its next attempt has come (it
+    /// may wait for an earlier event of its user).
+    AlreadyDue(i64),
+    /// It is done; nothing to run again.
+    Done(i64),
+}
+
+/// Makes events that are not done due at `now`, so that the next runner runs
+/// them at once instead of after their backoff; audited (action
+/// `hook retry`). An id that is no event is refused and nothing is changed.
+pub fn retry(
+    conn: &mut Database,
+    which: &Retry,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Retried>> {
+    let tx = conn.write()?;
+    let found: Vec<Candidate> = match which {
+        Retry::Failed => tx.query(
+            "SELECT id, status, next_attempt_at, event, email FROM hook_events
+             WHERE status = 'failed' ORDER BY id",
+            &[],
+            retry_row,
+        )?,
+        Retry::Ids(ids) => {
+            let mut found = Vec::new();
+            let mut missing = Vec::new();
+            for id in ids {
+                if found.iter().any(|c: &Candidate| c.id == *id) {
+                    continue;
+                }
+                match tx.query_row(
+                    "SELECT id, status, next_attempt_at, event, email FROM hook_events WHERE id = ?1",
+                    params![*id],
+                    retry_row,
+                )? {
+                    Some(row) => found.push(row),
+                    None => missing.push(id.to_string()),
+                }
+            }
+            if !missing.is_empty() {
+                return Err(Error::Refused(format!(
+                    "there is no hook event {} (done events are deleted after [hooks] retention); \
+                     see `invitectl hooks list`",
+                    missing.join(", ")
+                )));
+            }
+            found
+        }
+    };
+    let mut retried = Vec::with_capacity(found.len());
+    for Candidate {
+        id,
+        status,
+        next_attempt_at,
+        event,
+        email,
+    } in found
+    {
+        let outcome = match status {
+            Status::Done => Retried::Done(id),
+            _ if next_attempt_at.is_none_or(|next| next <= now) => Retried::AlreadyDue(id),
+            _ => {
+                tx.execute(
+                    "UPDATE hook_events SET next_attempt_at = ?2 WHERE id = ?1 AND status <> 'done'",
+                    params![id, now],
+                )?;
+                audit::record_detail(
+                    &tx,
+                    now,
+                    actor,
+                    "hook retry",
+                    &email,
+                    Some(&format!("{event} (event {id}) is due now")),
+                )?;
+                Retried::DueNow(id)
+            }
+        };
+        retried.push(outcome);
+    }
+    tx.commit()?;
+    Ok(retried)
+}
+
+/// An event `retry` was asked about.
+struct Candidate {
+    id: i64,
+    status: Status,
+    next_attempt_at: Option<DateTime<Utc>>,
+    event: String,
+    email: String,
+}
+
+fn retry_row(row: &db::Row<'_>) -> Result<Candidate> {
+    let status: String = row.get(1)?;
+    Ok(Candidate {
+        id: row.get(0)?,
+        status: Status::from_db(&status),
+        next_attempt_at: row.get(2)?,
+        event: row.get(3)?,
+        email: row.get(4)?,
+    })
+}
+
+/// Records one `user.synced` event for every active user, as they are now,
+/// in one transaction (audited as `hooks sync`): a new target gets everyone
+/// from the next runs. Each waits behind its user's earlier events. How many.
+pub fn sync(conn: &mut Database, actor: &str, now: DateTime<Utc>) -> Result<usize> {
+    let tx = conn.write()?;
+    let active = users::list(&tx, &[users::UserStatus::Active])?;
+    record_all(&tx, Event::Synced, &active, actor, now)?;
+    audit::record_detail(
+        &tx,
+        now,
+        actor,
+        "hooks sync",
+        Event::Synced.as_str(),
+        Some(&match active.len() {
+            1 => "1 event, one per active user".to_string(),
+            n => format!("{n} events, one per active user"),
+        }),
+    )?;
+    tx.commit()?;
+    Ok(active.len())
+}
+
 /// "[hooks] command is not set" as a usage error (exit 2).
 pub fn not_set() -> Error {
     Error::Config(
         "[hooks] command is not set, so there are no hooks to run; set it in the config file \
-         (or INVITECTL_HOOKS_COMMAND) to record and run an event for each change to a user"
+         (or INVITECTL_HOOKS_COMMAND) to run the command for each change to a user (the events \
+         are recorded either way; see `invitectl hooks list`)"
             .into(),
     )
 }
@@ -551,6 +729,8 @@ fn exited(child: &std::process::Child) -> Option<bool> {
 
 /// How long the hook runner waits before it looks for due events again.
 const HOOK_POLL: Duration = Duration::from_secs(1);
+/// How often the runner deletes done events past `[hooks] retention`.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// serve-accept's runner: runs `[hooks] command` for each due event, on a
 /// thread of its own (it blocks on the database and on the hook), until
@@ -578,13 +758,18 @@ impl Runner {
                 let stopped = || stopping.load(Ordering::SeqCst);
                 let mut conn = None;
                 let mut failing: Option<String> = None;
+                let mut pruned: Option<Instant> = None;
                 while !stopped() {
                     let result = (|| {
                         let conn = match &mut conn {
                             Some(conn) => conn,
                             None => conn.insert(db::connect(&target)?),
                         };
-                        run_pending(conn, &hooks, "serve-accept", &stopped)
+                        if pruned.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+                            prune(conn, hooks.retention, Utc::now())?;
+                            pruned = Some(Instant::now());
+                        }
+                        run_pending(conn, &hooks, "serve-accept", &Utc::now, &stopped)
                     })();
                     match result {
                         Ok(_) => failing = None,
@@ -630,6 +815,115 @@ impl Runner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()
+    }
+
+    fn minutes(n: i64) -> chrono::TimeDelta {
+        chrono::TimeDelta::minutes(n)
+    }
+
+    /// An event of user `user` in `status`, with its times; its id.
+    fn event(
+        conn: &Database,
+        user: i64,
+        status: Status,
+        next_attempt_at: Option<DateTime<Utc>>,
+        done_at: Option<DateTime<Utc>>,
+    ) -> i64 {
+        conn.query_one(
+            "INSERT INTO hook_events (event, user_id, email, at, actor, user_json, status,
+                                      next_attempt_at, done_at)
+             VALUES ('user.changed', ?1, 'ann@acme.example', ?2, 'root', '{}', ?3, ?4, ?5)
+             RETURNING id",
+            params![user, t0(), status.as_str(), next_attempt_at, done_at],
+            |row| row.get(0),
+        )
+        .unwrap()
+    }
+
+    fn ids(conn: &Database, status: Status) -> Vec<i64> {
+        list(conn, &[status])
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect()
+    }
+
+    #[test]
+    fn done_events_go_after_the_retention_and_no_other_ever() {
+        let mut conn = db::for_tests();
+        let day = Duration::from_secs(86_400);
+        event(&conn, 1, Status::Done, None, Some(t0()));
+        let young = event(&conn, 1, Status::Done, None, Some(t0() + minutes(60)));
+        let failed = event(&conn, 2, Status::Failed, Some(t0()), None);
+        let pending = event(&conn, 3, Status::Pending, None, None);
+        assert_eq!(prune(&mut conn, day, t0() + minutes(24 * 60)).unwrap(), 0);
+        assert_eq!(
+            prune(&mut conn, day, t0() + minutes(24 * 60 + 1)).unwrap(),
+            1
+        );
+        assert_eq!(ids(&conn, Status::Done), [young]);
+        assert_eq!(
+            prune(&mut conn, day, t0() + minutes(365 * 24 * 60)).unwrap(),
+            1
+        );
+        assert_eq!(ids(&conn, Status::Done), Vec::<i64>::new());
+        assert_eq!(ids(&conn, Status::Failed), [failed]);
+        assert_eq!(ids(&conn, Status::Pending), [pending]);
+        assert_eq!(waiting(&conn).unwrap(), (2, Some(t0())));
+    }
+
+    #[test]
+    fn retry_makes_only_waiting_events_due_at_the_instant_given() {
+        let mut conn = db::for_tests();
+        let later = t0() + minutes(30);
+        let waiting_one = event(&conn, 1, Status::Failed, Some(later), None);
+        let due_already = event(&conn, 2, Status::Failed, Some(t0()), None);
+        let not_run = event(&conn, 3, Status::Pending, None, None);
+        let done = event(&conn, 4, Status::Done, None, Some(t0()));
+        let now = t0() + minutes(5);
+        let retried = retry(
+            &mut conn,
+            &Retry::Ids(vec![waiting_one, due_already, not_run, done, waiting_one]),
+            "root",
+            now,
+        )
+        .unwrap();
+        assert_eq!(
+            retried,
+            [
+                Retried::DueNow(waiting_one),
+                Retried::AlreadyDue(due_already),
+                Retried::AlreadyDue(not_run),
+                Retried::Done(done),
+            ]
+        );
+        let next: Option<DateTime<Utc>> = conn
+            .query_one(
+                "SELECT next_attempt_at FROM hook_events WHERE id = ?1",
+                params![waiting_one],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(next, Some(now));
+        // An unknown id: refused, nothing changed.
+        let other = event(&conn, 5, Status::Failed, Some(later), None);
+        assert!(matches!(
+            retry(&mut conn, &Retry::Ids(vec![other, 999]), "root", now),
+            Err(Error::Refused(_))
+        ));
+        assert_eq!(
+            retry(&mut conn, &Retry::Failed, "root", now).unwrap(),
+            [
+                Retried::AlreadyDue(waiting_one),
+                Retried::AlreadyDue(due_already),
+                Retried::DueNow(other),
+            ]
+        );
+    }
 
     #[test]
     fn retries_back_off_from_thirty_seconds_to_an_hour() {

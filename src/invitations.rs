@@ -873,24 +873,22 @@ fn insert(
         teams.sort_by_key(|name| name.to_ascii_lowercase());
         teams
     };
-    if tx.hook_events() {
-        let invited: Vec<User> = requests
-            .iter()
-            .map(|request| User {
-                id: user_id(request),
-                email: request.email.to_string(),
-                first_name: None,
-                last_name: None,
-                role: role(request).to_string(),
-                department: department(request),
-                teams: teams(request),
-                status: users::UserStatus::Pending,
-                created_at: now,
-                activated_at: None,
-            })
-            .collect();
-        hooks::record_all(tx, hooks::Event::Invited, &invited, &options.actor, now)?;
-    }
+    let invited: Vec<User> = requests
+        .iter()
+        .map(|request| User {
+            id: user_id(request),
+            email: request.email.to_string(),
+            first_name: None,
+            last_name: None,
+            role: role(request).to_string(),
+            department: department(request),
+            teams: teams(request),
+            status: users::UserStatus::Pending,
+            created_at: now,
+            activated_at: None,
+        })
+        .collect();
+    hooks::record_all(tx, hooks::Event::Invited, &invited, &options.actor, now)?;
     Ok(requests
         .iter()
         .zip(tokens)
@@ -1401,15 +1399,25 @@ pub enum Field {
 /// empty when `accept` takes it. The same checks `accept` makes, so that a
 /// page can show each message at its field.
 pub fn check_form(form: &Acceptance) -> Vec<(Field, String)> {
-    let mut problems = Vec::new();
-    if let Err(e) = check_name("First Name", &form.first_name) {
-        problems.push((Field::FirstName, e.to_string()));
-    }
-    if let Err(e) = check_name("Last Name", &form.last_name) {
-        problems.push((Field::LastName, e.to_string()));
-    }
+    let mut problems = check_names(&form.first_name, &form.last_name);
     problems.extend(check_passwords(&form.password, &form.confirm_password));
     problems
+}
+
+/// The problems with a first and a last name, each at its field: the rules of
+/// every form that sets a name (accept, the dashboard, `users edit`).
+pub fn check_names(first_name: &str, last_name: &str) -> Vec<(Field, String)> {
+    [
+        (Field::FirstName, "First Name", first_name),
+        (Field::LastName, "Last Name", last_name),
+    ]
+    .into_iter()
+    .filter_map(|(field, label, value)| {
+        check_name(label, value)
+            .err()
+            .map(|e| (field, e.to_string()))
+    })
+    .collect()
 }
 
 /// The problem with a new password and its confirmation, at its field; a
@@ -1424,7 +1432,9 @@ pub fn check_passwords(password: &str, confirmation: &str) -> Option<(Field, Str
     }
 }
 
-fn check_name(label: &str, value: &str) -> Result<String> {
+/// A name as it is stored (trimmed), or why it is refused: required, made of
+/// visible characters, no control characters, at most [`MAX_NAME_CHARS`].
+pub fn check_name(label: &str, value: &str) -> Result<String> {
     let value = value.trim();
     if crate::text::is_blank(value) {
         return Err(Error::Invalid(format!(

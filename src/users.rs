@@ -241,6 +241,9 @@ pub struct Edit {
     pub department: Option<Option<String>>,
     /// The teams the user is to be in, exactly; `Some(vec![])` takes every one away.
     pub teams: Option<Vec<String>>,
+    /// Checked as the accept form checks it.
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
 }
 
 /// What an edit did: the user as they are now, and each change as
@@ -251,9 +254,10 @@ pub struct Edited {
     pub changes: Vec<String>,
 }
 
-/// Changes a pending, active or inactive user's role, department or teams,
-/// checked as `invite` checks them: with any unknown name nothing is
-/// written, and each one is named with the closest known ones. A pending
+/// Changes a pending, active or inactive user's name, role, department or
+/// teams, checked as `invite` checks them (and the name as `accept` does):
+/// with any problem nothing is written, and each unknown name is named with
+/// the closest known ones. A pending
 /// user's pending invitation changes with them, so the accept page and a
 /// resent mail show the new values; its link keeps working. An edit that
 /// changes nothing writes nothing.
@@ -269,7 +273,38 @@ pub fn edit(
     let Some(before) = find_by_email(&tx, email)? else {
         return Err(not_found(&tx, email)?);
     };
+    let edited = edit_user(&tx, org, before, wanted, actor, now)?;
+    // An edit that changed nothing is dropped, and rolls back: a rerun writes nothing.
+    if !edited.changes.is_empty() {
+        tx.commit()?;
+    }
+    Ok(edited)
+}
+
+/// [`edit`] of the user `before`, in the caller's write transaction, for a
+/// caller that found the user another way (the dashboard, by its session).
+/// Commit it only when there are changes.
+pub fn edit_user(
+    tx: &Database,
+    org: &Organization,
+    before: User,
+    wanted: &Edit,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Edited> {
     let mut problems = Vec::new();
+    let mut name = |label: &str, wanted: &Option<String>, current: &Option<String>| match wanted {
+        Some(value) => match invitations::check_name(label, value) {
+            Ok(value) => Some(value),
+            Err(problem) => {
+                problems.push(problem.to_string());
+                current.clone()
+            }
+        },
+        None => current.clone(),
+    };
+    let first_name = name("First Name", &wanted.first_name, &before.first_name);
+    let last_name = name("Last Name", &wanted.last_name, &before.last_name);
     let role = match &wanted.role {
         Some(role) => match invitations::role_index(org, role) {
             Ok(index) => org.roles[index].clone(),
@@ -280,7 +315,7 @@ pub fn edit(
         },
         None => before.role.clone(),
     };
-    let mut resolve = |group: Group, name: &str| match directory::resolve(&tx, group, name) {
+    let mut resolve = |group: Group, name: &str| match directory::resolve(tx, group, name) {
         Ok(id) => Ok(Some(id)),
         Err(Error::Invalid(problem)) => {
             problems.push(problem);
@@ -317,8 +352,14 @@ pub fn edit(
 
     // The user and their pending invitation, if any, get the same values.
     tx.execute(
-        "UPDATE users SET role = ?2, department_id = ?3 WHERE id = ?1",
-        params![before.id, &role, department],
+        "UPDATE users SET role = ?2, department_id = ?3, first_name = ?4, last_name = ?5 WHERE id = ?1",
+        params![
+            before.id,
+            &role,
+            department,
+            first_name.as_deref(),
+            last_name.as_deref()
+        ],
     )?;
     tx.execute(
         "UPDATE invitations SET role = ?2, department_id = ?3 WHERE user_id = ?1 AND status = 'pending'",
@@ -346,17 +387,16 @@ pub fn edit(
             )?;
         }
     }
-    let after = get(&tx, before.id)?;
+    let after = get(tx, before.id)?;
     let changes = changes(&before, &after);
     if changes.is_empty() {
-        // Dropped, the transaction rolls back: a rerun writes nothing.
         return Ok(Edited {
             user: before,
             changes,
         });
     }
     audit::record_detail(
-        &tx,
+        tx,
         now,
         actor,
         "edit",
@@ -364,13 +404,12 @@ pub fn edit(
         Some(&changes.join("; ")),
     )?;
     hooks::record_all(
-        &tx,
+        tx,
         hooks::Event::Changed,
         std::slice::from_ref(&after),
         actor,
         now,
     )?;
-    tx.commit()?;
     Ok(Edited {
         user: after,
         changes,
@@ -384,6 +423,16 @@ fn changes(before: &User, after: &User) -> Vec<String> {
         _ => "(none)".to_string(),
     };
     let fields = [
+        (
+            "first name",
+            before.first_name.clone(),
+            after.first_name.clone(),
+        ),
+        (
+            "last name",
+            before.last_name.clone(),
+            after.last_name.clone(),
+        ),
         ("role", Some(before.role.clone()), Some(after.role.clone())),
         (
             "department",

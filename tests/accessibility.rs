@@ -12,7 +12,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 use support::browser::{
     browser, browser_with_text_size, cdp, fill, start_driver, submit, wait_for_path,
@@ -111,6 +111,7 @@ const PAGES: &[&str] = &[
     "login",
     "login-error",
     "dashboard",
+    "dashboard-errors",
     "not-found",
     "forgot",
     "forgot-sent",
@@ -180,6 +181,14 @@ impl Site {
                 submit(client, "Log In").await;
             }
             "dashboard" => client.goto(&self.url("/dashboard")).await.unwrap(),
+            "dashboard-errors" => {
+                client.goto(&self.url("/dashboard")).await.unwrap();
+                // The name form, with a blank last name: 422, nothing changed.
+                let last_name = client.find(Locator::Id("last_name")).await.unwrap();
+                last_name.clear().await.unwrap();
+                last_name.send_keys("   ").await.unwrap();
+                submit(client, "Save name").await;
+            }
             "not-found" => client.goto(&self.url("/nowhere")).await.unwrap(),
             "forgot" => client.goto(&self.url("/forgot")).await.unwrap(),
             "forgot-sent" => {
@@ -380,7 +389,7 @@ async fn every_page_passes_axe_in_light_and_dark_on_desktop_and_phone() {
                 }
                 let name = format!("{page}-{}-{scheme}", size.name);
                 screenshot(&client, &shots, &name).await;
-                if *page == "accept-errors" {
+                if *page == "accept-errors" || *page == "dashboard-errors" {
                     assert_errors_are_announced(&client).await;
                 }
                 let violations = axe_violations(&client, &axe).await;

@@ -598,6 +598,104 @@ fn users_edit_refuses_unknown_names_with_the_closest_ones_and_writes_nothing() {
 }
 
 #[test]
+fn users_edit_changes_a_name_by_the_accept_forms_rules_with_its_log_entry_and_event() {
+    // Issue 23.1: `users edit dana@… --last-name Smith` was "unexpected argument".
+    let env = Env::new();
+    invite_ann(&env);
+    env.accept(&env.link_for("ann@acme.example"), PASSWORD).ok();
+    env.run(&["users", "edit", "ann@acme.example", "--last-name", "Smith"])
+        .ok()
+        .stderr_has("changed ann@acme.example: last name: Lee -> Smith");
+    let users = env.run(&["users", "list", "--format", "json"]).ok().json();
+    assert_eq!(users[0]["first_name"], "Ann");
+    assert_eq!(users[0]["last_name"], "Smith");
+    // Trimmed, as accept trims; both at once; a name may begin with a hyphen.
+    env.run(&[
+        "users",
+        "edit",
+        "ann@acme.example",
+        "--first-name",
+        "  Ann-Marie ",
+        "--last-name",
+        "-Smith",
+    ])
+    .ok()
+    .stderr_has("first name: Ann -> Ann-Marie; last name: Smith -> -Smith");
+    env.run(&[
+        "users",
+        "edit",
+        "ann@acme.example",
+        "--first-name",
+        "Ann-Marie",
+    ])
+    .ok()
+    .stderr_has("already has the name \"Ann-Marie -Smith\"")
+    .stderr_has("nothing changed");
+
+    // The accept form's rules: visible characters, no control characters, at most 100.
+    for (flag, bad, problem) in [
+        (
+            "--first-name",
+            "\u{200B}\u{FEFF}",
+            "First Name is required: type a name made of visible characters",
+        ),
+        ("--first-name", "", "First Name is required"),
+        (
+            "--last-name",
+            "Sm\u{7}ith",
+            "Last Name must be at most 100 characters, without control characters",
+        ),
+        ("--last-name", "Smith\nroot", "without control characters"),
+    ] {
+        env.run(&["users", "edit", "ann@acme.example", flag, bad])
+            .code(2)
+            .stderr_has(problem)
+            .stderr_has("nothing was written");
+    }
+    let long = "x".repeat(101);
+    env.run(&["users", "edit", "ann@acme.example", "--last-name", &long])
+        .code(2)
+        .stderr_has("at most 100 characters");
+    // With another problem, nothing of the edit is written.
+    env.run(&[
+        "users",
+        "edit",
+        "ann@acme.example",
+        "--first-name",
+        "Annie",
+        "--last-name",
+        "\u{3164}",
+        "--role",
+        "viewer",
+    ])
+    .code(2)
+    .stderr_has("Last Name is required");
+    let users = env.run(&["users", "list", "--format", "json"]).ok().json();
+    assert_eq!(users[0]["first_name"], "Ann-Marie");
+    assert_eq!(users[0]["last_name"], "-Smith");
+    assert_eq!(users[0]["role"], "editor");
+
+    // Audited, one user.changed event each (recorded without [hooks] too).
+    let edits = env
+        .run(&["log", "--action", "edit", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(edits.as_array().unwrap().len(), 2, "{edits}");
+    assert_eq!(edits[1]["detail"], "last name: Lee -> Smith");
+    assert_eq!(edits[1]["actor"], os_user());
+    let changed =
+        env.sql("SELECT user_json FROM hook_events WHERE event = 'user.changed' ORDER BY id");
+    let changed: Vec<serde_json::Value> = changed
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(changed.len(), 2);
+    assert_eq!(changed[0]["last_name"], "Smith");
+    assert_eq!(changed[1]["first_name"], "Ann-Marie");
+    assert_eq!(changed[1], users[0], "the user as `users list` shows them");
+}
+
+#[test]
 fn teams_and_departments_remove_point_to_users_edit() {
     let env = Env::new();
     invite_ann(&env);

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 
-use support::browser::{body_text, browser, click, fill, start_driver, wait_for_path};
+use support::browser::{body_text, browser, click, fill, start_driver, submit, wait_for_path};
 use support::web::Server;
 use support::{Env, os_user};
 
@@ -80,6 +80,18 @@ async fn an_invitee_accepts_in_a_browser_and_logs_in_again_later() {
     click(&client, "Log In").await;
     wait_for_path(&client, "/dashboard").await;
     assert!(body_text(&client).await.contains("Welcome, Ann Lee"));
+
+    // She corrects her name on the dashboard: the browser's own POST passes
+    // the same-site check, and the page shows the new name.
+    let last_name = client.find(Locator::Id("last_name")).await.unwrap();
+    last_name.clear().await.unwrap();
+    last_name.send_keys("Leigh").await.unwrap();
+    submit(&client, "Save name").await;
+    wait_for_path(&client, "/dashboard").await;
+    let renamed = body_text(&client).await;
+    assert!(renamed.contains("Welcome, Ann Leigh"), "{renamed}");
+    let users = env.run(&["users", "list", "--format", "json"]).ok().json();
+    assert_eq!(users[0]["last_name"], "Leigh");
 
     // A day later, Bob's link has expired.
     let later = Server::start_at(&env, "+25h");

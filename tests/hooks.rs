@@ -677,25 +677,29 @@ fn a_failing_event_holds_up_its_users_later_events_but_no_one_elses() {
 }
 
 #[test]
-fn without_a_command_no_events_are_recorded_and_hooks_run_says_which_key_to_set() {
+fn without_a_command_events_are_still_recorded_and_hooks_run_says_which_key_to_set() {
+    // Issue 23.2: a host without [hooks] dropped its events, so a person it
+    // activated never reached the target.
     let env = Env::new();
     invite(&env, "ann@acme.example");
     env.run(&["hooks", "run"])
         .code(2)
         .stderr_has("[hooks] command is not set");
-    assert_eq!(env.sql("SELECT count(*) FROM hook_events"), "0\n");
-    env.run(&["hooks", "list"])
-        .ok()
-        .stderr_has("none are recorded");
     assert_eq!(
-        env.run(&["hooks", "list", "--format", "json"]).ok().json(),
-        serde_json::json!([])
+        env.sql("SELECT event, email, status FROM hook_events"),
+        "user.invited|ann@acme.example|pending\n"
     );
+    let listed = hooks_list(&env, "pending");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    env.run(&["hooks", "list", "--status", "done"])
+        .ok()
+        .stderr_has("no events match");
     // The environment sets it as well as the file.
     let hook = recording_hook(&env, "exit 0");
     env.run_env(&["hooks", "run"], &[("INVITECTL_HOOKS_COMMAND", &hook)])
         .ok()
-        .stderr_has("no events are due");
+        .stderr_has("ran 1 event");
+    assert_eq!(seen(&env), ["user.invited ann@acme.example"]);
     let shown = env
         .run_env(
             &["config", "show", "--format", "json"],
@@ -869,6 +873,22 @@ fn the_example_provisioning_hook_keeps_a_file_in_step() {
     env.sql("UPDATE hook_events SET status = 'pending', attempts = 0, done_at = NULL");
     env.run(&["hooks", "run"]).ok().stderr_has("ran 7 events");
     assert_eq!(read(), before);
+
+    // A new, empty target: `hooks sync` fills it with every active user.
+    std::fs::remove_file(&file).unwrap();
+    std::fs::remove_dir_all(env.path("people.ldif.d")).unwrap();
+    env.run(&["hooks", "sync"]).ok();
+    env.run(&["hooks", "run"]).ok().stderr_has("ran 2 events");
+    assert_eq!(read(), before);
+    // A name fixed with `users edit` reaches cn and sn (issue 23.1).
+    env.run(&["users", "edit", "ann@acme.example", "--last-name", "Smith"])
+        .ok();
+    env.run(&["hooks", "run"]).ok().stderr_has("ran 1 event");
+    assert!(
+        read().contains("cn: Ann Smith\ngivenName: Ann\nsn: Smith\n"),
+        "{}",
+        read()
+    );
 }
 
 #[test]
@@ -907,4 +927,211 @@ fn sigterm_to_hooks_run_stops_its_hook_and_records_it() {
         failed[0]["last_result"],
         "stopped: invitectl was shutting down"
     );
+}
+
+#[test]
+fn hooks_retry_makes_failed_events_due_now_instead_of_after_their_backoff() {
+    // Issue 23.3: after fixing a broken hook, `hooks run` said "no events are
+    // due" and the admin could only wait out the backoff.
+    let env = Env::new();
+    let dir = env.dir.path().display().to_string();
+    let hook = recording_hook(
+        &env,
+        &format!("if [ ! -e {dir}/fixed ]; then echo broken; exit 1; fi"),
+    );
+    configure(&env, &hook, "10s");
+    invite(&env, "ann@acme.example");
+    invite(&env, "bob@acme.example");
+    env.run(&["hooks", "run"])
+        .code(1)
+        .stderr_has("2 of 2 hook runs failed");
+    // Three failures each: the next attempt is minutes away.
+    env.run_at("+1m", &["hooks", "run"], None).code(1);
+    env.run_at("+3m", &["hooks", "run"], None).code(1);
+    assert_eq!(lines(&env, "ids.log").len(), 6);
+    std::fs::write(env.path("fixed"), "").unwrap();
+    env.run_at("+3m", &["hooks", "run"], None)
+        .ok()
+        .stderr_has("no events are due");
+
+    // One by id: due now, and run at once.
+    let failed = hooks_list(&env, "failed");
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    let bob = failed
+        .iter()
+        .find(|e| e["email"] == "bob@acme.example")
+        .unwrap()["id"]
+        .to_string();
+    env.run_at("+3m", &["hooks", "retry", &bob], None)
+        .ok()
+        .stderr_has("1 event is due now");
+    env.run_at("+3m", &["hooks", "run"], None)
+        .ok()
+        .stderr_has("ran 1 event");
+    assert_eq!(seen(&env).last().unwrap(), "user.invited bob@acme.example");
+    // Every failed one.
+    env.run_at("+3m", &["hooks", "retry", "--failed"], None)
+        .ok()
+        .stderr_has("1 event is due now");
+    env.run_at("+3m", &["hooks", "run"], None)
+        .ok()
+        .stderr_has("ran 1 event");
+    assert_eq!(hooks_list(&env, "done").len(), 2);
+    assert!(hooks_list(&env, "failed").is_empty());
+
+    // Nothing left to retry; a done event is not run again; an unknown id is refused.
+    env.run(&["hooks", "retry", "--failed"])
+        .ok()
+        .stderr_has("no events have failed");
+    env.run(&["hooks", "retry", &bob])
+        .ok()
+        .stderr_has(&format!("event {bob} is done; nothing to retry"));
+    env.run(&["hooks", "retry", "999"])
+        .code(3)
+        .stderr_has("there is no hook event 999");
+    env.run(&["hooks", "retry"]).code(2);
+    env.run(&["hooks", "retry", "1", "--failed"]).code(2);
+    let retries: Vec<serde_json::Value> = env
+        .run(&["log", "--action", "hook retry", "--format", "json"])
+        .ok()
+        .json()
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(retries.len(), 2, "{retries:?}");
+    assert_eq!(retries[1]["subject"], "bob@acme.example");
+    assert_eq!(retries[0]["subject"], "ann@acme.example");
+    assert_eq!(retries[0]["actor"], support::os_user());
+}
+
+#[test]
+fn hooks_sync_sends_every_active_user_once_as_they_are_now() {
+    // Issue 23.3: users who existed before the target never reached it.
+    let env = Env::new();
+    for email in ["ann", "bob", "carl", "dana"] {
+        invite(&env, &format!("{email}@acme.example"));
+    }
+    for email in ["ann", "carl", "dana"] {
+        env.accept(&env.link_for(&format!("{email}@acme.example")), PASSWORD)
+            .ok();
+    }
+    env.run(&["users", "deactivate", "carl@acme.example", "--yes"])
+        .ok();
+    let hook = recording_hook(&env, "exit 0");
+    configure(&env, &hook, "10s");
+    env.run(&["hooks", "sync"])
+        .ok()
+        .stderr_has("recorded 2 user.synced events, one per active user");
+    env.run(&["hooks", "run"]).ok();
+    let synced: Vec<serde_json::Value> = events(&env)
+        .into_iter()
+        .filter(|e| e["event"] == "user.synced")
+        .collect();
+    // The same JSON as every other event, the user as `users list` shows them.
+    let listed = env
+        .run(&["users", "list", "--status", "active", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(synced.len(), 2, "{synced:?}");
+    for (event, user) in synced.iter().zip(listed.as_array().unwrap()) {
+        let keys: Vec<&str> = event.as_object().unwrap().keys().map(|k| &**k).collect();
+        assert_eq!(keys, ["id", "event", "at", "actor", "user"], "{event}");
+        assert_eq!(&event["user"], user);
+        assert_eq!(event["actor"], support::os_user());
+    }
+    // After each user's earlier events, in order.
+    let ann: Vec<String> = seen(&env)
+        .into_iter()
+        .filter(|e| e.ends_with(" ann@acme.example"))
+        .collect();
+    assert_eq!(
+        ann,
+        [
+            "user.invited ann@acme.example",
+            "user.activated ann@acme.example",
+            "user.synced ann@acme.example"
+        ]
+    );
+    let log = env
+        .run(&["log", "--action", "hooks sync", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(log[0]["detail"], "2 events, one per active user");
+}
+
+#[test]
+fn done_events_are_deleted_after_the_retention_and_others_never() {
+    let env = Env::new();
+    let hook = recording_hook(
+        &env,
+        "if [ \"$INVITECTL_EMAIL\" = bob@acme.example ]; then exit 1; fi",
+    );
+    configure(&env, &hook, "10s");
+    invite(&env, "ann@acme.example");
+    invite(&env, "bob@acme.example");
+    env.run(&["hooks", "run"]).code(1);
+    assert_eq!(hooks_list(&env, "done").len(), 1);
+    // Kept for 30 days by default.
+    env.run_at("+29d", &["hooks", "run"], None).code(1);
+    assert_eq!(hooks_list(&env, "done").len(), 1);
+    env.run_at("+31d", &["hooks", "run"], None).code(1);
+    assert!(hooks_list(&env, "done").is_empty());
+    // A failed one stays however old it is.
+    assert_eq!(hooks_list(&env, "failed").len(), 1);
+
+    // [hooks] retention sets it.
+    env.config(&format!(
+        "[hooks]\ncommand = \"{hook}\"\ntimeout = \"10s\"\nretention = \"1h\"\n"
+    ));
+    invite(&env, "carl@acme.example");
+    // (bob's event waits for its backoff, or fails again: either is fine here)
+    env.run_at("+31d", &["hooks", "run"], None)
+        .stderr_has("ran 1 event");
+    assert_eq!(hooks_list(&env, "done").len(), 1);
+    env.run_at("+32d", &["hooks", "run"], None);
+    assert!(hooks_list(&env, "done").is_empty());
+    // serve-accept's runner prunes too (at start, then hourly).
+    invite(&env, "dana@acme.example");
+    env.run_at("+32d", &["hooks", "run"], None);
+    assert_eq!(hooks_list(&env, "done").len(), 1);
+    let server = Server::start_at(&env, "+33d");
+    wait_until("serve-accept to prune", || {
+        hooks_list(&env, "done").is_empty()
+    });
+    server.terminate();
+    let shown = env.run(&["config", "show", "--format", "json"]).ok().json();
+    let retention = support::setting(&shown, "hooks.retention");
+    assert_eq!(retention["value"], "1h");
+    env.run_env(
+        &["hooks", "list"],
+        &[("INVITECTL_HOOKS_RETENTION", "forever")],
+    )
+    .code(2)
+    .stderr_has("hooks.retention is not a duration");
+}
+
+#[test]
+fn serve_accept_without_a_command_says_at_start_up_that_events_wait() {
+    let env = Env::new();
+    let server = Server::start(&env);
+    server.get("/healthz").status(200);
+    let (status, log) = server.terminate();
+    assert!(status.success(), "{status:?}");
+    assert!(!log.contains("[hooks] command"), "{log}");
+
+    invite(&env, "ann@acme.example");
+    invite(&env, "bob@acme.example");
+    let server = Server::start(&env);
+    server.wait_for_log(
+        "note: this host has no [hooks] command, and the database holds 2 hook events not yet done",
+    );
+    server.wait_for_log("see `invitectl hooks list`");
+    server.terminate();
+    // A host with a command runs them, and says nothing of the kind.
+    let hook = recording_hook(&env, "exit 0");
+    configure(&env, &hook, "10s");
+    let server = Server::start(&env);
+    wait_until("both events", || events(&env).len() == 2);
+    let (_, log) = server.terminate();
+    assert!(!log.contains("no [hooks] command"), "{log}");
 }

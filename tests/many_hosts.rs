@@ -599,3 +599,75 @@ fn sslmode_require_encrypts_and_checks_the_servers_certificate() {
         "t\n"
     );
 }
+
+#[test]
+fn a_host_without_hooks_records_its_events_for_the_host_that_runs_them() {
+    // Issue 23.2: the replica whose config had no [hooks] accepted an
+    // invitation and recorded no user.activated, so that person never
+    // reached the provisioning target.
+    let database = Cluster::shared().new_database();
+    let plain = env_on(&database.url());
+    let hooked = env_on(&database.url());
+    let seen = hooked.path("seen.log");
+    let hook = hooked.path("hook.sh");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\nprintf '%s %s\\n' \"$(sed -n 's/.*\"event\":\"\\([a-z._]*\\)\".*/\\1/p')\" \"$INVITECTL_EMAIL\" >> {}\n",
+            seen.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    hooked.config(&format!(
+        "[hooks]\ncommand = \"{}\"\ntimeout = \"10s\"\n",
+        hook.display()
+    ));
+
+    plain
+        .run(&["invite", "ann@acme.example", "--role", "editor", "-q"])
+        .ok();
+    let token = token_of(&plain.link_for("ann@acme.example")).to_string();
+    let without = Server::start(&plain);
+    without.wait_for_log(
+        "note: this host has no [hooks] command, and the database holds 1 hook event not yet done",
+    );
+    without
+        .post("/accept", &accept_form(&token), None)
+        .status(303);
+    plain
+        .run(&["users", "edit", "ann@acme.example", "--last-name", "Smith"])
+        .ok();
+    let pending = plain
+        .run(&["hooks", "list", "--status", "pending", "--format", "json"])
+        .ok()
+        .json();
+    let events: Vec<&str> = pending
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["user.invited", "user.activated", "user.changed"]);
+
+    // The host with a command runs every one of them, in order.
+    let with = Server::start(&hooked);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let read = || std::fs::read_to_string(&seen).unwrap_or_default();
+    while read().lines().count() < 3 {
+        assert!(Instant::now() < deadline, "hook runs: {:?}", read());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        read(),
+        "user.invited ann@acme.example\nuser.activated ann@acme.example\nuser.changed ann@acme.example\n"
+    );
+    let done = plain
+        .run(&["hooks", "list", "--status", "done", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(done.as_array().unwrap().len(), 3, "{done}");
+    let (_, log) = with.terminate();
+    assert!(!log.contains("no [hooks] command"), "{log}");
+    without.terminate();
+}

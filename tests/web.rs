@@ -1017,3 +1017,125 @@ fn regression_an_accept_answered_408_was_done_anyway() {
     assert_eq!(answer.status, 303, "{answer:?}");
     assert_eq!(status_of(&env, "ann@acme.example"), "accepted");
 }
+
+#[test]
+fn a_logged_in_user_changes_their_own_name_on_the_dashboard() {
+    // Issue 23.1: nothing changed a name, so a typo stayed in Remote-Name.
+    let env = Env::new();
+    let token = invited(&env);
+    let server = Server::start(&env);
+    let cookie = server
+        .post("/accept", &accept_form(&token, PASSWORD, PASSWORD), None)
+        .status(303)
+        .cookie();
+    server
+        .get_with_cookie("/dashboard", &cookie)
+        .status(200)
+        .has("<form method=\"post\" action=\"/dashboard\"")
+        .has("<label for=\"first_name\">First Name</label>")
+        .has("name=\"first_name\" autocomplete=\"given-name\" required maxlength=\"100\" value=\"Ann\"")
+        .has("name=\"last_name\" autocomplete=\"family-name\" required maxlength=\"100\" value=\"Lee\"");
+
+    let saved = server.post(
+        "/dashboard",
+        &[("first_name", " Ann "), ("last_name", "Smith")],
+        Some(&cookie),
+    );
+    saved.status(303);
+    assert_eq!(saved.header("location"), "/dashboard");
+    server
+        .get_with_cookie("/dashboard", &cookie)
+        .status(200)
+        .has("Welcome, Ann Smith")
+        .has("<dt>Name</dt><dd>Ann Smith</dd>");
+    // The same for /auth, and for the CLI.
+    assert_eq!(
+        server
+            .get_with_cookie("/auth", &cookie)
+            .header("remote-name"),
+        "Ann Smith"
+    );
+    let users = env.run(&["users", "list", "--format", "json"]).ok().json();
+    assert_eq!(users[0]["last_name"], "Smith");
+
+    // The accept form's rules: 422, every problem at its field, what was typed kept.
+    let refused = server.post(
+        "/dashboard",
+        &[
+            ("first_name", "\u{200B}\u{200B}"),
+            ("last_name", "Sm\u{7}ith<b>"),
+        ],
+        Some(&cookie),
+    );
+    refused
+        .status(422)
+        .has("<title>Error: Dashboard")
+        .has("First Name is required: type a name made of visible characters.")
+        .has("Last Name must be at most 100 characters, without control characters.")
+        .has("<a href=\"#first_name\">")
+        .has("aria-invalid=\"true\" aria-describedby=\"first_name-error\" autofocus")
+        .has("Sm\u{7}ith&#60;b&#62;")
+        .has("Your name was not changed.")
+        .has("<dt>Name</dt><dd>Ann Smith</dd>");
+    assert!(!refused.body.contains("<b>"), "{}", refused.body);
+
+    // From another site: refused like every other POST.
+    let forged = support::web::form_encode(&[("first_name", "Mallory"), ("last_name", "X")]);
+    server
+        .request(
+            "POST",
+            "/dashboard",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Cookie", cookie.as_str()),
+                ("Sec-Fetch-Site", "cross-site"),
+            ],
+            &forged,
+        )
+        .status(403)
+        .has("sent from another site");
+    server
+        .request(
+            "POST",
+            "/dashboard",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Cookie", cookie.as_str()),
+                ("Origin", "https://evil.example"),
+            ],
+            &forged,
+        )
+        .status(403);
+    // Without a session there is nobody to rename.
+    let anonymous = server.post(
+        "/dashboard",
+        &[("first_name", "Mallory"), ("last_name", "X")],
+        None,
+    );
+    anonymous.status(303);
+    assert_eq!(anonymous.header("location"), "/login");
+    server.post("/logout", &[], Some(&cookie)).status(303);
+    server
+        .post(
+            "/dashboard",
+            &[("first_name", "Mallory"), ("last_name", "X")],
+            Some(&cookie),
+        )
+        .status(303);
+    let users = env.run(&["users", "list", "--format", "json"]).ok().json();
+    assert_eq!(users[0]["first_name"], "Ann");
+    assert_eq!(users[0]["last_name"], "Smith");
+
+    // Audited as the user's own edit, with its user.changed event.
+    let edits = env
+        .run(&["log", "--action", "edit", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(edits.as_array().unwrap().len(), 1, "{edits}");
+    assert_eq!(edits[0]["actor"], "ann@acme.example");
+    assert_eq!(edits[0]["detail"], "last name: Lee -> Smith");
+    assert_eq!(
+        env.sql("SELECT actor FROM hook_events WHERE event = 'user.changed'"),
+        "ann@acme.example\n"
+    );
+}

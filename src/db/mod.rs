@@ -101,10 +101,6 @@ impl Target {
 /// One open connection to the database.
 pub struct Database {
     engine: Engine,
-    /// Whether changes to users write hook events (`[hooks] command` is
-    /// set): the one setting a connection carries, so that each change
-    /// writes its event in its own transaction wherever it is made.
-    hook_events: bool,
     /// The absolute path of the SQLite file that opening it created.
     created: Option<PathBuf>,
 }
@@ -172,7 +168,6 @@ impl Database {
     fn new(engine: Engine) -> Database {
         Database {
             engine,
-            hook_events: false,
             created: None,
         }
     }
@@ -182,17 +177,6 @@ impl Database {
     pub fn creation_notice(&self) -> Option<String> {
         let path = self.created.as_ref()?;
         Some(format!("created a new database at {}", path.display()))
-    }
-
-    /// Has changes made on this connection write hook events (see [`crate::hooks`]).
-    pub fn with_hook_events(mut self, on: bool) -> Database {
-        self.hook_events = on;
-        self
-    }
-
-    /// Whether changes made on this connection write hook events.
-    pub fn hook_events(&self) -> bool {
-        self.hook_events
     }
 
     /// Runs a statement; how many rows it changed.

@@ -450,6 +450,79 @@ pub(super) async fn dashboard(State(app): State<Shared>, headers: HeaderMap) -> 
     }
 }
 
+#[derive(Deserialize)]
+pub(super) struct NameForm {
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+}
+
+/// What a name change came to.
+enum Renamed {
+    /// No current session: log in first.
+    LoggedOut,
+    /// Saved (or it was so already).
+    Done,
+    /// Refused, with the user as they are, for the form again.
+    Refused(Box<crate::users::User>, pages::FieldErrors),
+}
+
+/// `POST /dashboard`: the logged-in user changes their own name, with the
+/// rules of the accept form (`users edit` semantics: audited, a
+/// `user.changed` event); the session is checked in the transaction that
+/// writes. 303 back to the dashboard, or 422 with the form and each problem.
+pub(super) async fn dashboard_submit(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Form(form): Form<NameForm>,
+) -> Response {
+    let Some(secret) = session_cookie(&headers) else {
+        return redirect("/login");
+    };
+    let wanted = crate::users::Edit {
+        first_name: Some(form.first_name.clone()),
+        last_name: Some(form.last_name.clone()),
+        ..Default::default()
+    };
+    let organization = app.config.organization.clone();
+    let result = blocking(&app, move |conn| {
+        let now = Utc::now();
+        let tx = conn.write()?;
+        let Some(user) = sessions::user(&tx, &secret, now)? else {
+            return Ok(Renamed::LoggedOut);
+        };
+        let problems = invitations::check_names(
+            wanted.first_name.as_deref().unwrap_or_default(),
+            wanted.last_name.as_deref().unwrap_or_default(),
+        );
+        if !problems.is_empty() {
+            return Ok(Renamed::Refused(Box::new(user), field_errors(problems)));
+        }
+        let actor = user.email.clone();
+        let edited = crate::users::edit_user(&tx, &organization, user, &wanted, &actor, now)?;
+        if !edited.changes.is_empty() {
+            tx.commit()?;
+        }
+        Ok(Renamed::Done)
+    })
+    .await;
+    match result {
+        Ok(Renamed::LoggedOut) => redirect("/login"),
+        Ok(Renamed::Done) => redirect("/dashboard"),
+        Ok(Renamed::Refused(user, errors)) => {
+            let page = pages::Dashboard {
+                first_name: &form.first_name,
+                last_name: &form.last_name,
+                errors,
+                ..pages::Dashboard::new(&app.config.organization.name, &user)
+            };
+            html(StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+        Err(e) => error_page(&app, &e),
+    }
+}
+
 /// The login form; `rd`, when it is a safe place to return to, rides along
 /// in a hidden field (an unsafe one is dropped here, and refused again at
 /// the POST).

@@ -37,8 +37,8 @@ use crate::error::{Error, Result};
 use crate::mail::templates::Templates;
 use crate::{db, hooks};
 use handlers::{
-    accept_page, accept_submit, dashboard, forgot_page, forgot_submit, login_page, login_submit,
-    logout, not_found, reset_page, reset_submit,
+    accept_page, accept_submit, dashboard, dashboard_submit, forgot_page, forgot_submit,
+    login_page, login_submit, logout, not_found, reset_page, reset_submit,
 };
 use mailer::Mailer;
 use pools::{Pool, Workers};
@@ -116,6 +116,24 @@ fn clock_skew(
     })
 }
 
+/// What a host without `[hooks] command` says at start-up when the database
+/// holds events not done yet: it records events, but runs none.
+fn hooks_elsewhere(
+    (waiting, oldest): (i64, Option<chrono::DateTime<chrono::Utc>>),
+) -> Option<String> {
+    let oldest = oldest?;
+    (waiting > 0).then(|| {
+        let events = if waiting == 1 { "event" } else { "events" };
+        format!(
+            "this host has no [hooks] command, and the database holds {waiting} hook {events} \
+             not yet done (the oldest recorded {}); this host records events but runs none: \
+             they run where [hooks] command is set (serve-accept, or `invitectl hooks run` from cron); \
+             see `invitectl hooks list`",
+            crate::time::stamp(oldest)
+        )
+    })
+}
+
 /// Serves until SIGINT or SIGTERM.
 pub fn serve(config: Config, options: Options) -> Result<()> {
     // /forgot mails reset links: an operator's template with a mistake stops
@@ -132,6 +150,11 @@ pub fn serve(config: Config, options: Options) -> Result<()> {
     }
     if let Some(warning) = clock_skew(database.clock()?, chrono::Utc::now()) {
         eprintln!("warning: {warning}");
+    }
+    if config.hooks.command.is_none()
+        && let Some(note) = hooks_elsewhere(hooks::waiting(&database)?)
+    {
+        eprintln!("note: {note}");
     }
     drop(database);
     tokio::runtime::Builder::new_multi_thread()
@@ -154,10 +177,7 @@ async fn run(config: Config, templates: Templates, options: Options) -> Result<(
         .map_err(|e| Error::Other(anyhow::anyhow!("cannot read the bound address: {e}")))?;
     eprintln!("listening on http://{address}");
 
-    let database = Arc::new(Pool::new(
-        config.database.clone(),
-        config.hooks.command.is_some(),
-    ));
+    let database = Arc::new(Pool::new(config.database.clone()));
     let hook_runner = hooks::Runner::start(&config);
     let app = Arc::new(App {
         content_security_policy: content_security_policy(
@@ -254,7 +274,7 @@ async fn shutdown_signal() {
 fn routes(app: Shared) -> Router {
     Router::new()
         .route("/accept", get(accept_page).post(accept_submit))
-        .route("/dashboard", get(dashboard))
+        .route("/dashboard", get(dashboard).post(dashboard_submit))
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", axum::routing::post(logout))
         .route("/forgot", get(forgot_page).post(forgot_submit))

@@ -114,6 +114,10 @@ pub struct Dashboard<'a> {
     pub role: &'a str,
     pub department: &'a Option<String>,
     pub teams: &'a [String],
+    /// The name form's fields: the stored name, or what was sent with a problem.
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub errors: FieldErrors,
 }
 
 impl<'a> Dashboard<'a> {
@@ -125,7 +129,14 @@ impl<'a> Dashboard<'a> {
             role: &user.role,
             department: &user.department,
             teams: &user.teams,
+            first_name: user.first_name.as_deref().unwrap_or_default(),
+            last_name: user.last_name.as_deref().unwrap_or_default(),
+            errors: FieldErrors::default(),
         }
+    }
+
+    fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
     }
 }
 

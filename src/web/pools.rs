@@ -17,8 +17,6 @@ pub(super) struct Pool {
     /// Tells this pool's connections in [`READER`] from another pool's.
     id: u64,
     target: Target,
-    /// Whether changes write hook events (`[hooks] command` is set).
-    hook_events: bool,
     idle: Mutex<Vec<Database>>,
     /// The connection for [`Pool::write`]. Writers of this process queue for
     /// it rather than in SQLite's busy handler, which polls with sleeps and
@@ -45,11 +43,10 @@ thread_local! {
 }
 
 impl Pool {
-    pub(super) fn new(target: Target, hook_events: bool) -> Pool {
+    pub(super) fn new(target: Target) -> Pool {
         Pool {
             id: POOLS.fetch_add(1, Ordering::Relaxed),
             target,
-            hook_events,
             idle: Mutex::new(Vec::new()),
             writer: Mutex::new(None),
         }
@@ -64,7 +61,7 @@ impl Pool {
         let conn = match writer.as_mut() {
             Some(conn) => conn,
             None => {
-                let conn = db::connect(&self.target)?.with_hook_events(self.hook_events);
+                let conn = db::connect(&self.target)?;
                 conn.reserve_cache(WRITER_CACHE_KIB)?;
                 writer.insert(conn)
             }
@@ -86,7 +83,7 @@ impl Pool {
         let idle = self.idle.lock().expect("pool lock").pop();
         let mut conn = match idle {
             Some(conn) if !conn.is_broken() => conn,
-            _ => db::connect(&self.target)?.with_hook_events(self.hook_events),
+            _ => db::connect(&self.target)?,
         };
         let result = work(&mut conn);
         let mut idle = self.idle.lock().expect("pool lock");
