@@ -260,12 +260,65 @@ pub fn run(cli: Cli) -> Result<()> {
             crate::web::serve(context.config, options)
         }
         Command::Completions { shell } => {
-            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut command = completable(&context)?;
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut command, "invitectl", &mut script);
             write_stdout(|out| out.write_all(&script))
         }
     }
+}
+
+/// The command line with the names this installation knows as the values
+/// of `--role`, `--department`, `--team` and `teams`/`departments remove`, so
+/// that completions offer them. Nothing is created to find them.
+fn completable(context: &Context) -> Result<clap::Command> {
+    let (teams, departments) = match db::open_read_only(&context.config.database)? {
+        Some(conn) => (
+            directory::names(&conn, Group::Team)?,
+            directory::names(&conn, Group::Department)?,
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let roles = context.config.organization.roles.clone();
+    let offer = |names: &[String]| {
+        let names = names.to_vec();
+        move |arg: clap::Arg| {
+            if names.is_empty() {
+                arg
+            } else {
+                arg.value_parser(clap::builder::PossibleValuesParser::new(names.clone()))
+            }
+        }
+    };
+    fn every(
+        command: clap::Command,
+        id: &'static str,
+        change: &(impl Fn(clap::Arg) -> clap::Arg + Clone),
+    ) -> clap::Command {
+        let mut command = if command.get_arguments().any(|arg| arg.get_id() == id) {
+            command.mut_arg(id, change.clone())
+        } else {
+            command
+        };
+        let names: Vec<String> = command
+            .get_subcommands()
+            .map(|sub| sub.get_name().to_string())
+            .collect();
+        for name in names {
+            command = command.mut_subcommand(name, |sub| every(sub, id, change));
+        }
+        command
+    }
+    let mut command = <Cli as clap::CommandFactory>::command();
+    command = every(command, "role", &offer(&roles));
+    command = every(command, "department", &offer(&departments));
+    command = every(command, "teams", &offer(&teams));
+    for (group, names) in [("teams", &teams), ("departments", &departments)] {
+        command = command.mut_subcommand(group, |sub| {
+            sub.mut_subcommand("remove", |remove| remove.mut_arg("name", offer(names)))
+        });
+    }
+    Ok(command)
 }
 
 /// One line of `invite` or `resend` output.

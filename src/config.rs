@@ -30,6 +30,7 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("organization", "roles", Kind::List),
     ("organization", "invitation_ttl", Kind::Text),
     ("organization", "reset_ttl", Kind::Text),
+    ("organization", "session_ttl", Kind::Text),
     ("database", "path", Kind::Text),
     ("database", "url", Kind::Text),
     ("database", "password_env", Kind::Text),
@@ -118,6 +119,8 @@ pub struct Organization {
     pub invitation_ttl: Duration,
     /// How long a password reset link works.
     pub reset_ttl: Duration,
+    /// How long a login lasts.
+    pub session_ttl: Duration,
 }
 
 impl Organization {
@@ -498,6 +501,9 @@ impl Layers {
             reset_ttl: self
                 .duration("organization.reset_ttl")?
                 .unwrap_or(Duration::from_secs(3600)),
+            session_ttl: self
+                .duration("organization.session_ttl")?
+                .unwrap_or(Duration::from_secs(12 * 3600)),
         };
 
         let smtp = SmtpSettings {
@@ -810,6 +816,7 @@ fn default_value(config: &Config, name: &str) -> Option<serde_json::Value> {
         "organization.roles" => Json::from(org.roles.clone()),
         "organization.invitation_ttl" => text(&crate::time::format_duration(org.invitation_ttl)),
         "organization.reset_ttl" => text(&crate::time::format_duration(org.reset_ttl)),
+        "organization.session_ttl" => text(&crate::time::format_duration(org.session_ttl)),
         "database.path" => match &config.database {
             Target::Sqlite(path) => text(&path.display().to_string()),
             Target::Postgres(_) => Json::Null,

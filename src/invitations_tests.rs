@@ -26,6 +26,7 @@ fn org() -> Organization {
         roles: vec!["admin".into(), "editor".into(), "viewer".into()],
         invitation_ttl: Duration::from_secs(24 * 3600),
         reset_ttl: Duration::from_secs(3600),
+        session_ttl: Duration::from_secs(12 * 3600),
     }
 }
 

@@ -284,6 +284,7 @@ mod tests {
             roles: vec!["viewer".into()],
             invitation_ttl: Duration::from_secs(24 * 3600),
             reset_ttl: Duration::from_secs(3600),
+            session_ttl: Duration::from_secs(12 * 3600),
         }
     }
 
@@ -344,7 +345,8 @@ mod tests {
         let ann = users::find_by_email(&conn, "ann@acme.example")
             .unwrap()
             .unwrap();
-        let session = crate::sessions::create(&conn, ann.id, at(9, 0)).unwrap();
+        let session =
+            crate::sessions::create(&conn, ann.id, Duration::from_secs(3600), at(9, 0)).unwrap();
         let issued = issue_now(&mut conn, " Ann@Acme.example ", at(9, 0)).unwrap();
         assert_eq!(issued.email, "ann@acme.example");
         assert_eq!(issued.expires_at, at(10, 0));
@@ -370,6 +372,7 @@ mod tests {
             "ann@acme.example",
             NEW_PASSWORD,
             "test",
+            Duration::from_secs(3600),
             at(9, 31),
             |_| Ok(()),
         )
@@ -380,6 +383,7 @@ mod tests {
                 "ann@acme.example",
                 PASSWORD,
                 "test",
+                Duration::from_secs(3600),
                 at(9, 31),
                 |_| Ok(())
             )

@@ -13,19 +13,22 @@ use crate::token::{Token, sha256};
 use crate::users::{self, Credentials, User, UserStatus};
 use crate::{audit, params, password};
 
-/// How long a login lasts.
-pub const LIFETIME: Duration = Duration::from_secs(12 * 3600);
-
 /// The one answer for an unknown address and a wrong password, so that a
 /// login form cannot be used to find out who has an account.
 pub const WRONG_LOGIN: &str = "the email or password is incorrect";
 
-/// Starts a session for a user and returns the secret for the cookie.
-pub fn create(conn: &Database, user_id: i64, now: DateTime<Utc>) -> Result<String> {
+/// Starts a session for a user, `lifetime` long (`[organization]
+/// session_ttl`), and returns the secret for the cookie.
+pub fn create(
+    conn: &Database,
+    user_id: i64,
+    lifetime: Duration,
+    now: DateTime<Utc>,
+) -> Result<String> {
     let secret = Token::generate();
     conn.execute(
         "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-        params![&secret.hash(), user_id, now, time::add(now, LIFETIME)],
+        params![&secret.hash(), user_id, now, time::add(now, lifetime)],
     )?;
     Ok(secret.as_str().to_string())
 }
@@ -104,12 +107,13 @@ pub fn login(
     email: &str,
     password_text: &str,
     client: &str,
+    lifetime: Duration,
     now: DateTime<Utc>,
     also: impl FnOnce(&Database) -> Result<()>,
 ) -> Result<(User, String)> {
     let started = check_password(conn, email, password_text).and_then(|checked| {
         let tx = conn.write()?;
-        let Some(secret) = start(&tx, &checked, now)? else {
+        let Some(secret) = start(&tx, &checked, lifetime, now)? else {
             return Err(Error::Refused(WRONG_LOGIN.into()));
         };
         let user = users::get(&tx, checked.id)?;
@@ -154,7 +158,12 @@ fn check_password(conn: &Database, email: &str, password_text: &str) -> Result<C
 }
 
 /// Starts a session for checked credentials, if they are still current.
-fn start(tx: &Database, checked: &Credentials, now: DateTime<Utc>) -> Result<Option<String>> {
+fn start(
+    tx: &Database,
+    checked: &Credentials,
+    lifetime: Duration,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
     let secret = Token::generate();
     let started = tx.execute(
         "INSERT INTO sessions (id_hash, user_id, created_at, expires_at)
@@ -164,7 +173,7 @@ fn start(tx: &Database, checked: &Credentials, now: DateTime<Utc>) -> Result<Opt
             &secret.hash(),
             checked.id,
             now,
-            time::add(now, LIFETIME),
+            time::add(now, lifetime),
             checked.session_epoch
         ],
     )?;
@@ -177,6 +186,8 @@ mod tests {
 
     use super::*;
     use crate::config::Organization;
+
+    const LIFETIME: Duration = Duration::from_secs(12 * 3600);
     use crate::db;
     use crate::invitations::{self, Acceptance, InviteOptions, Outcome, Request};
 
@@ -190,6 +201,7 @@ mod tests {
             roles: vec!["viewer".into()],
             invitation_ttl: Duration::from_secs(3600),
             reset_ttl: Duration::from_secs(3600),
+            session_ttl: Duration::from_secs(12 * 3600),
         };
         let request = Request {
             email: "ann@acme.example".into(),
@@ -223,7 +235,7 @@ mod tests {
         let mut conn = db::for_tests();
         let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
         let ann = active_user(&mut conn, now);
-        let secret = create(&conn, ann.id, now).unwrap();
+        let secret = create(&conn, ann.id, LIFETIME, now).unwrap();
         let stored: Vec<u8> = conn
             .query_one("SELECT id_hash FROM sessions", &[], |r| r.get(0))
             .unwrap();
@@ -278,6 +290,7 @@ mod tests {
                 "ANN@acme.example",
                 "correct horse",
                 "test",
+                LIFETIME,
                 now,
                 |_| Ok(())
             )
@@ -292,6 +305,7 @@ mod tests {
             "ann@acme.example",
             "wrong horse",
             "test",
+            LIFETIME,
             now,
             |_| Ok(()),
         )
@@ -302,6 +316,7 @@ mod tests {
             "bob@acme.example",
             "correct horse",
             "test",
+            LIFETIME,
             now,
             |_| Ok(()),
         )
@@ -315,6 +330,7 @@ mod tests {
             "ann@acme.example",
             "correct horse",
             "test",
+            LIFETIME,
             now,
             |_| Ok(()),
         )
@@ -331,7 +347,7 @@ mod tests {
         let checked = check_password(&conn, "ann@acme.example", "correct horse").unwrap();
         users::deactivate(&mut conn, "ann@acme.example", "it", now).unwrap();
         users::reactivate(&mut conn, "ann@acme.example", "it", now).unwrap();
-        assert_eq!(start(&conn, &checked, now).unwrap(), None);
+        assert_eq!(start(&conn, &checked, LIFETIME, now).unwrap(), None);
         let count: i64 = conn
             .query_one(
                 "SELECT count(*) FROM sessions WHERE user_id = ?1",
@@ -342,6 +358,6 @@ mod tests {
         assert_eq!(count, 0);
         // A login that starts afresh is let in.
         let checked = check_password(&conn, "ann@acme.example", "correct horse").unwrap();
-        assert!(start(&conn, &checked, now).unwrap().is_some());
+        assert!(start(&conn, &checked, LIFETIME, now).unwrap().is_some());
     }
 }

@@ -1206,3 +1206,28 @@ fn db_copy_moves_an_installation_with_its_links_passwords_and_history() {
         .code(3)
         .stderr_has("is the database being copied");
 }
+
+/// Issue 23.10: completions offer the configured roles and the known teams
+/// and departments.
+#[test]
+fn completions_offer_the_roles_teams_and_departments_of_this_installation() {
+    let env = Env::new();
+    env.config("[organization]\nroles = [\"owner\", \"member\"]\n");
+    env.run(&["teams", "add", "platform"]).ok();
+    env.run(&["departments", "add", "Research"]).ok();
+    let bash = env.run(&["completions", "bash"]).ok().stdout.clone();
+    for offered in [
+        "--role)\n                    COMPREPLY=($(compgen -W \"owner member\"",
+        "--team)\n                    COMPREPLY=($(compgen -W \"platform\"",
+        "--department)\n                    COMPREPLY=($(compgen -W \"Research\"",
+    ] {
+        assert!(bash.contains(offered), "no {offered:?} in:\n{bash}");
+    }
+    // `teams remove` offers the teams there are.
+    let remove = bash
+        .split("invitectl__subcmd__teams__subcmd__remove)")
+        .nth(1)
+        .and_then(|rest| rest.lines().nth(1))
+        .unwrap_or_default();
+    assert!(remove.trim_end().ends_with(" platform\""), "{remove}");
+}

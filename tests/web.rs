@@ -668,6 +668,33 @@ fn active(env: &Env, server: &Server) {
         .status(303);
 }
 
+/// Issue 23.10: how long a session lasts is said, and can be set.
+#[test]
+fn a_session_lasts_session_ttl() {
+    let env = Env::new();
+    env.config("[organization]\nsession_ttl = \"2h\"\n");
+    let server = Server::start(&env);
+    active(&env, &server);
+    let login = server.post(
+        "/login",
+        &[("email", "ann@acme.example"), ("password", PASSWORD)],
+        None,
+    );
+    login.status(303);
+    assert!(
+        login.header("set-cookie").contains("Max-Age=7200"),
+        "{}",
+        login.header("set-cookie")
+    );
+    let cookie = login.cookie();
+    Server::start_at(&env, "+119m")
+        .get_with_cookie("/auth", &cookie)
+        .status(200);
+    Server::start_at(&env, "+121m")
+        .get_with_cookie("/auth", &cookie)
+        .status(401);
+}
+
 fn login_from(server: &Server, client: &str, email: &str, password: &str) -> u16 {
     let body = support::web::form_encode(&[("email", email), ("password", password)]);
     server

@@ -312,10 +312,11 @@ pub(super) async fn accept_submit(
         return html(StatusCode::UNPROCESSABLE_ENTITY, page);
     }
     let accepting = token.clone();
+    let lifetime = app.config.organization.session_ttl;
     let result = hashing(&app, move |conn| {
         let now = Utc::now();
         let user = invitations::accept(conn, &accepting, &acceptance, now)?;
-        sessions::create(conn, user.id, now)
+        sessions::create(conn, user.id, lifetime, now)
     })
     .await;
     let Some(result) = result else {
@@ -430,9 +431,10 @@ fn redirect(location: &str) -> Response {
 
 fn signed_in(app: &App, location: &str, secret: &str) -> Response {
     let mut response = redirect(location);
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, cookie(app, secret, sessions::LIFETIME));
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        cookie(app, secret, app.config.organization.session_ttl),
+    );
     response
 }
 
@@ -589,10 +591,11 @@ pub(super) async fn login_submit(
     }
     let (email, password) = (form.email.clone(), form.password);
     let unused = attempt.clone();
+    let lifetime = app.config.organization.session_ttl;
     let result = hashing(&app, move |conn| {
         let now = Utc::now();
         let client = format!("from {ip}");
-        let (_, secret) = sessions::login(conn, &email, &password, &client, now, |tx| {
+        let (_, secret) = sessions::login(conn, &email, &password, &client, lifetime, now, |tx| {
             limiter::give_back(tx, &attempt, now)
         })?;
         Ok(secret)

@@ -283,10 +283,11 @@ pub(in super::super) async fn reset_submit(
         confirm_password: form.confirm_password,
     };
     let using = token.clone();
+    let lifetime = app.config.organization.session_ttl;
     let result = hashing(&app, move |conn| {
         let now = Utc::now();
         let user = resets::complete(conn, &using, &new_password, now)?;
-        sessions::create(conn, user.id, now)
+        sessions::create(conn, user.id, lifetime, now)
     })
     .await;
     let Some(result) = result else {
