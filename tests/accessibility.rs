@@ -8,7 +8,7 @@
 //! test fails, never skips. Screenshots of every page in every mode land in
 //! target/tmp/screenshots for people to look at.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

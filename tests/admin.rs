@@ -1,7 +1,7 @@
 //! The day-two admin commands, driven through the built binary: `show`,
 //! `log`, `users edit` and `config show`.
 
-mod support;
+use crate::support;
 
 use support::web::Server;
 use support::{Env, closed_port, os_user};

@@ -2,7 +2,7 @@
 //! (chromedriver): the link from the delivered email, the form, the dashboard,
 //! logging in again later, and an expired link.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -1,6 +1,6 @@
 //! The admin CLI, driven through the built binary in a temporary directory.
 
-mod support;
+use crate::support;
 
 use support::{Env, os_user, token_of};
 

@@ -1,7 +1,7 @@
 //! The operator files in deploy/ are checked by the tools that will read them,
 //! so they cannot drift from what invitectl accepts.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

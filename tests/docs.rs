@@ -2,7 +2,7 @@
 //! definitions and the config key table and compared with man/, the reference
 //! names every command, flag and key, and the completions load in bash.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 
@@ -246,7 +246,7 @@ fn man_pages_match_the_command_line() {
     }
     assert!(
         stale.is_empty(),
-        "man pages out of date: {}; refresh them with `INVITECTL_UPDATE_MAN=1 cargo test --test docs`",
+        "man pages out of date: {}; refresh them with `INVITECTL_UPDATE_MAN=1 cargo test --test integration docs::`",
         stale.join(", ")
     );
 }

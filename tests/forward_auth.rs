@@ -1,7 +1,7 @@
 //! Forward authentication over real HTTP: what a reverse proxy asking
 //! `GET /auth`, and a browser coming back through `/login?rd=`, see.
 
-mod support;
+use crate::support;
 
 use support::web::Server;
 use support::{Env, token_of};

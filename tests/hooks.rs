@@ -4,7 +4,7 @@
 //! runners at once, per-user order, and examples/provision-hook.sh keeping
 //! an LDIF file in step.
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::time::{Duration, Instant};

@@ -5,7 +5,7 @@
 //! started (or a cluster of its own when it restarts the server), in both
 //! passes of the suite.
 
-mod support;
+use crate::support;
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};

@@ -9,7 +9,7 @@
 //! tests/fake_postgres.py, run in a network namespace of its own (as root,
 //! `unshare -n`) on a private address, which is not loopback.
 
-mod support;
+use crate::support;
 
 use std::net::TcpStream;
 use std::time::Instant;

@@ -1,6 +1,6 @@
 //! Regression tests, each named after the bug it pins, through the built binary.
 
-mod support;
+use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;

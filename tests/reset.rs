@@ -3,7 +3,7 @@
 //! mail through the file transport and a real SMTP server, and operators'
 //! own mail templates (`[mail] template_dir`).
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,6 @@
 //! Delivery over SMTP against a real server (aiosmtpd) on 127.0.0.1.
 
-mod support;
+use crate::support;
 
 use support::Env;
 use support::smtp::{Options, SmtpServer};

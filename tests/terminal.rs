@@ -1,7 +1,7 @@
 //! The prompts a person meets on a terminal, answered through a real
 //! pseudo-terminal (util-linux `script`), the way expect would.
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::process::{ChildStdin, Stdio};

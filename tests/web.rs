@@ -1,6 +1,6 @@
 //! serve-accept over real HTTP: the binary is started on 127.0.0.1 and spoken to over sockets.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::time::{Duration, Instant};
