@@ -534,7 +534,6 @@ mod tests {
 impl Listing for crate::audit::Entry {
     const HEADINGS: &'static [&'static str] = &["ID", "At", "Actor", "Action", "Subject", "Detail"];
     const WHOLE: &'static [&'static str] = &["ID", "At", "Action"];
-    const NARROW_DROPS: &'static [&'static str] = &["ID"];
     const FIELDS: &'static [&'static str] = &["id", "at", "actor", "action", "subject", "detail"];
 
     fn table_cells(&self, now: DateTime<Utc>) -> Vec<String> {
