@@ -106,7 +106,7 @@ pub struct Stream<W: Write> {
 
 enum Sink<W: Write> {
     Json(W),
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
 }
 
 impl<W: Write> Stream<W> {
@@ -114,7 +114,7 @@ impl<W: Write> Stream<W> {
     pub fn new(out: W, format: Format) -> Stream<W> {
         let sink = match format {
             Format::Json => Sink::Json(out),
-            _ => Sink::Csv(csv::Writer::from_writer(out)),
+            _ => Sink::Csv(Box::new(csv::Writer::from_writer(out))),
         };
         Stream { sink, rows: 0 }
     }
