@@ -1260,7 +1260,6 @@ struct ShownAttempt<'a> {
 impl Listing for ShownAttempt<'_> {
     const HEADINGS: &'static [&'static str] = &["Invitation", "At", "Transport", "Result", "Reply"];
     const WHOLE: &'static [&'static str] = &["Invitation", "At", "Result"];
-    const NARROW_DROPS: &'static [&'static str] = &["Transport"];
     const FIELDS: &'static [&'static str] = &[
         "email",
         "invitation_id",

@@ -325,18 +325,29 @@ fn column_widths(
     widths
 }
 
+/// When columns are left out to fit, a column of long text (a mail
+/// server's reply, a failure) counts as this wide: cutting it short is how
+/// such text fits; leaving out other columns for it is not.
+const LONG_TEXT: usize = 24;
+
 /// Which columns a table of `available` characters shows: all when they
-/// fit whole; otherwise `drops` are left out in their order until the rest
-/// fit (or none is left to drop; the rest are then shortened).
+/// fit (long text counted as [`LONG_TEXT`] unless `whole`); otherwise
+/// `drops` are left out in their order until the rest fit (or none is left
+/// to drop; the rest are then shortened).
 fn shown_columns(
     headings: &[&str],
     natural: &[usize],
+    whole: &[&str],
     drops: &[&str],
     available: usize,
 ) -> Vec<usize> {
     let mut shown: Vec<usize> = (0..headings.len()).collect();
+    let counted = |i: usize| match whole.contains(&headings[i]) {
+        true => natural[i],
+        false => natural[i].min(LONG_TEXT),
+    };
     let width = |shown: &[usize]| {
-        shown.iter().map(|&i| natural[i]).sum::<usize>() + GAP * shown.len().saturating_sub(1)
+        shown.iter().map(|&i| counted(i)).sum::<usize>() + GAP * shown.len().saturating_sub(1)
     };
     for drop in drops {
         if width(&shown) <= available {
@@ -398,13 +409,13 @@ fn table<T: Listing>(rows: &[T], now: DateTime<Utc>, wide: bool) -> Table {
     } else {
         table.width().map(usize::from)
     };
+    let whole: Vec<&str> = T::WHOLE.iter().copied().chain(["Email"]).collect();
     let shown = match available {
-        Some(available) => shown_columns(all, &natural, T::NARROW_DROPS, available),
+        Some(available) => shown_columns(all, &natural, &whole, T::NARROW_DROPS, available),
         None => (0..all.len()).collect(),
     };
     let headings: Vec<&str> = shown.iter().map(|&i| all[i]).collect();
     let natural: Vec<usize> = shown.iter().map(|&i| natural[i]).collect();
-    let whole: Vec<&str> = T::WHOLE.iter().copied().chain(["Email"]).collect();
     let widths = available.map(|available| column_widths(&headings, &natural, &whole, available));
     let mut header = Row::from(headings.clone());
     header.max_height(1);
@@ -498,15 +509,26 @@ mod tests {
     fn a_narrow_table_leaves_out_the_least_useful_columns_first() {
         let headings = ["ID", "Email", "Invited By", "Teams", "Status"];
         let natural = [2, 30, 20, 10, 7];
+        let whole = ["ID", "Email", "Status"];
         let drops = ["Invited By", "Teams"];
+        let shown = |available| shown_columns(&headings, &natural, &whole, &drops, available);
         // 69 + 8 gaps fit 80: all shown.
-        assert_eq!(
-            shown_columns(&headings, &natural, &drops, 80),
-            [0, 1, 2, 3, 4]
-        );
-        assert_eq!(shown_columns(&headings, &natural, &drops, 70), [0, 1, 3, 4]);
-        assert_eq!(shown_columns(&headings, &natural, &drops, 40), [0, 1, 4]);
-        assert_eq!(shown_columns(&headings, &natural, &drops, 20), [0, 1, 4]);
+        assert_eq!(shown(80), [0, 1, 2, 3, 4]);
+        assert_eq!(shown(70), [0, 1, 3, 4]);
+        assert_eq!(shown(40), [0, 1, 4]);
+        assert_eq!(shown(20), [0, 1, 4]);
+    }
+
+    #[test]
+    fn long_text_is_cut_rather_than_other_columns_left_out() {
+        let headings = ["ID", "Email", "Role", "Delivery"];
+        let whole = ["ID", "Email"];
+        let drops = ["Role"];
+        // A 200-character failure counts as 24: 2 + 20 + 6 + 24 + 6 gaps fit 60.
+        let natural = [2, 20, 6, 200];
+        let shown = |available| shown_columns(&headings, &natural, &whole, &drops, available);
+        assert_eq!(shown(60), [0, 1, 2, 3]);
+        assert_eq!(shown(50), [0, 1, 3]);
     }
 
     #[test]
