@@ -383,9 +383,11 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
             Ok(Some(chunk)) => chunk,
             Ok(None) => break,
             Err(e) => {
-                // What was mailed is recorded, so a rerun does not mail it again.
+                // What was mailed is recorded, so a rerun does not mail it
+                // again, and the rows say what was done before the failure.
                 bar.finish_and_clear();
                 session.finish(&mut conn)?;
+                let _ = rows.finish();
                 return Err(e);
             }
         };

@@ -113,8 +113,10 @@ pub fn deliver(
 /// time, so no more than one part's links are ever held in memory.
 pub struct Session<'a> {
     config: &'a Config,
-    /// The templates and the open transport, or why they could not start.
-    ready: std::result::Result<(mail::templates::Templates, Box<dyn mail::Transport>), String>,
+    env: &'a dyn Fn(&str) -> Option<String>,
+    /// The templates and the open transport, or why they could not start;
+    /// `None` until the first message (a batch of skips connects to nothing).
+    ready: Option<std::result::Result<Ready, String>>,
     from: lettre::message::Mailbox,
     rate: Option<Rate>,
     sender: Option<Sender>,
@@ -125,21 +127,22 @@ pub struct Session<'a> {
     last_record: Instant,
 }
 
+type Ready = (mail::templates::Templates, Box<dyn mail::Transport>);
+
 impl<'a> Session<'a> {
-    /// Loads the templates and connects; a failure to do either is kept and
-    /// makes every message of [`Session::send`] fail with its reason.
+    /// A delivery that loads the templates and connects when its first
+    /// message is due; a failure to do either makes every message of
+    /// [`Session::send`] fail with its reason.
     pub fn start(
         config: &'a Config,
         rate: Option<Rate>,
         sender: Option<Sender>,
-        env: &dyn Fn(&str) -> Option<String>,
+        env: &'a dyn Fn(&str) -> Option<String>,
     ) -> Session<'a> {
-        let ready = mail::templates::Templates::load(&config.mail)
-            .and_then(|templates| Ok((templates, mail::connect(config, env)?)))
-            .map_err(|e| summary(&e.to_string()));
         Session {
             config,
-            ready,
+            env,
+            ready: None,
             from: config.mail.sender(),
             rate,
             sender,
@@ -167,7 +170,20 @@ impl<'a> Session<'a> {
             destination: destination(self.config),
             ..Report::default()
         };
-        let (templates, transport) = match &mut self.ready {
+        if issued.is_empty() {
+            return Ok(report);
+        }
+        if self.ready.is_none() {
+            let (config, env) = (self.config, self.env);
+            self.ready = Some(
+                mail::templates::Templates::load(&config.mail)
+                    .and_then(|templates| Ok((templates, mail::connect(config, env)?)))
+                    .map_err(|e| summary(&e.to_string())),
+            );
+            self.started = Instant::now();
+        }
+        let ready = self.ready.as_mut().expect("set above");
+        let (templates, transport) = match ready {
             Ok((templates, transport)) => (&*templates, transport),
             Err(reason) => {
                 let attempts: Vec<Attempt> = issued
