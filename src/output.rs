@@ -89,7 +89,7 @@ pub fn write_each<T: Listing>(
 
 /// A table's lines without the padding comfy-table leaves at their ends
 /// (kubectl and gh print none): it shows in diffs and `grep ' $'`.
-pub fn write_table(out: &mut dyn Write, table: &Table) -> io::Result<()> {
+fn write_table(out: &mut dyn Write, table: &Table) -> io::Result<()> {
     for line in table.lines() {
         writeln!(out, "{}", line.trim_end())?;
     }
