@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::output::Format;
+use crate::output::{Format, View};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -250,10 +250,31 @@ pub enum Command {
     },
 }
 
-/// `--format`, taken by the commands that print a list.
+/// `--format` and `--wide`, taken by the commands that print a list.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct FormatArg {
     /// How to print the list: a table for people, json or csv for scripts
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Show every column of the table, whole, however long the lines get (a narrow terminal leaves out the least useful columns first)
+    #[arg(long)]
+    pub wide: bool,
+}
+
+impl FormatArg {
+    pub fn view(&self) -> View {
+        View {
+            format: self.format,
+            wide: self.wide,
+        }
+    }
+}
+
+/// `--format` of a command that prints one record (`db status`).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct RecordFormatArg {
+    /// How to print it: a field a line for people, json or csv for scripts
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -581,7 +602,7 @@ pub enum DbCommand {
         invitectl --db /var/lib/invitectl/invitectl.db db status --format json")]
     Status {
         #[command(flatten)]
-        format: FormatArg,
+        format: RecordFormatArg,
     },
     /// Copy every row into another, empty database, with the same ids, hashes and history
     #[command(after_help = "Examples:\n  \

@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::invitations::{
     self, Acceptance, InviteOptions, Issued, Outcome, Request, Selection, Status,
 };
-use crate::output::{self, Format, Listing};
+use crate::output::{self, Format, Listing, View};
 use crate::token::Token;
 use crate::users::{self, Change, UserStatus};
 use crate::{address, audit, db, delivery, hooks, mail, resets, suggest, time};
@@ -76,6 +76,20 @@ impl Context {
         self.config.organization.admin.clone().unwrap_or_else(actor)
     }
 
+    /// A progress bar over `messages` for a person watching; hidden otherwise.
+    fn progress(&self, messages: usize) -> ProgressBar {
+        let bar = if !self.quiet && io::stderr().is_terminal() && messages > 1 {
+            ProgressBar::new(messages as u64)
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} messages, {per_sec}, {eta} left")
+                .expect("static template"),
+        );
+        bar
+    }
+
     /// Delivers a batch at the --rate asked for, with a progress bar only
     /// for a person watching.
     fn deliver(
@@ -85,15 +99,7 @@ impl Context {
         rate: Option<delivery::Rate>,
         sender: Option<invitations::Sender>,
     ) -> Result<delivery::Report> {
-        let bar = if !self.quiet && io::stderr().is_terminal() && issued.len() > 1 {
-            ProgressBar::new(issued.len() as u64)
-        } else {
-            ProgressBar::hidden()
-        };
-        bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} messages, {per_sec}, {eta} left")
-                .expect("static template"),
-        );
+        let bar = self.progress(issued.len());
         let report = delivery::deliver(
             conn,
             &self.config,
@@ -110,12 +116,18 @@ impl Context {
         report
     }
 
-    fn print<T: Listing>(&self, format: Format, rows: &[T]) -> Result<()> {
-        write_formatted(format, |out| output::write(out, format, rows, now()))
+    fn print<T: Listing>(&self, view: impl Into<View>, rows: &[T]) -> Result<()> {
+        let view = view.into();
+        write_formatted(view.format, |out| output::write(out, view, rows, now()))
     }
 
-    fn print_each<T: Listing>(&self, format: Format, rows: impl Iterator<Item = T>) -> Result<()> {
-        write_formatted(format, |out| output::write_each(out, format, rows, now()))
+    fn print_each<T: Listing>(
+        &self,
+        view: impl Into<View>,
+        rows: impl Iterator<Item = T>,
+    ) -> Result<()> {
+        let view = view.into();
+        write_formatted(view.format, |out| output::write_each(out, view, rows, now()))
     }
 }
 
@@ -126,7 +138,7 @@ fn write_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<
     let mut out = io::BufWriter::new(stdout.lock());
     match write(&mut out).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Error::OutputClosed),
+        Err(e) if closed_pipe(&e) => Err(Error::OutputClosed),
         Err(e) => Err(Error::Other(anyhow::anyhow!(
             "cannot write the output: {e}"
         ))),
@@ -151,6 +163,19 @@ fn write_formatted(
     } else {
         write_stdout(write)
     }
+}
+
+/// Whether a write failed because the reader went away, also when a
+/// library (csv, serde_json) wrapped that error in one of its own.
+fn closed_pipe(error: &io::Error) -> bool {
+    let broken = |e: &io::Error| e.kind() == io::ErrorKind::BrokenPipe;
+    broken(error)
+        || error.get_ref().is_some_and(|inner| {
+            inner.downcast_ref::<io::Error>().is_some_and(broken)
+                || inner
+                    .downcast_ref::<csv::Error>()
+                    .is_some_and(|e| matches!(e.kind(), csv::ErrorKind::Io(e) if broken(e)))
+        })
 }
 
 /// A message on stderr. It may quote what users typed or what the database
@@ -240,7 +265,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Show(args) => show(&context, args),
         Command::Log(args) => log(&context, args),
         Command::Config(ConfigCommand::Show { format }) => {
-            config_show(&context, &flags, format.format)
+            config_show(&context, &flags, format.view())
         }
         Command::Resend(args) => resend(&context, args),
         Command::Cancel(args) => cancel(&context, args),
@@ -341,6 +366,7 @@ impl Listing for SentRow {
         &["Email", "Outcome", "Expires At", "Delivery", "Link"];
     // A link cut short would be useless: it stays whole even if the line wraps.
     const WHOLE: &'static [&'static str] = &["Expires At", "Link"];
+    const NARROW_DROPS: &'static [&'static str] = &["Expires At"];
     const FIELDS: &'static [&'static str] = &[
         "email",
         "outcome",
@@ -407,50 +433,222 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
             .transpose()?,
         ..options
     };
-    let outcomes = invitations::invite_all(
-        &mut conn,
-        &context.config.organization,
-        requests,
-        &options,
-        now(),
-    )?;
+    let org = &context.config.organization;
+    let mut batch = invitations::plan_batch(&mut conn, org, requests, &options, now())?;
+    let mut rows = SentRows::new(args.format.view(), batch.len());
     if args.dry_run {
         // Printed as the plan yields them: a huge dry run is never held twice.
-        let total = outcomes.len();
-        let skipped = std::cell::Cell::new(0);
-        let rows = outcomes.map(|outcome| {
+        let total = batch.len();
+        let mut skipped = 0;
+        for outcome in batch.planned() {
             if matches!(outcome, Outcome::Skipped { .. }) {
-                skipped.set(skipped.get() + 1);
+                skipped += 1;
             }
-            invite_row(context, &outcome, &HashMap::new(), args.print_link)
-        });
-        let printed = context.print_each(args.format.format, rows);
-        let skipped = skipped.get();
+            rows.push(invite_row(
+                context,
+                &outcome,
+                &HashMap::new(),
+                args.print_link,
+            ));
+        }
+        let printed = rows.finish();
         context.note(&format!(
             "dry run: {} would be invited, {skipped} skipped; nothing was written or sent",
             total - skipped
         ));
         return printed;
     }
-    let outcomes: Vec<Outcome> = outcomes.collect();
-    let issued = invitations::issued(&outcomes);
-    let report = context.deliver(&mut conn, &issued, rate, options.sender)?;
-    let failures = report.failures();
-    let rows: Vec<SentRow> = outcomes
-        .iter()
-        .map(|outcome| invite_row(context, outcome, &failures, args.print_link))
-        .collect();
+    // Written and mailed a chunk at a time: only one chunk's links are
+    // ever in memory, however big the batch.
+    let bar = context.progress(batch.to_send());
+    let mut session = delivery::Session::start(&context.config, rate, options.sender, &environment);
+    let mut tally = Tally::default();
+    let (mut invited, mut resent, mut skipped) = (0, 0, 0);
+    loop {
+        let chunk = match batch.write_next(&mut conn, org, &options, now()) {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(e) => {
+                // What was mailed is recorded, so a rerun does not mail it
+                // again, and the rows say what was done before the failure.
+                bar.finish_and_clear();
+                session.finish(&mut conn)?;
+                let _ = rows.finish();
+                return Err(e);
+            }
+        };
+        let issued = invitations::issued(&chunk);
+        let report = session.send(&mut conn, &issued, &now, &mut || bar.inc(1))?;
+        let failures = report.failures();
+        for outcome in &chunk {
+            match outcome {
+                Outcome::Invited(_) => invited += 1,
+                Outcome::Resent(_) => resent += 1,
+                _ => skipped += 1,
+            }
+            rows.push(invite_row(context, outcome, &failures, args.print_link));
+        }
+        tally.add(report);
+    }
+    bar.finish_and_clear();
+    session.finish(&mut conn)?;
     // A reader that went away must not hide a delivery failure (exit 4).
-    let printed = context.print(args.format.format, &rows);
-    let count = |wanted: fn(&Outcome) -> bool| outcomes.iter().filter(|o| wanted(o)).count();
-    let skipped = count(|o| matches!(o, Outcome::Skipped { .. }));
-    let invited = count(|o| matches!(o, Outcome::Invited(_)));
-    let resent = count(|o| matches!(o, Outcome::Resent(_)));
+    let printed = rows.finish();
     context.note(&match resent {
         0 => format!("invited {invited}, skipped {skipped}"),
         _ => format!("invited {invited}, resent {resent}, skipped {skipped}"),
     });
-    finish_delivery(context, &report).and(printed)
+    finish_delivery(context, &tally).and(printed)
+}
+
+/// More rows than a person reads in a table: a bigger batch's table shows
+/// the problems and a count per outcome instead (JSON and CSV have them all).
+const TABLE_ROWS: usize = 1000;
+
+/// Where the rows of `invite` and `resend` go as they are made: JSON and
+/// CSV straight to stdout; a table when it is small enough to read,
+/// otherwise only its problems and a count per outcome. None is held
+/// beyond that, so a batch of a million takes no more memory than one of
+/// a thousand. A reader that goes away stops the printing, not the batch.
+struct SentRows {
+    view: View,
+    total: usize,
+    stream: Option<output::Stream<io::BufWriter<io::Stdout>>>,
+    /// The table's rows; for a big batch, only its problems.
+    table: Vec<SentRow>,
+    /// Problems beyond those the table shows.
+    more_problems: usize,
+    /// How many rows had each outcome, in the order first seen.
+    counts: Vec<(String, usize)>,
+    failed: Option<io::Error>,
+}
+
+impl SentRows {
+    fn new(view: View, total: usize) -> SentRows {
+        SentRows {
+            view,
+            total,
+            stream: (view.format != Format::Table)
+                .then(|| output::Stream::new(io::BufWriter::new(io::stdout()), view.format)),
+            table: Vec::new(),
+            more_problems: 0,
+            counts: Vec::new(),
+            failed: None,
+        }
+    }
+
+    /// A table that shows problems and counts, not every row.
+    fn summarized(&self) -> bool {
+        self.view.format == Format::Table && self.total > TABLE_ROWS
+    }
+
+    fn push(&mut self, row: SentRow) {
+        if let Some(stream) = &mut self.stream {
+            if self.failed.is_none()
+                && let Err(e) = stream.row(&row)
+            {
+                self.failed = Some(e);
+            }
+            return;
+        }
+        if !self.summarized() {
+            self.table.push(row);
+            return;
+        }
+        let failed = row
+            .delivery
+            .as_deref()
+            .is_some_and(|d| d.starts_with("failed"));
+        let outcome = match failed {
+            true => format!("{}, mail failed", row.outcome.replace('_', " ")),
+            false => row.outcome.replace('_', " "),
+        };
+        match self.counts.iter_mut().find(|(seen, _)| *seen == outcome) {
+            Some((_, count)) => *count += 1,
+            None => self.counts.push((outcome, 1)),
+        }
+        if failed || row.outcome == "skipped" {
+            if self.table.len() < TABLE_ROWS {
+                self.table.push(row);
+            } else {
+                self.more_problems += 1;
+            }
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        if let Some(stream) = self.stream {
+            let finished = match self.failed {
+                Some(e) => Err(e),
+                None => stream.finish::<SentRow>(),
+            };
+            return write_stdout(|_| finished);
+        }
+        if !self.summarized() {
+            return write_stdout(|out| output::write(out, self.view, &self.table, now()));
+        }
+        let counts: Vec<OutcomeCount> = self
+            .counts
+            .into_iter()
+            .map(|(outcome, addresses)| OutcomeCount { outcome, addresses })
+            .collect();
+        let (total, problems, more) = (self.total, self.table.len(), self.more_problems);
+        write_stdout(|out| {
+            if problems > 0 {
+                output::write(out, self.view, &self.table, now())?;
+                if more > 0 {
+                    writeln!(out, "and {more} more problems")?;
+                }
+                writeln!(out)?;
+            }
+            output::write(out, self.view, &counts, now())?;
+            writeln!(
+                out,
+                "\n{total} addresses: only the problems and a count per outcome are shown; \
+                 --format csv lists every address"
+            )
+        })
+    }
+}
+
+/// One line of the count per outcome of a big batch's table.
+#[derive(Serialize)]
+struct OutcomeCount {
+    outcome: String,
+    addresses: usize,
+}
+
+impl Listing for OutcomeCount {
+    const HEADINGS: &'static [&'static str] = &["Outcome", "Addresses"];
+    const FIELDS: &'static [&'static str] = &["outcome", "addresses"];
+
+    fn table_cells(&self, _now: DateTime<Utc>) -> Vec<String> {
+        self.csv_cells()
+    }
+
+    fn csv_cells(&self) -> Vec<String> {
+        vec![self.outcome.clone(), self.addresses.to_string()]
+    }
+}
+
+/// What a delivery in parts did, all parts together.
+#[derive(Default)]
+struct Tally {
+    sent: usize,
+    failed: usize,
+    first_failure: Option<String>,
+    destination: String,
+}
+
+impl Tally {
+    fn add(&mut self, report: delivery::Report) {
+        self.sent += report.sent;
+        self.failed += report.failed.len();
+        if self.first_failure.is_none() {
+            self.first_failure = report.failed.into_iter().next().map(|(_, reason)| reason);
+        }
+        self.destination = report.destination;
+    }
 }
 
 /// The row `invite` prints for one address.
@@ -510,21 +708,20 @@ fn sent_row(
 }
 
 /// Tells where the mail went; exit code 4 when any message did not go out.
-fn finish_delivery(context: &Context, report: &delivery::Report) -> Result<()> {
-    if report.sent > 0 {
+fn finish_delivery(context: &Context, tally: &Tally) -> Result<()> {
+    if tally.sent > 0 {
         context.note(&format!(
             "{} message(s) sent to {}",
-            report.sent, report.destination
+            tally.sent, tally.destination
         ));
     }
-    if report.failed.is_empty() {
+    let Some(first_reason) = &tally.first_failure else {
         return Ok(());
-    }
-    let (_, first_reason) = &report.failed[0];
+    };
     Err(Error::Delivery(format!(
         "{} message(s) could not be sent ({first_reason}); the invitations are stored: \
          fix the mail settings and run `invitectl resend --failed`",
-        report.failed.len()
+        tally.failed
     )))
 }
 
@@ -667,7 +864,7 @@ fn list(context: &Context, args: ListArgs) -> Result<()> {
         context.note("no invitations match");
         return Ok(());
     }
-    context.print(args.format.format, &rows)
+    context.print(args.format.view(), &rows)
 }
 
 fn selection(targets: Vec<String>, expired: bool, failed: bool) -> Selection {
@@ -705,12 +902,14 @@ fn resend(context: &Context, args: ResendArgs) -> Result<()> {
     )?;
     let report = context.deliver(&mut conn, &issued, rate, Some(sender))?;
     let failures = report.failures();
-    let rows: Vec<SentRow> = issued
-        .iter()
-        .map(|issued| sent_row(context, issued, "resent", &failures, false))
-        .collect();
-    let printed = context.print(args.format.format, &rows);
-    finish_delivery(context, &report).and(printed)
+    let mut rows = SentRows::new(args.format.view(), issued.len());
+    for issued in &issued {
+        rows.push(sent_row(context, issued, "resent", &failures, false));
+    }
+    let printed = rows.finish();
+    let mut tally = Tally::default();
+    tally.add(report);
+    finish_delivery(context, &tally).and(printed)
 }
 
 fn cancel(context: &Context, args: CancelArgs) -> Result<()> {
@@ -962,7 +1161,7 @@ fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
                 context.note("no users match");
                 return Ok(());
             }
-            return context.print(format.format, &rows);
+            return context.print(format.view(), &rows);
         }
         UsersCommand::Deactivate { email, yes } => {
             // Nothing to confirm when there is nothing to take away.
@@ -1110,7 +1309,7 @@ fn log(context: &Context, args: LogArgs) -> Result<()> {
             return Ok(());
         }
     }
-    context.print(args.format.format, &entries)
+    context.print(args.format.view(), &entries)
 }
 
 /// One invitation in `show`'s table: the address, role, department and
@@ -1128,6 +1327,7 @@ impl Listing for ShownInvitation<'_> {
         "Delivery",
     ];
     const WHOLE: &'static [&'static str] = &["ID", "Sent At", "Expires At", "Status"];
+    const NARROW_DROPS: &'static [&'static str] = &["Invited By", "Sent At"];
     const FIELDS: &'static [&'static str] = &[];
 
     fn table_cells(&self, now: DateTime<Utc>) -> Vec<String> {
@@ -1136,7 +1336,7 @@ impl Listing for ShownInvitation<'_> {
             invitation.id.to_string(),
             invitation.invited_by.clone(),
             output::relative_time(invitation.sent_at, now),
-            output::relative_time(invitation.expires_at, now),
+            output::table_expiry(invitation, now),
             invitation.status.as_str().to_string(),
             invitation.delivery.clone(),
         ]
@@ -1235,6 +1435,7 @@ fn show(context: &Context, args: ShowArgs) -> Result<()> {
         }),
         Format::Csv => context.print_each(Format::Csv, attempts(true)),
         Format::Table => {
+            let table = args.format.view();
             let invitations: Vec<ShownInvitation> = record
                 .invitations
                 .iter()
@@ -1248,14 +1449,14 @@ fn show(context: &Context, args: ShowArgs) -> Result<()> {
                     writeln!(out, "Invitations: none")?;
                 } else {
                     writeln!(out, "Invitations:")?;
-                    output::write(out, Format::Table, &invitations, now)?;
+                    output::write(out, table, &invitations, now)?;
                 }
                 writeln!(out)?;
                 if attempts.is_empty() {
                     writeln!(out, "Delivery attempts: none")
                 } else {
                     writeln!(out, "Delivery attempts:")?;
-                    output::write(out, Format::Table, &attempts, now)
+                    output::write(out, table, &attempts, now)
                 }
             })
         }
@@ -1361,15 +1562,15 @@ fn write_fields(out: &mut dyn Write, lines: &[(&str, String)]) -> io::Result<()>
     Ok(())
 }
 
-fn config_show(context: &Context, flags: &Flags, format: Format) -> Result<()> {
+fn config_show(context: &Context, flags: &Flags, view: View) -> Result<()> {
     let (file, settings) = config::show(flags, &environment)?;
-    if format == Format::Table {
+    if view.format == Format::Table {
         context.note(&match file {
             Some(file) => format!("config file: {}", file.display()),
             None => "no config file found; the settings are defaults and the environment's".into(),
         });
     }
-    context.print(format, &settings)
+    context.print(view, &settings)
 }
 
 fn group_command(context: &Context, group: Group, command: GroupCommand) -> Result<()> {
@@ -1398,7 +1599,7 @@ fn group_command(context: &Context, group: Group, command: GroupCommand) -> Resu
                 ));
                 return Ok(());
             }
-            context.print(format.format, &rows)
+            context.print(format.view(), &rows)
         }
         GroupCommand::Remove { name, yes } => {
             directory::removable(&conn, group, &name)?;
@@ -1496,7 +1697,7 @@ fn hooks_command(context: &Context, command: HooksCommand) -> Result<()> {
                 context.note("no events match");
                 return Ok(());
             }
-            context.print(format.format, &rows)
+            context.print(format.view(), &rows)
         }
         HooksCommand::Retry { ids, failed } => {
             let which = if failed {

@@ -92,111 +92,182 @@ pub fn deliver(
     sender: Option<Sender>,
     around: Surroundings<'_>,
 ) -> Result<Report> {
-    let report = deliver_all(conn, config, issued, rate, sender, around)?;
-    if let Some(sender) = sender {
-        invitations::stop_sending(conn, sender)?;
+    if issued.is_empty() {
+        if let Some(sender) = sender {
+            invitations::stop_sending(conn, sender)?;
+        }
+        return Ok(Report {
+            destination: destination(config),
+            ..Report::default()
+        });
     }
+    let mut session = Session::start(config, rate, sender, around.env);
+    let report = session.send(conn, issued, around.clock, around.on_message)?;
+    session.finish(conn)?;
     Ok(report)
 }
 
-fn deliver_all(
-    conn: &mut Database,
-    config: &Config,
-    issued: &[Issued],
+/// A delivery that goes on over many parts of one batch: one transport
+/// (one SMTP connection), one rate counted from the first message, one
+/// sender lease. A batch written a part at a time is mailed a part at a
+/// time, so no more than one part's links are ever held in memory.
+pub struct Session<'a> {
+    config: &'a Config,
+    env: &'a dyn Fn(&str) -> Option<String>,
+    /// The templates and the open transport, or why they could not start;
+    /// `None` until the first message (a batch of skips connects to nothing).
+    ready: Option<std::result::Result<Ready, String>>,
+    from: lettre::message::Mailbox,
     rate: Option<Rate>,
     sender: Option<Sender>,
-    around: Surroundings<'_>,
-) -> Result<Report> {
-    let Surroundings {
-        clock,
-        env,
-        on_message,
-    } = around;
-    let keep_sending = |conn: &Database| match sender {
-        Some(sender) => invitations::keep_sending(conn, sender, clock()),
-        None => Ok(()),
-    };
-    let mut report = Report {
-        destination: destination(config),
-        ..Report::default()
-    };
-    if issued.is_empty() {
-        return Ok(report);
+    started: Instant,
+    /// Messages attempted so far (the rate's index).
+    attempted: usize,
+    unrecorded: Vec<Attempt>,
+    last_record: Instant,
+}
+
+type Ready = (mail::templates::Templates, Box<dyn mail::Transport>);
+
+impl<'a> Session<'a> {
+    /// A delivery that loads the templates and connects when its first
+    /// message is due; a failure to do either makes every message of
+    /// [`Session::send`] fail with its reason.
+    pub fn start(
+        config: &'a Config,
+        rate: Option<Rate>,
+        sender: Option<Sender>,
+        env: &'a dyn Fn(&str) -> Option<String>,
+    ) -> Session<'a> {
+        Session {
+            config,
+            env,
+            ready: None,
+            from: config.mail.sender(),
+            rate,
+            sender,
+            started: Instant::now(),
+            attempted: 0,
+            unrecorded: Vec::new(),
+            last_record: Instant::now(),
+        }
     }
-    let connected = mail::templates::Templates::load(&config.mail)
-        .and_then(|templates| Ok((templates, mail::connect(config, env)?)));
-    let (templates, mut transport) = match connected {
-        Ok(connected) => connected,
-        Err(e) => {
-            let reason = summary(&e.to_string());
-            let attempts: Vec<Attempt> = issued
-                .iter()
-                .map(|invitation| Attempt {
-                    invitation_id: invitation.id,
-                    at: clock(),
-                    transport: "none",
-                    message_id: None,
-                    outcome: Err(reason.clone()),
-                })
-                .collect();
-            invitations::record_deliveries(conn, &attempts)?;
-            report.failed = issued
-                .iter()
-                .map(|i| (i.email.clone(), reason.clone()))
-                .collect();
+
+    /// Where the messages go, for telling the admin.
+    pub fn destination(&self) -> String {
+        destination(self.config)
+    }
+
+    /// Sends one message per invitation of this part; the report is this part's.
+    pub fn send(
+        &mut self,
+        conn: &mut Database,
+        issued: &[Issued],
+        clock: &dyn Fn() -> DateTime<Utc>,
+        on_message: &mut dyn FnMut(),
+    ) -> Result<Report> {
+        let mut report = Report {
+            destination: destination(self.config),
+            ..Report::default()
+        };
+        if issued.is_empty() {
             return Ok(report);
         }
-    };
-    let from = config.mail.sender();
-    let started = Instant::now();
-    let mut unrecorded: Vec<Attempt> = Vec::new();
-    let mut last_record = Instant::now();
-    for (index, invitation) in issued.iter().enumerate() {
-        if let Some(rate) = rate {
-            let due = started + rate.offset(index);
-            // A slow rate may wait longer than the lease lasts: renew it meanwhile.
-            while let wait @ 1.. = due.saturating_duration_since(Instant::now()).as_millis() {
-                let slice = Duration::from_millis(wait as u64).min(invitations::SENDER_LEASE / 4);
-                std::thread::sleep(slice);
-                keep_sending(conn)?;
+        if self.ready.is_none() {
+            let (config, env) = (self.config, self.env);
+            self.ready = Some(
+                mail::templates::Templates::load(&config.mail)
+                    .and_then(|templates| Ok((templates, mail::connect(config, env)?)))
+                    .map_err(|e| summary(&e.to_string())),
+            );
+            self.started = Instant::now();
+        }
+        let ready = self.ready.as_mut().expect("set above");
+        let (templates, transport) = match ready {
+            Ok((templates, transport)) => (&*templates, transport),
+            Err(reason) => {
+                let attempts: Vec<Attempt> = issued
+                    .iter()
+                    .map(|invitation| Attempt {
+                        invitation_id: invitation.id,
+                        at: clock(),
+                        transport: "none",
+                        message_id: None,
+                        outcome: Err(reason.clone()),
+                    })
+                    .collect();
+                invitations::record_deliveries(conn, &attempts)?;
+                report.failed = issued
+                    .iter()
+                    .map(|i| (i.email.clone(), reason.clone()))
+                    .collect();
+                self.attempted += issued.len();
+                return Ok(report);
             }
+        };
+        for invitation in issued {
+            if let Some(rate) = self.rate {
+                let due = self.started + rate.offset(self.attempted);
+                // A slow rate may wait longer than the lease lasts: renew it meanwhile.
+                while let wait @ 1.. = due.saturating_duration_since(Instant::now()).as_millis() {
+                    let slice =
+                        Duration::from_millis(wait as u64).min(invitations::SENDER_LEASE / 4);
+                    std::thread::sleep(slice);
+                    if let Some(sender) = self.sender {
+                        invitations::keep_sending(conn, sender, clock())?;
+                    }
+                }
+            }
+            let message_id = mail::message::new_message_id(&self.from);
+            let outcome = mail::message::invitation(
+                templates,
+                &self.config.organization,
+                &self.from,
+                invitation,
+                &message_id,
+                clock(),
+            )
+            .map_err(|e| e.to_string())
+            .and_then(|message| transport.send(&message))
+            .map(|reply| summary(&reply))
+            .map_err(|reason| summary(&reason));
+            match &outcome {
+                Ok(_) => report.sent += 1,
+                Err(reason) => report
+                    .failed
+                    .push((invitation.email.clone(), reason.clone())),
+            }
+            self.unrecorded.push(Attempt {
+                invitation_id: invitation.id,
+                at: clock(),
+                transport: transport.name(),
+                message_id: Some(message_id),
+                outcome,
+            });
+            self.attempted += 1;
+            if self.unrecorded.len() >= RECORD_EVERY_MESSAGES
+                || self.last_record.elapsed() >= RECORD_EVERY
+            {
+                invitations::record_deliveries(conn, &self.unrecorded)?;
+                if let Some(sender) = self.sender {
+                    invitations::keep_sending(conn, sender, clock())?;
+                }
+                self.unrecorded.clear();
+                self.last_record = Instant::now();
+            }
+            on_message();
         }
-        let message_id = mail::message::new_message_id(&from);
-        let outcome = mail::message::invitation(
-            &templates,
-            &config.organization,
-            &from,
-            invitation,
-            &message_id,
-            clock(),
-        )
-        .map_err(|e| e.to_string())
-        .and_then(|message| transport.send(&message))
-        .map(|reply| summary(&reply))
-        .map_err(|reason| summary(&reason));
-        match &outcome {
-            Ok(_) => report.sent += 1,
-            Err(reason) => report
-                .failed
-                .push((invitation.email.clone(), reason.clone())),
-        }
-        unrecorded.push(Attempt {
-            invitation_id: invitation.id,
-            at: clock(),
-            transport: transport.name(),
-            message_id: Some(message_id),
-            outcome,
-        });
-        if unrecorded.len() >= RECORD_EVERY_MESSAGES || last_record.elapsed() >= RECORD_EVERY {
-            invitations::record_deliveries(conn, &unrecorded)?;
-            keep_sending(conn)?;
-            unrecorded.clear();
-            last_record = Instant::now();
-        }
-        on_message();
+        Ok(report)
     }
-    invitations::record_deliveries(conn, &unrecorded)?;
-    Ok(report)
+
+    /// Records what is left and ends the sender's lease.
+    pub fn finish(self, conn: &mut Database) -> Result<()> {
+        invitations::record_deliveries(conn, &self.unrecorded)?;
+        if let Some(sender) = self.sender {
+            invitations::stop_sending(conn, sender)?;
+        }
+        Ok(())
+    }
 }
 
 /// Where the messages go, for telling the admin ("outbox/", "SMTP server smtp.acme.example").

@@ -311,24 +311,92 @@ pub fn invite_all(
     options: &InviteOptions,
     now: DateTime<Utc>,
 ) -> Result<Outcomes> {
+    let mut batch = plan_batch(conn, org, requests, options, now)?;
+    if options.dry_run {
+        return Ok(batch.planned());
+    }
+    let mut outcomes = Vec::with_capacity(batch.len());
+    while let Some(chunk) = batch.write_next(conn, org, options, now)? {
+        outcomes.extend(chunk);
+    }
+    Ok(Outcomes(OutcomesInner::Written(outcomes.into_iter())))
+}
+
+/// A batch that passed every check, not yet written: what a dry run
+/// shows, or what is written a chunk at a time ([`Batch::write_next`]), so
+/// that a caller can mail each chunk before the next and hold no more than
+/// one chunk's links.
+pub struct Batch {
+    steps: std::vec::IntoIter<Step>,
+    names: Names,
+    expires_at: DateTime<Utc>,
+}
+
+/// Checks a whole batch against the rules and the database, writing
+/// nothing: with any problem, all of them are named and nothing is planned.
+pub fn plan_batch(
+    conn: &mut Database,
+    org: &Organization,
+    requests: impl IntoIterator<Item = Result<Request>>,
+    options: &InviteOptions,
+    now: DateTime<Utc>,
+) -> Result<Batch> {
     check_invited_by(&options.invited_by)?;
     let names = Names::read(conn)?;
     let steps = plan(conn, org, &names, requests, options.skip_existing, now)?;
-    if options.dry_run {
-        return Ok(Outcomes(OutcomesInner::Planned {
-            steps: steps.into_iter(),
-            expires_at: time::add(now, org.invitation_ttl),
-        }));
+    Ok(Batch {
+        steps: steps.into_iter(),
+        names,
+        expires_at: time::add(now, org.invitation_ttl),
+    })
+}
+
+impl Batch {
+    /// Addresses not yet written.
+    pub fn len(&self) -> usize {
+        self.steps.len()
     }
-    let mut outcomes = Vec::with_capacity(steps.len());
-    let mut steps = steps.into_iter().peekable();
-    while steps.peek().is_some() {
-        let chunk: Vec<Step> = steps.by_ref().take(WRITE_CHUNK).collect();
+
+    pub fn is_empty(&self) -> bool {
+        self.steps.len() == 0
+    }
+
+    /// Addresses not yet written that will get a mail when they are.
+    pub fn to_send(&self) -> usize {
+        self.steps
+            .as_slice()
+            .iter()
+            .filter(|step| !matches!(step, Step::Skip { .. }))
+            .count()
+    }
+
+    /// What a dry run shows: the outcome each address would have, made as
+    /// they are read.
+    pub fn planned(self) -> Outcomes {
+        Outcomes(OutcomesInner::Planned {
+            steps: self.steps,
+            expires_at: self.expires_at,
+        })
+    }
+
+    /// Writes the next chunk of the batch in one short transaction (other
+    /// writers get their turn between two); `None` when all are written.
+    pub fn write_next(
+        &mut self,
+        conn: &mut Database,
+        org: &Organization,
+        options: &InviteOptions,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Vec<Outcome>>> {
+        let chunk: Vec<Step> = self.steps.by_ref().take(WRITE_CHUNK).collect();
+        if chunk.is_empty() {
+            return Ok(None);
+        }
         let tx = conn.write()?;
-        outcomes.extend(write_chunk(&tx, org, &names, chunk, options, now)?);
+        let outcomes = write_chunk(&tx, org, &self.names, chunk, options, now)?;
         tx.commit()?;
+        Ok(Some(outcomes))
     }
-    Ok(Outcomes(OutcomesInner::Written(outcomes.into_iter())))
 }
 
 /// Checks the whole batch and decides each address's step, reading a

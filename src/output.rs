@@ -16,14 +16,36 @@ pub enum Format {
     Csv,
 }
 
+/// How a list is printed: the format, and for a table whether it shows
+/// every column whole (`--wide`) or fits the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct View {
+    pub format: Format,
+    pub wide: bool,
+}
+
+impl From<Format> for View {
+    fn from(format: Format) -> View {
+        View {
+            format,
+            wide: false,
+        }
+    }
+}
+
 /// A row that can be listed. JSON uses the serde field names; CSV uses the
 /// same names as its header; the table uses headings for people. A row may
 /// leave off trailing optional columns; the first row decides for all.
 pub trait Listing: Serialize {
     const HEADINGS: &'static [&'static str];
     const FIELDS: &'static [&'static str];
-    /// Table columns (by heading) that are never shortened to fit: ids, times, states.
+    /// Table columns (by heading) that are never shortened to fit: ids,
+    /// times, states. Email is always whole: it is what a reader looks for.
     const WHOLE: &'static [&'static str] = &[];
+    /// Table columns (by heading) that a terminal too narrow for every
+    /// column leaves out, the least useful first, before any is shortened;
+    /// `--wide` shows them all (kubectl's narrow table and `-o wide`).
+    const NARROW_DROPS: &'static [&'static str] = &[];
     /// The cells for people; times relative to `now` ("3h ago", "in 21h").
     fn table_cells(&self, now: DateTime<Utc>) -> Vec<String>;
     fn csv_cells(&self) -> Vec<String>;
@@ -36,11 +58,11 @@ const ASCII_PRESET: &str = "     --            ";
 
 pub fn write<T: Listing>(
     out: &mut dyn Write,
-    format: Format,
+    view: impl Into<View>,
     rows: &[T],
     now: DateTime<Utc>,
 ) -> io::Result<()> {
-    write_each(out, format, rows.iter(), now)
+    write_each(out, view, rows.iter(), now)
 }
 
 /// [`write`] for rows made one at a time: JSON and CSV are written as they
@@ -48,34 +70,104 @@ pub fn write<T: Listing>(
 /// to size its columns.
 pub fn write_each<T: Listing>(
     out: &mut dyn Write,
-    format: Format,
+    view: impl Into<View>,
     rows: impl Iterator<Item = T>,
     now: DateTime<Utc>,
 ) -> io::Result<()> {
-    match format {
-        Format::Json => {
-            out.write_all(b"[")?;
-            for (index, row) in rows.enumerate() {
-                if index > 0 {
-                    out.write_all(b",")?;
-                }
-                serde_json::to_writer(&mut *out, &row)?;
-            }
-            out.write_all(b"]\n")
-        }
-        Format::Csv => {
-            let mut rows = rows.peekable();
-            let width = rows
-                .peek()
-                .map_or(T::FIELDS.len(), |row| row.csv_cells().len());
-            let mut writer = csv::Writer::from_writer(out);
-            writer.write_record(&T::FIELDS[..width])?;
+    let view = view.into();
+    match view.format {
+        Format::Json | Format::Csv => {
+            let mut stream = Stream::new(&mut *out, view.format);
             for row in rows {
-                writer.write_record(row.csv_cells().iter().map(|cell| csv_cell(cell)))?;
+                stream.row(&row)?;
             }
-            writer.flush()
+            stream.finish::<T>()
         }
-        Format::Table => writeln!(out, "{}", table(&rows.collect::<Vec<T>>(), now)),
+        Format::Table => write_table(out, &table(&rows.collect::<Vec<T>>(), now, view.wide)),
+    }
+}
+
+/// A table's lines without the padding comfy-table leaves at their ends
+/// (kubectl and gh print none): it shows in diffs and `grep ' $'`.
+fn write_table(out: &mut dyn Write, table: &Table) -> io::Result<()> {
+    for line in table.lines() {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// JSON or CSV rows written one by one as they are made, so a batch of a
+/// million is never held: `[` and `]` around JSON, the header before the
+/// first CSV row (the first row decides how many columns there are).
+pub struct Stream<W: Write> {
+    sink: Sink<W>,
+    rows: usize,
+}
+
+enum Sink<W: Write> {
+    Json(W),
+    Csv(Box<csv::Writer<W>>),
+}
+
+impl<W: Write> Stream<W> {
+    /// JSON for [`Format::Json`], CSV otherwise.
+    pub fn new(out: W, format: Format) -> Stream<W> {
+        let sink = match format {
+            Format::Json => Sink::Json(out),
+            _ => Sink::Csv(Box::new(csv::Writer::from_writer(out))),
+        };
+        Stream { sink, rows: 0 }
+    }
+
+    pub fn row<T: Listing>(&mut self, row: &T) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Json(out) => {
+                out.write_all(if self.rows == 0 { b"[" } else { b"," })?;
+                serde_json::to_writer(&mut *out, row)?;
+            }
+            Sink::Csv(writer) => {
+                let cells = row.csv_cells();
+                if self.rows == 0 {
+                    writer
+                        .write_record(&T::FIELDS[..cells.len()])
+                        .map_err(csv_error)?;
+                }
+                writer
+                    .write_record(cells.iter().map(|cell| csv_cell(cell)))
+                    .map_err(csv_error)?;
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Ends the list and flushes it; `T` names the columns of an empty CSV.
+    pub fn finish<T: Listing>(self) -> io::Result<()> {
+        match self.sink {
+            Sink::Json(mut out) => {
+                out.write_all(if self.rows == 0 { b"[]\n" } else { b"]\n" })?;
+                out.flush()
+            }
+            Sink::Csv(mut writer) => {
+                if self.rows == 0 {
+                    writer.write_record(T::FIELDS).map_err(csv_error)?;
+                }
+                writer.flush()
+            }
+        }
+    }
+}
+
+/// The I/O error inside a CSV error as it is, so that a closed pipe is
+/// still told from other failures (the csv crate's own conversion makes
+/// every one of them `Other`).
+fn csv_error(error: csv::Error) -> io::Error {
+    if !error.is_io_error() {
+        return io::Error::other(error);
+    }
+    match error.into_kind() {
+        csv::ErrorKind::Io(inner) => inner,
+        other => io::Error::other(format!("{other:?}")),
     }
 }
 
@@ -101,16 +193,19 @@ pub fn write_record<T: Serialize>(
         }
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(out);
-            writer.write_record(["field", "value"])?;
+            writer.write_record(["field", "value"]).map_err(csv_error)?;
             for (name, value) in &fields {
                 match value.as_object() {
                     Some(nested) => {
                         for (key, value) in nested {
                             writer
-                                .write_record([format!("{name}.{key}"), csv_cell(&text(value))])?;
+                                .write_record([format!("{name}.{key}"), csv_cell(&text(value))])
+                                .map_err(csv_error)?;
                         }
                     }
-                    None => writer.write_record([name.clone(), csv_cell(&text(value))])?,
+                    None => writer
+                        .write_record([name.clone(), csv_cell(&text(value))])
+                        .map_err(csv_error)?,
                 }
             }
             writer.flush()
@@ -133,7 +228,8 @@ pub fn write_record<T: Serialize>(
                         .join(", "),
                     None => text(value),
                 };
-                writeln!(out, "{:width$}  {}", label(name), for_terminal(&shown))?;
+                let line = format!("{:width$}  {}", label(name), for_terminal(&shown));
+                writeln!(out, "{}", line.trim_end())?;
             }
             Ok(())
         }
@@ -144,6 +240,7 @@ impl<T: Listing> Listing for &T {
     const HEADINGS: &'static [&'static str] = T::HEADINGS;
     const FIELDS: &'static [&'static str] = T::FIELDS;
     const WHOLE: &'static [&'static str] = T::WHOLE;
+    const NARROW_DROPS: &'static [&'static str] = T::NARROW_DROPS;
 
     fn table_cells(&self, now: DateTime<Utc>) -> Vec<String> {
         (**self).table_cells(now)
@@ -157,14 +254,15 @@ impl<T: Listing> Listing for &T {
 /// Shorter than this, a column is never cut: enough to recognize an
 /// address, an outcome ("would invite"), a delivery state ("failed…"), a
 /// word such as "ops"; ten columns still fit 80.
+/// Never shorter than the heading: a cut heading names nothing.
 fn shortest(heading: &str) -> usize {
-    match heading {
+    let floor = match heading {
         "Email" | "Outcome" => 12,
         // "default", "flag --db", "environment…" stay readable.
         "Origin" => 12,
-        "Delivery" => 7,
         _ => 4,
-    }
+    };
+    floor.max(heading.chars().count())
 }
 
 /// Characters between two columns.
@@ -227,9 +325,44 @@ fn column_widths(
     widths
 }
 
+/// When columns are left out to fit, a column of long text (a mail
+/// server's reply, a failure) counts as this wide: cutting it short is how
+/// such text fits; leaving out other columns for it is not.
+const LONG_TEXT: usize = 24;
+
+/// Which columns a table of `available` characters shows: all when they
+/// fit (long text counted as [`LONG_TEXT`] unless `whole`); otherwise
+/// `drops` are left out in their order until the rest fit (or none is left
+/// to drop; the rest are then shortened).
+fn shown_columns(
+    headings: &[&str],
+    natural: &[usize],
+    whole: &[&str],
+    drops: &[&str],
+    available: usize,
+) -> Vec<usize> {
+    let mut shown: Vec<usize> = (0..headings.len()).collect();
+    let counted = |i: usize| match whole.contains(&headings[i]) {
+        true => natural[i],
+        false => natural[i].min(LONG_TEXT),
+    };
+    let width = |shown: &[usize]| {
+        shown.iter().map(|&i| counted(i)).sum::<usize>() + GAP * shown.len().saturating_sub(1)
+    };
+    for drop in drops {
+        if width(&shown) <= available {
+            break;
+        }
+        shown.retain(|&i| headings[i] != *drop);
+    }
+    shown
+}
+
 /// The table for people: one line a row, fitted to the terminal (or
-/// `COLUMNS`), long cells cut short with …; JSON and CSV have them whole.
-fn table<T: Listing>(rows: &[T], now: DateTime<Utc>) -> Table {
+/// `COLUMNS`): the least useful columns left out first, then long cells
+/// cut short with …, Email always whole; JSON and CSV have them whole.
+/// `wide` shows every column whole however long the lines get.
+fn table<T: Listing>(rows: &[T], now: DateTime<Utc>, wide: bool) -> Table {
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|row| {
@@ -239,7 +372,7 @@ fn table<T: Listing>(rows: &[T], now: DateTime<Utc>) -> Table {
                 .collect()
         })
         .collect();
-    let headings = &T::HEADINGS[..cells.first().map_or(T::HEADINGS.len(), Vec::len)];
+    let all = &T::HEADINGS[..cells.first().map_or(T::HEADINGS.len(), Vec::len)];
     let style = TableStyle::from_env(&|name| std::env::var(name).ok());
     let mut table = Table::new();
     table
@@ -248,14 +381,18 @@ fn table<T: Listing>(rows: &[T], now: DateTime<Utc>) -> Table {
         } else {
             ASCII_PRESET
         })
-        .set_content_arrangement(ContentArrangement::Dynamic)
         .set_truncation_indicator(if style.unicode { "…" } else { "~" });
-    if let Some(columns) = style.width
-        && !table.is_tty()
-    {
-        table.set_width(columns);
+    if wide {
+        table.set_content_arrangement(ContentArrangement::Disabled);
+    } else {
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+        if let Some(columns) = style.width
+            && !table.is_tty()
+        {
+            table.set_width(columns);
+        }
     }
-    let natural: Vec<usize> = headings
+    let natural: Vec<usize> = all
         .iter()
         .enumerate()
         .map(|(index, heading)| {
@@ -267,24 +404,34 @@ fn table<T: Listing>(rows: &[T], now: DateTime<Utc>) -> Table {
                 .unwrap_or(0)
         })
         .collect();
-    let widths = table
-        .width()
-        .map(|available| column_widths(headings, &natural, T::WHOLE, available.into()));
-    let mut header = Row::from(headings.to_vec());
+    let available = if wide {
+        None
+    } else {
+        table.width().map(usize::from)
+    };
+    let whole: Vec<&str> = T::WHOLE.iter().copied().chain(["Email"]).collect();
+    let shown = match available {
+        Some(available) => shown_columns(all, &natural, &whole, T::NARROW_DROPS, available),
+        None => (0..all.len()).collect(),
+    };
+    let headings: Vec<&str> = shown.iter().map(|&i| all[i]).collect();
+    let natural: Vec<usize> = shown.iter().map(|&i| natural[i]).collect();
+    let widths = available.map(|available| column_widths(&headings, &natural, &whole, available));
+    let mut header = Row::from(headings.clone());
     header.max_height(1);
     table.set_header(header);
     let indicator = if style.unicode { "…" } else { "~" };
     for row in &cells {
         // Cut here rather than by the table, which would wrap a long cell at
         // a space first and show only what came before it.
-        let row: Vec<String> = match &widths {
-            Some(widths) => row
-                .iter()
-                .zip(widths)
-                .map(|(cell, &width)| cut(cell, width, indicator))
-                .collect(),
-            None => row.clone(),
-        };
+        let row: Vec<String> = shown
+            .iter()
+            .enumerate()
+            .map(|(column, &index)| match &widths {
+                Some(widths) => cut(&row[index], widths[column], indicator),
+                None => row[index].clone(),
+            })
+            .collect();
         let mut row = Row::from(row);
         row.max_height(1);
         table.add_row(row);
@@ -392,6 +539,39 @@ mod tests {
     }
 
     #[test]
+    fn a_narrow_table_leaves_out_the_least_useful_columns_first() {
+        let headings = ["ID", "Email", "Invited By", "Teams", "Status"];
+        let natural = [2, 30, 20, 10, 7];
+        let whole = ["ID", "Email", "Status"];
+        let drops = ["Invited By", "Teams"];
+        let shown = |available| shown_columns(&headings, &natural, &whole, &drops, available);
+        // 69 + 8 gaps fit 80: all shown.
+        assert_eq!(shown(80), [0, 1, 2, 3, 4]);
+        assert_eq!(shown(70), [0, 1, 3, 4]);
+        assert_eq!(shown(40), [0, 1, 4]);
+        assert_eq!(shown(20), [0, 1, 4]);
+    }
+
+    #[test]
+    fn long_text_is_cut_rather_than_other_columns_left_out() {
+        let headings = ["ID", "Email", "Role", "Delivery"];
+        let whole = ["ID", "Email"];
+        let drops = ["Role"];
+        // A 200-character failure counts as 24: 2 + 20 + 6 + 24 + 6 gaps fit 60.
+        let natural = [2, 20, 6, 200];
+        let shown = |available| shown_columns(&headings, &natural, &whole, &drops, available);
+        assert_eq!(shown(60), [0, 1, 2, 3]);
+        assert_eq!(shown(50), [0, 1, 3]);
+    }
+
+    #[test]
+    fn a_heading_is_never_cut_to_fit() {
+        assert_eq!(shortest("Delivery"), 8);
+        assert_eq!(shortest("Department"), 10);
+        assert_eq!(shortest("Role"), 4);
+    }
+
+    #[test]
     fn times_are_relative_in_their_largest_unit() {
         let now = crate::time::parse_stamp("2026-01-10T12:00:00Z").unwrap();
         let at = |stamp| relative_time(crate::time::parse_stamp(stamp).unwrap(), now);
@@ -446,6 +626,7 @@ impl Listing for crate::hooks::Listed {
         "Last Result",
     ];
     const WHOLE: &'static [&'static str] = &["ID", "Event", "At", "Status", "Retry"];
+    const NARROW_DROPS: &'static [&'static str] = &["Runs", "At"];
     const FIELDS: &'static [&'static str] = &[
         "id",
         "event",
@@ -713,6 +894,8 @@ impl Listing for crate::invitations::Invitation {
         "Delivery",
     ];
     const WHOLE: &'static [&'static str] = &["ID", "Sent At", "Expires At", "Status"];
+    const NARROW_DROPS: &'static [&'static str] =
+        &["Invited By", "Teams", "Department", "Sent At", "Role"];
     const FIELDS: &'static [&'static str] = &[
         "id",
         "email",
@@ -737,7 +920,7 @@ impl Listing for crate::invitations::Invitation {
             self.teams.join(", "),
             self.invited_by.clone(),
             relative_time(self.sent_at, now),
-            relative_time(self.expires_at, now),
+            table_expiry(self, now),
             self.status.as_str().to_string(),
             self.delivery.clone(),
         ]
@@ -761,6 +944,16 @@ impl Listing for crate::invitations::Invitation {
     }
 }
 
+/// When an invitation's link stops working, for the table: nothing for an
+/// accepted or cancelled one, whose link works no more anyway.
+pub fn table_expiry(invitation: &crate::invitations::Invitation, now: DateTime<Utc>) -> String {
+    use crate::invitations::Status;
+    match invitation.status {
+        Status::Accepted | Status::Cancelled => String::new(),
+        _ => relative_time(invitation.expires_at, now),
+    }
+}
+
 impl Listing for crate::users::User {
     const HEADINGS: &'static [&'static str] = &[
         "Email",
@@ -774,6 +967,8 @@ impl Listing for crate::users::User {
         "Activated At",
     ];
     const WHOLE: &'static [&'static str] = &["Status", "Created At", "Activated At"];
+    const NARROW_DROPS: &'static [&'static str] =
+        &["Created At", "Teams", "Department", "Activated At"];
     const FIELDS: &'static [&'static str] = &[
         "id",
         "email",
@@ -822,6 +1017,7 @@ impl Listing for crate::users::User {
 impl Listing for crate::directory::Entry {
     const HEADINGS: &'static [&'static str] = &["Name", "Users", "Created At"];
     const WHOLE: &'static [&'static str] = &["Users", "Created At"];
+    const NARROW_DROPS: &'static [&'static str] = &["Created At"];
     const FIELDS: &'static [&'static str] = &["name", "users", "created_at"];
 
     fn table_cells(&self, now: DateTime<Utc>) -> Vec<String> {

@@ -1022,7 +1022,8 @@ fn regression_tables_fit_the_width_one_line_a_row() {
     let dumb = env.run_env(&["list"], &[("LANG", "en_US.UTF-8"), ("TERM", "dumb")]);
     assert!(dumb.stdout.is_ascii(), "{}", dumb.stdout);
     let wide = env.run_env(&["list"], &[("COLUMNS", "300")]);
-    assert!(wide.stdout.contains(&failure), "{}", wide.stdout);
+    // Whole, but for the trailing space every line is trimmed of.
+    assert!(wide.stdout.contains(failure.trim_end()), "{}", wide.stdout);
 
     // A printed link is never cut: it is no use shortened.
     let printed = env
@@ -1230,4 +1231,361 @@ fn completions_offer_the_roles_teams_and_departments_of_this_installation() {
         .and_then(|rest| rest.lines().nth(1))
         .unwrap_or_default();
     assert!(remove.trim_end().ends_with(" platform\""), "{remove}");
+}
+
+/// `count` invitations (so as many pending users, audit entries and hook
+/// events), with addresses long enough that each listing of them is bigger
+/// than a pipe holds (64 KiB).
+fn many_invitations(count: usize) -> Env {
+    let env = Env::new();
+    env.config("[hooks]\ncommand = \"/bin/true\"\n");
+    let addresses: String = (0..count)
+        .map(|i| format!("person-number-{i}@acme.example\n"))
+        .collect();
+    env.run_with_stdin(&["invite", "-", "--role", "viewer"], &addresses)
+        .ok();
+    env
+}
+
+/// A CSV of `count` new addresses for `invite --from-file`.
+fn hires(env: &Env, name: &str, count: usize) {
+    let rows: String = (0..count)
+        .map(|i| format!("another-person-with-a-long-address-number-{i}@acme.example,viewer,,\n"))
+        .collect();
+    std::fs::write(
+        env.path(name),
+        format!("email,role,department,teams\n{rows}"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn regression_every_output_bigger_than_a_pipe_ends_quietly_on_a_closed_pipe() {
+    let env = many_invitations(1500);
+    hires(&env, "hires.csv", 1000);
+    let dry_run = |format| {
+        vec![
+            "invite",
+            "--from-file",
+            "hires.csv",
+            "--dry-run",
+            "--format",
+            format,
+        ]
+    };
+    let outputs: Vec<Vec<&str>> = vec![
+        vec!["list"],
+        vec!["list", "--format", "json"],
+        vec!["list", "--format", "csv"],
+        vec!["log"],
+        vec!["log", "--format", "json"],
+        vec!["log", "--format", "csv"],
+        vec!["hooks", "list"],
+        vec!["hooks", "list", "--format", "json"],
+        vec!["hooks", "list", "--format", "csv"],
+        vec!["users", "list"],
+        vec!["users", "list", "--format", "json"],
+        vec!["users", "list", "--format", "csv"],
+        dry_run("table"),
+        dry_run("json"),
+        dry_run("csv"),
+    ];
+    for args in &outputs {
+        let whole = env.run(args).ok().stdout.len();
+        assert!(
+            whole > 64 * 1024,
+            "{args:?} prints {whole} bytes, less than a pipe holds"
+        );
+        let run = run_into_closed_pipe(&env, args);
+        run.ok();
+        let stderr = run.stderr.replace(
+            "dry run: 1000 would be invited, 0 skipped; nothing was written or sent\n",
+            "",
+        );
+        assert_eq!(stderr, "", "{args:?}");
+    }
+
+    // The issue's own: CSV through a shell pipeline whose reader stops at once.
+    let output = env
+        .command_with(
+            "sh",
+            &[
+                "-c",
+                &format!("{} list --format csv | head -1", support::BIN),
+            ],
+        )
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "id,email,role,department,teams,invited_by,sent_at,expires_at,status,delivery,accepted_at,cancelled_at\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+
+    // A real import goes on to the end when its reader has gone.
+    for (file, format) in [("hires.csv", "csv"), ("more.csv", "json")] {
+        hires(&env, file, 1000);
+        std::fs::write(
+            env.path(file),
+            std::fs::read_to_string(env.path(file))
+                .unwrap()
+                .replace("another-", &format!("{format}-")),
+        )
+        .unwrap();
+        run_into_closed_pipe(&env, &["invite", "--from-file", file, "--format", format])
+            .ok()
+            .stderr_has("invited 1000, skipped 0");
+    }
+    assert_eq!(env.messages().len(), 3500);
+}
+
+/// Every line of every table, on a terminal of any width, ends in a
+/// character: comfy-table padded the last column to its widest cell.
+#[test]
+fn regression_no_table_line_ends_in_a_space() {
+    let env = Env::new().var("LANG", "C.UTF-8");
+    env.config("[hooks]\ncommand = \"/bin/true\"\n");
+    env.run(&["teams", "add", "ops"]).ok();
+    env.run(&[
+        "invite",
+        "ann.marie.longname@acme.example",
+        "--role",
+        "viewer",
+        "--team",
+        "ops",
+    ])
+    .ok();
+    env.run(&["invite", "bob@acme.example", "--role", "editor"])
+        .ok();
+    let commands: &[&[&str]] = &[
+        &["list"],
+        &["list", "--wide"],
+        &["log"],
+        &["users", "list"],
+        &["teams", "list"],
+        &["hooks", "list"],
+        &["config", "show"],
+        &["show", "bob@acme.example"],
+        &["db", "status"],
+        &[
+            "invite",
+            "carl@acme.example,dana.long-address@acme.example",
+            "--role",
+            "viewer",
+            "--dry-run",
+        ],
+        &[
+            "invite",
+            "ann.marie.longname@acme.example,dana@acme.example",
+            "--role",
+            "viewer",
+            "--dry-run",
+            "--skip-existing",
+        ],
+    ];
+    for columns in ["", "80", "120", "300"] {
+        for args in commands {
+            let run = env.run_env(args, &[("COLUMNS", columns)]);
+            run.ok();
+            assert!(run.stdout.lines().count() > 1, "{args:?}:\n{}", run.stdout);
+            for line in run.stdout.lines() {
+                assert!(
+                    !line.ends_with(' '),
+                    "{args:?} at COLUMNS={columns}: {line:?} ends in a space"
+                );
+            }
+        }
+    }
+}
+
+/// The invitations table at a width, and its lines.
+fn list_at(env: &Env, columns: &str, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["list"];
+    all.extend_from_slice(args);
+    let table = env
+        .run_env(&all, &[("COLUMNS", columns)])
+        .ok()
+        .stdout
+        .clone();
+    table.lines().map(str::to_string).collect()
+}
+
+#[test]
+fn regression_a_narrow_table_keeps_the_email_whole_and_leaves_out_the_least_useful_columns() {
+    let env = Env::new().var("LANG", "C.UTF-8");
+    env.run(&["departments", "add", "Engineering"]).ok();
+    env.run(&["teams", "add", "platform"]).ok();
+    let ann = "ann.marie.longname@acme.example";
+    env.run(&[
+        "invite",
+        ann,
+        "bob@acme.example",
+        "--role",
+        "admin",
+        "--department",
+        "Engineering",
+        "--team",
+        "platform",
+        "--invited-by",
+        "it-admin@acme.example",
+    ])
+    .ok();
+    env.accept(&env.link_for("bob@acme.example"), PASSWORD).ok();
+    env.run(&["invite", "carl@acme.example", "--role", "viewer"])
+        .ok();
+    env.run(&["cancel", "carl@acme.example", "--yes"]).ok();
+
+    for columns in [80, 120] {
+        let lines = list_at(&env, &columns.to_string(), &["--status", "all"]);
+        assert_eq!(lines.len(), 2 + 3, "{lines:#?}");
+        for line in &lines {
+            assert!(
+                line.chars().count() <= columns,
+                "{line:?} is wider than {columns}"
+            );
+        }
+        let heading = &lines[0];
+        assert!(!heading.contains('…'), "a heading was cut: {heading}");
+        for whole in ["ID", "Email", "Expires At", "Status", "Delivery"] {
+            assert!(
+                heading.contains(whole),
+                "{whole} missing at {columns}: {heading}"
+            );
+        }
+        // Invited By is the same name on every row here: it gives way first.
+        assert!(!heading.contains("Invited"), "{heading}");
+        let row = |email: &str| lines.iter().find(|l| l.contains(email)).unwrap().clone();
+        assert!(row(ann).contains(ann), "the address is whole: {lines:#?}");
+        assert!(row(ann).contains("in 24h"), "{lines:#?}");
+        // An accepted or cancelled link does not expire: nothing to show.
+        for done in ["bob@acme.example", "carl@acme.example"] {
+            assert!(!row(done).contains("in 24h"), "{:?}", row(done));
+        }
+        assert!(row("bob@acme.example").contains("accepted"));
+        assert!(row("carl@acme.example").contains("cancelled"));
+    }
+    // At 80 the department and teams give way too; at 120 they fit.
+    let narrow = list_at(&env, "80", &[]);
+    assert!(!narrow[0].contains("Department"), "{narrow:#?}");
+    let wider = list_at(&env, "120", &[]);
+    assert!(
+        wider[0].contains("Department") && wider[0].contains("Teams"),
+        "{wider:#?}"
+    );
+
+    // --wide: every column whole, however long the line.
+    let wide = list_at(&env, "80", &["--wide"]);
+    for heading in [
+        "ID",
+        "Email",
+        "Role",
+        "Department",
+        "Teams",
+        "Invited By",
+        "Sent At",
+        "Expires At",
+        "Status",
+        "Delivery",
+    ] {
+        assert!(wide[0].contains(heading), "{heading}: {wide:#?}");
+    }
+    assert!(
+        wide.iter().any(|l| l.contains("it-admin@acme.example")),
+        "{wide:#?}"
+    );
+    assert!(wide[2].chars().count() > 80, "{wide:#?}");
+
+    // Every command that prints a list takes --wide.
+    for args in [
+        &["users", "list", "--wide"][..],
+        &["log", "--wide"],
+        &["teams", "list", "--wide"],
+        &["departments", "list", "--wide"],
+        &["hooks", "list", "--wide"],
+        &["config", "show", "--wide"],
+        &["show", ann, "--wide"],
+        &[
+            "invite",
+            "dana@acme.example",
+            "--role",
+            "viewer",
+            "--dry-run",
+            "--wide",
+        ],
+    ] {
+        env.run_env(args, &[("COLUMNS", "80")]).ok();
+    }
+    env.run(&["resend", ann, "--wide", "--format", "json"]).ok();
+}
+
+/// Whether a table has the line `outcome  count`.
+fn counted(table: &str, outcome: &str, count: usize) -> bool {
+    table.lines().any(|line| {
+        line.strip_prefix(outcome)
+            .is_some_and(|rest| rest.trim() == count.to_string())
+    })
+}
+
+#[test]
+fn regression_a_dry_run_of_more_than_a_thousand_rows_prints_its_problems_and_a_count_per_outcome() {
+    let env = Env::new();
+    env.run(&["invite", "taken@acme.example", "--role", "viewer"])
+        .ok();
+    hires(&env, "hires.csv", 1500);
+    let mut file = std::fs::read_to_string(env.path("hires.csv")).unwrap();
+    file.push_str("taken@acme.example,viewer,,\n");
+    std::fs::write(env.path("hires.csv"), file).unwrap();
+    let dry_run = [
+        "invite",
+        "--from-file",
+        "hires.csv",
+        "--skip-existing",
+        "--dry-run",
+    ];
+
+    for quiet in [false, true] {
+        let mut args = dry_run.to_vec();
+        if quiet {
+            args.insert(0, "-q");
+        }
+        let run = env.run(&args);
+        run.ok();
+        let out = &run.stdout;
+        assert!(out.lines().count() < 15, "not a row per address:\n{out}");
+        assert!(out.contains("taken@acme.example"), "the problem: {out}");
+        assert!(!out.contains("number-0@"), "{out}");
+        assert!(counted(out, "would invite", 1500), "{out}");
+        assert!(counted(out, "skipped", 1), "{out}");
+        assert!(
+            out.contains("1501 addresses") && out.contains("--format csv"),
+            "{out}"
+        );
+        if quiet {
+            assert_eq!(run.stderr, "");
+        }
+    }
+    let csv = env
+        .run(&[&dry_run[..], &["--format", "csv"]].concat())
+        .ok()
+        .stdout
+        .clone();
+    assert_eq!(csv.lines().count(), 1 + 1501);
+    let json = env
+        .run(&[&dry_run[..], &["--format", "json"]].concat())
+        .ok()
+        .json();
+    assert_eq!(json.as_array().unwrap().len(), 1501);
+
+    // The real import prints the same kind of summary.
+    let real = env.run(&["invite", "--from-file", "hires.csv", "--skip-existing"]);
+    real.ok().stderr_has("invited 1500, skipped 1");
+    assert!(counted(&real.stdout, "invited", 1500), "{}", real.stdout);
+    assert!(
+        real.stdout.contains("taken@acme.example"),
+        "{}",
+        real.stdout
+    );
+    assert!(real.stdout.lines().count() < 15, "{}", real.stdout);
+    assert_eq!(env.messages().len(), 1501);
 }

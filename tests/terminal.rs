@@ -308,3 +308,61 @@ fn regression_csv_and_json_on_a_terminal_printed_escape_sequences_and_bidi_overr
     assert_eq!(shown, exact);
     assert_eq!(exact[0]["last_name"], "Lee\u{202e}moc.live");
 }
+
+/// What `invitectl ARGS` shows on a terminal `columns` wide (a pseudo-terminal
+/// whose size `stty` sets; the table asks the terminal, not `COLUMNS`).
+fn screen_at(env: &Env, columns: usize, args: &str) -> String {
+    let output = env
+        .command_with(
+            "script",
+            &[
+                "-qec",
+                &format!("stty cols {columns} rows 50; {BIN} {args}"),
+                "/dev/null",
+            ],
+        )
+        .output()
+        .expect("script (util-linux) runs the command on a pseudo-terminal");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stdout).replace('\r', "")
+}
+
+#[test]
+fn a_table_on_a_narrow_terminal_keeps_the_email_whole() {
+    let env = Env::new().var("LANG", "C.UTF-8");
+    env.run(&["departments", "add", "Engineering"]).ok();
+    let ann = "ann.marie.longname@acme.example";
+    env.run(&[
+        "invite",
+        ann,
+        "--role",
+        "admin",
+        "--department",
+        "Engineering",
+        "--invited-by",
+        "it-admin@acme.example",
+    ])
+    .ok();
+    for columns in [80, 120] {
+        let screen = screen_at(&env, columns, "list");
+        let lines: Vec<&str> = screen.lines().collect();
+        assert_eq!(lines.len(), 3, "{screen}");
+        for line in &lines {
+            assert!(line.chars().count() <= columns, "{line:?} at {columns}");
+            assert!(!line.ends_with(' '), "{line:?}");
+        }
+        assert!(lines[2].contains(ann), "{screen}");
+        assert!(!lines[0].contains('…'), "{screen}");
+        assert!(lines[0].contains("Delivery"), "{screen}");
+    }
+    // --wide on a terminal: every column whole, the line longer than the terminal.
+    let screen = screen_at(&env, 80, "list --wide");
+    assert!(
+        screen.contains("Invited By") && screen.contains("it-admin@acme.example"),
+        "{screen}"
+    );
+    assert!(
+        screen.lines().any(|line| line.chars().count() > 80),
+        "{screen}"
+    );
+}
