@@ -6,7 +6,7 @@ use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use serde::Serialize;
 
 use crate::cli::{
@@ -76,18 +76,24 @@ impl Context {
         self.config.organization.admin.clone().unwrap_or_else(actor)
     }
 
-    /// A progress bar over `messages` for a person watching; hidden otherwise.
-    fn progress(&self, messages: usize) -> ProgressBar {
-        let bar = if !self.quiet && io::stderr().is_terminal() && messages > 1 {
-            ProgressBar::new(messages as u64)
-        } else {
-            ProgressBar::hidden()
-        };
+    /// A progress bar over `messages` for a person watching.
+    fn progress(&self, messages: usize) -> Progress {
+        let bar =
+            ProgressBar::with_draw_target(Some(messages as u64), ProgressDrawTarget::hidden());
         bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} messages, {per_sec}, {eta} left")
-                .expect("static template"),
+            ProgressStyle::with_template("{bar:40} {pos}/{len} messages, {rate}, {eta} left")
+                .expect("static template")
+                .with_key(
+                    "rate",
+                    |state: &ProgressState, out: &mut dyn std::fmt::Write| {
+                        let _ = write!(out, "{:.0}/s", state.per_sec());
+                    },
+                ),
         );
-        bar
+        Progress {
+            bar,
+            watched: !self.quiet && io::stderr().is_terminal() && messages > 1,
+        }
     }
 
     /// Delivers a batch at the --rate asked for, with a progress bar only
@@ -109,10 +115,10 @@ impl Context {
             delivery::Surroundings {
                 clock: &now,
                 env: &environment,
-                on_message: &mut || bar.inc(1),
+                on_message: &mut || bar.tick(),
             },
         );
-        bar.finish_and_clear();
+        bar.finish();
         report
     }
 
@@ -127,7 +133,9 @@ impl Context {
         rows: impl Iterator<Item = T>,
     ) -> Result<()> {
         let view = view.into();
-        write_formatted(view.format, |out| output::write_each(out, view, rows, now()))
+        write_formatted(view.format, |out| {
+            output::write_each(out, view, rows, now())
+        })
     }
 }
 
@@ -346,6 +354,29 @@ fn completable(context: &Context) -> Result<clap::Command> {
     Ok(command)
 }
 
+/// A batch's progress bar: shown on a terminal, and only once the batch has
+/// taken a second (a quicker one would only flicker).
+struct Progress {
+    bar: ProgressBar,
+    watched: bool,
+}
+
+impl Progress {
+    const SHOWN_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
+    fn tick(&self) {
+        self.bar.inc(1);
+        if self.watched && self.bar.is_hidden() && self.bar.elapsed() >= Self::SHOWN_AFTER {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+            self.bar.tick();
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
 /// One line of `invite` or `resend` output.
 #[derive(Debug, Serialize)]
 struct SentRow {
@@ -357,13 +388,16 @@ struct SentRow {
     #[serde(serialize_with = "time::serialize_optional")]
     expires_at: Option<DateTime<Utc>>,
     delivery: Option<String>,
+    /// The invitation's ID (for `cancel ID`, `show ID`); none when nothing
+    /// was written.
+    id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     link: Option<String>,
 }
 
 impl Listing for SentRow {
     const HEADINGS: &'static [&'static str] =
-        &["Email", "Outcome", "Expires At", "Delivery", "Link"];
+        &["ID", "Email", "Outcome", "Expires At", "Delivery", "Link"];
     // A link cut short would be useless: it stays whole even if the line wraps.
     const WHOLE: &'static [&'static str] = &["Expires At", "Link"];
     const NARROW_DROPS: &'static [&'static str] = &["Expires At"];
@@ -373,6 +407,7 @@ impl Listing for SentRow {
         "reason",
         "expires_at",
         "delivery",
+        "id",
         "link",
     ];
 
@@ -382,6 +417,7 @@ impl Listing for SentRow {
             None => self.outcome.replace('_', " "),
         };
         let mut cells = vec![
+            self.id.map(|id| id.to_string()).unwrap_or_default(),
             self.email.clone(),
             outcome,
             self.expires_at
@@ -400,6 +436,7 @@ impl Listing for SentRow {
             output::optional(&self.reason),
             output::optional_stamp(self.expires_at),
             output::optional(&self.delivery),
+            self.id.map(|id| id.to_string()).unwrap_or_default(),
         ];
         cells.extend(self.link.clone());
         cells
@@ -471,14 +508,14 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
             Err(e) => {
                 // What was mailed is recorded, so a rerun does not mail it
                 // again, and the rows say what was done before the failure.
-                bar.finish_and_clear();
+                bar.finish();
                 session.finish(&mut conn)?;
                 let _ = rows.finish();
                 return Err(e);
             }
         };
         let issued = invitations::issued(&chunk);
-        let report = session.send(&mut conn, &issued, &now, &mut || bar.inc(1))?;
+        let report = session.send(&mut conn, &issued, &now, &mut || bar.tick())?;
         let failures = report.failures();
         for outcome in &chunk {
             match outcome {
@@ -490,7 +527,7 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
         }
         tally.add(report);
     }
-    bar.finish_and_clear();
+    bar.finish();
     session.finish(&mut conn)?;
     // A reader that went away must not hide a delivery failure (exit 4).
     let printed = rows.finish();
@@ -673,6 +710,7 @@ fn invite_row(
             reason: None,
             expires_at: Some(*expires_at),
             delivery: None,
+            id: None,
             link: print_link.then(String::new),
         },
         Outcome::Skipped { email, reason } => SentRow {
@@ -681,6 +719,7 @@ fn invite_row(
             reason: Some(reason.clone()),
             expires_at: None,
             delivery: None,
+            id: None,
             link: print_link.then(String::new),
         },
     }
@@ -703,6 +742,7 @@ fn sent_row(
             Some(reason) => format!("failed: {reason}"),
             None => "sent".into(),
         }),
+        id: Some(issued.id),
         link: print_link.then(|| context.config.organization.accept_link(&issued.token)),
     }
 }

@@ -1219,13 +1219,10 @@ fn unknown_address(conn: &Database, wanted: &str) -> Result<Error> {
         |row| row.get(0),
     )?;
     let close = suggest::closest_addresses(&address::lookup_key(wanted), &known);
-    let hint = match close.as_slice() {
-        [] => String::new(),
-        close => format!(" (did you mean {}?)", close.join(" or ")),
-    };
     Ok(Error::Refused(format!(
-        "there is no user or invitation for {wanted}{hint}; see `invitectl users list --status all` \
-         and `invitectl list --status all`"
+        "there is no user or invitation for {wanted}{}; see `invitectl users list --status all` \
+         and `invitectl list --status all`",
+        suggest::did_you_mean(&close)
     )))
 }
 

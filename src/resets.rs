@@ -27,21 +27,18 @@ pub struct IssuedReset {
 }
 
 /// Why an address gets no link, in a sentence that says what to do.
-fn refusal(email: &str, user: Option<&User>) -> Option<String> {
+fn refusal(email: &str, user: &User) -> Option<String> {
     let email = email.trim();
-    match user.map(|u| u.status) {
-        None => Some(format!(
-            "there is no user {email}; see `invitectl users list --status all`"
-        )),
-        Some(UserStatus::Pending) => Some(format!(
+    match user.status {
+        UserStatus::Pending => Some(format!(
             "{email} has not accepted their invitation yet, so there is no password to reset; \
              send a new invitation link with `invitectl resend {email}`"
         )),
-        Some(UserStatus::Inactive) => Some(format!(
+        UserStatus::Inactive => Some(format!(
             "{email} is inactive, so their password cannot be reset; \
              reactivate them first with `invitectl users reactivate {email}`"
         )),
-        Some(UserStatus::Active) => None,
+        UserStatus::Active => None,
     }
 }
 
@@ -58,11 +55,12 @@ pub fn issue(
     detail: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<IssuedReset> {
-    let user = users::find_by_email(tx, email)?;
-    if let Some(reason) = refusal(email, user.as_ref()) {
+    let Some(user) = users::find_by_email(tx, email)? else {
+        return Err(users::not_found(tx, email)?);
+    };
+    if let Some(reason) = refusal(email, &user) {
         return Err(Error::Refused(reason));
     }
-    let user = user.expect("an active user");
     replace_pending(tx, user.id)?;
     add_link(tx, org, user, actor, detail, now)
 }

@@ -15,6 +15,14 @@ pub fn closest<'a>(wanted: &str, known: &'a [String]) -> Vec<&'a str> {
     scored.into_iter().take(3).map(|(_, name)| name).collect()
 }
 
+/// " (did you mean a or b?)" for the closest names found, or nothing.
+pub fn did_you_mean(close: &[&str]) -> String {
+    match close {
+        [] => String::new(),
+        close => format!(" (did you mean {}?)", close.join(" or ")),
+    }
+}
+
 /// The known addresses closest to `wanted`: a typo or two away, fewer for a
 /// short name (`ann` is not `dan`), nearest first. Every address of one
 /// domain shares most of its letters, so the distance, not the likeness,

@@ -196,10 +196,7 @@ fn set_status(
 ) -> Result<Change> {
     let tx = conn.write()?;
     let Some(user) = find_by_email(&tx, email)? else {
-        return Err(Error::Refused(format!(
-            "there is no user {}; see `invitectl users list --status all`",
-            email.trim()
-        )));
+        return Err(not_found(&tx, email)?);
     };
     if user.status == wanted {
         return Ok(Change::AlreadySo);
@@ -458,17 +455,27 @@ fn changes(before: &User, after: &User) -> Vec<String> {
         .collect()
 }
 
-/// "There is no user …", with the closest known addresses (exit 3).
+/// "There is no user …" (exit 3), saying where the address went when an
+/// invitation of it was cancelled, else naming the closest known addresses.
 pub fn not_found(conn: &Database, email: &str) -> Result<Error> {
+    let key = address::lookup_key(email);
+    let cancelled: Option<i64> = conn.query_row(
+        "SELECT id FROM invitations WHERE email = ?1 AND status = 'cancelled' ORDER BY id DESC LIMIT 1",
+        params![&key],
+        |row| row.get(0),
+    )?;
+    if cancelled.is_some() {
+        return Ok(Error::Refused(format!(
+            "there is no user {key}: their invitation was cancelled (see `invitectl show {key}`); \
+             invite them again with `invitectl invite {key} --role ROLE`"
+        )));
+    }
     let known: Vec<String> = conn.query("SELECT email FROM users", &[], |row| row.get(0))?;
-    let close = suggest::closest_addresses(&address::lookup_key(email), &known);
-    let hint = match close.as_slice() {
-        [] => String::new(),
-        close => format!(" (did you mean {}?)", close.join(" or ")),
-    };
+    let close = suggest::closest_addresses(&key, &known);
     Ok(Error::Refused(format!(
-        "there is no user {}{hint}; see `invitectl users list --status all`",
-        email.trim()
+        "there is no user {}{}; see `invitectl users list --status all`",
+        email.trim(),
+        suggest::did_you_mean(&close)
     )))
 }
 

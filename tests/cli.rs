@@ -1589,3 +1589,28 @@ fn regression_a_dry_run_of_more_than_a_thousand_rows_prints_its_problems_and_a_c
     assert!(real.stdout.lines().count() < 15, "{}", real.stdout);
     assert_eq!(env.messages().len(), 1501);
 }
+
+/// Issue 23.10: `resend` did not print the new invitation's ID, which the
+/// next step (`cancel ID`, `show ID`) needs.
+#[test]
+fn invite_and_resend_print_the_invitations_id() {
+    let env = Env::new();
+    let invited = env
+        .run(&[
+            "invite",
+            "ann@acme.example",
+            "--role",
+            "viewer",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(invited[0]["id"], 1);
+    let resent = env.run(&["resend", "ann@acme.example"]).ok().stdout.clone();
+    let row = resent.lines().nth(2).unwrap();
+    assert!(row.starts_with("2   ann@acme.example  resent"), "{resent}");
+    env.run(&["cancel", "2", "--yes"])
+        .ok()
+        .stderr_has("cancelled 1 invitation(s); their links no longer work: ann@acme.example");
+}

@@ -409,3 +409,151 @@ fn bash_completions_load_in_bash() {
         "{printed}"
     );
 }
+
+/// A README line or a line of output with what changes from run to run
+/// taken out: times, the directory, file names in outbox/, tokens, and the
+/// widths of table columns.
+fn steady(line: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for word in line.split_whitespace() {
+        let unit_count = |w: &str| {
+            w.len() > 1
+                && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit())
+                && w.ends_with(['s', 'm', 'h', 'd'])
+        };
+        let word = if word == "ago" && words.last().is_some_and(|w| unit_count(w)) {
+            words.pop();
+            "<time>".to_string()
+        } else if word == "now" {
+            "<time>".to_string()
+        } else if word.chars().all(|c| c == '─' || c == '-') && word.len() > 2 {
+            "─".to_string()
+        } else if let Some(at) = word.find("token=") {
+            format!("{}token=…", &word[..at])
+        } else if let Some(at) = word.find("outbox/") {
+            format!("{}outbox/…", &word[..at])
+        } else if word.contains("T")
+            && word.contains(':')
+            && word.chars().filter(char::is_ascii_digit).count() >= 12
+        {
+            "<timestamp>".to_string()
+        } else {
+            word.to_string()
+        };
+        words.push(word);
+    }
+    words.join(" ")
+}
+
+/// A printed link with its token left out, as the README shows it.
+fn steady_token(line: &str) -> String {
+    match line.find("token=") {
+        Some(at) => {
+            let end = line[at..]
+                .find(char::is_whitespace)
+                .map_or(line.len(), |e| at + e);
+            format!("{}token=…{}", &line[..at], &line[end..])
+        }
+        None => line.to_string(),
+    }
+}
+
+/// Issue 23.7: every console block in the README is what its commands
+/// print, run one after the other as a no-config user `alice` would. A
+/// comment `<!-- readme-test: accept EMAIL -->` does what the story says
+/// happens in a browser between two blocks. With `INVITECTL_UPDATE_README=1`
+/// the blocks are rewritten with what the commands print.
+#[test]
+fn the_readme_console_blocks_are_what_the_commands_print() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let env = support::Env::sqlite()
+        .var("SUDO_USER", "alice")
+        .var("LANG", "C.UTF-8");
+    let home = env.dir.path().display().to_string();
+    let update = std::env::var_os("INVITECTL_UPDATE_README").is_some();
+    let mut rewritten: Vec<String> = Vec::new();
+    let (mut in_block, mut blocks, mut stale) = (false, 0, Vec::new());
+    let mut lines = readme.lines().peekable();
+    while let Some(line) = lines.next() {
+        if let Some(email) = line
+            .strip_prefix("<!-- readme-test: accept ")
+            .and_then(|rest| rest.strip_suffix(" -->"))
+        {
+            env.accept(&env.link_for(email), "correct horse battery")
+                .ok();
+        }
+        if line == "```console" {
+            in_block = true;
+            blocks += 1;
+            rewritten.push(line.to_string());
+            continue;
+        }
+        if !in_block {
+            rewritten.push(line.to_string());
+            continue;
+        }
+        if line == "```" {
+            in_block = false;
+            rewritten.push(line.to_string());
+            continue;
+        }
+        let Some(command) = line.strip_prefix("$ ") else {
+            unreachable!("output lines are read with their command: {line}")
+        };
+        let mut shown = Vec::new();
+        while let Some(next) = lines.next_if(|next| !next.starts_with("$ ") && *next != "```") {
+            shown.push(next.to_string());
+        }
+        let command_line = command.split("  #").next().unwrap().trim();
+        let mut words = command_line.split_whitespace();
+        let mut vars = Vec::new();
+        let program = loop {
+            let word = words.next().unwrap();
+            match word.split_once('=') {
+                Some((name, value)) => vars.push((name, value.trim_matches('"'))),
+                None => break word,
+            }
+        };
+        assert_eq!(program, "invitectl", "{command}");
+        let args: Vec<&str> = words.collect();
+        let run = env.run_env(&args, &vars);
+        let printed: Vec<String> = format!("{}{}", run.stdout, run.stderr)
+            .replace(&home, "/home/you")
+            .lines()
+            .map(|line| steady_token(line.trim_end()))
+            .collect();
+        rewritten.push(line.to_string());
+        rewritten.extend(printed.iter().cloned());
+        if shown.last().is_some_and(|last| last.is_empty()) {
+            rewritten.push(String::new());
+        }
+        // stdout and stderr are two streams; on a terminal they interleave.
+        let sorted = |lines: &[String]| {
+            let mut steady: Vec<String> = lines
+                .iter()
+                .filter(|line| !line.trim().is_empty())
+                .map(|line| steady(line))
+                .collect();
+            steady.sort();
+            steady
+        };
+        if sorted(&shown) != sorted(&printed) {
+            stale.push(format!(
+                "`$ {command}` shows\n{}\nbut prints\n{}",
+                shown.join("\n"),
+                printed.join("\n")
+            ));
+        }
+    }
+    assert!(blocks >= 3, "{blocks} console blocks");
+    if update {
+        std::fs::write(&path, rewritten.join("\n") + "\n").unwrap();
+        return;
+    }
+    assert!(
+        stale.is_empty(),
+        "README console blocks out of date (refresh them with `INVITECTL_UPDATE_README=1 cargo test --test integration docs::the_readme`, then read the diff):\n{}",
+        stale.join("\n\n")
+    );
+}

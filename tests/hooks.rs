@@ -561,8 +561,9 @@ fn serve_accept_runs_hooks_by_itself() {
             "user.activated ann@acme.example"
         ]
     );
-    let log = hook_log(&env);
-    assert_eq!(log.len(), 2);
+    // The audit entry is written once the command has exited, a moment
+    // after the hook itself wrote its line.
+    wait_until("both runs in the audit log", || hook_log(&env).len() == 2);
     let actors = env.sql("SELECT actor FROM audit_log WHERE action = 'hook' ORDER BY id");
     assert_eq!(actors, "serve-accept\nserve-accept\n");
     let (status, _) = server.terminate();

@@ -366,3 +366,40 @@ fn a_table_on_a_narrow_terminal_keeps_the_email_whole() {
         "{screen}"
     );
 }
+
+/// Issue 23.10: a batch done in under a second flashed a progress bar, and
+/// the rate had four decimals.
+#[test]
+fn a_progress_bar_only_for_a_batch_that_takes_a_while_and_a_rate_in_whole_messages() {
+    let env = Env::new();
+    // A terminal that draws (the tests' environment has no TERM at all).
+    let on_xterm = |args: &str| {
+        let output = env
+            .command_with(
+                "script",
+                &["-qec", &format!("TERM=xterm {BIN} {args}"), "/dev/null"],
+            )
+            .output()
+            .expect("script (util-linux) runs the command on a pseudo-terminal");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let quick = on_xterm("invite a@acme.example,b@acme.example,c@acme.example --role viewer");
+    assert!(!quick.contains("messages,"), "{quick}");
+    let slow = on_xterm(
+        "invite d@acme.example,e@acme.example,f@acme.example,g@acme.example,h@acme.example --role viewer --rate 2/s",
+    );
+    let bar = slow
+        .split(['\r', '\n', '\u{1b}'])
+        .find(|piece| piece.contains("messages,"))
+        .unwrap_or_else(|| panic!("no progress bar: {slow:?}"));
+    let rate = bar.split(", ").nth(1).unwrap();
+    assert!(
+        rate.ends_with("/s")
+            && rate
+                .trim_end_matches("/s")
+                .chars()
+                .all(|c| c.is_ascii_digit()),
+        "{bar}"
+    );
+}
