@@ -8,8 +8,9 @@
 
 use chrono::Utc;
 use invitectl::config::{self, Flags};
-use invitectl::invitations::{self, InviteOptions, Request};
-use invitectl::{db, delivery};
+use invitectl::db;
+use invitectl::domain::invitations::{self, InviteOptions, Request};
+use invitectl::mail::delivery;
 
 fn main() -> anyhow::Result<()> {
     let path = std::env::args()

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use invitectl::config::{self, Flags};
-use invitectl::invitations::{self, ListFilter, Status};
+use invitectl::domain::invitations::{self, ListFilter, Status};
 use invitectl::{db, time};
 
 fn main() -> anyhow::Result<()> {

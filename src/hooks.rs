@@ -31,9 +31,10 @@ use serde::Serialize;
 
 use crate::config::{Config, Hooks};
 use crate::db::{self, Database, Value};
+use crate::domain::audit;
+use crate::domain::users::{self, User};
 use crate::error::{Error, Result};
-use crate::users::{self, User};
-use crate::{audit, params, time};
+use crate::{params, time};
 
 /// What happened to a user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 use std::io::IsTerminal;
 
 fn main() -> std::process::ExitCode {
-    let cli = invitectl::cli::Cli::from_command_line();
+    let cli = invitectl::cli::args::Cli::from_command_line();
     match invitectl::run(cli) {
         Ok(()) | Err(invitectl::Error::OutputClosed) => std::process::ExitCode::SUCCESS,
         Err(error) => {
@@ -12,7 +12,7 @@ fn main() -> std::process::ExitCode {
                     "error:"
                 };
             // Messages quote what users typed or files held: never raw escapes.
-            let message = invitectl::output::lines_for_terminal(&error.to_string());
+            let message = invitectl::cli::output::lines_for_terminal(&error.to_string());
             eprintln!("{prefix} {message}");
             std::process::ExitCode::from(error.exit_code() as u8)
         }

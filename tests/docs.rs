@@ -96,7 +96,7 @@ fn pages() -> Vec<(String, Vec<u8>)> {
         out.push((format!("{title}.1"), page(command, &title, &examples)));
     }
     // Building the top command first hands its global options down to every page.
-    let mut top = invitectl::cli::Cli::command();
+    let mut top = invitectl::cli::args::Cli::command();
     top.build();
     let mut out = Vec::new();
     walk(top, vec!["invitectl".into()], "", &mut out);
@@ -259,7 +259,7 @@ fn commands() -> Vec<(String, clap::Command)> {
             walk(sub, format!("{path} {}", sub.get_name()), out);
         }
     }
-    let mut top = invitectl::cli::Cli::command();
+    let mut top = invitectl::cli::args::Cli::command();
     top.build();
     let mut out = Vec::new();
     walk(&top, "invitectl".into(), &mut out);
@@ -386,7 +386,7 @@ fn every_command_has_examples_in_its_help() {
             check(sub, &format!("{path} {}", sub.get_name()));
         }
     }
-    check(&invitectl::cli::Cli::command(), "invitectl");
+    check(&invitectl::cli::args::Cli::command(), "invitectl");
 }
 
 #[test]

@@ -8,10 +8,10 @@ use minijinja::Value;
 use rand::RngCore;
 
 use crate::config::Organization;
+use crate::domain::invitations::Issued;
+use crate::domain::resets::IssuedReset;
 use crate::error::{Error, Result};
-use crate::invitations::Issued;
 use crate::mail::templates::{Kind, Templates};
-use crate::resets::IssuedReset;
 
 /// "Thursday, 26 November 2026 at 02:00 UTC": an absolute time anyone can read.
 pub fn human_time(instant: DateTime<Utc>) -> String {

@@ -2,6 +2,7 @@
 //! sendmail). What a batch does around that — records, leases, pacing — is
 //! `delivery`.
 
+pub mod delivery;
 pub mod message;
 pub mod smtp;
 pub mod templates;

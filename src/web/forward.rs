@@ -10,11 +10,11 @@ use axum::http::header::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 
-use super::handlers::session_cookie;
+use super::cookie::session_cookie;
 use super::pools::reading;
 use super::{App, Shared};
-use crate::sessions;
-use crate::users::User;
+use crate::domain::sessions;
+use crate::domain::users::User;
 
 /// `rd` longer than this is refused: no legitimate return address comes near it.
 const MAX_RETURN_URL: usize = 2048;

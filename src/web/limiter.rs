@@ -14,8 +14,9 @@ use crate::db::Database;
 use chrono::{DateTime, Utc};
 
 use crate::cidr::{canonical, client_network};
+use crate::domain::audit;
 use crate::error::Result;
-use crate::{audit, params};
+use crate::params;
 
 pub const WINDOW_SECONDS: i64 = 10 * 60;
 /// Failures one client address may make, and failures against one account
@@ -86,7 +87,7 @@ impl Attempt {
     pub fn login(address: IpAddr, email: &str) -> Attempt {
         Attempt {
             address,
-            account: Some(crate::sessions::attempted_address(email)),
+            account: Some(crate::domain::sessions::attempted_address(email)),
             purpose: Purpose::Guess("login"),
         }
     }

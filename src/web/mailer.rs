@@ -12,9 +12,10 @@ use chrono::Utc;
 
 use super::pools::Pool;
 use crate::config::Config;
+use crate::domain::resets;
 use crate::mail::Transport;
+use crate::mail::delivery;
 use crate::mail::templates::Templates;
-use crate::{delivery, resets};
 
 /// Requests waiting to be mailed at most; more are dropped (and logged),
 /// as the rate limits already refuse a flood from one place.

@@ -2,12 +2,16 @@
 //! calls as the CLI; every page gets the security headers, every connection
 //! the timeouts, and password hashing a bounded pool.
 
+mod accept;
+mod cookie;
 mod forward;
-mod handlers;
 mod limiter;
+mod login;
 mod mailer;
 mod pages;
 mod pools;
+mod reset;
+mod respond;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -36,12 +40,12 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::mail::templates::Templates;
 use crate::{db, hooks};
-use handlers::{
-    accept_page, accept_submit, dashboard, dashboard_submit, forgot_page, forgot_submit,
-    login_page, login_submit, logout, not_found, reset_page, reset_submit,
-};
+use accept::{accept_page, accept_submit};
+use login::{dashboard, dashboard_submit, login_page, login_submit, logout};
 use mailer::Mailer;
 use pools::{Pool, Workers};
+use reset::{forgot_page, forgot_submit, reset_page, reset_submit};
+use respond::not_found;
 
 /// A client must send its whole request head within this time; on a kept-alive
 /// connection it is also how long the connection may sit idle.
@@ -279,7 +283,7 @@ fn routes(app: Shared) -> Router {
         .route("/logout", axum::routing::post(logout))
         .route("/forgot", get(forgot_page).post(forgot_submit))
         .route("/reset", get(reset_page).post(reset_submit))
-        .route("/healthz", get(handlers::health))
+        .route("/healthz", get(respond::health))
         .route("/auth", get(forward::auth))
         .route(
             "/style.css",
@@ -374,7 +378,7 @@ async fn every_response(State(app): State<Shared>, request: Request, next: Next)
 /// limits, before any work begins.
 async fn checked(app: &App, request: Request) -> std::result::Result<Request, Response> {
     if request.method() == Method::POST && from_another_site(request.headers(), &app.origin) {
-        return Err(handlers::forbidden(app));
+        return Err(respond::forbidden(app));
     }
     if request.body().is_end_stream() {
         return Ok(request);

@@ -2,8 +2,8 @@
 
 use askama::Template;
 
-use crate::invitations::Invitation;
-use crate::users::User;
+use crate::domain::invitations::Invitation;
+use crate::domain::users::User;
 
 /// A problem with one field of a form, shown next to it.
 pub struct FieldError {

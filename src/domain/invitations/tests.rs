@@ -5,8 +5,8 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use super::*;
 use crate::config::Organization;
-use crate::directory::{self, Group};
-use crate::users::{self, UserStatus};
+use crate::domain::directory::{self, Group};
+use crate::domain::users::{self, UserStatus};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()

@@ -4,9 +4,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::db::Database;
+use crate::domain::audit;
+use crate::domain::users::Change;
 use crate::error::{Error, Result};
-use crate::users::Change;
-use crate::{audit, params, suggest, time};
+use crate::{params, suggest, time};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Group {

@@ -9,22 +9,27 @@ use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use serde::Serialize;
 
-use crate::cli::{
+pub mod args;
+pub mod output;
+
+use crate::cli::args::{
     AcceptArgs, CancelArgs, Cli, Command, ConfigCommand, DbCommand, EditArgs, GroupCommand,
     HooksCommand, InviteArgs, ListArgs, LogArgs, ResendArgs, ShowArgs, SmtpCommand, StatusFilter,
     UserStatusFilter, UsersCommand,
 };
 use crate::config::{self, Config, Flags};
 use crate::db::Database;
-use crate::directory::{self, Group};
-use crate::error::{Error, Result};
-use crate::invitations::{
+use crate::domain::directory::{self, Group};
+use crate::domain::invitations::{
     self, Acceptance, InviteOptions, Issued, Outcome, Request, Selection, Status,
 };
-use crate::output::{self, Format, Listing, View};
+use crate::domain::users::{self, Change, UserStatus};
+use crate::domain::{audit, resets};
+use crate::error::{Error, Result};
+use crate::mail::delivery;
 use crate::token::Token;
-use crate::users::{self, Change, UserStatus};
-use crate::{address, audit, db, delivery, hooks, mail, resets, suggest, time};
+use crate::{address, db, hooks, mail, suggest, time};
+use output::{Format, Listing, View};
 
 /// What every command needs: settings, the database, and how chatty to be.
 struct Context {

@@ -7,11 +7,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::db::Database;
+use crate::domain::audit;
+use crate::domain::users::{self, Credentials, User, UserStatus};
 use crate::error::{Error, Result};
 use crate::time;
 use crate::token::{Token, sha256};
-use crate::users::{self, Credentials, User, UserStatus};
-use crate::{audit, params, password};
+use crate::{params, password};
 
 /// The one answer for an unknown address and a wrong password, so that a
 /// login form cannot be used to find out who has an account.
@@ -189,7 +190,7 @@ mod tests {
 
     const LIFETIME: Duration = Duration::from_secs(12 * 3600);
     use crate::db;
-    use crate::invitations::{self, Acceptance, InviteOptions, Outcome, Request};
+    use crate::domain::invitations::{self, Acceptance, InviteOptions, Outcome, Request};
 
     fn active_user(conn: &mut Database, now: DateTime<Utc>) -> User {
         let org = Organization {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::output::{Format, View};
+use crate::cli::output::{Format, View};
 
 #[derive(Debug, Parser)]
 #[command(

@@ -10,12 +10,13 @@ use serde::Serialize;
 
 use crate::config::Organization;
 use crate::db::{self, Database, Row, Value};
-use crate::directory::{self, Group};
+use crate::domain::audit;
+use crate::domain::directory::{self, Group};
+use crate::domain::users::{self, User};
 use crate::error::{Error, Result};
 use crate::time::{self, stamp};
 use crate::token::Token;
-use crate::users::{self, User};
-use crate::{address, audit, hooks, params, password, suggest};
+use crate::{address, hooks, params, password, suggest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -133,7 +134,7 @@ fn from_row(row: &Row<'_>) -> Result<Invitation> {
         email: row.get(1)?,
         role: row.get(2)?,
         department: row.get(3)?,
-        teams: crate::directory::team_names(teams),
+        teams: crate::domain::directory::team_names(teams),
         invited_by: row.get(5)?,
         sent_at: row.get(6)?,
         expires_at: row.get(7)?,
@@ -1726,5 +1727,4 @@ pub fn record_deliveries(conn: &mut Database, attempts: &[Attempt]) -> Result<()
 }
 
 #[cfg(test)]
-#[path = "invitations_tests.rs"]
 mod tests;

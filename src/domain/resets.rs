@@ -9,10 +9,11 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Organization;
 use crate::db::Database;
+use crate::domain::audit;
+use crate::domain::users::{self, User, UserStatus};
 use crate::error::{Error, Result};
 use crate::token::Token;
-use crate::users::{self, User, UserStatus};
-use crate::{audit, hooks, params, password, time};
+use crate::{hooks, params, password, time};
 
 /// A stored link with the plaintext token that goes into its email. The
 /// token exists only here, in memory, until the message is built.
@@ -113,7 +114,7 @@ pub fn request(
     client: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<IssuedReset>> {
-    let attempted = crate::sessions::attempted_address(email);
+    let attempted = crate::domain::sessions::attempted_address(email);
     let user = users::find_by_email(tx, email)?;
     let why = match user.as_ref().map(|u| u.status) {
         Some(UserStatus::Active) => {
@@ -267,7 +268,7 @@ mod tests {
 
     use super::*;
     use crate::db;
-    use crate::invitations::{self, Acceptance, InviteOptions, Outcome, Request};
+    use crate::domain::invitations::{self, Acceptance, InviteOptions, Outcome, Request};
 
     const PASSWORD: &str = "correct horse battery";
     const NEW_PASSWORD: &str = "a new staple battery";
@@ -344,7 +345,8 @@ mod tests {
             .unwrap()
             .unwrap();
         let session =
-            crate::sessions::create(&conn, ann.id, Duration::from_secs(3600), at(9, 0)).unwrap();
+            crate::domain::sessions::create(&conn, ann.id, Duration::from_secs(3600), at(9, 0))
+                .unwrap();
         let issued = issue_now(&mut conn, " Ann@Acme.example ", at(9, 0)).unwrap();
         assert_eq!(issued.email, "ann@acme.example");
         assert_eq!(issued.expires_at, at(10, 0));
@@ -360,12 +362,12 @@ mod tests {
         let user = complete(&mut conn, &issued.token, &new_password(), at(9, 30)).unwrap();
         assert_eq!(user.email, "ann@acme.example");
         assert!(
-            crate::sessions::user(&conn, &session, at(9, 30))
+            crate::domain::sessions::user(&conn, &session, at(9, 30))
                 .unwrap()
                 .is_none(),
             "the old session ended"
         );
-        crate::sessions::login(
+        crate::domain::sessions::login(
             &mut conn,
             "ann@acme.example",
             NEW_PASSWORD,
@@ -376,7 +378,7 @@ mod tests {
         )
         .unwrap();
         assert!(
-            crate::sessions::login(
+            crate::domain::sessions::login(
                 &mut conn,
                 "ann@acme.example",
                 PASSWORD,

@@ -10,8 +10,8 @@ use crate::db::Database;
 use chrono::{DateTime, Utc};
 
 use crate::config::{Config, TransportKind};
+use crate::domain::invitations::{self, Attempt, Issued, Sender};
 use crate::error::Result;
-use crate::invitations::{self, Attempt, Issued, Sender};
 use crate::mail;
 
 /// What a batch delivery did.
@@ -285,11 +285,11 @@ pub fn destination(config: &Config) -> String {
 /// Sends one password reset link: builds the message and hands it to the
 /// transport in `connection`, opening one when there is none, and leaves it
 /// there for the next message. What the far end said, or why it failed, as
-/// one clean line; the caller records it ([`crate::resets::record_delivery`]).
+/// one clean line; the caller records it ([`crate::domain::resets::record_delivery`]).
 pub fn send_reset(
     config: &Config,
     templates: &mail::templates::Templates,
-    reset: &crate::resets::IssuedReset,
+    reset: &crate::domain::resets::IssuedReset,
     connection: &mut Option<Box<dyn mail::Transport>>,
     env: &dyn Fn(&str) -> Option<String>,
     now: DateTime<Utc>,

@@ -586,7 +586,7 @@ mod tests {
     }
 }
 
-impl Listing for crate::audit::Entry {
+impl Listing for crate::domain::audit::Entry {
     const HEADINGS: &'static [&'static str] = &["ID", "At", "Actor", "Action", "Subject", "Detail"];
     const WHOLE: &'static [&'static str] = &["ID", "At", "Action"];
     const FIELDS: &'static [&'static str] = &["id", "at", "actor", "action", "subject", "detail"];
@@ -880,7 +880,7 @@ pub fn optional(value: &Option<String>) -> String {
     value.clone().unwrap_or_default()
 }
 
-impl Listing for crate::invitations::Invitation {
+impl Listing for crate::domain::invitations::Invitation {
     const HEADINGS: &'static [&'static str] = &[
         "ID",
         "Email",
@@ -946,15 +946,18 @@ impl Listing for crate::invitations::Invitation {
 
 /// When an invitation's link stops working, for the table: nothing for an
 /// accepted or cancelled one, whose link works no more anyway.
-pub fn table_expiry(invitation: &crate::invitations::Invitation, now: DateTime<Utc>) -> String {
-    use crate::invitations::Status;
+pub fn table_expiry(
+    invitation: &crate::domain::invitations::Invitation,
+    now: DateTime<Utc>,
+) -> String {
+    use crate::domain::invitations::Status;
     match invitation.status {
         Status::Accepted | Status::Cancelled => String::new(),
         _ => relative_time(invitation.expires_at, now),
     }
 }
 
-impl Listing for crate::users::User {
+impl Listing for crate::domain::users::User {
     const HEADINGS: &'static [&'static str] = &[
         "Email",
         "First Name",
@@ -1014,7 +1017,7 @@ impl Listing for crate::users::User {
     }
 }
 
-impl Listing for crate::directory::Entry {
+impl Listing for crate::domain::directory::Entry {
     const HEADINGS: &'static [&'static str] = &["Name", "Users", "Created At"];
     const WHOLE: &'static [&'static str] = &["Users", "Created At"];
     const NARROW_DROPS: &'static [&'static str] = &["Created At"];

@@ -1,6 +1,6 @@
 //! Forgotten passwords: `/forgot` asks for a link by mail, `/reset` sets a
 //! new password with it. The same rules as the CLI's `users reset-password`
-//! (see `crate::resets`); pages in the style of the invitation ones.
+//! (see `crate::domain::resets`); pages in the style of the invitation ones.
 
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
@@ -15,17 +15,17 @@ use axum::response::Response;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::super::limiter::{self, Attempt};
-use super::super::pages::FieldErrors;
-use super::super::pools::{hashing, reading, writing};
-use super::super::{App, Shared, client_ip};
-use super::{
-    TokenQuery, busy, capitalized, error_page, field_errors, html, message, signed_in, too_many,
-};
+use super::accept::TokenQuery;
+use super::cookie::signed_in;
+use super::limiter::{self, Attempt};
+use super::pages::FieldErrors;
+use super::pools::{hashing, reading, writing};
+use super::respond::{busy, capitalized, error_page, field_errors, html, message, too_many};
+use super::{App, Shared, client_ip};
+use crate::domain::invitations;
+use crate::domain::resets::{self, NewPassword, ResetLink};
+use crate::domain::sessions;
 use crate::error::Error;
-use crate::invitations;
-use crate::resets::{self, NewPassword, ResetLink};
-use crate::sessions;
 use crate::token::Token;
 
 #[derive(Template)]
@@ -100,7 +100,7 @@ fn link_error_page(app: &App, error: &Error) -> Response {
     }
 }
 
-pub(in super::super) async fn forgot_page(State(app): State<Shared>) -> Response {
+pub(super) async fn forgot_page(State(app): State<Shared>) -> Response {
     let page = Forgot {
         organization: &app.config.organization.name,
         email: "",
@@ -111,14 +111,14 @@ pub(in super::super) async fn forgot_page(State(app): State<Shared>) -> Response
 }
 
 #[derive(Deserialize)]
-pub(in super::super) struct ForgotForm {
+pub(super) struct ForgotForm {
     #[serde(default)]
     email: String,
 }
 
 /// Answers at once, the same for every address; the link is issued and
 /// mailed afterwards, by the mailer, only for an active user.
-pub(in super::super) async fn forgot_submit(
+pub(super) async fn forgot_submit(
     State(app): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
@@ -236,7 +236,7 @@ async fn open_link(
 }
 
 /// Looking never changes anything: mail scanners open links before people do.
-pub(in super::super) async fn reset_page(
+pub(super) async fn reset_page(
     State(app): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
@@ -250,7 +250,7 @@ pub(in super::super) async fn reset_page(
 }
 
 #[derive(Deserialize)]
-pub(in super::super) struct ResetForm {
+pub(super) struct ResetForm {
     #[serde(default)]
     token: String,
     #[serde(default)]
@@ -260,7 +260,7 @@ pub(in super::super) struct ResetForm {
 }
 
 /// Sets the password, ends every other session of the user, logs them in.
-pub(in super::super) async fn reset_submit(
+pub(super) async fn reset_submit(
     State(app): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,

@@ -5,9 +5,10 @@ use serde::Serialize;
 
 use crate::config::Organization;
 use crate::db::{Database, Row};
-use crate::directory::{self, Group};
+use crate::domain::directory::{self, Group};
+use crate::domain::{audit, invitations};
 use crate::error::{Error, Result};
-use crate::{address, audit, hooks, invitations, params, suggest};
+use crate::{address, hooks, params, suggest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -85,7 +86,7 @@ pub(crate) fn from_row(row: &Row<'_>) -> Result<User> {
         last_name: row.get(3)?,
         role: row.get(4)?,
         department: row.get(5)?,
-        teams: crate::directory::team_names(teams),
+        teams: crate::domain::directory::team_names(teams),
         status: UserStatus::from_db(&status),
         created_at: row.get(8)?,
         activated_at: row.get(9)?,
@@ -125,7 +126,7 @@ pub fn find_by_email(conn: &Database, email: &str) -> Result<Option<User>> {
 }
 
 /// What a login checks a password against, and the epoch its session must
-/// still find (see [`crate::sessions::login`]).
+/// still find (see [`crate::domain::sessions::login`]).
 pub struct Credentials {
     pub id: i64,
     pub status: UserStatus,

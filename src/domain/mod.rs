@@ -1,0 +1,10 @@
+//! The rules: what may happen to invitations, users, teams and departments,
+//! sessions and reset links, and what is recorded of it. They take `now`,
+//! print nothing, and know no terminal, clap, HTTP or mail transport.
+
+pub mod audit;
+pub mod directory;
+pub mod invitations;
+pub mod resets;
+pub mod sessions;
+pub mod users;

@@ -1,0 +1,159 @@
+//! The invitation link: `GET /accept` shows the form, `POST /accept`
+//! accepts and logs the invitee in.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, Form, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::HeaderMap;
+use axum::response::Response;
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::cookie::signed_in;
+use super::limiter::{self, Attempt};
+use super::pools::{hashing, reading, writing};
+use super::respond::{busy, capitalized, error_page, field_errors, html, too_many};
+use super::{Shared, client_ip, pages};
+use crate::domain::invitations::{self, Acceptance, Invitation};
+use crate::domain::sessions;
+use crate::error::Error;
+use crate::token::Token;
+
+#[derive(Deserialize)]
+pub(super) struct TokenQuery {
+    #[serde(default)]
+    pub(super) token: String,
+}
+
+/// Looks an invitation up; a bad token counts against the client's address.
+/// A good token only reads, so pages open even while another process writes.
+pub(super) async fn open_invitation(
+    app: &Shared,
+    ip: IpAddr,
+    token_text: &str,
+) -> std::result::Result<(Token, Invitation), Response> {
+    let token_text = token_text.to_string();
+    let now = Utc::now();
+    // A link that works opens without touching the counters: a 256-bit
+    // token cannot be guessed, so the limit is there to make guessing
+    // expensive, and a valid link is never the attacker's business.
+    let looked = reading(app, move |conn| {
+        Ok(Token::parse(&token_text).and_then(|token| {
+            invitations::open(conn, &token, now).map(|invitation| (token, invitation))
+        }))
+    })
+    .await;
+    match looked {
+        // Counted, with the limit checked, in one write: of many
+        // concurrent bad guesses, those past the limit learn nothing but 429.
+        Ok(Err(e @ (Error::InvalidToken | Error::AlreadyAccepted | Error::Expired { .. }))) => {
+            let attempt = Attempt::token(ip);
+            match writing(app, move |tx| limiter::reserve(tx, &attempt, now)).await {
+                Ok(true) => Err(error_page(app, &e)),
+                Ok(false) => Err(too_many(app)),
+                Err(e) => Err(error_page(app, &e)),
+            }
+        }
+        looked => looked
+            .and_then(|found| found)
+            .map_err(|e| error_page(app, &e)),
+    }
+}
+
+/// Looking never changes anything: mail scanners open links before people do.
+pub(super) async fn accept_page(
+    State(app): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(query): Query<TokenQuery>,
+) -> Response {
+    match open_invitation(
+        &app,
+        client_ip(&app.config.trusted_proxies, peer, &headers),
+        &query.token,
+    )
+    .await
+    {
+        Ok((token, invitation)) => html(
+            StatusCode::OK,
+            pages::Accept::new(&app.config.organization.name, &invitation, token.as_str()),
+        ),
+        Err(page) => page,
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct AcceptForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+pub(super) async fn accept_submit(
+    State(app): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<AcceptForm>,
+) -> Response {
+    let (token, invitation) = match open_invitation(
+        &app,
+        client_ip(&app.config.trusted_proxies, peer, &headers),
+        &form.token,
+    )
+    .await
+    {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let acceptance = Acceptance {
+        first_name: form.first_name.clone(),
+        last_name: form.last_name.clone(),
+        password: form.password,
+        confirm_password: form.confirm_password,
+    };
+    // Every problem at once, each at its field, without waiting for a hash.
+    let problems = invitations::check_form(&acceptance);
+    if !problems.is_empty() {
+        let errors = field_errors(problems);
+        let page = pages::Accept {
+            first_name: &form.first_name,
+            last_name: &form.last_name,
+            errors,
+            ..pages::Accept::new(&app.config.organization.name, &invitation, token.as_str())
+        };
+        return html(StatusCode::UNPROCESSABLE_ENTITY, page);
+    }
+    let accepting = token.clone();
+    let lifetime = app.config.organization.session_ttl;
+    let result = hashing(&app, move |conn| {
+        let now = Utc::now();
+        let user = invitations::accept(conn, &accepting, &acceptance, now)?;
+        sessions::create(conn, user.id, lifetime, now)
+    })
+    .await;
+    let Some(result) = result else {
+        return busy(&app);
+    };
+    match result {
+        Ok(secret) => signed_in(&app, &app.config.organization.dashboard_url, &secret),
+        Err(Error::Invalid(problem)) => {
+            let problem = capitalized(&problem);
+            let page = pages::Accept {
+                first_name: &form.first_name,
+                last_name: &form.last_name,
+                error: Some(&problem),
+                ..pages::Accept::new(&app.config.organization.name, &invitation, token.as_str())
+            };
+            html(StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+        Err(e) => error_page(&app, &e),
+    }
+}
