@@ -123,7 +123,53 @@ pub struct Organization {
     pub session_ttl: Duration,
 }
 
+/// `smtp.security`: how the connection to the mail server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    None,
+    StartTls,
+    Tls,
+}
+
+/// How long to wait for a silent SMTP server unless `smtp.timeout` says otherwise.
+pub const DEFAULT_SMTP_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Security {
+    /// `smtp.security` as written (unset is starttls); None for a word it is not.
+    pub fn parse(text: Option<&str>) -> Option<Security> {
+        match text.map(str::trim) {
+            None | Some("starttls") => Some(Security::StartTls),
+            Some("none") => Some(Security::None),
+            Some("tls") => Some(Security::Tls),
+            Some(_) => None,
+        }
+    }
+
+    pub fn default_port(self) -> u16 {
+        match self {
+            Security::None => 25,
+            Security::StartTls => 587,
+            Security::Tls => 465,
+        }
+    }
+}
+
 impl Organization {
+    /// Which of the roles `role` names (without regard to ASCII case), or the
+    /// problem, naming the closest ones.
+    pub fn role_index(&self, role: &str) -> std::result::Result<usize, String> {
+        let role = role.trim();
+        self.roles
+            .iter()
+            .position(|known| known.eq_ignore_ascii_case(role))
+            .ok_or_else(|| {
+                format!(
+                    "{}; roles come from [organization] roles",
+                    crate::suggest::unknown("role", role, &self.roles)
+                )
+            })
+    }
+
     pub fn accept_link(&self, token: &crate::token::Token) -> String {
         format!("{}/accept?token={}", self.base_url, token.as_str())
     }
@@ -844,14 +890,12 @@ fn default_value(config: &Config, name: &str) -> Option<serde_json::Value> {
             .as_ref()
             .map_or(Json::Null, |dir| text(&dir.display().to_string())),
         "smtp.host" | "smtp.username" | "smtp.password_env" | "smtp.password_file" => Json::Null,
-        "smtp.port" => match crate::mail::smtp::Security::parse(config.smtp.security.as_deref()) {
+        "smtp.port" => match Security::parse(config.smtp.security.as_deref()) {
             Some(security) => Json::from(security.default_port()),
             None => Json::Null,
         },
         "smtp.security" => text("starttls"),
-        "smtp.timeout" => text(&crate::time::format_duration(
-            crate::mail::smtp::DEFAULT_TIMEOUT,
-        )),
+        "smtp.timeout" => text(&crate::time::format_duration(DEFAULT_SMTP_TIMEOUT)),
         "smtp.helo_name" => {
             text(&lettre::transport::smtp::extension::ClientId::default().to_string())
         }

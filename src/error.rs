@@ -108,3 +108,16 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One sentence when there is one problem, all of them named, one a line,
+/// when there are more: what a batch or an edit that writes nothing says.
+pub fn problems(list: Vec<String>) -> String {
+    match list.as_slice() {
+        [one] => format!("{one}; nothing was written"),
+        many => format!(
+            "{} problems, nothing was written:\n  {}",
+            many.len(),
+            many.join("\n  ")
+        ),
+    }
+}

@@ -645,7 +645,7 @@ pub enum HooksCommand {
     List {
         /// Which events to show [default: all]
         #[arg(long, value_enum, value_delimiter = ',')]
-        status: Vec<crate::hooks::Status>,
+        status: Vec<HookStatus>,
 
         #[command(flatten)]
         format: FormatArg,
@@ -703,4 +703,26 @@ pub enum SmtpCommand {
         #[arg(long, value_name = "ADDR")]
         to: Option<String>,
     },
+}
+
+/// The statuses `hooks list --status` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HookStatus {
+    /// Not run yet (or waiting for an earlier event of the same user)
+    Pending,
+    /// The last run failed; run again from next_attempt_at
+    Failed,
+    /// The command exited 0
+    Done,
+}
+
+impl From<HookStatus> for crate::domain::hook_events::Status {
+    fn from(status: HookStatus) -> Self {
+        use crate::domain::hook_events::Status;
+        match status {
+            HookStatus::Pending => Status::Pending,
+            HookStatus::Failed => Status::Failed,
+            HookStatus::Done => Status::Done,
+        }
+    }
 }

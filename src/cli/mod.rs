@@ -19,11 +19,15 @@ use crate::cli::args::{
 };
 use crate::config::{self, Config, Flags};
 use crate::db::Database;
+use crate::domain::change::Change;
 use crate::domain::directory::{self, Group};
+use crate::domain::hook_events;
 use crate::domain::invitations::{
     self, Acceptance, InviteOptions, Issued, Outcome, Request, Selection, Status,
 };
-use crate::domain::users::{self, Change, UserStatus};
+use crate::domain::user;
+use crate::domain::user::UserStatus;
+use crate::domain::users;
 use crate::domain::{audit, resets};
 use crate::error::{Error, Result};
 use crate::mail::delivery;
@@ -1148,7 +1152,7 @@ fn accept_with_prompts(
     token: &Token,
     first_name: String,
     last_name: String,
-) -> Result<users::User> {
+) -> Result<user::User> {
     let mut tries = 0;
     loop {
         let read = |prompt: &str| {
@@ -1201,7 +1205,7 @@ fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
                     })
                     .collect()
             };
-            let rows = users::list(&conn, &statuses)?;
+            let rows = user::list(&conn, &statuses)?;
             if rows.is_empty() && format.format == Format::Table {
                 context.note("no users match");
                 return Ok(());
@@ -1210,7 +1214,7 @@ fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
         }
         UsersCommand::Deactivate { email, yes } => {
             // Nothing to confirm when there is nothing to take away.
-            let user = users::find_by_email(&conn, &email)?;
+            let user = user::find_by_email(&conn, &email)?;
             if user.is_some_and(|u| u.status == UserStatus::Active) {
                 confirm(
                     yes.yes,
@@ -1559,7 +1563,7 @@ fn reset_password(context: &Context, email: &str, print_link: bool) -> Result<()
 fn write_user(
     out: &mut dyn Write,
     email: &str,
-    user: Option<&users::User>,
+    user: Option<&user::User>,
     now: DateTime<Utc>,
 ) -> io::Result<()> {
     let Some(user) = user else {
@@ -1708,7 +1712,7 @@ fn hooks_command(context: &Context, command: HooksCommand) -> Result<()> {
                 return Err(hooks::not_set());
             }
             let mut conn = context.open()?;
-            hooks::prune(&mut conn, context.config.hooks.retention, now())?;
+            hook_events::prune(&mut conn, context.config.hooks.retention, now())?;
             let stop = stop_on_signal();
             let stopped = || stop.load(std::sync::atomic::Ordering::SeqCst);
             let summary =
@@ -1737,7 +1741,8 @@ fn hooks_command(context: &Context, command: HooksCommand) -> Result<()> {
         }
         HooksCommand::List { status, format } => {
             let conn = context.read()?;
-            let rows = hooks::list(&conn, &status)?;
+            let status: Vec<hook_events::Status> = status.into_iter().map(Into::into).collect();
+            let rows = hook_events::list(&conn, &status)?;
             if rows.is_empty() && format.format == Format::Table {
                 context.note("no events match");
                 return Ok(());
@@ -1746,21 +1751,21 @@ fn hooks_command(context: &Context, command: HooksCommand) -> Result<()> {
         }
         HooksCommand::Retry { ids, failed } => {
             let which = if failed {
-                hooks::Retry::Failed
+                hook_events::Retry::Failed
             } else {
-                hooks::Retry::Ids(ids)
+                hook_events::Retry::Ids(ids)
             };
             let mut conn = context.open()?;
-            let retried = hooks::retry(&mut conn, &which, &actor(), now())?;
+            let retried = hook_events::retry(&mut conn, &which, &actor(), now())?;
             let mut due = 0;
             for outcome in &retried {
                 match outcome {
-                    hooks::Retried::DueNow(_) => due += 1,
-                    hooks::Retried::AlreadyDue(id) => context.note(&format!(
+                    hook_events::Retried::DueNow(_) => due += 1,
+                    hook_events::Retried::AlreadyDue(id) => context.note(&format!(
                         "event {id} is due already (or waits for an earlier event of its user); \
                          nothing changed"
                     )),
-                    hooks::Retried::Done(id) => context.note(&format!(
+                    hook_events::Retried::Done(id) => context.note(&format!(
                         "event {id} is done; nothing to retry (`invitectl hooks sync` sends \
                          every active user's current state again)"
                     )),
@@ -1772,7 +1777,7 @@ fn hooks_command(context: &Context, command: HooksCommand) -> Result<()> {
                 "they run at the next `invitectl hooks run` or serve-accept where [hooks] command is set"
             };
             match (due, &which) {
-                (0, hooks::Retry::Failed) if retried.is_empty() => {
+                (0, hook_events::Retry::Failed) if retried.is_empty() => {
                     context.note("no events have failed; nothing to retry")
                 }
                 (0, _) => {}
@@ -1783,7 +1788,7 @@ fn hooks_command(context: &Context, command: HooksCommand) -> Result<()> {
         }
         HooksCommand::Sync => {
             let mut conn = context.open()?;
-            let synced = hooks::sync(&mut conn, &actor(), now())?;
+            let synced = hook_events::sync(&mut conn, &actor(), now())?;
             let runner = if context.config.hooks.command.is_some() {
                 "serve-accept runs them by itself, or run `invitectl hooks run`"
             } else {
@@ -1804,7 +1809,7 @@ fn db_status(context: &Context, format: Format) -> Result<()> {
     let status = DbStatus {
         location: conn.locate(&context.config.database)?,
         invitations: invitations::count_by_status(&conn, now())?,
-        users: users::count_by_status(&conn)?,
+        users: user::count_by_status(&conn)?,
     };
     write_formatted(format, |out| output::write_record(out, format, &status))
 }

@@ -614,7 +614,7 @@ impl Listing for crate::domain::audit::Entry {
     }
 }
 
-impl Listing for crate::hooks::Listed {
+impl Listing for crate::domain::hook_events::Listed {
     const HEADINGS: &'static [&'static str] = &[
         "ID",
         "Event",
@@ -957,7 +957,7 @@ pub fn table_expiry(
     }
 }
 
-impl Listing for crate::domain::users::User {
+impl Listing for crate::domain::user::User {
     const HEADINGS: &'static [&'static str] = &[
         "Email",
         "First Name",

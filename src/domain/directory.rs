@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::db::Database;
 use crate::domain::audit;
-use crate::domain::users::Change;
+use crate::domain::change::Change;
 use crate::error::{Error, Result};
 use crate::{params, suggest, time};
 

@@ -3,8 +3,11 @@
 //! print nothing, and know no terminal, clap, HTTP or mail transport.
 
 pub mod audit;
+pub mod change;
 pub mod directory;
+pub mod hook_events;
 pub mod invitations;
 pub mod resets;
 pub mod sessions;
+pub mod user;
 pub mod users;

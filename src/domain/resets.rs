@@ -10,10 +10,12 @@ use chrono::{DateTime, Utc};
 use crate::config::Organization;
 use crate::db::Database;
 use crate::domain::audit;
-use crate::domain::users::{self, User, UserStatus};
+use crate::domain::hook_events;
+use crate::domain::user;
+use crate::domain::user::{User, UserStatus};
 use crate::error::{Error, Result};
 use crate::token::Token;
-use crate::{hooks, params, password, time};
+use crate::{params, password, time};
 
 /// A stored link with the plaintext token that goes into its email. The
 /// token exists only here, in memory, until the message is built.
@@ -56,8 +58,8 @@ pub fn issue(
     detail: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<IssuedReset> {
-    let Some(user) = users::find_by_email(tx, email)? else {
-        return Err(users::not_found(tx, email)?);
+    let Some(user) = user::find_by_email(tx, email)? else {
+        return Err(user::not_found(tx, email)?);
     };
     if let Some(reason) = refusal(email, &user) {
         return Err(Error::Refused(reason));
@@ -115,7 +117,7 @@ pub fn request(
     now: DateTime<Utc>,
 ) -> Result<Option<IssuedReset>> {
     let attempted = crate::domain::sessions::attempted_address(email);
-    let user = users::find_by_email(tx, email)?;
+    let user = user::find_by_email(tx, email)?;
     let why = match user.as_ref().map(|u| u.status) {
         Some(UserStatus::Active) => {
             let user = user.expect("an active user");
@@ -231,7 +233,7 @@ pub fn complete(
         // Deactivated meanwhile; the transaction is rolled back.
         return Err(Error::InvalidResetLink);
     }
-    users::end_sessions(&tx, user_id)?;
+    user::end_sessions(&tx, user_id)?;
     replace_pending(&tx, user_id)?;
     let email: String = tx.query_one(
         "SELECT email FROM users WHERE id = ?1",
@@ -239,9 +241,9 @@ pub fn complete(
         |row| row.get(0),
     )?;
     audit::record(&tx, now, &email, "password reset", &email)?;
-    hooks::record(&tx, hooks::Event::PasswordReset, user_id, &email, now)?;
+    hook_events::record(&tx, hook_events::Event::PasswordReset, user_id, &email, now)?;
     tx.commit()?;
-    users::get(conn, user_id)
+    user::get(conn, user_id)
 }
 
 /// "1 hour", "90 minutes", "2 days": how long a link works, for people.
@@ -341,7 +343,7 @@ mod tests {
     fn a_link_sets_a_new_password_once_and_ends_every_session() {
         let mut conn = db::for_tests();
         user(&mut conn, "ann@acme.example", true);
-        let ann = users::find_by_email(&conn, "ann@acme.example")
+        let ann = user::find_by_email(&conn, "ann@acme.example")
             .unwrap()
             .unwrap();
         let session =
@@ -425,7 +427,7 @@ mod tests {
         let mut conn = db::for_tests();
         user(&mut conn, "ann@acme.example", true);
         user(&mut conn, "bob@acme.example", false);
-        users::deactivate(&mut conn, "ann@acme.example", "root", at(9, 0)).unwrap();
+        crate::domain::users::deactivate(&mut conn, "ann@acme.example", "root", at(9, 0)).unwrap();
         for (email, reason) in [
             ("bob@acme.example", "`invitectl resend bob@acme.example`"),
             (
@@ -465,12 +467,12 @@ mod tests {
         let mut conn = db::for_tests();
         user(&mut conn, "ann@acme.example", true);
         let issued = issue_now(&mut conn, "ann@acme.example", at(9, 0)).unwrap();
-        users::deactivate(&mut conn, "ann@acme.example", "root", at(9, 1)).unwrap();
+        crate::domain::users::deactivate(&mut conn, "ann@acme.example", "root", at(9, 1)).unwrap();
         assert!(matches!(
             complete(&mut conn, &issued.token, &new_password(), at(9, 2)),
             Err(Error::InvalidResetLink)
         ));
-        users::reactivate(&mut conn, "ann@acme.example", "root", at(9, 3)).unwrap();
+        crate::domain::users::reactivate(&mut conn, "ann@acme.example", "root", at(9, 3)).unwrap();
         assert!(matches!(
             complete(&mut conn, &issued.token, &new_password(), at(9, 4)),
             Err(Error::InvalidResetLink)

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 
 use crate::db::Database;
 use crate::domain::audit;
-use crate::domain::users::{self, Credentials, User, UserStatus};
+use crate::domain::user;
+use crate::domain::user::{Credentials, User, UserStatus};
 use crate::error::{Error, Result};
 use crate::time;
 use crate::token::{Token, sha256};
@@ -43,13 +44,13 @@ pub fn user(conn: &Database, secret: &str, now: DateTime<Utc>) -> Result<Option<
         format!(
             "{} JOIN sessions s ON s.user_id = u.id
              WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND u.status = 'active'",
-            users::SELECT
+            user::SELECT
         )
     });
     conn.query_row(
         &SQL,
         params![&sha256(secret.as_bytes()), now],
-        users::from_row,
+        user::from_row,
     )
 }
 
@@ -102,7 +103,7 @@ pub fn attempted_address(email: &str) -> String {
 /// while. The session is started in a write transaction, together with
 /// `also`, only when the user is still active with the session epoch read
 /// before the check: a login that raced a password reset or a deactivation
-/// (see [`users::end_sessions`]) gets no session.
+/// (see [`user::end_sessions`]) gets no session.
 pub fn login(
     conn: &mut Database,
     email: &str,
@@ -117,7 +118,7 @@ pub fn login(
         let Some(secret) = start(&tx, &checked, lifetime, now)? else {
             return Err(Error::Refused(WRONG_LOGIN.into()));
         };
-        let user = users::get(&tx, checked.id)?;
+        let user = user::get(&tx, checked.id)?;
         audit::record(&tx, now, &user.email, "login", &user.email)?;
         also(&tx)?;
         tx.commit()?;
@@ -139,7 +140,7 @@ pub fn login(
 
 /// The user's credentials when the password is theirs and they are active.
 fn check_password(conn: &Database, email: &str, password_text: &str) -> Result<Credentials> {
-    let found = users::credentials(conn, email)?;
+    let found = user::credentials(conn, email)?;
     let hash = found
         .as_ref()
         .and_then(|found| found.password_hash.as_deref())
@@ -325,7 +326,7 @@ mod tests {
         .to_string();
         assert_eq!(wrong, WRONG_LOGIN);
         assert_eq!(unknown, WRONG_LOGIN);
-        users::deactivate(&mut conn, "ann@acme.example", "it", now).unwrap();
+        crate::domain::users::deactivate(&mut conn, "ann@acme.example", "it", now).unwrap();
         let inactive = login(
             &mut conn,
             "ann@acme.example",
@@ -346,8 +347,8 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
         let ann = active_user(&mut conn, now);
         let checked = check_password(&conn, "ann@acme.example", "correct horse").unwrap();
-        users::deactivate(&mut conn, "ann@acme.example", "it", now).unwrap();
-        users::reactivate(&mut conn, "ann@acme.example", "it", now).unwrap();
+        crate::domain::users::deactivate(&mut conn, "ann@acme.example", "it", now).unwrap();
+        crate::domain::users::reactivate(&mut conn, "ann@acme.example", "it", now).unwrap();
         assert_eq!(start(&conn, &checked, LIFETIME, now).unwrap(), None);
         let count: i64 = conn
             .query_one(

@@ -28,37 +28,8 @@ use tokio::net::TcpStream;
 use tokio_util::compat::{Compat, FuturesAsyncReadCompatExt};
 
 use crate::config::{Config, SmtpSettings};
+use crate::config::{DEFAULT_SMTP_TIMEOUT, Security};
 use crate::error::{Error, Result};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Security {
-    None,
-    StartTls,
-    Tls,
-}
-
-/// How long to wait for a silent server unless `smtp.timeout` says otherwise.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-
-impl Security {
-    /// `smtp.security` as written (unset is starttls); None for a word it is not.
-    pub fn parse(text: Option<&str>) -> Option<Security> {
-        match text.map(str::trim) {
-            None | Some("starttls") => Some(Security::StartTls),
-            Some("none") => Some(Security::None),
-            Some("tls") => Some(Security::Tls),
-            Some(_) => None,
-        }
-    }
-
-    pub fn default_port(self) -> u16 {
-        match self {
-            Security::None => 25,
-            Security::StartTls => 587,
-            Security::Tls => 465,
-        }
-    }
-}
 
 /// Checked SMTP settings. No `Debug`: it holds the password.
 pub struct Settings {
@@ -145,7 +116,7 @@ impl Settings {
             security,
             credentials,
             username: smtp.username.clone(),
-            timeout: smtp.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            timeout: smtp.timeout.unwrap_or(DEFAULT_SMTP_TIMEOUT),
             helo: smtp
                 .helo_name
                 .clone()

@@ -14,7 +14,7 @@ use super::cookie::session_cookie;
 use super::pools::reading;
 use super::{App, Shared};
 use crate::domain::sessions;
-use crate::domain::users::User;
+use crate::domain::user::User;
 
 /// `rd` longer than this is refused: no legitimate return address comes near it.
 const MAX_RETURN_URL: usize = 2048;

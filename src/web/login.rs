@@ -16,8 +16,8 @@ use super::limiter::{self, Attempt};
 use super::pools::{blocking, hashing, reading, writing};
 use super::respond::{busy, capitalized, error_page, field_errors, html, too_many};
 use super::{Shared, client_ip, pages};
-use crate::domain::invitations::{self};
 use crate::domain::sessions;
+use crate::domain::user;
 use crate::error::Error;
 
 pub(super) async fn dashboard(State(app): State<Shared>, headers: HeaderMap) -> Response {
@@ -49,7 +49,7 @@ enum Renamed {
     /// Saved (or it was so already).
     Done,
     /// Refused, with the user as they are, for the form again.
-    Refused(Box<crate::domain::users::User>, pages::FieldErrors),
+    Refused(Box<crate::domain::user::User>, pages::FieldErrors),
 }
 
 /// `POST /dashboard`: the logged-in user changes their own name, with the
@@ -76,7 +76,7 @@ pub(super) async fn dashboard_submit(
         let Some(user) = sessions::user(&tx, &secret, now)? else {
             return Ok(Renamed::LoggedOut);
         };
-        let problems = invitations::check_names(
+        let problems = user::check_names(
             wanted.first_name.as_deref().unwrap_or_default(),
             wanted.last_name.as_deref().unwrap_or_default(),
         );

@@ -37,6 +37,7 @@ use tower::ServiceExt;
 
 use crate::cidr::{Cidr, canonical, client_network};
 use crate::config::Config;
+use crate::domain::hook_events;
 use crate::error::{Error, Result};
 use crate::mail::templates::Templates;
 use crate::{db, hooks};
@@ -156,7 +157,7 @@ pub fn serve(config: Config, options: Options) -> Result<()> {
         eprintln!("warning: {warning}");
     }
     if config.hooks.command.is_none()
-        && let Some(note) = hooks_elsewhere(hooks::waiting(&database)?)
+        && let Some(note) = hooks_elsewhere(hook_events::waiting(&database)?)
     {
         eprintln!("note: {note}");
     }

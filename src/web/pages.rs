@@ -3,7 +3,7 @@
 use askama::Template;
 
 use crate::domain::invitations::Invitation;
-use crate::domain::users::User;
+use crate::domain::user::User;
 
 /// A problem with one field of a form, shown next to it.
 pub struct FieldError {

@@ -22,9 +22,9 @@ use super::pages::FieldErrors;
 use super::pools::{hashing, reading, writing};
 use super::respond::{busy, capitalized, error_page, field_errors, html, message, too_many};
 use super::{App, Shared, client_ip};
-use crate::domain::invitations;
 use crate::domain::resets::{self, NewPassword, ResetLink};
 use crate::domain::sessions;
+use crate::domain::user;
 use crate::error::Error;
 use crate::token::Token;
 
@@ -271,7 +271,7 @@ pub(super) async fn reset_submit(
         Ok(found) => found,
         Err(page) => return page,
     };
-    if let Some(problem) = invitations::check_passwords(&form.password, &form.confirm_password) {
+    if let Some(problem) = user::check_passwords(&form.password, &form.confirm_password) {
         let page = Reset {
             errors: field_errors([problem]),
             ..Reset::new(&app, &link, &token)

@@ -9,7 +9,7 @@ use chrono::Utc;
 
 use super::pools::blocking;
 use super::{App, Shared, pages};
-use crate::domain::invitations::Field;
+use crate::domain::user::Field;
 use crate::error::{Error, StorageKind};
 
 pub(super) fn html(status: StatusCode, page: impl Template) -> Response {

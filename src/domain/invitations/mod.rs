@@ -12,11 +12,13 @@ use crate::config::Organization;
 use crate::db::{self, Database, Row, Value};
 use crate::domain::audit;
 use crate::domain::directory::{self, Group};
-use crate::domain::users::{self, User};
-use crate::error::{Error, Result};
+use crate::domain::hook_events;
+use crate::domain::user;
+use crate::domain::user::{Field, User, check_name, check_names, check_passwords};
+use crate::error::{Error, Result, problems};
 use crate::time::{self, stamp};
 use crate::token::Token;
-use crate::{address, hooks, params, password, suggest};
+use crate::{address, params, password, suggest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -552,18 +554,6 @@ fn check_invited_by(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// One sentence when there is one problem, all of them named, one a line, when there are more.
-pub(crate) fn problems(list: Vec<String>) -> String {
-    match list.as_slice() {
-        [one] => format!("{one}; nothing was written"),
-        many => format!(
-            "{} problems, nothing was written:\n  {}",
-            many.len(),
-            many.join("\n  ")
-        ),
-    }
-}
-
 /// Checks one request after another against the organization's roles and
 /// the known teams and departments, naming each problem once.
 struct Checker<'a> {
@@ -616,7 +606,7 @@ impl<'a> Checker<'a> {
                 ));
                 None
             }
-            Some(role) => match role_index(self.org, role) {
+            Some(role) => match self.org.role_index(role) {
                 Ok(known) => Some(known),
                 Err(problem) => {
                     let key = ("role", role.to_lowercase());
@@ -712,21 +702,6 @@ struct Unknown {
     first_row: String,
     problem: String,
     other_rows: usize,
-}
-
-/// Which of the organization's roles `role` names (without regard to ASCII
-/// case), or the problem, naming the closest ones.
-pub(crate) fn role_index(org: &Organization, role: &str) -> std::result::Result<usize, String> {
-    let role = role.trim();
-    org.roles
-        .iter()
-        .position(|known| known.eq_ignore_ascii_case(role))
-        .ok_or_else(|| {
-            format!(
-                "{}; roles come from [organization] roles",
-                suggest::unknown("role", role, &org.roles)
-            )
-        })
 }
 
 /// The known teams and departments, by lower-case name and by id.
@@ -952,12 +927,18 @@ fn insert(
             role: role(request).to_string(),
             department: department(request),
             teams: teams(request),
-            status: users::UserStatus::Pending,
+            status: user::UserStatus::Pending,
             created_at: now,
             activated_at: None,
         })
         .collect();
-    hooks::record_all(tx, hooks::Event::Invited, &invited, &options.actor, now)?;
+    hook_events::record_all(
+        tx,
+        hook_events::Event::Invited,
+        &invited,
+        &options.actor,
+        now,
+    )?;
     Ok(requests
         .iter()
         .zip(tokens)
@@ -1166,7 +1147,7 @@ pub fn record(conn: &Database, target: &str, now: DateTime<Utc>) -> Result<Recor
             })?,
         Err(_) => address::lookup_key(target),
     };
-    let user = users::find_by_email(conn, &email)?;
+    let user = user::find_by_email(conn, &email)?;
     let invitations = conn.query(
         &format!("{SELECT} WHERE i.email = ?2 ORDER BY i.id"),
         params![now, &email],
@@ -1450,17 +1431,6 @@ pub struct Acceptance {
     pub confirm_password: String,
 }
 
-pub const MAX_NAME_CHARS: usize = 100;
-
-/// A field of the accept form, for saying which one a problem is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    FirstName,
-    LastName,
-    Password,
-    ConfirmPassword,
-}
-
 /// Every problem with the form, each with its field, in the form's order;
 /// empty when `accept` takes it. The same checks `accept` makes, so that a
 /// page can show each message at its field.
@@ -1468,51 +1438,6 @@ pub fn check_form(form: &Acceptance) -> Vec<(Field, String)> {
     let mut problems = check_names(&form.first_name, &form.last_name);
     problems.extend(check_passwords(&form.password, &form.confirm_password));
     problems
-}
-
-/// The problems with a first and a last name, each at its field: the rules of
-/// every form that sets a name (accept, the dashboard, `users edit`).
-pub fn check_names(first_name: &str, last_name: &str) -> Vec<(Field, String)> {
-    [
-        (Field::FirstName, "First Name", first_name),
-        (Field::LastName, "Last Name", last_name),
-    ]
-    .into_iter()
-    .filter_map(|(field, label, value)| {
-        check_name(label, value)
-            .err()
-            .map(|e| (field, e.to_string()))
-    })
-    .collect()
-}
-
-/// The problem with a new password and its confirmation, at its field; a
-/// confirmation is only compared with a password that would do. Shared by
-/// every form that sets a password.
-pub fn check_passwords(password: &str, confirmation: &str) -> Option<(Field, String)> {
-    match password::check_password(password) {
-        Err(e) => Some((Field::Password, e.to_string())),
-        Ok(()) => password::check_confirmation(password, confirmation)
-            .err()
-            .map(|e| (Field::ConfirmPassword, e.to_string())),
-    }
-}
-
-/// A name as it is stored (trimmed), or why it is refused: required, made of
-/// visible characters, no control characters, at most [`MAX_NAME_CHARS`].
-pub fn check_name(label: &str, value: &str) -> Result<String> {
-    let value = value.trim();
-    if crate::text::is_blank(value) {
-        return Err(Error::Invalid(format!(
-            "{label} is required: type a name made of visible characters"
-        )));
-    }
-    if value.chars().count() > MAX_NAME_CHARS || value.chars().any(char::is_control) {
-        return Err(Error::Invalid(format!(
-            "{label} must be at most {MAX_NAME_CHARS} characters, without control characters"
-        )));
-    }
-    Ok(value.to_string())
 }
 
 /// Accepts an invitation: checks the form, hashes the password, then in one
@@ -1578,9 +1503,9 @@ pub fn accept(
         |row| row.get(0),
     )?;
     audit::record(&tx, now, &email, "accept", &email)?;
-    hooks::record(&tx, hooks::Event::Activated, user_id, &email, now)?;
+    hook_events::record(&tx, hook_events::Event::Activated, user_id, &email, now)?;
     tx.commit()?;
-    users::get(conn, user_id)
+    user::get(conn, user_id)
 }
 
 /// One hand-over of a message to the transport.

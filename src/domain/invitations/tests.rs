@@ -1,12 +1,15 @@
 use std::time::Duration;
 
 use crate::db::{self, Database};
+use crate::domain::change;
+use crate::domain::user;
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::*;
 use crate::config::Organization;
 use crate::domain::directory::{self, Group};
-use crate::domain::users::{self, UserStatus};
+use crate::domain::user::UserStatus;
+use crate::domain::users;
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()
@@ -161,7 +164,7 @@ fn cancel_kills_the_token_at_once_and_frees_the_address() {
     let listed = all(&conn, t0());
     assert_eq!(listed[0].status, Status::Cancelled);
     assert!(listed[0].cancelled_at.is_some());
-    assert!(users::list(&conn, &[]).unwrap().is_empty());
+    assert!(user::list(&conn, &[]).unwrap().is_empty());
     // The address can be invited again.
     invite_one(&mut conn, "ann@acme.example", t0() + hours(1));
 }
@@ -240,7 +243,7 @@ fn accept_works_once_and_creates_the_user_as_invited() {
     assert_eq!(teams, ["dev", "ops"]);
     assert_eq!(user.full_name(), "Ann Lee");
 
-    let hash = users::credentials(&conn, "ann@acme.example")
+    let hash = user::credentials(&conn, "ann@acme.example")
         .unwrap()
         .unwrap()
         .password_hash;
@@ -632,21 +635,18 @@ fn deactivate_and_reactivate_are_repeatable_and_refuse_pending_users() {
     accept(&mut conn, &issued.token, &form(), t0()).unwrap();
     assert_eq!(
         users::deactivate(&mut conn, "ann@acme.example", "it", t0()).unwrap(),
-        users::Change::Done
+        change::Change::Done
     );
     assert_eq!(
         users::deactivate(&mut conn, "ann@acme.example", "it", t0()).unwrap(),
-        users::Change::AlreadySo
+        change::Change::AlreadySo
     );
-    assert_eq!(
-        users::list(&conn, &[UserStatus::Inactive]).unwrap().len(),
-        1
-    );
+    assert_eq!(user::list(&conn, &[UserStatus::Inactive]).unwrap().len(), 1);
     assert_eq!(
         users::reactivate(&mut conn, "Ann@acme.example", "it", t0()).unwrap(),
-        users::Change::Done
+        change::Change::Done
     );
-    assert_eq!(users::list(&conn, &[UserStatus::Active]).unwrap().len(), 1);
+    assert_eq!(user::list(&conn, &[UserStatus::Active]).unwrap().len(), 1);
 }
 
 #[test]
@@ -685,7 +685,7 @@ fn names_compare_and_sort_without_regard_to_ascii_case_on_either_engine() {
     let (stored, change) = directory::add(&mut conn, Group::Team, "ALPHA", "it", t0()).unwrap();
     assert_eq!(
         (stored.as_str(), change),
-        ("Alpha", users::Change::AlreadySo)
+        ("Alpha", change::Change::AlreadySo)
     );
     assert_eq!(
         directory::names(&conn, Group::Team).unwrap(),
