@@ -490,7 +490,7 @@ mod tests {
 
     #[test]
     fn the_example_config_loads_and_documents_every_key() {
-        let example = include_str!("../config.example.toml");
+        let example = include_str!("../../config.example.toml");
         let config = load_with(Some(example), &[], Flags::default()).unwrap();
         assert_eq!(config.organization.name, "Acme Corp");
         for (section, key, _) in KEYS {
