@@ -67,7 +67,7 @@ pub fn run_pending(
     Ok(summary)
 }
 
-/// "[hooks] command is not set" as a usage error (exit 2).
+/// "`[hooks] command` is not set" as a usage error (exit 2).
 pub fn not_set() -> Error {
     Error::Config(
         "[hooks] command is not set, so there are no hooks to run; set it in the config file \

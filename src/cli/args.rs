@@ -1,5 +1,7 @@
 //! The command line, exactly as docs/reference.md names it.
 
+#![allow(rustdoc::broken_intra_doc_links)] // `[section] key` in help texts is not a link
+
 use std::path::PathBuf;
 
 use clap::parser::ValueSource;

@@ -63,7 +63,7 @@ pub fn write<T: Listing>(
     write_each(out, view, rows.iter(), now)
 }
 
-/// [`write`] for rows made one at a time: JSON and CSV are written as they
+/// [`write()`] for rows made one at a time: JSON and CSV are written as they
 /// come, so a million rows are never held at once; a table needs them all
 /// to size its columns.
 pub fn write_each<T: Listing>(

@@ -69,20 +69,6 @@ pub fn check_name(group: Group, raw: &str) -> Result<String> {
     }
 }
 
-/// The team names of a `group_concat(t.name, ',')` column, in the order
-/// `ORDER BY lower(t.name)` gives on both engines: ASCII folded, then byte by
-/// byte (PostgreSQL's names are "C"-collated), with no ties, as names are
-/// unique that way. Sorted here because an aggregate's own ORDER BY builds a
-/// temporary b-tree for every row it is asked for: about a quarter
-/// of the CPU time of a GET /auth.
-pub fn team_names(concatenated: Option<String>) -> Vec<String> {
-    let mut names: Vec<String> = concatenated
-        .map(|t| t.split(',').map(str::to_owned).collect())
-        .unwrap_or_default();
-    names.sort_by_cached_key(|name| name.to_ascii_lowercase());
-    names
-}
-
 pub fn names(conn: &Database, group: Group) -> Result<Vec<String>> {
     let sql = format!("SELECT name FROM {} ORDER BY lower(name)", group.table());
     conn.query(&sql, &[], |row| row.get(0))
@@ -292,7 +278,10 @@ mod tests {
                 row.get(0)
             })
             .unwrap();
-        assert_eq!(team_names(Some(names.join(","))), sorted);
-        assert!(team_names(None).is_empty());
+        assert_eq!(
+            crate::domain::user::team_names(Some(names.join(","))),
+            sorted
+        );
+        assert!(crate::domain::user::team_names(None).is_empty());
     }
 }

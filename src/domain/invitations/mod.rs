@@ -136,7 +136,7 @@ fn from_row(row: &Row<'_>) -> Result<Invitation> {
         email: row.get(1)?,
         role: row.get(2)?,
         department: row.get(3)?,
-        teams: crate::domain::directory::team_names(teams),
+        teams: crate::domain::user::team_names(teams),
         invited_by: row.get(5)?,
         sent_at: row.get(6)?,
         expires_at: row.get(7)?,
