@@ -87,7 +87,7 @@ pub(super) fn resend(context: &Context, args: ResendArgs) -> Result<()> {
 
 pub(super) fn cancel(context: &Context, args: CancelArgs) -> Result<()> {
     let mut conn = context.open()?;
-    let (targets, already) = split_cancelled(&conn, args.targets)?;
+    let (targets, already) = invitations::split_cancelled(&conn, args.targets)?;
     for email in &already {
         context.note(&format!(
             "the invitation for {email} was already cancelled; nothing changed"
@@ -119,46 +119,6 @@ pub(super) fn cancel(context: &Context, args: CancelArgs) -> Result<()> {
         emails.join(", ")
     ));
     Ok(())
-}
-
-/// Named targets whose invitation is already cancelled (and has no newer one)
-/// are a no-op, not a refusal: cancelling twice is what a rerun does.
-pub(super) fn split_cancelled(
-    conn: &Database,
-    targets: Vec<String>,
-) -> Result<(Vec<String>, Vec<String>)> {
-    if targets.is_empty() {
-        return Ok((targets, Vec::new()));
-    }
-    let filter = invitations::ListFilter {
-        statuses: Status::ALL.to_vec(),
-        sent_before: None,
-    };
-    let known = invitations::list(conn, &filter, now())?;
-    let mut rest = Vec::new();
-    let mut already = Vec::new();
-    for target in targets {
-        let key = crate::address::lookup_key(&target);
-        let id: Option<i64> = target.trim().parse().ok();
-        // The newest invitation of that address decides, as `select` does.
-        let email = known
-            .iter()
-            .find(|i| Some(i.id) == id || i.email == key)
-            .map(|i| i.email.clone());
-        let newest = email.as_ref().and_then(|email| {
-            known
-                .iter()
-                .filter(|i| &i.email == email)
-                .max_by_key(|i| i.id)
-        });
-        match newest {
-            Some(invitation) if invitation.status == Status::Cancelled => {
-                already.push(invitation.email.clone())
-            }
-            _ => rest.push(target),
-        }
-    }
-    Ok((rest, already))
 }
 
 /// Up to ten names, then how many more.

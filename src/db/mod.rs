@@ -393,6 +393,38 @@ pub fn row_slots(rows: usize, width: usize) -> String {
         .join(", ")
 }
 
+/// An enum the database stores as one of our own words: `as_str` gives the
+/// word (for the database, JSON and tables), `from_db` reads one back, a
+/// word it does not know being `$fallback`.
+#[macro_export]
+macro_rules! stored_words {
+    ($name:ident { $($variant:ident => $word:literal),+ $(,)? } else $fallback:ident) => {
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word),+
+                }
+            }
+
+            pub(crate) fn from_db(text: &str) -> $name {
+                match text {
+                    $($word => $name::$variant,)+
+                    _ => $name::$fallback,
+                }
+            }
+        }
+    };
+}
+
+/// Our own words as an SQL list, `'a', 'b'`, for `IN (…)`: never user text.
+pub fn word_list<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
+    words
+        .into_iter()
+        .map(|word| format!("'{word}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Positional parameters for a statement: `params![a, b]` binds `?1`, `?2`.
 #[macro_export]
 macro_rules! params {

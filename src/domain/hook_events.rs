@@ -60,23 +60,11 @@ pub enum Status {
     Done,
 }
 
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pending => "pending",
-            Status::Failed => "failed",
-            Status::Done => "done",
-        }
-    }
-
-    fn from_db(text: &str) -> Status {
-        match text {
-            "failed" => Status::Failed,
-            "done" => Status::Done,
-            _ => Status::Pending,
-        }
-    }
-}
+crate::stored_words!(Status {
+    Pending => "pending",
+    Failed => "failed",
+    Done => "done",
+} else Pending);
 
 /// The first retry comes this long after a failed run; each next one twice as long.
 pub const BACKOFF_BASE: Duration = Duration::from_secs(30);
@@ -176,14 +164,12 @@ pub fn list(conn: &Database, statuses: &[Status]) -> Result<Vec<Listed>> {
     } else {
         statuses
     };
-    // The statuses are our own words, never user text.
-    let wanted: Vec<String> = wanted.iter().map(|s| format!("'{}'", s.as_str())).collect();
+    let wanted = db::word_list(wanted.iter().map(|s| s.as_str()));
     conn.query(
         &format!(
             "SELECT id, event, email, at, actor, status, attempts, last_attempt_at, last_result,
                     next_attempt_at, done_at
-             FROM hook_events WHERE status IN ({}) ORDER BY id",
-            wanted.join(", ")
+             FROM hook_events WHERE status IN ({wanted}) ORDER BY id"
         ),
         &[],
         |row| {

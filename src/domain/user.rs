@@ -23,23 +23,13 @@ impl UserStatus {
         UserStatus::Active,
         UserStatus::Inactive,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UserStatus::Pending => "pending",
-            UserStatus::Active => "active",
-            UserStatus::Inactive => "inactive",
-        }
-    }
-
-    fn from_db(text: &str) -> UserStatus {
-        match text {
-            "active" => UserStatus::Active,
-            "inactive" => UserStatus::Inactive,
-            _ => UserStatus::Pending,
-        }
-    }
 }
+
+crate::stored_words!(UserStatus {
+    Pending => "pending",
+    Active => "active",
+    Inactive => "inactive",
+} else Pending);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct User {
@@ -99,13 +89,9 @@ pub fn list(conn: &Database, statuses: &[UserStatus]) -> Result<Vec<User>> {
     } else {
         statuses
     };
-    // The statuses are our own words, never user text.
-    let wanted: Vec<String> = wanted.iter().map(|s| format!("'{}'", s.as_str())).collect();
+    let wanted = crate::db::word_list(wanted.iter().map(|s| s.as_str()));
     conn.query(
-        &format!(
-            "{SELECT} WHERE u.status IN ({}) ORDER BY u.id",
-            wanted.join(", ")
-        ),
+        &format!("{SELECT} WHERE u.status IN ({wanted}) ORDER BY u.id"),
         &[],
         from_row,
     )

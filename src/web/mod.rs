@@ -451,11 +451,10 @@ fn from_another_site(headers: &HeaderMap, origin: &str) -> bool {
 
 /// `https://host[:port]` of a URL, without a default port, as browsers write `Origin`.
 fn origin_of(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let default_port = if scheme == "https" { ":443" } else { ":80" };
-    let authority = authority.strip_suffix(default_port).unwrap_or(authority);
-    format!("{}://{}", scheme.to_lowercase(), authority.to_lowercase())
+    match url::Url::parse(url) {
+        Ok(parsed) => parsed.origin().ascii_serialization(),
+        Err(_) => url.to_lowercase(),
+    }
 }
 
 fn trusted(proxies: &[Cidr], ip: IpAddr) -> bool {

@@ -39,27 +39,15 @@ impl Status {
         Status::Accepted,
         Status::Cancelled,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pending => "pending",
-            Status::Expired => "expired",
-            Status::Accepted => "accepted",
-            Status::Cancelled => "cancelled",
-            Status::Superseded => "superseded",
-        }
-    }
-
-    fn from_db(text: &str) -> Status {
-        match text {
-            "pending" => Status::Pending,
-            "expired" => Status::Expired,
-            "accepted" => Status::Accepted,
-            "superseded" => Status::Superseded,
-            _ => Status::Cancelled,
-        }
-    }
 }
+
+crate::stored_words!(Status {
+    Pending => "pending",
+    Expired => "expired",
+    Accepted => "accepted",
+    Cancelled => "cancelled",
+    Superseded => "superseded",
+} else Cancelled);
 
 /// One invitation as `list` shows it; JSON shows times as RFC 3339 UTC.
 #[derive(Debug, Clone, Serialize)]
@@ -162,15 +150,12 @@ pub fn list(conn: &Database, filter: &ListFilter, now: DateTime<Utc>) -> Result<
     } else {
         filter.statuses.clone()
     };
-    // The statuses are our own words, never user text; all of them need no test.
-    let wanted: Vec<String> = statuses
-        .iter()
-        .map(|s| format!("'{}'", s.as_str()))
-        .collect();
+    // All of them need no test.
     let only = if Status::ALL.iter().all(|s| statuses.contains(s)) {
         String::new()
     } else {
-        format!("AND {} IN ({})", status!(), wanted.join(", "))
+        let wanted = db::word_list(statuses.iter().map(|s| s.as_str()));
+        format!("AND {} IN ({wanted})", status!())
     };
     let before = match filter.sent_before {
         Some(_) => "AND i.sent_at < ?2",

@@ -265,3 +265,34 @@ pub fn cancel(
     tx.commit()?;
     Ok(())
 }
+
+/// Splits named targets (addresses or IDs) into those `cancel` acts on and
+/// the addresses whose newest invitation is cancelled already: cancelling
+/// it again changes nothing. The newest invitation of an address decides,
+/// as in [`select`].
+pub fn split_cancelled(
+    conn: &Database,
+    targets: Vec<String>,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let mut rest = Vec::new();
+    let mut already = Vec::new();
+    for target in targets {
+        let key = address::lookup_key(&target);
+        let id: i64 = target.trim().parse().unwrap_or(-1);
+        let newest: Option<(String, String)> = conn.query_row(
+            "SELECT n.email, n.status FROM invitations n
+             WHERE n.email = (SELECT email FROM invitations WHERE id = ?1 OR email = ?2
+                              ORDER BY id DESC LIMIT 1)
+             ORDER BY n.id DESC LIMIT 1",
+            params![id, &key],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        match newest {
+            Some((email, status)) if Status::from_db(&status) == Status::Cancelled => {
+                already.push(email)
+            }
+            _ => rest.push(target),
+        }
+    }
+    Ok((rest, already))
+}
