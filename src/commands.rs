@@ -26,6 +26,9 @@ use crate::token::Token;
 use crate::users::{self, Change, UserStatus};
 use crate::{address, audit, db, delivery, hooks, mail, resets, suggest, time};
 
+#[path = "cli_remind.rs"]
+mod remind;
+
 /// What every command needs: settings, the database, and how chatty to be.
 struct Context {
     config: Config,
@@ -244,6 +247,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Resend(args) => resend(&context, args),
         Command::Cancel(args) => cancel(&context, args),
+        Command::Remind(args) => remind::remind(&context, args),
         Command::Accept(args) => accept(&context, args),
         Command::Users(command) => users_command(&context, command),
         Command::Teams(command) => group_command(&context, Group::Team, command),
@@ -389,7 +393,8 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
     } else {
         mail::check(&context.config, &environment)?;
     }
-    let requests = gather_requests(&args)?;
+    let ttl = remind::ttl_flag(context, args.ttl.as_deref())?;
+    let requests = gather_requests(&args, ttl, context.config.followup.max_invitation_ttl)?;
     let options = InviteOptions {
         invited_by: args
             .invited_by
@@ -530,7 +535,11 @@ fn finish_delivery(context: &Context, report: &delivery::Report) -> Result<()> {
 
 /// The batch as the admin gave it: arguments (comma lists, - for stdin) and
 /// --from-file rows, the file read row by row so a huge one is never held whole.
-fn gather_requests(args: &InviteArgs) -> Result<impl Iterator<Item = Result<Request>> + '_> {
+fn gather_requests(
+    args: &InviteArgs,
+    ttl: Option<std::time::Duration>,
+    cap: std::time::Duration,
+) -> Result<impl Iterator<Item = Result<Request>> + '_> {
     let mut emails = Vec::new();
     for argument in &args.emails {
         if argument == "-" {
@@ -543,19 +552,20 @@ fn gather_requests(args: &InviteArgs) -> Result<impl Iterator<Item = Result<Requ
             emails.extend(split_addresses(argument).map(str::to_string));
         }
     }
-    let from_arguments = emails.into_iter().map(|email| {
+    let from_arguments = emails.into_iter().map(move |email| {
         Ok(Request {
             email,
             role: args.role.clone(),
             department: args.department.clone(),
             teams: args.teams.clone(),
             location: None,
+            ttl,
         })
     });
     let from_file = args
         .from_file
         .as_deref()
-        .map(|path| read_csv(path, args))
+        .map(|path| read_csv(path, args, ttl, cap))
         .transpose()?;
     Ok(from_arguments.chain(from_file.into_iter().flatten()))
 }
@@ -570,6 +580,8 @@ fn split_addresses(text: &str) -> impl Iterator<Item = &str> {
 fn read_csv<'a>(
     path: &'a Path,
     args: &'a InviteArgs,
+    ttl: Option<std::time::Duration>,
+    cap: std::time::Duration,
 ) -> Result<impl Iterator<Item = Result<Request>> + 'a> {
     let problem = move |what: String| Error::Invalid(format!("{}: {what}", path.display()));
     let mut reader = csv::ReaderBuilder::new()
@@ -587,6 +599,7 @@ fn read_csv<'a>(
         ));
     };
     let (role, department, teams) = (column("role"), column("department"), column("teams"));
+    let ttl_column = column("ttl");
     let rows = reader.into_records().filter_map(move |record| {
         let record = match record {
             Ok(record) => record,
@@ -600,7 +613,18 @@ fn read_csv<'a>(
         };
         let email = cell(Some(email_column))?;
         let line = record.position().map(|p| p.line());
+        let ttl = match cell(ttl_column) {
+            Some(text) => {
+                let at = line.map_or(String::new(), |line| format!("line {line}: "));
+                match remind::checked_ttl(&text, cap, &format!("{at}ttl")) {
+                    Ok(own) => Some(own),
+                    Err(e) => return Some(Err(problem(e.to_string()))),
+                }
+            }
+            None => ttl,
+        };
         Some(Ok(Request {
+            ttl,
             email,
             location: line.map(|line| format!("{} line {line}", path.display())),
             role: cell(role).or_else(|| args.role.clone()),
@@ -643,6 +667,7 @@ fn list(context: &Context, args: ListArgs) -> Result<()> {
                 StatusFilter::Pending => Status::Pending,
                 StatusFilter::Expired => Status::Expired,
                 StatusFilter::Accepted => Status::Accepted,
+                StatusFilter::Renewal => Status::Expired,
                 StatusFilter::Cancelled | StatusFilter::All => Status::Cancelled,
             })
             .collect()
@@ -662,7 +687,10 @@ fn list(context: &Context, args: ListArgs) -> Result<()> {
         statuses,
         sent_before,
     };
-    let rows = invitations::list(&conn, &filter, now)?;
+    let mut rows = invitations::list(&conn, &filter, now)?;
+    if args.status.contains(&StatusFilter::Renewal) {
+        remind::keep_renewals(&args.status, &mut rows);
+    }
     if rows.is_empty() && args.format.format == Format::Table {
         context.note("no invitations match");
         return Ok(());
@@ -682,6 +710,7 @@ fn selection(targets: Vec<String>, expired: bool, failed: bool) -> Selection {
 
 fn resend(context: &Context, args: ResendArgs) -> Result<()> {
     let rate = rate(args.rate.as_deref())?;
+    let ttl = remind::ttl_flag(context, args.ttl.as_deref())?;
     mail::check(&context.config, &environment)?;
     let mut conn = context.open()?;
     let sender = start_sending(&mut conn)?;
@@ -695,9 +724,13 @@ fn resend(context: &Context, args: ResendArgs) -> Result<()> {
         context.note("nothing to resend");
         return Ok(());
     }
+    let organization = config::Organization {
+        invitation_ttl: ttl.unwrap_or(context.config.organization.invitation_ttl),
+        ..context.config.organization.clone()
+    };
     let issued = invitations::resend(
         &mut conn,
-        &context.config.organization,
+        &organization,
         &selected,
         &actor(),
         Some(sender),
@@ -724,7 +757,10 @@ fn cancel(context: &Context, args: CancelArgs) -> Result<()> {
     if !already.is_empty() && targets.is_empty() {
         return Ok(());
     }
-    let selected = invitations::select(&conn, &selection(targets, args.expired, false), now())?;
+    let mut selected = invitations::select(&conn, &selection(targets, args.expired, false), now())?;
+    if args.expired {
+        remind::keep_requested_renewals(context, &mut selected);
+    }
     if selected.is_empty() {
         context.note("nothing to cancel");
         return Ok(());
@@ -1137,7 +1173,7 @@ impl Listing for ShownInvitation<'_> {
             invitation.invited_by.clone(),
             output::relative_time(invitation.sent_at, now),
             output::relative_time(invitation.expires_at, now),
-            invitation.status.as_str().to_string(),
+            invitation.shown_status(),
             invitation.delivery.clone(),
         ]
     }
@@ -1249,6 +1285,7 @@ fn show(context: &Context, args: ShowArgs) -> Result<()> {
                 } else {
                     writeln!(out, "Invitations:")?;
                     output::write(out, Format::Table, &invitations, now)?;
+                    remind::write_followups(out, &record, now)?;
                 }
                 writeln!(out)?;
                 if attempts.is_empty() {

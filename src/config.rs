@@ -31,6 +31,10 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("organization", "invitation_ttl", Kind::Text),
     ("organization", "reset_ttl", Kind::Text),
     ("organization", "session_ttl", Kind::Text),
+    ("organization", "remind_after", Kind::Text),
+    ("organization", "renew", Kind::Text),
+    ("organization", "renew_limit", Kind::Integer),
+    ("organization", "max_invitation_ttl", Kind::Text),
     ("database", "path", Kind::Text),
     ("database", "url", Kind::Text),
     ("database", "password_env", Kind::Text),
@@ -87,7 +91,49 @@ pub struct Config {
     /// host is within it.
     pub cookie_domain: Option<String>,
     pub hooks: Hooks,
+    /// Reminders, renewals and per-invitation lifetimes (see `crate::reminders`
+    /// and `crate::renewals`).
+    pub followup: Followup,
 }
+
+/// `[organization] remind_after`, `renew`, `renew_limit`, `max_invitation_ttl`.
+#[derive(Debug, Clone)]
+pub struct Followup {
+    /// How long after it was sent a pending invitation gets its reminder;
+    /// `None` when reminders are off.
+    pub remind_after: Option<Duration>,
+    /// What the Invitation Expired page offers.
+    pub renew: RenewPolicy,
+    /// How many times one invitation may be renewed by its invitee (`auto`).
+    pub renew_limit: u32,
+    /// The longest lifetime `invite --ttl`, `resend --ttl` and a CSV `ttl` may give.
+    pub max_invitation_ttl: Duration,
+}
+
+/// `[organization] renew`: what "Send me a new link" on the expired page does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenewPolicy {
+    /// A fresh invitation is mailed at once.
+    Auto,
+    /// The request is recorded for an admin to answer with `resend`.
+    Admin,
+    /// No button: the page says to contact the admin.
+    Off,
+}
+
+impl RenewPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RenewPolicy::Auto => "auto",
+            RenewPolicy::Admin => "admin",
+            RenewPolicy::Off => "off",
+        }
+    }
+}
+
+pub const DEFAULT_REMIND_AFTER: Duration = Duration::from_secs(12 * 3600);
+pub const DEFAULT_RENEW_LIMIT: u32 = 3;
+pub const DEFAULT_MAX_INVITATION_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// `[hooks]`: the command run once for each change to a user (see `crate::hooks`).
 #[derive(Debug, Clone)]
@@ -633,6 +679,8 @@ impl Layers {
                 .unwrap_or(DEFAULT_HOOK_RETENTION),
         };
 
+        let followup = self.followup(&organization)?;
+
         Ok(Config {
             file,
             organization,
@@ -646,6 +694,54 @@ impl Layers {
             allowed_redirect_hosts,
             cookie_domain,
             hooks,
+            followup,
+        })
+    }
+
+    fn followup(&self, organization: &Organization) -> Result<Followup> {
+        let remind_after = match self.text("organization.remind_after") {
+            Some(text) if text.trim().eq_ignore_ascii_case("off") => None,
+            Some(_) => self.duration("organization.remind_after")?,
+            None => Some(DEFAULT_REMIND_AFTER),
+        };
+        let renew = match self.text("organization.renew").as_deref().map(str::trim) {
+            None | Some("admin") => RenewPolicy::Admin,
+            Some("auto") => RenewPolicy::Auto,
+            Some("off") => RenewPolicy::Off,
+            Some(other) => {
+                return Err(self.problem(
+                    "organization.renew",
+                    &format!("is \"{other}\"; use auto, admin or off"),
+                ));
+            }
+        };
+        let renew_limit = match self.setting("organization.renew_limit").map(|s| &s.value) {
+            Some(Value::Integer(limit)) => u32::try_from(*limit).map_err(|_| {
+                self.problem(
+                    "organization.renew_limit",
+                    "must be a whole number from 0 (no renewals by the invitee) up",
+                )
+            })?,
+            _ => DEFAULT_RENEW_LIMIT,
+        };
+        let max_invitation_ttl = self
+            .duration("organization.max_invitation_ttl")?
+            .unwrap_or(DEFAULT_MAX_INVITATION_TTL);
+        if organization.invitation_ttl > max_invitation_ttl {
+            return Err(self.problem(
+                "organization.invitation_ttl",
+                &format!(
+                    "is {}, longer than organization.max_invitation_ttl ({}); shorten it or raise the cap",
+                    crate::time::format_duration(organization.invitation_ttl),
+                    crate::time::format_duration(max_invitation_ttl)
+                ),
+            ));
+        }
+        Ok(Followup {
+            remind_after,
+            renew,
+            renew_limit,
+            max_invitation_ttl,
         })
     }
 }
@@ -817,6 +913,15 @@ fn default_value(config: &Config, name: &str) -> Option<serde_json::Value> {
         "organization.invitation_ttl" => text(&crate::time::format_duration(org.invitation_ttl)),
         "organization.reset_ttl" => text(&crate::time::format_duration(org.reset_ttl)),
         "organization.session_ttl" => text(&crate::time::format_duration(org.session_ttl)),
+        "organization.remind_after" => match config.followup.remind_after {
+            Some(after) => text(&crate::time::format_duration(after)),
+            None => text("off"),
+        },
+        "organization.renew" => text(config.followup.renew.as_str()),
+        "organization.renew_limit" => Json::from(config.followup.renew_limit),
+        "organization.max_invitation_ttl" => text(&crate::time::format_duration(
+            config.followup.max_invitation_ttl,
+        )),
         "database.path" => match &config.database {
             Target::Sqlite(path) => text(&path.display().to_string()),
             Target::Postgres(_) => Json::Null,

@@ -92,7 +92,37 @@ pub fn deliver(
     sender: Option<Sender>,
     around: Surroundings<'_>,
 ) -> Result<Report> {
-    let report = deliver_all(conn, config, issued, rate, sender, around)?;
+    deliver_letters(
+        conn,
+        config,
+        Letter::Invitation,
+        issued,
+        rate,
+        sender,
+        around,
+    )
+}
+
+/// Which message each invitation gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Letter {
+    Invitation,
+    /// `invitectl remind`'s: its attempts are recorded with "reminder: "
+    /// before the reply, so `show` tells them from the invitation's.
+    Reminder,
+}
+
+/// [`deliver`] for `letter`.
+pub fn deliver_letters(
+    conn: &mut Database,
+    config: &Config,
+    letter: Letter,
+    issued: &[Issued],
+    rate: Option<Rate>,
+    sender: Option<Sender>,
+    around: Surroundings<'_>,
+) -> Result<Report> {
+    let report = deliver_all(conn, config, letter, issued, rate, sender, around)?;
     if let Some(sender) = sender {
         invitations::stop_sending(conn, sender)?;
     }
@@ -102,6 +132,7 @@ pub fn deliver(
 fn deliver_all(
     conn: &mut Database,
     config: &Config,
+    letter: Letter,
     issued: &[Issued],
     rate: Option<Rate>,
     sender: Option<Sender>,
@@ -162,7 +193,15 @@ fn deliver_all(
             }
         }
         let message_id = mail::message::new_message_id(&from);
-        let outcome = mail::message::invitation(
+        let build = match letter {
+            Letter::Invitation => mail::message::invitation,
+            Letter::Reminder => mail::message::reminder,
+        };
+        let noted = |text: String| match letter {
+            Letter::Invitation => text,
+            Letter::Reminder => format!("reminder: {text}"),
+        };
+        let outcome = build(
             &templates,
             &config.organization,
             &from,
@@ -172,8 +211,8 @@ fn deliver_all(
         )
         .map_err(|e| e.to_string())
         .and_then(|message| transport.send(&message))
-        .map(|reply| summary(&reply))
-        .map_err(|reason| summary(&reason));
+        .map(|reply| noted(summary(&reply)))
+        .map_err(|reason| noted(summary(&reason)));
         match &outcome {
             Ok(_) => report.sent += 1,
             Err(reason) => report
@@ -251,6 +290,32 @@ pub fn send_reset(
             Err(summary(&reason))
         }
     }
+}
+
+/// Mails `[organization] contact` that an invitee asked for a new link;
+/// what the far end said, or why it failed, as one clean line.
+pub fn send_renewal_request(
+    config: &Config,
+    to: &str,
+    request: &mail::message::RenewalRequest<'_>,
+    env: &dyn Fn(&str) -> Option<String>,
+    now: DateTime<Utc>,
+) -> std::result::Result<String, String> {
+    let templates = mail::templates::Templates::load(&config.mail).map_err(|e| e.to_string())?;
+    let message = mail::message::renewal_request(
+        &templates,
+        &config.organization,
+        &config.mail.sender(),
+        to,
+        request,
+        now,
+    )
+    .map_err(|e| summary(&e.to_string()))?;
+    let mut transport = mail::connect(config, env).map_err(|e| summary(&e.to_string()))?;
+    transport
+        .send(&message)
+        .map(|reply| summary(&reply))
+        .map_err(|reason| summary(&reason))
 }
 
 /// The longest reply or reason kept: enough for a code and a sentence.

@@ -77,6 +77,15 @@ pub struct Invitation {
     pub accepted_at: Option<DateTime<Utc>>,
     #[serde(serialize_with = "time::serialize_optional")]
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// When `remind` mailed its reminder.
+    #[serde(serialize_with = "time::serialize_optional")]
+    pub reminded_at: Option<DateTime<Utc>>,
+    /// When a valid link of it was first opened: a hint, not a status.
+    #[serde(serialize_with = "time::serialize_optional")]
+    pub opened_at: Option<DateTime<Utc>>,
+    /// When the invitee asked for a new link (`[organization] renew = "admin"`).
+    #[serde(serialize_with = "time::serialize_optional")]
+    pub renewal_requested_at: Option<DateTime<Utc>>,
 }
 
 /// The one expiry rule, as SQL over an invitation `i`: it expires when its
@@ -117,7 +126,8 @@ macro_rules! select {
                   JOIN teams t ON t.id = it.team_id WHERE it.invitation_id = i.id),
                i.invited_by, i.sent_at, i.expires_at, ",
             status!(),
-            ", i.delivery, i.accepted_at, i.cancelled_at
+            ", i.delivery, i.accepted_at, i.cancelled_at,
+               i.reminded_at, i.opened_at, i.renewal_requested_at
             FROM invitations i LEFT JOIN departments d ON d.id = i.department_id"
         )
     };
@@ -141,6 +151,9 @@ fn from_row(row: &Row<'_>) -> Result<Invitation> {
         delivery: row.get(9)?,
         accepted_at: row.get(10)?,
         cancelled_at: row.get(11)?,
+        reminded_at: row.get(12)?,
+        opened_at: row.get(13)?,
+        renewal_requested_at: row.get(14)?,
     })
 }
 
@@ -153,6 +166,9 @@ pub struct Request {
     pub teams: Vec<String>,
     /// Where it was read, such as `hires.csv line 3`, for naming a bad row.
     pub location: Option<String>,
+    /// How long its link works, when not `invitation_ttl` (`--ttl`, a CSV
+    /// `ttl` cell; checked against the cap by whoever read it).
+    pub ttl: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone)]
@@ -227,6 +243,8 @@ struct Checked {
     department: Option<i64>,
     /// Shared between the rows that name the same teams.
     teams: Arc<[i64]>,
+    /// Its own lifetime, when not the organization's.
+    ttl: Option<std::time::Duration>,
 }
 
 /// What to do with one checked address.
@@ -254,7 +272,8 @@ enum OutcomesInner {
     Written(std::vec::IntoIter<Outcome>),
     Planned {
         steps: std::vec::IntoIter<Step>,
-        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        ttl: std::time::Duration,
     },
 }
 
@@ -264,13 +283,17 @@ impl Iterator for Outcomes {
     fn next(&mut self) -> Option<Outcome> {
         match &mut self.0 {
             OutcomesInner::Written(outcomes) => outcomes.next(),
-            OutcomesInner::Planned { steps, expires_at } => steps.next().map(|step| match step {
-                Step::Invite(Checked { email, .. }) | Step::Resend { email, .. } => {
-                    Outcome::WouldInvite {
-                        email: email.into_string(),
-                        expires_at: *expires_at,
-                    }
-                }
+            OutcomesInner::Planned { steps, now, ttl } => steps.next().map(|step| match step {
+                Step::Invite(Checked {
+                    email, ttl: own, ..
+                }) => Outcome::WouldInvite {
+                    email: email.into_string(),
+                    expires_at: time::add(*now, own.unwrap_or(*ttl)),
+                },
+                Step::Resend { email, .. } => Outcome::WouldInvite {
+                    email: email.into_string(),
+                    expires_at: time::add(*now, *ttl),
+                },
                 Step::Skip { email, reason } => Outcome::Skipped {
                     email: email.into_string(),
                     reason: reason.into_string(),
@@ -317,7 +340,8 @@ pub fn invite_all(
     if options.dry_run {
         return Ok(Outcomes(OutcomesInner::Planned {
             steps: steps.into_iter(),
-            expires_at: time::add(now, org.invitation_ttl),
+            now,
+            ttl: org.invitation_ttl,
         }));
     }
     let mut outcomes = Vec::with_capacity(steps.len());
@@ -582,6 +606,7 @@ impl<'a> Checker<'a> {
             role: role as u16,
             department,
             teams,
+            ttl: request.ttl,
         })
     }
 
@@ -813,7 +838,7 @@ fn insert(
         requests.iter().map(|r| (user_id(r), &r.teams[..])),
     )?;
 
-    let expires_at = time::add(now, org.invitation_ttl);
+    let expires_at = |request: &Checked| time::add(now, request.ttl.unwrap_or(org.invitation_ttl));
     let tokens: Vec<Token> = requests.iter().map(|_| Token::generate()).collect();
     let hashes: Vec<[u8; 32]> = tokens.iter().map(Token::hash).collect();
     let mut values = Vec::with_capacity(requests.len() * 10);
@@ -827,7 +852,7 @@ fn insert(
             Value::Blob(hash),
             Value::Text("pending"),
             Value::Time(now),
-            Value::Time(expires_at),
+            Value::Time(expires_at(request)),
             options.sender.map(|sender| sender.0).into(),
         ]);
     }
@@ -902,7 +927,7 @@ fn insert(
                 teams,
                 invited_by: options.invited_by.clone(),
                 token,
-                expires_at,
+                expires_at: expires_at(request),
             };
             (request.email.clone(), issued)
         })
@@ -1254,7 +1279,7 @@ type CarriedOver = (String, Option<i64>, String, Option<i64>, String);
 
 /// Supersedes a pending invitation with a new token and a fresh window;
 /// `None` when it is no longer pending.
-fn reissue(
+pub(crate) fn reissue(
     tx: &Database,
     org: &Organization,
     invitation_id: i64,
@@ -1356,14 +1381,26 @@ pub fn cancel(
 /// The pending, unexpired invitation a token opens; what an invitee sees
 /// before accepting. A used link says so: its account exists.
 pub fn open(conn: &Database, token: &Token, now: DateTime<Utc>) -> Result<Invitation> {
-    let invitation = conn.query_row(
+    let invitation = match conn.query_row(
         concat!(
             select!(),
             " WHERE i.token_hash = ?2 AND i.status IN ('pending', 'accepted')"
         ),
         params![now, &token.hash()],
         from_row,
-    )?;
+    )? {
+        // Not the first mail's link: maybe a reminder's (see `crate::reminders`).
+        None => conn.query_row(
+            concat!(
+                select!(),
+                " WHERE i.id = (SELECT invitation_id FROM invitation_links WHERE token_hash = ?2)
+                   AND i.status IN ('pending', 'accepted')"
+            ),
+            params![now, &token.hash()],
+            from_row,
+        )?,
+        found => found,
+    };
     match invitation {
         None => Err(Error::InvalidToken),
         Some(invitation) if invitation.status == Status::Accepted => Err(Error::AlreadyAccepted),
@@ -1458,7 +1495,8 @@ pub fn accept(
     form: &Acceptance,
     now: DateTime<Utc>,
 ) -> Result<User> {
-    open(conn, token, now)?;
+    // Any live link of the invitation (the first mail's, a reminder's) opens it.
+    let opened = open(conn, token, now)?;
     let first_name = check_name("First Name", &form.first_name)?;
     let last_name = check_name("Last Name", &form.last_name)?;
     password::check_policy(&form.password, &form.confirm_password)?;
@@ -1468,11 +1506,11 @@ pub fn accept(
     let accepted: Option<(i64, Option<i64>, String, Option<i64>)> = tx.query_row(
         concat!(
             "UPDATE invitations AS i SET status = 'accepted', accepted_at = ?1
-             WHERE i.token_hash = ?2 AND i.status = 'pending' AND NOT (",
+             WHERE i.id = ?2 AND i.status = 'pending' AND NOT (",
             expired!(),
             ") RETURNING id, user_id, role, department_id"
         ),
-        params![now, &token.hash()],
+        params![now, opened.id],
         |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
     )?;
     let Some((invitation_id, Some(user_id), role, department_id)) = accepted else {

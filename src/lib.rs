@@ -18,6 +18,8 @@ pub mod invitations;
 pub mod mail;
 pub mod output;
 pub mod password;
+pub mod reminders;
+pub mod renewals;
 pub mod resets;
 pub mod sessions;
 pub mod suggest;

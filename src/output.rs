@@ -726,6 +726,9 @@ impl Listing for crate::invitations::Invitation {
         "delivery",
         "accepted_at",
         "cancelled_at",
+        "reminded_at",
+        "opened_at",
+        "renewal_requested_at",
     ];
 
     fn table_cells(&self, now: DateTime<Utc>) -> Vec<String> {
@@ -738,7 +741,7 @@ impl Listing for crate::invitations::Invitation {
             self.invited_by.clone(),
             relative_time(self.sent_at, now),
             relative_time(self.expires_at, now),
-            self.status.as_str().to_string(),
+            self.shown_status(),
             self.delivery.clone(),
         ]
     }
@@ -757,7 +760,21 @@ impl Listing for crate::invitations::Invitation {
             self.delivery.clone(),
             optional_stamp(self.accepted_at),
             optional_stamp(self.cancelled_at),
+            optional_stamp(self.reminded_at),
+            optional_stamp(self.opened_at),
+            optional_stamp(self.renewal_requested_at),
         ]
+    }
+}
+
+impl crate::invitations::Invitation {
+    /// The Status cell of a table: an expired invitation whose invitee
+    /// asked for a new link says so.
+    pub fn shown_status(&self) -> String {
+        match (self.status, self.renewal_requested_at) {
+            (crate::invitations::Status::Expired, Some(_)) => "expired (renewal asked)".into(),
+            (status, _) => status.as_str().to_string(),
+        }
     }
 }
 
