@@ -13,8 +13,10 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::forward::return_url;
+mod renew;
 mod reset;
 
+pub(super) use renew::renew_submit;
 pub(super) use reset::{forgot_page, forgot_submit, reset_page, reset_submit};
 
 use super::limiter::{self, Attempt};
@@ -213,6 +215,7 @@ async fn open_invitation(
     ip: IpAddr,
     token_text: &str,
 ) -> std::result::Result<(Token, Invitation), Response> {
+    let shown_token = token_text;
     let token_text = token_text.to_string();
     let now = Utc::now();
     // A link that works opens without touching the counters: a 256-bit
@@ -230,7 +233,7 @@ async fn open_invitation(
         Ok(Err(e @ (Error::InvalidToken | Error::AlreadyAccepted | Error::Expired { .. }))) => {
             let attempt = Attempt::token(ip);
             match writing(app, move |tx| limiter::reserve(tx, &attempt, now)).await {
-                Ok(true) => Err(error_page(app, &e)),
+                Ok(true) => Err(renew::refused_page(app, &e, shown_token)),
                 Ok(false) => Err(too_many(app)),
                 Err(e) => Err(error_page(app, &e)),
             }
@@ -255,10 +258,15 @@ pub(super) async fn accept_page(
     )
     .await
     {
-        Ok((token, invitation)) => html(
-            StatusCode::OK,
-            pages::Accept::new(&app.config.organization.name, &invitation, token.as_str()),
-        ),
+        Ok((token, invitation)) => {
+            if invitation.opened_at.is_none() {
+                renew::record_opened(&app, invitation.id).await;
+            }
+            html(
+                StatusCode::OK,
+                pages::Accept::new(&app.config.organization.name, &invitation, token.as_str()),
+            )
+        }
         Err(page) => page,
     }
 }

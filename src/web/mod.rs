@@ -38,7 +38,7 @@ use crate::mail::templates::Templates;
 use crate::{db, hooks};
 use handlers::{
     accept_page, accept_submit, dashboard, dashboard_submit, forgot_page, forgot_submit,
-    login_page, login_submit, logout, not_found, reset_page, reset_submit,
+    login_page, login_submit, logout, not_found, renew_submit, reset_page, reset_submit,
 };
 use mailer::Mailer;
 use pools::{Pool, Workers};
@@ -279,6 +279,7 @@ fn routes(app: Shared) -> Router {
         .route("/logout", axum::routing::post(logout))
         .route("/forgot", get(forgot_page).post(forgot_submit))
         .route("/reset", get(reset_page).post(reset_submit))
+        .route("/renew", axum::routing::post(renew_submit))
         .route("/healthz", get(handlers::health))
         .route("/auth", get(forward::auth))
         .route(
