@@ -679,7 +679,7 @@ impl Layers {
                 .unwrap_or(DEFAULT_HOOK_RETENTION),
         };
 
-        let followup = self.followup(&organization)?;
+        let followup = self.followup()?;
 
         Ok(Config {
             file,
@@ -698,7 +698,7 @@ impl Layers {
         })
     }
 
-    fn followup(&self, organization: &Organization) -> Result<Followup> {
+    fn followup(&self) -> Result<Followup> {
         let remind_after = match self.text("organization.remind_after") {
             Some(text) if text.trim().eq_ignore_ascii_case("off") => None,
             Some(_) => self.duration("organization.remind_after")?,
@@ -727,16 +727,6 @@ impl Layers {
         let max_invitation_ttl = self
             .duration("organization.max_invitation_ttl")?
             .unwrap_or(DEFAULT_MAX_INVITATION_TTL);
-        if organization.invitation_ttl > max_invitation_ttl {
-            return Err(self.problem(
-                "organization.invitation_ttl",
-                &format!(
-                    "is {}, longer than organization.max_invitation_ttl ({}); shorten it or raise the cap",
-                    crate::time::format_duration(organization.invitation_ttl),
-                    crate::time::format_duration(max_invitation_ttl)
-                ),
-            ));
-        }
         Ok(Followup {
             remind_after,
             renew,
