@@ -177,3 +177,7 @@ pub fn record_opened(conn: &Database, id: i64, now: DateTime<Utc>) -> Result<()>
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "reminders_tests.rs"]
+mod tests;
