@@ -134,7 +134,7 @@ impl Listing for RemindRow {
 pub(super) fn remind(context: &Context, args: RemindArgs) -> Result<()> {
     let Some(after) = context.config.followup.remind_after else {
         context.note("reminders are off ([organization] remind_after = \"off\"); nothing was sent");
-        return context.print::<RemindRow>(args.format.format, &[]);
+        return print_rows(context, args.format.format, &[]);
     };
     if args.dry_run {
         mail::templates::Templates::load(&context.config.mail)?;
@@ -191,7 +191,7 @@ pub(super) fn remind(context: &Context, args: RemindArgs) -> Result<()> {
             },
         })
         .collect();
-    let printed = context.print(args.format.format, &rows);
+    let printed = print_rows(context, args.format.format, &rows);
     let count = |word: &str| rows.iter().filter(|row| row.outcome == word).count();
     context.note(&if args.dry_run {
         format!(
@@ -208,4 +208,12 @@ pub(super) fn remind(context: &Context, args: RemindArgs) -> Result<()> {
         )
     });
     finish_delivery(context, &report).and(printed)
+}
+
+/// The rows; a table of none is no table (the summary on stderr says it).
+fn print_rows(context: &Context, format: output::Format, rows: &[RemindRow]) -> Result<()> {
+    if rows.is_empty() && format == output::Format::Table {
+        return Ok(());
+    }
+    context.print(format, rows)
 }
