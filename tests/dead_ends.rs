@@ -602,3 +602,29 @@ fn the_first_opening_of_a_valid_link_is_recorded_and_nothing_else() {
         .ok()
         .stdout_has("opened ");
 }
+
+#[test]
+fn two_reminder_runs_at_once_remind_each_invitation_once() {
+    let env = env_with("");
+    let emails: Vec<String> = (0..20).map(|i| format!("p{i}@acme.example")).collect();
+    invite(&env, &emails.join(","));
+    let runs: Vec<support::Run> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| scope.spawn(|| env.run_at("+13h", &["remind", "--format", "json"], None)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut reminded = 0;
+    for run in &runs {
+        run.ok();
+        reminded += run
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["outcome"] == "reminded")
+            .count();
+    }
+    assert_eq!(reminded, 20, "{runs:?}");
+    assert_eq!(env.messages().len(), 40, "one reminder each");
+}
