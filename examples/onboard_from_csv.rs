@@ -31,6 +31,7 @@ fn main() -> anyhow::Result<()> {
                 .map(|team| vec![team.to_string()])
                 .unwrap_or_default(),
             location: None,
+            ttl: None,
         });
     }
 

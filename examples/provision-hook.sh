@@ -31,7 +31,8 @@
 # user.activated and user.reactivated put the user's entry, user.changed and
 # user.synced (`invitectl hooks sync`, to fill a new file) put it anew (or
 # take it away when the user is no longer active),
-# user.deactivated takes it away; user.invited and user.password_reset
+# user.deactivated takes it away; user.invited, user.password_reset and
+# invitation.renewal_requested
 # change nothing. Running an event twice leaves the file as running it once,
 # as a hook must allow: an event is run again after a failure or a crash.
 #

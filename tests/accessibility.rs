@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 use support::browser::{
-    browser, browser_with_text_size, cdp, fill, start_driver, submit, wait_for_path,
+    body_text, browser, browser_with_text_size, cdp, fill, start_driver, submit, wait_for_path,
 };
 use support::web::Server;
 use support::{Env, token_of};
@@ -106,6 +106,8 @@ const PAGES: &[&str] = &[
     "accept",
     "accept-errors",
     "expired",
+    "renew-requested",
+    "renew-sent",
     "invalid-link",
     "used-link",
     "login",
@@ -119,9 +121,15 @@ const PAGES: &[&str] = &[
     "reset-errors",
 ];
 
-struct Site {
+struct Site<'a> {
+    env: &'a Env,
     server: Server,
     later: Server,
+    /// `later` with `[organization] renew = "auto"`.
+    later_auto: Server,
+    /// Invitees made for the renewal pages, one per opening (each
+    /// renewal uses up its expired link, and counts against its account).
+    renewals: std::cell::Cell<u32>,
     /// Ann's link: pending, and expired on `later`.
     pending: String,
     /// Bob's link, accepted already; the browser is logged in as Bob.
@@ -131,7 +139,7 @@ struct Site {
     reset: std::cell::RefCell<String>,
 }
 
-impl Site {
+impl Site<'_> {
     fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.server.port)
     }
@@ -162,6 +170,35 @@ impl Site {
                 ))
                 .await
                 .unwrap(),
+            // "Send me a new link" on the expired page, as a person uses it:
+            // the admin is asked (the default), or a new link is mailed.
+            "renew-requested" | "renew-sent" => {
+                let n = self.renewals.get() + 1;
+                self.renewals.set(n);
+                let email = format!("renew{n}@acme.example");
+                self.env.run(&["invite", &email, "--role", "viewer"]).ok();
+                let later = if page == "renew-sent" {
+                    &self.later_auto
+                } else {
+                    &self.later
+                };
+                client
+                    .goto(&format!(
+                        "http://127.0.0.1:{}/accept?token={}",
+                        later.port,
+                        token_of(&self.env.link_for(&email))
+                    ))
+                    .await
+                    .unwrap();
+                submit(client, "Send me a new link").await;
+                let text = body_text(client).await;
+                let expected = if page == "renew-sent" {
+                    "A new link is on its way to r…@acme.example"
+                } else {
+                    "Your administrator has been asked"
+                };
+                assert!(text.contains(expected), "{page}: {text}");
+            }
             "invalid-link" => client
                 .goto(&self.url("/accept?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"))
                 .await
@@ -299,7 +336,7 @@ async fn background(client: &Client) -> String {
         .to_string()
 }
 
-async fn site(env: &Env) -> Site {
+async fn site(env: &Env) -> Site<'_> {
     env.run(&["departments", "add", "Engineering"]).ok();
     env.run(&["teams", "add", "ops"]).ok();
     env.run(&["teams", "add", "web"]).ok();
@@ -315,9 +352,16 @@ async fn site(env: &Env) -> Site {
         "ops,web",
     ])
     .ok();
+    let mut auto = env.command(&["serve-accept", "--bind", "127.0.0.1:0"]);
+    auto.envs(support::faketime("+25h"))
+        .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+        .env("INVITECTL_ORGANIZATION_RENEW", "auto");
     Site {
+        env,
         server: Server::start(env),
         later: Server::start_at(env, "+25h"),
+        later_auto: Server::start_command(auto),
+        renewals: std::cell::Cell::new(0),
         pending: token_of(&env.link_for("ann@acme.example")).to_string(),
         used: token_of(&env.link_for("bob@acme.example")).to_string(),
         failed_logins: std::cell::Cell::new(0),

@@ -508,7 +508,7 @@ fn list_formats_for_people_and_scripts() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "id,email,role,department,teams,invited_by,sent_at,expires_at,status,delivery,accepted_at,cancelled_at"
+        "id,email,role,department,teams,invited_by,sent_at,expires_at,status,delivery,accepted_at,cancelled_at,reminded_at,opened_at,renewal_requested_at"
     );
     assert!(
         lines

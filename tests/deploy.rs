@@ -135,12 +135,14 @@ fn the_cron_line_runs_the_same_repair_and_clean_up_as_the_timer() {
         timer_commands,
         [
             vec!["--quiet", "resend", "--failed"],
+            vec!["--quiet", "remind"],
             vec!["--quiet", "cancel", "--expired", "--yes"]
         ]
     );
 
-    // They work with no terminal, as cron runs them: a day later, the
-    // invitation whose mail failed is sent again and the expired one cancelled.
+    // They work with no terminal, as cron runs them: the invitation whose
+    // mail failed is sent again, the one waiting since yesterday reminded,
+    // and a day later the expired one cancelled.
     let env = Env::new();
     env.run(&["invite", "ann@acme.example", "--role", "viewer"])
         .ok();
@@ -151,9 +153,11 @@ fn the_cron_line_runs_the_same_repair_and_clean_up_as_the_timer() {
     env.run(&["invite", "bob@acme.example", "--role", "viewer"])
         .code(4);
     env.config("");
-    for args in cron_commands(line) {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        env.run_at("+25h", &args, None).ok();
+    for offset in ["+13h", "+25h"] {
+        for args in cron_commands(line) {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            env.run_at(offset, &args, None).ok();
+        }
     }
     let rows = env
         .run(&["list", "--status", "all", "--format", "json"])
@@ -161,6 +165,7 @@ fn the_cron_line_runs_the_same_repair_and_clean_up_as_the_timer() {
         .json();
     assert_eq!(rows[0]["email"], "ann@acme.example");
     assert_eq!(rows[0]["status"], "cancelled");
+    assert!(rows[0]["reminded_at"].is_string(), "{rows}");
     assert_eq!(rows[1]["email"], "bob@acme.example");
     assert_eq!(rows[1]["status"], "pending");
     assert_eq!(rows[1]["delivery"], "sent");

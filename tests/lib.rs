@@ -9,6 +9,7 @@ mod accessibility;
 mod admin;
 mod browser;
 mod cli;
+mod dead_ends;
 mod deploy;
 mod docs;
 mod forward_auth;

@@ -118,6 +118,18 @@ pub enum Command {
         invitectl resend --failed")]
     Resend(ResendArgs),
 
+    /// Mail one reminder to each pending invitation older than [organization] remind_after
+    #[command(after_help = "Examples:\n  \
+        invitectl remind --dry-run\n  \
+        invitectl remind\n  \
+        invitectl -q remind --format json   # from the nightly timer or cron\n\n\
+        A reminder carries a link of its own; the first mail's link keeps working,\n\
+        and the invitation expires when it did ([organization] remind_after, default\n\
+        12h; \"off\" turns reminders off). Each invitation gets one reminder at most,\n\
+        so running it again sends nothing new. A resend, cancel or accept ends\n\
+        every link of the invitation at once.")]
+    Remind(RemindArgs),
+
     /// Cancel invitations: their links stop working at once
     #[command(after_help = "Examples:\n  \
         invitectl cancel ann@acme.example\n  \
@@ -311,7 +323,7 @@ pub struct InviteArgs {
     #[arg(long, value_name = "WHO")]
     pub invited_by: Option<String>,
 
-    /// Read a CSV with the header email,role,department,teams (teams separated by ;); empty cells take the flags' values
+    /// Read a CSV with the header email,role,department,teams (teams separated by ;) and optionally ttl; empty cells take the flags' values
     #[arg(long, value_name = "FILE")]
     pub from_file: Option<PathBuf>,
 
@@ -331,6 +343,20 @@ pub struct InviteArgs {
     #[arg(long, value_name = "N/s")]
     pub rate: Option<String>,
 
+    /// How long these links work, like 72h or 7d, instead of [organization] invitation_ttl; at most [organization] max_invitation_ttl (default 30d)
+    #[arg(long, value_name = "DURATION")]
+    pub ttl: Option<String>,
+
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    /// Show who would get a reminder, but write and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
     #[command(flatten)]
     pub format: FormatArg,
 }
@@ -341,12 +367,14 @@ pub enum StatusFilter {
     Expired,
     Accepted,
     Cancelled,
+    /// Expired ones whose invitee asked for a new link ([organization] renew = "admin")
+    Renewal,
     All,
 }
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Which invitations to show; `all` adds cancelled ones [default: pending, expired and accepted]
+    /// Which invitations to show; `all` adds cancelled ones, `renewal` is the expired ones whose invitee asked for a new link [default: pending, expired and accepted]
     #[arg(long, value_enum, value_delimiter = ',')]
     pub status: Vec<StatusFilter>,
 
@@ -412,6 +440,10 @@ pub struct ResendArgs {
     /// Send at most this many messages, like 10/s, 300/m or 5000/h
     #[arg(long, value_name = "N/s")]
     pub rate: Option<String>,
+
+    /// How long the new links work, like 72h or 7d, instead of [organization] invitation_ttl; at most [organization] max_invitation_ttl (default 30d)
+    #[arg(long, value_name = "DURATION")]
+    pub ttl: Option<String>,
 
     #[command(flatten)]
     pub format: FormatArg,

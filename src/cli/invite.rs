@@ -41,7 +41,8 @@ pub(super) fn invite(context: &Context, args: InviteArgs) -> Result<()> {
     } else {
         mail::check(&context.config, &environment)?;
     }
-    let requests = gather_requests(&args)?;
+    let ttl = remind::ttl_flag(context, args.ttl.as_deref())?;
+    let requests = gather_requests(&args, ttl, context.config.followup.max_invitation_ttl)?;
     let options = InviteOptions {
         invited_by: args
             .invited_by
@@ -232,6 +233,8 @@ pub(super) fn finish_delivery(context: &Context, tally: &Tally) -> Result<()> {
 /// --from-file rows, the file read row by row so a huge one is never held whole.
 pub(super) fn gather_requests(
     args: &InviteArgs,
+    ttl: Option<std::time::Duration>,
+    cap: std::time::Duration,
 ) -> Result<impl Iterator<Item = Result<Request>> + '_> {
     let mut emails = Vec::new();
     for argument in &args.emails {
@@ -245,19 +248,20 @@ pub(super) fn gather_requests(
             emails.extend(split_addresses(argument).map(str::to_string));
         }
     }
-    let from_arguments = emails.into_iter().map(|email| {
+    let from_arguments = emails.into_iter().map(move |email| {
         Ok(Request {
             email,
             role: args.role.clone(),
             department: args.department.clone(),
             teams: args.teams.clone(),
             location: None,
+            ttl,
         })
     });
     let from_file = args
         .from_file
         .as_deref()
-        .map(|path| read_csv(path, args))
+        .map(|path| read_csv(path, args, ttl, cap))
         .transpose()?;
     Ok(from_arguments.chain(from_file.into_iter().flatten()))
 }
@@ -272,6 +276,8 @@ pub(super) fn split_addresses(text: &str) -> impl Iterator<Item = &str> {
 pub(super) fn read_csv<'a>(
     path: &'a Path,
     args: &'a InviteArgs,
+    ttl: Option<std::time::Duration>,
+    cap: std::time::Duration,
 ) -> Result<impl Iterator<Item = Result<Request>> + 'a> {
     let problem = move |what: String| Error::Invalid(format!("{}: {what}", path.display()));
     let mut reader = csv::ReaderBuilder::new()
@@ -289,6 +295,7 @@ pub(super) fn read_csv<'a>(
         ));
     };
     let (role, department, teams) = (column("role"), column("department"), column("teams"));
+    let ttl_column = column("ttl");
     let rows = reader.into_records().filter_map(move |record| {
         let record = match record {
             Ok(record) => record,
@@ -302,7 +309,18 @@ pub(super) fn read_csv<'a>(
         };
         let email = cell(Some(email_column))?;
         let line = record.position().map(|p| p.line());
+        let ttl = match cell(ttl_column) {
+            Some(text) => {
+                let at = line.map_or(String::new(), |line| format!("line {line}: "));
+                match remind::checked_ttl(&text, cap, &format!("{at}ttl")) {
+                    Ok(own) => Some(own),
+                    Err(e) => return Some(Err(problem(e.to_string()))),
+                }
+            }
+            None => ttl,
+        };
         Some(Ok(Request {
+            ttl,
             email,
             location: line.map(|line| format!("{} line {line}", path.display())),
             role: cell(role).or_else(|| args.role.clone()),

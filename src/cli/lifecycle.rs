@@ -13,6 +13,7 @@ pub(super) fn list(context: &Context, args: ListArgs) -> Result<()> {
                 StatusFilter::Pending => Status::Pending,
                 StatusFilter::Expired => Status::Expired,
                 StatusFilter::Accepted => Status::Accepted,
+                StatusFilter::Renewal => Status::Expired,
                 StatusFilter::Cancelled | StatusFilter::All => Status::Cancelled,
             })
             .collect()
@@ -32,7 +33,10 @@ pub(super) fn list(context: &Context, args: ListArgs) -> Result<()> {
         statuses,
         sent_before,
     };
-    let rows = invitations::list(&conn, &filter, now)?;
+    let mut rows = invitations::list(&conn, &filter, now)?;
+    if args.status.contains(&StatusFilter::Renewal) {
+        remind::keep_renewals(&args.status, &mut rows);
+    }
     if rows.is_empty() && args.format.format == Format::Table {
         context.note("no invitations match");
         return Ok(());
@@ -52,6 +56,7 @@ pub(super) fn selection(targets: Vec<String>, expired: bool, failed: bool) -> Se
 
 pub(super) fn resend(context: &Context, args: ResendArgs) -> Result<()> {
     let rate = rate(args.rate.as_deref())?;
+    let ttl = remind::ttl_flag(context, args.ttl.as_deref())?;
     mail::check(&context.config, &environment)?;
     let mut conn = context.open()?;
     let sender = start_sending(&mut conn)?;
@@ -65,9 +70,13 @@ pub(super) fn resend(context: &Context, args: ResendArgs) -> Result<()> {
         context.note("nothing to resend");
         return Ok(());
     }
+    let organization = config::Organization {
+        invitation_ttl: ttl.unwrap_or(context.config.organization.invitation_ttl),
+        ..context.config.organization.clone()
+    };
     let issued = invitations::resend(
         &mut conn,
-        &context.config.organization,
+        &organization,
         &selected,
         &actor(),
         Some(sender),
@@ -96,7 +105,10 @@ pub(super) fn cancel(context: &Context, args: CancelArgs) -> Result<()> {
     if !already.is_empty() && targets.is_empty() {
         return Ok(());
     }
-    let selected = invitations::select(&conn, &selection(targets, args.expired, false), now())?;
+    let mut selected = invitations::select(&conn, &selection(targets, args.expired, false), now())?;
+    if args.expired {
+        remind::keep_requested_renewals(context, &mut selected);
+    }
     if selected.is_empty() {
         context.note("nothing to cancel");
         return Ok(());
@@ -269,6 +281,7 @@ pub(super) fn show(context: &Context, args: ShowArgs) -> Result<()> {
                 } else {
                     writeln!(out, "Invitations:")?;
                     output::write(out, table, &invitations, now)?;
+                    remind::write_followups(out, &record, now)?;
                 }
                 writeln!(out)?;
                 if attempts.is_empty() {

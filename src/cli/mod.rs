@@ -16,6 +16,7 @@ mod groups;
 mod invite;
 mod lifecycle;
 pub mod output;
+mod remind;
 mod rows;
 mod terminal;
 
@@ -225,6 +226,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Resend(args) => resend(&context, args),
         Command::Cancel(args) => cancel(&context, args),
+        Command::Remind(args) => remind::remind(&context, args),
         Command::Accept(args) => accept(&context, args),
         Command::Users(command) => users_command(&context, command),
         Command::Teams(command) => group_command(&context, Group::Team, command),

@@ -221,7 +221,7 @@ impl Listing for ShownInvitation<'_> {
             invitation.invited_by.clone(),
             output::relative_time(invitation.sent_at, now),
             table_expiry(invitation, now),
-            invitation.status.as_str().to_string(),
+            invitation.shown_status(),
             invitation.delivery.clone(),
         ]
     }
@@ -444,6 +444,9 @@ impl Listing for crate::domain::invitations::Invitation {
         "delivery",
         "accepted_at",
         "cancelled_at",
+        "reminded_at",
+        "opened_at",
+        "renewal_requested_at",
     ];
 
     fn table_cells(&self, now: DateTime<Utc>) -> Vec<String> {
@@ -456,7 +459,7 @@ impl Listing for crate::domain::invitations::Invitation {
             self.invited_by.clone(),
             relative_time(self.sent_at, now),
             table_expiry(self, now),
-            self.status.as_str().to_string(),
+            self.shown_status(),
             self.delivery.clone(),
         ]
     }
@@ -475,6 +478,9 @@ impl Listing for crate::domain::invitations::Invitation {
             self.delivery.clone(),
             optional_stamp(self.accepted_at),
             optional_stamp(self.cancelled_at),
+            optional_stamp(self.reminded_at),
+            optional_stamp(self.opened_at),
+            optional_stamp(self.renewal_requested_at),
         ]
     }
 }
@@ -489,6 +495,17 @@ pub fn table_expiry(
     match invitation.status {
         Status::Accepted | Status::Cancelled => String::new(),
         _ => relative_time(invitation.expires_at, now),
+    }
+}
+
+impl crate::domain::invitations::Invitation {
+    /// The Status cell of a table: an expired invitation whose invitee
+    /// asked for a new link says so.
+    pub fn shown_status(&self) -> String {
+        match (self.status, self.renewal_requested_at) {
+            (invitations::Status::Expired, Some(_)) => "expired (renewal asked)".into(),
+            (status, _) => status.as_str().to_string(),
+        }
     }
 }
 

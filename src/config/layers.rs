@@ -447,6 +447,8 @@ impl Layers {
                 .unwrap_or(DEFAULT_HOOK_RETENTION),
         };
 
+        let followup = self.followup()?;
+
         Ok(Config {
             file,
             organization,
@@ -460,6 +462,44 @@ impl Layers {
             allowed_redirect_hosts,
             cookie_domain,
             hooks,
+            followup,
+        })
+    }
+
+    fn followup(&self) -> Result<Followup> {
+        let remind_after = match self.text("organization.remind_after") {
+            Some(text) if text.trim().eq_ignore_ascii_case("off") => None,
+            Some(_) => self.duration("organization.remind_after")?,
+            None => Some(DEFAULT_REMIND_AFTER),
+        };
+        let renew = match self.text("organization.renew").as_deref().map(str::trim) {
+            None | Some("admin") => RenewPolicy::Admin,
+            Some("auto") => RenewPolicy::Auto,
+            Some("off") => RenewPolicy::Off,
+            Some(other) => {
+                return Err(self.problem(
+                    "organization.renew",
+                    &format!("is \"{other}\"; use auto, admin or off"),
+                ));
+            }
+        };
+        let renew_limit = match self.setting("organization.renew_limit").map(|s| &s.value) {
+            Some(Value::Integer(limit)) => u32::try_from(*limit).map_err(|_| {
+                self.problem(
+                    "organization.renew_limit",
+                    "must be a whole number from 0 (no renewals by the invitee) up",
+                )
+            })?,
+            _ => DEFAULT_RENEW_LIMIT,
+        };
+        let max_invitation_ttl = self
+            .duration("organization.max_invitation_ttl")?
+            .unwrap_or(DEFAULT_MAX_INVITATION_TTL);
+        Ok(Followup {
+            remind_after,
+            renew,
+            renew_limit,
+            max_invitation_ttl,
         })
     }
 }

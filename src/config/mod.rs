@@ -37,6 +37,10 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("organization", "invitation_ttl", Kind::Text),
     ("organization", "reset_ttl", Kind::Text),
     ("organization", "session_ttl", Kind::Text),
+    ("organization", "remind_after", Kind::Text),
+    ("organization", "renew", Kind::Text),
+    ("organization", "renew_limit", Kind::Integer),
+    ("organization", "max_invitation_ttl", Kind::Text),
     ("database", "path", Kind::Text),
     ("database", "url", Kind::Text),
     ("database", "password_env", Kind::Text),
@@ -93,7 +97,49 @@ pub struct Config {
     /// host is within it.
     pub cookie_domain: Option<String>,
     pub hooks: Hooks,
+    /// Reminders, renewals and per-invitation lifetimes (see `crate::domain::reminders`
+    /// and `crate::domain::renewals`).
+    pub followup: Followup,
 }
+
+/// `[organization] remind_after`, `renew`, `renew_limit`, `max_invitation_ttl`.
+#[derive(Debug, Clone)]
+pub struct Followup {
+    /// How long after it was sent a pending invitation gets its reminder;
+    /// `None` when reminders are off.
+    pub remind_after: Option<Duration>,
+    /// What the Invitation Expired page offers.
+    pub renew: RenewPolicy,
+    /// How many times one invitation may be renewed by its invitee (`auto`).
+    pub renew_limit: u32,
+    /// The longest lifetime `invite --ttl`, `resend --ttl` and a CSV `ttl` may give.
+    pub max_invitation_ttl: Duration,
+}
+
+/// `[organization] renew`: what "Send me a new link" on the expired page does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenewPolicy {
+    /// A fresh invitation is mailed at once.
+    Auto,
+    /// The request is recorded for an admin to answer with `resend`.
+    Admin,
+    /// No button: the page says to contact the admin.
+    Off,
+}
+
+impl RenewPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RenewPolicy::Auto => "auto",
+            RenewPolicy::Admin => "admin",
+            RenewPolicy::Off => "off",
+        }
+    }
+}
+
+pub const DEFAULT_REMIND_AFTER: Duration = Duration::from_secs(12 * 3600);
+pub const DEFAULT_RENEW_LIMIT: u32 = 3;
+pub const DEFAULT_MAX_INVITATION_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// `[hooks]`: the command run once for each change to a user (see `crate::hooks`).
 #[derive(Debug, Clone)]

@@ -148,6 +148,15 @@ pub(super) fn default_value(config: &Config, name: &str) -> Option<serde_json::V
         "organization.invitation_ttl" => text(&crate::time::format_duration(org.invitation_ttl)),
         "organization.reset_ttl" => text(&crate::time::format_duration(org.reset_ttl)),
         "organization.session_ttl" => text(&crate::time::format_duration(org.session_ttl)),
+        "organization.remind_after" => match config.followup.remind_after {
+            Some(after) => text(&crate::time::format_duration(after)),
+            None => text("off"),
+        },
+        "organization.renew" => text(config.followup.renew.as_str()),
+        "organization.renew_limit" => Json::from(config.followup.renew_limit),
+        "organization.max_invitation_ttl" => text(&crate::time::format_duration(
+            config.followup.max_invitation_ttl,
+        )),
         "database.path" => match &config.database {
             Target::Sqlite(path) => text(&path.display().to_string()),
             Target::Postgres(_) => Json::Null,

@@ -15,6 +15,7 @@ pub const TABLES: &[&str] = &[
     "user_teams",
     "invitations",
     "invitation_teams",
+    "invitation_links",
     "delivery_attempts",
     "sessions",
     "password_resets",

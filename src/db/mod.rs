@@ -55,6 +55,10 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_logins_and_reset_links.sql"),
         postgres: include_str!("../migrations/postgres/0006_logins_and_reset_links.sql"),
     },
+    Migration {
+        sqlite: include_str!("../migrations/sqlite/0007_no_dead_ends.sql"),
+        postgres: include_str!("../migrations/postgres/0007_no_dead_ends.sql"),
+    },
 ];
 
 /// The schema this invitectl writes.

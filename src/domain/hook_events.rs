@@ -32,6 +32,8 @@ pub enum Event {
     PasswordReset,
     /// The user as they are, sent by `invitectl hooks sync` to fill a new target.
     Synced,
+    /// The invitee asked for a new link on the Invitation Expired page.
+    RenewalRequested,
 }
 
 impl Event {
@@ -44,6 +46,7 @@ impl Event {
             Event::Reactivated => "user.reactivated",
             Event::PasswordReset => "user.password_reset",
             Event::Synced => "user.synced",
+            Event::RenewalRequested => "invitation.renewal_requested",
         }
     }
 }

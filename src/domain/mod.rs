@@ -7,6 +7,8 @@ pub mod change;
 pub mod directory;
 pub mod hook_events;
 pub mod invitations;
+pub mod reminders;
+pub mod renewals;
 pub mod resets;
 pub mod sessions;
 pub mod user;

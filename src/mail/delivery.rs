@@ -92,6 +92,36 @@ pub fn deliver(
     sender: Option<Sender>,
     around: Surroundings<'_>,
 ) -> Result<Report> {
+    deliver_letters(
+        conn,
+        config,
+        Letter::Invitation,
+        issued,
+        rate,
+        sender,
+        around,
+    )
+}
+
+/// Which message each invitation gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Letter {
+    Invitation,
+    /// `invitectl remind`'s: its attempts are recorded with "reminder: "
+    /// before the reply, so `show` tells them from the invitation's.
+    Reminder,
+}
+
+/// [`deliver`] for `letter`.
+pub fn deliver_letters(
+    conn: &mut Database,
+    config: &Config,
+    letter: Letter,
+    issued: &[Issued],
+    rate: Option<Rate>,
+    sender: Option<Sender>,
+    around: Surroundings<'_>,
+) -> Result<Report> {
     if issued.is_empty() {
         if let Some(sender) = sender {
             invitations::stop_sending(conn, sender)?;
@@ -102,6 +132,7 @@ pub fn deliver(
         });
     }
     let mut session = Session::start(config, rate, sender, around.env);
+    session.letter = letter;
     let report = session.send(conn, issued, around.clock, around.on_message)?;
     session.finish(conn)?;
     Ok(report)
@@ -117,6 +148,7 @@ pub struct Session<'a> {
     /// The templates and the open transport, or why they could not start;
     /// `None` until the first message (a batch of skips connects to nothing).
     ready: Option<std::result::Result<Ready, String>>,
+    letter: Letter,
     from: lettre::message::Mailbox,
     rate: Option<Rate>,
     sender: Option<Sender>,
@@ -143,6 +175,7 @@ impl<'a> Session<'a> {
             config,
             env,
             ready: None,
+            letter: Letter::Invitation,
             from: config.mail.sender(),
             rate,
             sender,
@@ -219,7 +252,16 @@ impl<'a> Session<'a> {
                 }
             }
             let message_id = mail::message::new_message_id(&self.from);
-            let outcome = mail::message::invitation(
+            let build = match self.letter {
+                Letter::Invitation => mail::message::invitation,
+                Letter::Reminder => mail::message::reminder,
+            };
+            let letter = self.letter;
+            let noted = |text: String| match letter {
+                Letter::Invitation => text,
+                Letter::Reminder => format!("reminder: {text}"),
+            };
+            let outcome = build(
                 templates,
                 &self.config.organization,
                 &self.from,
@@ -229,8 +271,8 @@ impl<'a> Session<'a> {
             )
             .map_err(|e| e.to_string())
             .and_then(|message| transport.send(&message))
-            .map(|reply| summary(&reply))
-            .map_err(|reason| summary(&reason));
+            .map(|reply| noted(summary(&reply)))
+            .map_err(|reason| noted(summary(&reason)));
             match &outcome {
                 Ok(_) => report.sent += 1,
                 Err(reason) => report
@@ -322,6 +364,32 @@ pub fn send_reset(
             Err(summary(&reason))
         }
     }
+}
+
+/// Mails `[organization] contact` that an invitee asked for a new link;
+/// what the far end said, or why it failed, as one clean line.
+pub fn send_renewal_request(
+    config: &Config,
+    to: &str,
+    request: &mail::message::RenewalRequest<'_>,
+    env: &dyn Fn(&str) -> Option<String>,
+    now: DateTime<Utc>,
+) -> std::result::Result<String, String> {
+    let templates = mail::templates::Templates::load(&config.mail).map_err(|e| e.to_string())?;
+    let message = mail::message::renewal_request(
+        &templates,
+        &config.organization,
+        &config.mail.sender(),
+        to,
+        request,
+        now,
+    )
+    .map_err(|e| summary(&e.to_string()))?;
+    let mut transport = mail::connect(config, env).map_err(|e| summary(&e.to_string()))?;
+    transport
+        .send(&message)
+        .map(|reply| summary(&reply))
+        .map_err(|reason| summary(&reason))
 }
 
 /// The longest reply or reason kept: enough for a code and a sentence.

@@ -42,7 +42,74 @@ pub fn invitation(
     message_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Message> {
+    let (text, html) = templates.render(Kind::Invitation, invitation_values(org, issued))?;
+    build(
+        from,
+        &issued.email,
+        &format!("You're invited to join {}", org.name),
+        (text, html),
+        message_id,
+        now,
+    )
+}
+
+/// The reminder of a pending invitation, with its own link; the expiry is
+/// the invitation's, unchanged.
+pub fn reminder(
+    templates: &Templates,
+    org: &Organization,
+    from: &Mailbox,
+    issued: &Issued,
+    message_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Message> {
+    let (text, html) = templates.render(Kind::Reminder, invitation_values(org, issued))?;
+    build(
+        from,
+        &issued.email,
+        &format!("Reminder: you're invited to join {}", org.name),
+        (text, html),
+        message_id,
+        now,
+    )
+}
+
+/// To `[organization] contact`: `email` asked for a new link on the
+/// Invitation Expired page.
+pub fn renewal_request(
+    templates: &Templates,
+    org: &Organization,
+    from: &Mailbox,
+    to: &str,
+    request: &RenewalRequest<'_>,
+    now: DateTime<Utc>,
+) -> Result<Message> {
     let values = Value::from_pairs([
+        ("organization", Value::from(org.name.as_str())),
+        ("email", Value::from(request.email)),
+        ("role", Value::from(request.role)),
+        ("expired", Value::from(human_time(request.expired_at))),
+    ]);
+    let (text, html) = templates.render(Kind::RenewalRequest, values)?;
+    build(
+        from,
+        to,
+        &format!("{} asks for a new invitation link", request.email),
+        (text, html),
+        &new_message_id(from),
+        now,
+    )
+}
+
+/// What the admin is told about a renewal request.
+pub struct RenewalRequest<'a> {
+    pub email: &'a str,
+    pub role: &'a str,
+    pub expired_at: DateTime<Utc>,
+}
+
+fn invitation_values(org: &Organization, issued: &Issued) -> Value {
+    Value::from_pairs([
         ("organization", Value::from(org.name.as_str())),
         ("email", Value::from(issued.email.as_str())),
         ("invited_by", Value::from(issued.invited_by.as_str())),
@@ -52,16 +119,7 @@ pub fn invitation(
         ("link", Value::from(org.accept_link(&issued.token))),
         ("expires", Value::from(human_time(issued.expires_at))),
         ("contact", Value::from(org.contact())),
-    ]);
-    let (text, html) = templates.render(Kind::Invitation, values)?;
-    build(
-        from,
-        &issued.email,
-        &format!("You're invited to join {}", org.name),
-        (text, html),
-        message_id,
-        now,
-    )
+    ])
 }
 
 /// A password reset link for one user.

@@ -21,23 +21,34 @@ use crate::error::{Error, Result};
 pub enum Kind {
     Invitation,
     Reset,
+    /// `invitectl remind`: the invitation again, with a link of its own.
+    Reminder,
+    /// To `[organization] contact`: an invitee asked for a new link.
+    RenewalRequest,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 2] = [Kind::Invitation, Kind::Reset];
+    pub const ALL: [Kind; 4] = [
+        Kind::Invitation,
+        Kind::Reset,
+        Kind::Reminder,
+        Kind::RenewalRequest,
+    ];
 
     /// The file names of its text and HTML templates.
     pub fn files(self) -> [&'static str; 2] {
         match self {
             Kind::Invitation => ["invitation.txt", "invitation.html"],
             Kind::Reset => ["reset.txt", "reset.html"],
+            Kind::Reminder => ["reminder.txt", "reminder.html"],
+            Kind::RenewalRequest => ["renewal_request.txt", "renewal_request.html"],
         }
     }
 
     /// The variables its templates may use (docs/reference.md describes them).
     pub fn variables(self) -> &'static [&'static str] {
         match self {
-            Kind::Invitation => &[
+            Kind::Invitation | Kind::Reminder => &[
                 "organization",
                 "email",
                 "invited_by",
@@ -57,6 +68,7 @@ impl Kind {
                 "expires",
                 "contact",
             ],
+            Kind::RenewalRequest => &["organization", "email", "role", "expired"],
         }
     }
 
@@ -82,9 +94,20 @@ impl Kind {
             ]
         };
         let build = |full: bool| {
+            if self == Kind::RenewalRequest {
+                return Value::from_pairs([
+                    ("organization", Value::from("Example Organization")),
+                    ("email", Value::from("ann@example.com")),
+                    ("role", Value::from("editor")),
+                    (
+                        "expired",
+                        Value::from("Thursday, 26 November 2026 at 02:00 UTC"),
+                    ),
+                ]);
+            }
             let mut values = common(full);
             match self {
-                Kind::Invitation => values.extend([
+                Kind::Invitation | Kind::Reminder => values.extend([
                     ("invited_by", Value::from("Ida Admin")),
                     ("role", Value::from("editor")),
                     (
@@ -100,6 +123,7 @@ impl Kind {
                         }),
                     ),
                 ]),
+                Kind::RenewalRequest => {}
                 Kind::Reset => values.extend([
                     ("first_name", Value::from(full.then_some("Ann".to_string()))),
                     ("name", Value::from(if full { "Ann Lee" } else { "" })),
@@ -112,7 +136,7 @@ impl Kind {
 }
 
 /// The built-in templates, compiled into the binary.
-const BUILT_IN: [(&str, &str); 4] = [
+const BUILT_IN: [(&str, &str); 8] = [
     (
         "invitation.txt",
         include_str!("../../templates/mail/invitation.txt"),
@@ -126,9 +150,25 @@ const BUILT_IN: [(&str, &str); 4] = [
         "reset.html",
         include_str!("../../templates/mail/reset.html"),
     ),
+    (
+        "reminder.txt",
+        include_str!("../../templates/mail/reminder.txt"),
+    ),
+    (
+        "reminder.html",
+        include_str!("../../templates/mail/reminder.html"),
+    ),
+    (
+        "renewal_request.txt",
+        include_str!("../../templates/mail/renewal_request.txt"),
+    ),
+    (
+        "renewal_request.html",
+        include_str!("../../templates/mail/renewal_request.html"),
+    ),
 ];
 
-/// The four templates, checked, ready to render.
+/// Every template, checked, ready to render.
 pub struct Templates {
     env: Environment<'static>,
 }
@@ -160,7 +200,8 @@ impl Templates {
         {
             return Err(Error::Config(format!(
                 "[mail] template_dir {} is not a directory; create it with your templates \
-                 (invitation.txt, invitation.html, reset.txt, reset.html) or remove the setting",
+                 (invitation.txt, invitation.html, reset.txt, reset.html, reminder.txt, reminder.html, \
+                 renewal_request.txt, renewal_request.html) or remove the setting",
                 dir.display()
             )));
         }
@@ -340,6 +381,12 @@ mod tests {
         for kind in Kind::ALL {
             for sample in kind.samples() {
                 let (text, html) = templates.render(kind, sample).unwrap();
+                if kind == Kind::RenewalRequest {
+                    // To the admin: no link, the command that answers it.
+                    assert!(text.contains("invitectl resend ann@example.com"), "{text}");
+                    assert!(html.contains("invitectl resend ann@example.com"), "{html}");
+                    continue;
+                }
                 assert!(
                     text.contains("https://invite.example.com/x?token=t"),
                     "{text}"

@@ -33,6 +33,7 @@ pub(super) async fn open_invitation(
     ip: IpAddr,
     token_text: &str,
 ) -> std::result::Result<(Token, Invitation), Response> {
+    let shown_token = token_text;
     let token_text = token_text.to_string();
     let now = Utc::now();
     // A link that works opens without touching the counters: a 256-bit
@@ -50,7 +51,7 @@ pub(super) async fn open_invitation(
         Ok(Err(e @ (Error::InvalidToken | Error::AlreadyAccepted | Error::Expired { .. }))) => {
             let attempt = Attempt::token(ip);
             match writing(app, move |tx| limiter::reserve(tx, &attempt, now)).await {
-                Ok(true) => Err(error_page(app, &e)),
+                Ok(true) => Err(super::renew::refused_page(app, &e, shown_token)),
                 Ok(false) => Err(too_many(app)),
                 Err(e) => Err(error_page(app, &e)),
             }
@@ -75,10 +76,15 @@ pub(super) async fn accept_page(
     )
     .await
     {
-        Ok((token, invitation)) => html(
-            StatusCode::OK,
-            pages::Accept::new(&app.config.organization.name, &invitation, token.as_str()),
-        ),
+        Ok((token, invitation)) => {
+            if invitation.opened_at.is_none() {
+                super::renew::record_opened(&app, invitation.id).await;
+            }
+            html(
+                StatusCode::OK,
+                pages::Accept::new(&app.config.organization.name, &invitation, token.as_str()),
+            )
+        }
         Err(page) => page,
     }
 }

@@ -62,6 +62,8 @@ enum Purpose {
     Guess(&'static str),
     /// A reset link asked for on /forgot.
     Reset,
+    /// A new invitation link asked for on the Invitation Expired page (/renew).
+    Renew,
 }
 
 impl Attempt {
@@ -100,10 +102,30 @@ impl Attempt {
         }
     }
 
+    /// A new invitation link asked for `email` (the expired invitation's
+    /// address) from `address`: counted like reset link requests, on
+    /// counters of its own, as each may send a mail.
+    pub fn renewal(address: IpAddr, email: &str) -> Attempt {
+        Attempt {
+            purpose: Purpose::Renew,
+            ..Attempt::login(address, email)
+        }
+    }
+
     fn counters(&self) -> Vec<Counter> {
         let mut counters = self.guess_counters();
         let account = self.account.as_deref();
         match (self.purpose, account) {
+            (Purpose::Renew, _) => {
+                for (counter, limit) in counters.iter_mut().zip([
+                    MAX_RESET_REQUESTS,
+                    MAX_RESET_REQUESTS_PER_ACCOUNT,
+                    MAX_RESET_REQUESTS_PER_ACCOUNT_FROM_ONE_ADDRESS,
+                ]) {
+                    counter.key = format!("renew request {}", counter.key);
+                    counter.limit = limit;
+                }
+            }
             (Purpose::Reset, _) => {
                 for (counter, limit) in counters.iter_mut().zip([
                     MAX_RESET_REQUESTS,
@@ -213,6 +235,7 @@ pub fn refuse(conn: &Database, attempt: &Attempt, limit: &str, now: DateTime<Utc
     let page = match attempt.purpose {
         Purpose::Guess(page) => page,
         Purpose::Reset => "forgot",
+        Purpose::Renew => "renew",
     };
     let (actor, subject) = match &attempt.account {
         Some(account) => (account.as_str(), account.as_str()),

@@ -10,6 +10,7 @@ mod login;
 mod mailer;
 mod pages;
 mod pools;
+mod renew;
 mod reset;
 mod respond;
 
@@ -45,6 +46,7 @@ use accept::{accept_page, accept_submit};
 use login::{dashboard, dashboard_submit, login_page, login_submit, logout};
 use mailer::Mailer;
 use pools::{Pool, Workers};
+use renew::renew_submit;
 use reset::{forgot_page, forgot_submit, reset_page, reset_submit};
 use respond::not_found;
 
@@ -284,6 +286,7 @@ fn routes(app: Shared) -> Router {
         .route("/logout", axum::routing::post(logout))
         .route("/forgot", get(forgot_page).post(forgot_submit))
         .route("/reset", get(reset_page).post(reset_submit))
+        .route("/renew", axum::routing::post(renew_submit))
         .route("/healthz", get(respond::health))
         .route("/auth", get(forward::auth))
         .route(

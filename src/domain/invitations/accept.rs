@@ -6,14 +6,26 @@ use super::*;
 /// The pending, unexpired invitation a token opens; what an invitee sees
 /// before accepting. A used link says so: its account exists.
 pub fn open(conn: &Database, token: &Token, now: DateTime<Utc>) -> Result<Invitation> {
-    let invitation = conn.query_row(
+    let invitation = match conn.query_row(
         concat!(
             select!(),
             " WHERE i.token_hash = ?2 AND i.status IN ('pending', 'accepted')"
         ),
         params![now, &token.hash()],
         from_row,
-    )?;
+    )? {
+        // Not the first mail's link: maybe a reminder's (see `crate::domain::reminders`).
+        None => conn.query_row(
+            concat!(
+                select!(),
+                " WHERE i.id = (SELECT invitation_id FROM invitation_links WHERE token_hash = ?2)
+                   AND i.status IN ('pending', 'accepted')"
+            ),
+            params![now, &token.hash()],
+            from_row,
+        )?,
+        found => found,
+    };
     match invitation {
         None => Err(Error::InvalidToken),
         Some(invitation) if invitation.status == Status::Accepted => Err(Error::AlreadyAccepted),
@@ -52,7 +64,8 @@ pub fn accept(
     form: &Acceptance,
     now: DateTime<Utc>,
 ) -> Result<User> {
-    open(conn, token, now)?;
+    // Any live link of the invitation (the first mail's, a reminder's) opens it.
+    let opened = open(conn, token, now)?;
     let first_name = check_name("First Name", &form.first_name)?;
     let last_name = check_name("Last Name", &form.last_name)?;
     password::check_policy(&form.password, &form.confirm_password)?;
@@ -62,11 +75,11 @@ pub fn accept(
     let accepted: Option<(i64, Option<i64>, String, Option<i64>)> = tx.query_row(
         concat!(
             "UPDATE invitations AS i SET status = 'accepted', accepted_at = ?1
-             WHERE i.token_hash = ?2 AND i.status = 'pending' AND NOT (",
+             WHERE i.id = ?2 AND i.status = 'pending' AND NOT (",
             expired!(),
             ") RETURNING id, user_id, role, department_id"
         ),
-        params![now, &token.hash()],
+        params![now, opened.id],
         |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
     )?;
     let Some((invitation_id, Some(user_id), role, department_id)) = accepted else {

@@ -127,6 +127,7 @@ impl<'a> Checker<'a> {
             role: role as u16,
             department,
             teams,
+            ttl: request.ttl,
         })
     }
 
@@ -234,4 +235,6 @@ pub(super) struct Checked {
     pub(super) department: Option<i64>,
     /// Shared between the rows that name the same teams.
     pub(super) teams: Arc<[i64]>,
+    /// Its own lifetime, when not the organization's.
+    pub(super) ttl: Option<std::time::Duration>,
 }

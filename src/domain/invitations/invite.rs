@@ -12,6 +12,9 @@ pub struct Request {
     pub teams: Vec<String>,
     /// Where it was read, such as `hires.csv line 3`, for naming a bad row.
     pub location: Option<String>,
+    /// How long its link works, when not `invitation_ttl` (`--ttl`, a CSV
+    /// `ttl` cell; checked against the cap by whoever read it).
+    pub ttl: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone)]
@@ -102,7 +105,8 @@ pub(super) enum OutcomesInner {
     Written(std::vec::IntoIter<Outcome>),
     Planned {
         steps: std::vec::IntoIter<Step>,
-        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+        ttl: std::time::Duration,
     },
 }
 
@@ -112,13 +116,17 @@ impl Iterator for Outcomes {
     fn next(&mut self) -> Option<Outcome> {
         match &mut self.0 {
             OutcomesInner::Written(outcomes) => outcomes.next(),
-            OutcomesInner::Planned { steps, expires_at } => steps.next().map(|step| match step {
-                Step::Invite(Checked { email, .. }) | Step::Resend { email, .. } => {
-                    Outcome::WouldInvite {
-                        email: email.into_string(),
-                        expires_at: *expires_at,
-                    }
-                }
+            OutcomesInner::Planned { steps, now, ttl } => steps.next().map(|step| match step {
+                Step::Invite(Checked {
+                    email, ttl: own, ..
+                }) => Outcome::WouldInvite {
+                    email: email.into_string(),
+                    expires_at: time::add(*now, own.unwrap_or(*ttl)),
+                },
+                Step::Resend { email, .. } => Outcome::WouldInvite {
+                    email: email.into_string(),
+                    expires_at: time::add(*now, *ttl),
+                },
                 Step::Skip { email, reason } => Outcome::Skipped {
                     email: email.into_string(),
                     reason: reason.into_string(),
@@ -177,7 +185,8 @@ pub fn invite_all(
 pub struct Batch {
     steps: std::vec::IntoIter<Step>,
     names: Names,
-    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    ttl: std::time::Duration,
 }
 
 /// Checks a whole batch against the rules and the database, writing
@@ -195,7 +204,8 @@ pub fn plan_batch(
     Ok(Batch {
         steps: steps.into_iter(),
         names,
-        expires_at: time::add(now, org.invitation_ttl),
+        now,
+        ttl: org.invitation_ttl,
     })
 }
 
@@ -223,7 +233,8 @@ impl Batch {
     pub fn planned(self) -> Outcomes {
         Outcomes(OutcomesInner::Planned {
             steps: self.steps,
-            expires_at: self.expires_at,
+            now: self.now,
+            ttl: self.ttl,
         })
     }
 
@@ -484,7 +495,7 @@ pub(super) fn insert(
         requests.iter().map(|r| (user_id(r), &r.teams[..])),
     )?;
 
-    let expires_at = time::add(now, org.invitation_ttl);
+    let expires_at = |request: &Checked| time::add(now, request.ttl.unwrap_or(org.invitation_ttl));
     let tokens: Vec<Token> = requests.iter().map(|_| Token::generate()).collect();
     let hashes: Vec<[u8; 32]> = tokens.iter().map(Token::hash).collect();
     let mut values = Vec::with_capacity(requests.len() * 10);
@@ -498,7 +509,7 @@ pub(super) fn insert(
             Value::Blob(hash),
             Value::Text("pending"),
             Value::Time(now),
-            Value::Time(expires_at),
+            Value::Time(expires_at(request)),
             options.sender.map(|sender| sender.0).into(),
         ]);
     }
@@ -579,7 +590,7 @@ pub(super) fn insert(
                 teams,
                 invited_by: options.invited_by.clone(),
                 token,
-                expires_at,
+                expires_at: expires_at(request),
             };
             (request.email.clone(), issued)
         })

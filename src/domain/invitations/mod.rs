@@ -68,6 +68,15 @@ pub struct Invitation {
     pub accepted_at: Option<DateTime<Utc>>,
     #[serde(serialize_with = "time::serialize_optional")]
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// When `remind` mailed its reminder.
+    #[serde(serialize_with = "time::serialize_optional")]
+    pub reminded_at: Option<DateTime<Utc>>,
+    /// When a valid link of it was first opened: a hint, not a status.
+    #[serde(serialize_with = "time::serialize_optional")]
+    pub opened_at: Option<DateTime<Utc>>,
+    /// When the invitee asked for a new link (`[organization] renew = "admin"`).
+    #[serde(serialize_with = "time::serialize_optional")]
+    pub renewal_requested_at: Option<DateTime<Utc>>,
 }
 
 /// The one expiry rule, as SQL over an invitation `i`: it expires when its
@@ -108,7 +117,8 @@ macro_rules! select {
                   JOIN teams t ON t.id = it.team_id WHERE it.invitation_id = i.id),
                i.invited_by, i.sent_at, i.expires_at, ",
             status!(),
-            ", i.delivery, i.accepted_at, i.cancelled_at
+            ", i.delivery, i.accepted_at, i.cancelled_at,
+               i.reminded_at, i.opened_at, i.renewal_requested_at
             FROM invitations i LEFT JOIN departments d ON d.id = i.department_id"
         )
     };
@@ -132,6 +142,9 @@ fn from_row(row: &Row<'_>) -> Result<Invitation> {
         delivery: row.get(9)?,
         accepted_at: row.get(10)?,
         cancelled_at: row.get(11)?,
+        reminded_at: row.get(12)?,
+        opened_at: row.get(13)?,
+        renewal_requested_at: row.get(14)?,
     })
 }
 

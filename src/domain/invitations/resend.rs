@@ -167,7 +167,7 @@ pub(super) type CarriedOver = (String, Option<i64>, String, Option<i64>, String)
 
 /// Supersedes a pending invitation with a new token and a fresh window;
 /// `None` when it is no longer pending.
-pub(super) fn reissue(
+pub(crate) fn reissue(
     tx: &Database,
     org: &Organization,
     invitation_id: i64,
