@@ -146,6 +146,10 @@ echo "behind an /auth nginx answers:      $(median_of "${ceilings[@]}") requests
   "invitectl's /auth gives $(paired "${auths[*]}" "${ceilings[*]}")x of it"
 echo "GET /auth alone, no nginx:          $(median_of "${directs[@]}") requests/s (${directs[*]}); $(paired "${directs[*]}" "${statics[*]}")x static"
 echo "GET /auth through nginx proxy_pass: $(median_of "${proxied[@]}") requests/s (${proxied[*]}); $(paired "${proxied[*]}" "${statics[*]}")x static"
+behind=$(paired "${auths[*]}" "${ceilings[*]}")
+alone=$(paired "${directs[*]}" "${statics[*]}")
+figure "P9 app behind /auth" "$(median_of "${auths[@]}") req/s" "$(median_of "${ceilings[@]}") req/s nginx's own /auth" "$behind" GE 0.8
+figure "P9 GET /auth alone" "$(median_of "${directs[@]}") req/s" "$(median_of "${statics[@]}") req/s nginx static" "$alone" GE 0.6
 if [ -n "$base" ]; then
   echo "baseline behind /auth:              $(median_of "${olds[@]}") requests/s (${olds[*]}); $(paired "${olds[*]}" "${statics[*]}")x static; new / baseline $(paired "${auths[*]}" "${olds[*]}")x"
   echo "baseline GET /auth alone:           $(median_of "${directs_old[@]}") requests/s (${directs_old[*]}); new / baseline $(paired "${directs[*]}" "${directs_old[*]}")x"

@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 import_rows=${1:-100000}
 dry_rows=${2:-1000000}
+source bench/lib.sh
 cargo build --release --quiet
 bin=$PWD/target/release/invitectl
 bench=$PWD/bench
@@ -37,6 +38,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 server=$!
 until curl -sf "http://127.0.0.1:$port/healthz" > /dev/null; do sleep 0.1; done
 
+bench_loads+=("$(load1)")
 quiet=$(python3 "$bench/accept_latency.py" "$port" quiet.tokens)
 start=$(date +%s%N)
 "$bin" -q invite --from-file import.csv --role viewer > /dev/null &
@@ -53,6 +55,8 @@ def p99(line): return float(dict(kv.split("=") for kv in line.split())["p99_ms"]
 quiet, busy = p99(sys.argv[1]), p99(sys.argv[2])
 print(f"p99 ratio busy / quiet:               {busy / max(quiet, 1):.2f}x (goal: p99 under 1000 ms: {'yes' if busy < 1000 else 'NO'})")
 PY
+busy_p99=$(sed -n 's/.*p99_ms=\([0-9]*\).*/\1/p' <<< "$busy")
+figure "POST /accept p99 during an import" "${busy_p99} ms" "1000 ms (the limit)" "$(ratio "$busy_p99" 1000)" LE 1.0
 
 csv "$dry_rows" dry > dry.csv
 dry_start=$(date +%s%N)

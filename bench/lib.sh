@@ -19,6 +19,9 @@
 #                        stopped at exit); sets $pg_admin (admin URL) and $pg_port
 #   pg_database NAME     a new database owned by invitectl; prints its TCP URL
 #   pg_sql URL SQL...    psql -X -q -v ON_ERROR_STOP=1 -At against URL
+#   figure NAME OURS FLOOR RATIO LE|GE GOAL
+#                        the one summary line of a figure (see bench/all.sh):
+#                        printed, and appended to $BENCH_FIGURES when set
 
 bench_max_load=${BENCH_MAX_LOAD:-1.5}
 bench_max_wait=${BENCH_MAX_WAIT:-600}
@@ -184,4 +187,19 @@ paired() {
     ratio "${a[i]}" "${b[i]}"
     echo
   done | median | xargs printf '%.2f'
+}
+
+# figure NAME OURS FLOOR RATIO LE|GE GOAL: one line per figure, the same
+# shape in every script, so that bench/all.sh (and the next round) compares
+# like with like: name | ours | floor | ratio | goal and its verdict | the
+# 1-minute loads before the measured runs and now.
+figure() {
+  local name=$1 ours=$2 floor=$3 r=$4 op=$5 goal=$6 sign loads line
+  sign=$([ "$op" = LE ] && echo "<=" || echo ">=")
+  loads=$(printf '%s\n' "${bench_loads[@]}" | tr -d '!' | sort -g | sed -n '1p;$p' | paste -sd'-')
+  line=$(printf '%-34s | %-26s | %-34s | %6sx | %s %sx %-6s | load %s (now %s)' \
+    "$name" "$ours" "$floor" "$r" "$sign" "$goal" "$(verdict "$r" "$op" "$goal")" \
+    "${loads:-?}" "$(load1)")
+  echo "figure: $line"
+  [ -z "${BENCH_FIGURES:-}" ] || echo "$line" >> "$BENCH_FIGURES"
 }

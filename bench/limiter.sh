@@ -24,6 +24,7 @@ if ! command -v wrk > /dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk > /dev/null
 fi
 
+source bench/lib.sh
 cargo build --release --quiet
 bin=$PWD/target/release/invitectl
 spray=$PWD/bench/spray.py
@@ -49,6 +50,7 @@ throughput() { timeout $((seconds + 30)) wrk -t1 -c8 -d"${seconds}s" "$url" | aw
 throughput > /dev/null
 timeout 120 python3 "$spray" "$port" 5000 100000 16 $((1 << 22)) > /dev/null
 rss_before=$(rss)
+bench_loads+=("$(load1)")
 undisturbed=$(throughput)
 control_count=$(( rate * (seconds + 8) ))
 timeout 600 python3 "$spray" "$port" "$control_count" "$rate" 16 0 /healthz > control.out &
@@ -74,3 +76,5 @@ ratio() { awk -v a="$1" -v b="$undisturbed" 'BEGIN {printf "%.2f", a / b}'; }
 echo "GET /accept: ${undisturbed}/s undisturbed; during the spray ${early}/s early ($(ratio "$early")x), ${late}/s late ($(ratio "$late")x)"
 echo "GET /accept during the same spray at /healthz (no limiter): ${control}/s ($(ratio "$control")x)"
 echo "the limiter's own cost: late in the bad-token spray $(awk -v a="$late" -v b="$control" 'BEGIN {printf "%.2f", a / b}')x of the control spray (goal: at least 0.8x)"
+figure "GET /accept during a token spray" "${late}/s late in the spray" "${control}/s same spray at /healthz" \
+  "$(awk -v a="$late" -v b="$control" 'BEGIN {printf "%.2f", a / b}')" GE 0.8

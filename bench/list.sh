@@ -80,6 +80,7 @@ echo "invitectl list --format json:    ${ours_ms} ms median (${ours[*]})"
 echo "sqlite3 -json, same columns:     ${theirs_ms} ms median (${theirs[*]})"
 r=$(ratio "$ours_ms" "$theirs_ms")
 echo "ratio invitectl / sqlite3:       ${r}x (goal: at most 2x: $(verdict "$r" LE 2)); run by run $(paired "${ours[*]}" "${theirs[*]}")x"
+figure "list --format json, $rows rows" "${ours_ms} ms" "${theirs_ms} ms sqlite3 -json" "$r" LE 2
 if [ -n "$base" ]; then
   base_ms=$(printf '%s\n' "${olds[@]}" | median)
   echo "baseline $base: ${base_ms} ms median (${olds[*]})"

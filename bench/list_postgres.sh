@@ -88,4 +88,5 @@ echo "invitectl list --format json:    ${ours_ms} ms median (${ours[*]})"
 echo "psql, json_agg of the same:      ${theirs_ms} ms median (${theirs[*]})"
 r=$(ratio "$ours_ms" "$theirs_ms")
 echo "ratio invitectl / psql:          ${r}x (goal: at most 2x: $(verdict "$r" LE 2)); run by run $(paired "${ours[*]}" "${theirs[*]}")x"
+figure "list, PostgreSQL, $ours_count rows" "${ours_ms} ms" "${theirs_ms} ms psql json_agg" "$r" LE 2
 loads_summary

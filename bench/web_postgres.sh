@@ -59,6 +59,7 @@ echo "== Summary (PostgreSQL $(pg_sql "$url" -c 'SHOW server_version' | cut -d' 
 echo "argon2id, 2 threads:               $argon_median hashes/s (${argons[*]})"
 echo "POST /accept, 2 replicas:          $two_median accepts/s (${twos[*]}); $accepted accepted in the database in all"
 echo "ratio 2 replicas / hashes:         ${two_ratio}x (goal: at least 0.8x: $(verdict "$two_ratio" GE 0.8)); round by round $(paired "${twos[*]}" "${argons[*]}")x"
+figure "POST /accept, PostgreSQL, 2 hosts" "$two_median accepts/s" "$argon_median argon2id hashes/s" "$two_ratio" GE 0.8
 echo "POST /accept, 1 replica:           $one_median accepts/s (${ones[*]})"
 echo "ratio 1 replica / hashes:          $(ratio "$one_median" "$argon_median")x; round by round $(paired "${ones[*]}" "${argons[*]}")x"
 loads_summary
