@@ -395,7 +395,45 @@ async fn send_on(
     }
     match refusal {
         Some(e) if !data_accepted => Err(e),
-        _ => smtp.message(body).await,
+        _ => match DataBody::new(body) {
+            Some(data) => smtp.command(data).await,
+            None => smtp.message(body).await,
+        },
+    }
+}
+
+/// The message as DATA sends it, in one write: dot-stuffed exactly as
+/// lettre's `message` does it, with the end-of-data line after it. lettre
+/// writes the body and the end line separately, each its own packet on a
+/// socket without Nagle, and the server wakes for each; on loopback that
+/// was a tenth of the time a message takes. None for a body that is not
+/// UTF-8 (`command` takes text), which then goes lettre's way.
+struct DataBody(String);
+
+impl DataBody {
+    fn new(body: &[u8]) -> Option<DataBody> {
+        let text = std::str::from_utf8(body).ok()?;
+        let mut out = String::with_capacity(text.len() + 16);
+        // lettre's codec doubles a dot that begins the body or follows CR LF
+        // (a lone LF or CR does not begin a line for it).
+        if text.starts_with('.') {
+            out.push('.');
+        }
+        let mut copied = 0;
+        for (at, _) in text.match_indices("\r\n.") {
+            out.push_str(&text[copied..at + 2]);
+            out.push('.');
+            copied = at + 2;
+        }
+        out.push_str(&text[copied..]);
+        out.push_str("\r\n.\r\n");
+        Some(DataBody(out))
+    }
+}
+
+impl fmt::Display for DataBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -496,5 +534,21 @@ impl Drop for SmtpTransport {
                 let _ = tokio::time::timeout(timeout, connection.inner.quit()).await;
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DataBody;
+
+    #[test]
+    fn data_is_dot_stuffed_as_lettre_does_it_and_ends_with_the_end_line() {
+        let sent = |body: &str| DataBody::new(body.as_bytes()).unwrap().0;
+        assert_eq!(sent(".first\r\n"), "..first\r\n\r\n.\r\n");
+        assert_eq!(sent("a\r\n.b\r\n..c\r\n"), "a\r\n..b\r\n...c\r\n\r\n.\r\n");
+        // Only a line after CR LF starts anew, as in lettre's codec.
+        assert_eq!(sent("a\n.b\r.c\r\r\n.d"), "a\n.b\r.c\r\r\n..d\r\n.\r\n");
+        assert_eq!(sent("café.\r\n.é"), "café.\r\n..é\r\n.\r\n");
+        assert!(DataBody::new(b"\xff").is_none());
     }
 }
