@@ -1319,7 +1319,7 @@ fn regression_every_output_bigger_than_a_pipe_ends_quietly_on_a_closed_pipe() {
     assert!(output.status.success());
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
-        "id,email,role,department,teams,invited_by,sent_at,expires_at,status,delivery,accepted_at,cancelled_at\n"
+        "id,email,role,department,teams,invited_by,sent_at,expires_at,status,delivery,accepted_at,cancelled_at,reminded_at,opened_at,renewal_requested_at\n"
     );
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 
