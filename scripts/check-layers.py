@@ -46,9 +46,19 @@ def layer_of(module: str):
     return rank
 
 
-def imports(text: str):
+def imports(text: str, module: str):
+    """The paths a module names, as paths from the crate root."""
     text = re.sub(r"//[^\n]*", "", text)
     found = set()
+    # `super::x` in a::b::c (file a/b/c.rs) is a::b::x; in a/b/mod.rs (a::b) it is a::x.
+    parent = module.rsplit("::", 1)[0] if "::" in module else ""
+    for path in re.finditer(r"\bsuper::((?:[a-z_][a-z0-9_]*)(?:::[a-z_][a-z0-9_]*)*)", text):
+        found.add(f"{parent}::{path.group(1)}" if parent else path.group(1))
+    for group in re.finditer(r"\buse super::\{(.*?)\};", text, re.S):
+        for item in re.split(r",(?![^{]*\})", group.group(1)):
+            item = re.split(r"::\{|\s", item.strip())[0]
+            if item:
+                found.add(f"{parent}::{item}" if parent else item)
     for group in re.finditer(r"\buse crate::\{(.*?)\};", text, re.S):
         for item in re.split(r",(?![^{]*\})", group.group(1)):
             item = item.strip()
@@ -72,7 +82,7 @@ def main() -> int:
         if module.endswith("::tests") or module.endswith("_tests"):
             continue
         targets = set()
-        for path in imports(text):
+        for path in imports(text, module):
             # the longest module this path names
             parts = path.split("::")
             for n in range(len(parts), 0, -1):

@@ -1,7 +1,7 @@
 //! The invitation link: `GET /accept` shows the form, `POST /accept`
 //! accepts and logs the invitee in.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::StatusCode;
@@ -11,56 +11,13 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::cookie::signed_in;
-use super::limiter::{self, Attempt};
-use super::pools::{hashing, reading, writing};
-use super::respond::{busy, capitalized, error_page, field_errors, html, too_many};
+use super::link::{TokenQuery, open_invitation, record_opened};
+use super::pools::hashing;
+use super::respond::{busy, capitalized, error_page, field_errors, html};
 use super::{Shared, client_ip, pages};
-use crate::domain::invitations::{self, Acceptance, Invitation};
+use crate::domain::invitations::{self, Acceptance};
 use crate::domain::sessions;
 use crate::error::Error;
-use crate::token::Token;
-
-#[derive(Deserialize)]
-pub(super) struct TokenQuery {
-    #[serde(default)]
-    pub(super) token: String,
-}
-
-/// Looks an invitation up; a bad token counts against the client's address.
-/// A good token only reads, so pages open even while another process writes.
-pub(super) async fn open_invitation(
-    app: &Shared,
-    ip: IpAddr,
-    token_text: &str,
-) -> std::result::Result<(Token, Invitation), Response> {
-    let shown_token = token_text;
-    let token_text = token_text.to_string();
-    let now = Utc::now();
-    // A link that works opens without touching the counters: a 256-bit
-    // token cannot be guessed, so the limit is there to make guessing
-    // expensive, and a valid link is never the attacker's business.
-    let looked = reading(app, move |conn| {
-        Ok(Token::parse(&token_text).and_then(|token| {
-            invitations::open(conn, &token, now).map(|invitation| (token, invitation))
-        }))
-    })
-    .await;
-    match looked {
-        // Counted, with the limit checked, in one write: of many
-        // concurrent bad guesses, those past the limit learn nothing but 429.
-        Ok(Err(e @ (Error::InvalidToken | Error::AlreadyAccepted | Error::Expired { .. }))) => {
-            let attempt = Attempt::token(ip);
-            match writing(app, move |tx| limiter::reserve(tx, &attempt, now)).await {
-                Ok(true) => Err(super::renew::refused_page(app, &e, shown_token)),
-                Ok(false) => Err(too_many(app)),
-                Err(e) => Err(error_page(app, &e)),
-            }
-        }
-        looked => looked
-            .and_then(|found| found)
-            .map_err(|e| error_page(app, &e)),
-    }
-}
 
 /// Looking never changes anything: mail scanners open links before people do.
 pub(super) async fn accept_page(
@@ -78,7 +35,7 @@ pub(super) async fn accept_page(
     {
         Ok((token, invitation)) => {
             if invitation.opened_at.is_none() {
-                super::renew::record_opened(&app, invitation.id).await;
+                record_opened(&app, invitation.id).await;
             }
             html(
                 StatusCode::OK,

@@ -4,8 +4,10 @@
 
 mod accept;
 mod cookie;
+mod expired;
 mod forward;
 mod limiter;
+mod link;
 mod login;
 mod mailer;
 mod pages;

@@ -4,73 +4,25 @@
 
 use std::net::SocketAddr;
 
-use askama::Template;
 use axum::extract::{ConnectInfo, Form, State};
 use axum::http::StatusCode;
 use axum::http::header::HeaderMap;
 use axum::response::Response;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde::Deserialize;
 
-use super::accept::open_invitation;
 use super::cookie::redirect;
 use super::limiter::{self, Attempt};
+use super::link::open_invitation;
 use super::pools::{blocking, writing};
-use super::respond::{contact, error_page, html, message_with, too_many};
-use super::{App, Shared, client_ip};
+use super::respond::{contact, error_page, message_with, too_many};
+use super::{Shared, client_ip};
 use crate::config::RenewPolicy;
-use crate::domain::reminders;
 use crate::domain::renewals::{self, Renewal};
 use crate::error::Error;
 use crate::mail::delivery;
 use crate::mail::message::{RenewalRequest, human_time};
 use crate::token::Token;
-
-#[derive(Template)]
-#[template(path = "web/expired.html")]
-struct Expired<'a> {
-    organization: &'a str,
-    expired: String,
-    token: &'a str,
-    /// `renew = "auto"`: the link comes at once, not through an admin.
-    auto: bool,
-    contact: Option<&'a str>,
-}
-
-/// The page for a link that does not open: the Invitation Expired page
-/// with its "Send me a new link" button unless `[organization] renew` is
-/// off; any other the page it has always had.
-pub(super) fn refused_page(app: &App, error: &Error, token: &str) -> Response {
-    match error {
-        Error::Expired { expired_at, .. } if app.config.followup.renew != RenewPolicy::Off => {
-            expired_page(app, *expired_at, token)
-        }
-        _ => error_page(app, error),
-    }
-}
-
-fn expired_page(app: &App, expired_at: DateTime<Utc>, token: &str) -> Response {
-    let page = Expired {
-        organization: &app.config.organization.name,
-        expired: human_time(expired_at),
-        token,
-        auto: app.config.followup.renew == RenewPolicy::Auto,
-        contact: app.config.organization.contact.as_deref(),
-    };
-    html(StatusCode::GONE, page)
-}
-
-/// Records the first opening of a valid link. Only called when the row
-/// read said it had never been opened, so a link opened again stays a read.
-pub(super) async fn record_opened(app: &Shared, invitation_id: i64) {
-    let recorded = writing(app, move |tx| {
-        reminders::record_opened(tx, invitation_id, Utc::now())
-    })
-    .await;
-    if let Err(e) = recorded {
-        eprintln!("warning: could not record that an invitation link was opened: {e}");
-    }
-}
 
 #[derive(Deserialize)]
 pub(in super::super) struct RenewForm {
@@ -79,7 +31,7 @@ pub(in super::super) struct RenewForm {
 }
 
 /// What the write transaction of a renewal came to.
-enum Done {
+pub(super) enum Done {
     Renewal(Renewal, renewals::Expired),
     /// The link still works: back to its accept page.
     StillValid(Token),
@@ -137,7 +89,7 @@ pub(in super::super) async fn renew_submit(
     }
 }
 
-fn accept_page_of(token: &Token) -> Response {
+pub(super) fn accept_page_of(token: &Token) -> Response {
     redirect(&format!("/accept?token={}", token.as_str()))
 }
 

@@ -15,9 +15,9 @@ use axum::response::Response;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::accept::TokenQuery;
 use super::cookie::signed_in;
 use super::limiter::{self, Attempt};
+use super::link::TokenQuery;
 use super::pages::FieldErrors;
 use super::pools::{hashing, reading, writing};
 use super::respond::{busy, capitalized, error_page, field_errors, html, message, too_many};
