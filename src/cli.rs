@@ -161,6 +161,18 @@ pub enum Command {
     )]
     Users(UsersCommand),
 
+    /// Compare a people file with the directory and show what `apply` would do; writes nothing
+    #[command(after_help = "Examples:\n  \
+        invitectl plan people.csv\n  \
+        invitectl plan people.csv --prune --format json")]
+    Plan(PlanArgs),
+
+    /// Bring the directory in line with a people file: invite, change, reactivate, and with --prune deactivate
+    #[command(after_help = "Examples:\n  \
+        invitectl apply people.csv\n  \
+        invitectl apply people.csv --prune --yes")]
+    Apply(ApplyArgs),
+
     /// Teams that invitations may pre-assign
     #[command(
         subcommand,
@@ -432,8 +444,43 @@ pub struct AcceptArgs {
     pub password_stdin: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The people file: CSV with header email,first_name,last_name,role,department,teams,end_date
+    pub file: PathBuf,
+
+    /// Also deactivate active users, and cancel pending invitations, not in the file
+    #[arg(long)]
+    pub prune: bool,
+
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The people file: CSV with header email,first_name,last_name,role,department,teams,end_date
+    pub file: PathBuf,
+
+    /// Also deactivate active users, and cancel pending invitations, not in the file
+    #[arg(long)]
+    pub prune: bool,
+
+    /// With --prune, refuse to deactivate more than this many users [default: 10 % of active users, at least 1]
+    #[arg(long, value_name = "N")]
+    pub max_deactivate: Option<usize>,
+
+    #[command(flatten)]
+    pub yes: YesArg,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
+    /// Write the active and pending users as a people file (CSV) for `plan` and `apply`
+    #[command(after_help = "Examples:\n  \
+        invitectl users export > people.csv\n  \
+        invitectl plan people.csv")]
+    Export,
     /// List users
     #[command(after_help = "Examples:\n  \
         invitectl users list\n  \

@@ -1,6 +1,9 @@
 //! The CLI adapter: turns parsed arguments into library calls, reads the
 //! clock, talks to the terminal and prints results.
 
+#[path = "cli_people.rs"]
+mod cli_people;
+
 use std::collections::HashMap;
 use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::Path;
@@ -245,7 +248,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Resend(args) => resend(&context, args),
         Command::Cancel(args) => cancel(&context, args),
         Command::Accept(args) => accept(&context, args),
+        Command::Users(UsersCommand::Export) => cli_people::export(&context),
         Command::Users(command) => users_command(&context, command),
+        Command::Plan(args) => cli_people::plan(&context, args),
+        Command::Apply(args) => cli_people::apply(&context, args),
         Command::Teams(command) => group_command(&context, Group::Team, command),
         Command::Departments(command) => group_command(&context, Group::Department, command),
         Command::Smtp(SmtpCommand::Test { to }) => smtp_test(&context, to),
@@ -987,6 +993,7 @@ fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
             "active",
         ),
         UsersCommand::ResetPassword { .. } => unreachable!("handled by reset_password"),
+        UsersCommand::Export => unreachable!("handled by cli_people::export"),
     };
     match change {
         Change::Done => context.note(&format!("{} is now {state}", email.trim())),

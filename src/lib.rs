@@ -18,6 +18,7 @@ pub mod invitations;
 pub mod mail;
 pub mod output;
 pub mod password;
+pub mod people;
 pub mod resets;
 pub mod sessions;
 pub mod suggest;
