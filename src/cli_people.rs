@@ -97,6 +97,8 @@ pub(super) fn apply(context: &Context, args: ApplyArgs) -> Result<()> {
     let mut conn = context.open()?;
     let org = &context.config.organization;
     let people = people::read(&args.file, &conn, org)?;
+    // A second apply waits here, then plans again on what the first did.
+    let _held = conn.hold_apply_lock()?;
     let steps = people::plan(&conn, &people, args.prune)?;
     if steps.iter().all(|s| s.action == Action::Unchanged) {
         context.note("no changes");

@@ -194,3 +194,32 @@ fn prune_refuses_a_truncated_file_and_deactivates_within_the_limit() {
         .ok()
         .stdout_has("reactivate  p0@acme.example");
 }
+
+#[test]
+fn two_applies_at_once_invite_each_person_once() {
+    let env = Env::new();
+    let rows: String = (0..40)
+        .map(|n| format!("n{n}@acme.example,,,viewer,,,\n"))
+        .collect();
+    let file = people(&env, &rows);
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            env.command(&["apply", &file, "--yes"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert_eq!(env.messages().len(), 40, "one mail per person");
+    assert_eq!(
+        env.sql("SELECT count(*) FROM invitations").trim(),
+        "40",
+        "one invitation per person"
+    );
+    env.run(&["apply", &file, "--yes"]).ok().stderr_has("no changes");
+}

@@ -8,10 +8,13 @@
 //! creates, never migrates and never takes the write lock.
 
 mod copy;
+mod lock;
 mod pg_client;
 mod postgres;
 mod sqlite;
 mod value;
+
+pub use lock::Held;
 
 use std::path::PathBuf;
 
