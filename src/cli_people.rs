@@ -26,7 +26,10 @@ pub(super) fn export(context: &Context) -> Result<()> {
                 user.role.as_str(),
                 user.department.as_deref().unwrap_or(""),
                 teams.join(";").as_str(),
-                "",
+                user.end_date
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
+                    .as_str(),
             ])?;
         }
         writer.flush()

@@ -886,6 +886,7 @@ fn insert(
             status: users::UserStatus::Pending,
             created_at: now,
             activated_at: None,
+            end_date: None,
         })
         .collect();
     hooks::record_all(tx, hooks::Event::Invited, &invited, &options.actor, now)?;

@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod delivery;
 pub mod directory;
+pub mod end_dates;
 pub mod error;
 pub mod hooks;
 pub mod invitations;

@@ -294,6 +294,8 @@ fn differences(user: &User, person: &Person) -> Vec<String> {
     let mut current = user.teams.clone();
     current.sort_by_key(|t| t.to_lowercase());
     field("teams", teams(&current), teams(&person.teams));
+    let date = |d: Option<NaiveDate>| d.map_or("(none)".to_string(), |d| d.to_string());
+    field("end_date", date(user.end_date), date(person.end_date));
     changes
 }
 
@@ -360,6 +362,24 @@ pub fn default_max_deactivate(active: usize) -> usize {
     (active / 10).max(1)
 }
 
+/// Gives `email` the end date of its row, in its own write transaction.
+fn set_end_date(
+    conn: &mut Database,
+    email: &str,
+    date: Option<NaiveDate>,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let tx = conn.write()?;
+    let Some(user) = users::find_by_email(&tx, email)? else {
+        return Ok(());
+    };
+    if crate::end_dates::set(&tx, &user, date, actor, now)? {
+        tx.commit()?;
+    }
+    Ok(())
+}
+
 /// What `apply` did: the invitations to mail, and the count of each action.
 pub struct Applied {
     pub issued: Vec<invitations::Issued>,
@@ -401,6 +421,9 @@ pub fn apply(
         // Names given in the file go on the new pending users.
         for step in steps.iter().filter(|s| s.action == Action::Invite) {
             let Some(person) = &step.person else { continue };
+            if person.end_date.is_some() {
+                set_end_date(conn, &person.email, person.end_date, &options.actor, now)?;
+            }
             if person.first_name.is_some() || person.last_name.is_some() {
                 let wanted = users::Edit {
                     first_name: person.first_name.clone(),
@@ -427,6 +450,7 @@ pub fn apply(
                     last_name: person.last_name.clone(),
                 };
                 users::edit(conn, org, &step.email, &wanted, &options.actor, now)?;
+                set_end_date(conn, &step.email, person.end_date, &options.actor, now)?;
                 done += 1;
             }
             Action::Deactivate => {

@@ -55,6 +55,9 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     #[serde(serialize_with = "crate::time::serialize_optional")]
     pub activated_at: Option<DateTime<Utc>>,
+    /// The day the account ends (from 00:00 UTC), if it does.
+    #[serde(serialize_with = "crate::end_dates::serialize")]
+    pub end_date: Option<chrono::NaiveDate>,
 }
 
 impl User {
@@ -72,7 +75,7 @@ pub(crate) const SELECT: &str = "
     SELECT u.id, u.email, u.first_name, u.last_name, u.role, d.name,
            (SELECT group_concat(t.name, ',') FROM user_teams ut
               JOIN teams t ON t.id = ut.team_id WHERE ut.user_id = u.id),
-           u.status, u.created_at, u.activated_at
+           u.status, u.created_at, u.activated_at, u.ends_at
     FROM users u LEFT JOIN departments d ON d.id = u.department_id";
 
 pub(crate) fn from_row(row: &Row<'_>) -> Result<User> {
@@ -89,6 +92,7 @@ pub(crate) fn from_row(row: &Row<'_>) -> Result<User> {
         status: UserStatus::from_db(&status),
         created_at: row.get(8)?,
         activated_at: row.get(9)?,
+        end_date: crate::end_dates::date_of(row.get(10)?),
     })
 }
 

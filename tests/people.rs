@@ -213,7 +213,11 @@ fn two_applies_at_once_invite_each_person_once() {
         .collect();
     for child in children {
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     assert_eq!(env.messages().len(), 40, "one mail per person");
     assert_eq!(
@@ -221,5 +225,62 @@ fn two_applies_at_once_invite_each_person_once() {
         "40",
         "one invitation per person"
     );
-    env.run(&["apply", &file, "--yes"]).ok().stderr_has("no changes");
+    env.run(&["apply", &file, "--yes"])
+        .ok()
+        .stderr_has("no changes");
+}
+
+fn today_utc() -> String {
+    let out = std::process::Command::new("date")
+        .args(["-u", "+%F"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn an_end_date_reached_ends_login_and_auth_at_once() {
+    use support::web::Server;
+    let env = Env::new();
+    env.run(&["invite", "ann@acme.example", "--role", "viewer"])
+        .ok();
+    env.accept(&env.link_for("ann@acme.example"), PASSWORD).ok();
+    let server = Server::start(&env);
+    let login = || {
+        server.post(
+            "/login",
+            &[("email", "ann@acme.example"), ("password", PASSWORD)],
+            None,
+        )
+    };
+    let cookie = login().cookie();
+    server.get_with_cookie("/auth", &cookie).status(200);
+    // A date to come changes nothing yet, and shows in the plan and the export.
+    let file = people(&env, "ann@acme.example,,,viewer,,,2999-01-31\n");
+    env.run(&["plan", &file])
+        .ok()
+        .stdout_has("end_date: (none) → 2999-01-31");
+    env.run(&["apply", &file, "--yes"]).ok();
+    server.get_with_cookie("/auth", &cookie).status(200);
+    env.run(&["users", "export"])
+        .ok()
+        .stdout_has("ann@acme.example,Ann,Lee,viewer,,,2999-01-31");
+    let users = env.run(&["users", "list", "--format", "json"]).ok().json();
+    assert_eq!(users[0]["end_date"], "2999-01-31");
+    // Today: from 00:00 UTC the session stops working and no login starts one.
+    let file = people(
+        &env,
+        &format!("ann@acme.example,,,viewer,,,{}\n", today_utc()),
+    );
+    env.run(&["apply", &file, "--yes"]).ok();
+    server.get_with_cookie("/auth", &cookie).status(401);
+    let again = login();
+    assert!(
+        again.cookie().is_empty() || {
+            server.get_with_cookie("/auth", &again.cookie()).status == 401
+        }
+    );
+    env.run(&["apply", &file, "--yes"])
+        .ok()
+        .stderr_has("no changes");
 }

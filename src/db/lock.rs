@@ -30,7 +30,9 @@ impl Database {
                     .write(true)
                     .open(&lock_path)
                     .map_err(|e| {
-                        Error::Other(anyhow::anyhow!("cannot open the lock file {lock_path}: {e}"))
+                        Error::Other(anyhow::anyhow!(
+                            "cannot open the lock file {lock_path}: {e}"
+                        ))
                     })?;
                 let flock = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
                     .map_err(|(_, e)| {

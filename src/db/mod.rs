@@ -58,6 +58,10 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_logins_and_reset_links.sql"),
         postgres: include_str!("../migrations/postgres/0006_logins_and_reset_links.sql"),
     },
+    Migration {
+        sqlite: include_str!("../migrations/sqlite/0007_end_dates.sql"),
+        postgres: include_str!("../migrations/postgres/0007_end_dates.sql"),
+    },
 ];
 
 /// The schema this invitectl writes.
