@@ -521,6 +521,11 @@ pub enum UsersCommand {
         #[arg(value_name = "EMAIL", allow_hyphen_values = true)]
         email: String,
     },
+    /// Deactivate the accounts whose end date has come (run daily by the shipped timer)
+    #[command(after_help = "Examples:\n  \
+        invitectl users expire\n  \
+        invitectl users edit ann@acme.example --end-date 2027-03-31")]
+    Expire,
     /// Mail an active user a single-use link to set a new password; setting it ends their sessions
     #[command(after_help = "Examples:\n  \
         invitectl users reset-password ann@acme.example\n  \
@@ -545,7 +550,7 @@ pub enum UsersCommand {
     clap::ArgGroup::new("changes")
         .required(true)
         .multiple(true)
-        .args(["role", "department", "no_department", "teams", "no_teams", "first_name", "last_name"])
+        .args(["role", "department", "no_department", "teams", "no_teams", "first_name", "last_name", "end_date", "no_end_date"])
 ))]
 pub struct EditArgs {
     /// The user's email address
@@ -584,6 +589,14 @@ pub struct EditArgs {
     /// The new last name (the same rules)
     #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub last_name: Option<String>,
+
+    /// The day the account ends (YYYY-MM-DD): from 00:00 UTC it cannot log in
+    #[arg(long, value_name = "DATE", conflicts_with = "no_end_date")]
+    pub end_date: Option<chrono::NaiveDate>,
+
+    /// Take the end date away
+    #[arg(long)]
+    pub no_end_date: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

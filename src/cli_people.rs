@@ -142,3 +142,43 @@ pub(super) fn apply(context: &Context, args: ApplyArgs) -> Result<()> {
     context.note(&format!("applied {} change(s)", applied.done));
     super::finish_delivery(context, &report)
 }
+
+/// `users edit --end-date DATE | --no-end-date`.
+pub(super) fn edit_end_date(
+    context: &Context,
+    email: &str,
+    date: Option<chrono::NaiveDate>,
+) -> Result<()> {
+    let mut conn = context.open()?;
+    let tx = conn.write()?;
+    let Some(user) = users::find_by_email(&tx, email)? else {
+        return Err(users::not_found(&tx, email)?);
+    };
+    let shown = date.map_or("none".to_string(), |d| d.to_string());
+    if crate::end_dates::set(&tx, &user, date, &actor(), now())? {
+        tx.commit()?;
+        context.note(&format!("changed {}: end date {shown}", user.email));
+    } else {
+        context.note(&format!(
+            "{} already has the end date {shown}; nothing changed",
+            user.email
+        ));
+    }
+    Ok(())
+}
+
+/// `users expire`: deactivates every active account whose end date has come.
+pub(super) fn expire(context: &Context) -> Result<()> {
+    let mut conn = context.open()?;
+    let actor = actor();
+    let at = now();
+    let ended = crate::end_dates::ended(&conn, at)?;
+    for email in &ended {
+        users::deactivate(&mut conn, email, &actor, at)?;
+        context.note(&format!("{email} reached its end date and is now inactive"));
+    }
+    if ended.is_empty() {
+        context.note("no account has reached its end date");
+    }
+    Ok(())
+}

@@ -249,6 +249,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Cancel(args) => cancel(&context, args),
         Command::Accept(args) => accept(&context, args),
         Command::Users(UsersCommand::Export) => cli_people::export(&context),
+        Command::Users(UsersCommand::Expire) => cli_people::expire(&context),
         Command::Users(command) => users_command(&context, command),
         Command::Plan(args) => cli_people::plan(&context, args),
         Command::Apply(args) => cli_people::apply(&context, args),
@@ -993,7 +994,7 @@ fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
             "active",
         ),
         UsersCommand::ResetPassword { .. } => unreachable!("handled by reset_password"),
-        UsersCommand::Export => unreachable!("handled by cli_people::export"),
+        UsersCommand::Export | UsersCommand::Expire => unreachable!("handled by cli_people"),
     };
     match change {
         Change::Done => context.note(&format!("{} is now {state}", email.trim())),
@@ -1006,6 +1007,19 @@ fn users_command(context: &Context, command: UsersCommand) -> Result<()> {
 }
 
 fn users_edit(context: &Context, args: EditArgs) -> Result<()> {
+    if args.end_date.is_some() || args.no_end_date {
+        cli_people::edit_end_date(context, &args.email, args.end_date)?;
+        let others = args.role.is_some()
+            || args.department.is_some()
+            || args.no_department
+            || !args.teams.is_empty()
+            || args.no_teams
+            || args.first_name.is_some()
+            || args.last_name.is_some();
+        if !others {
+            return Ok(());
+        }
+    }
     if !args.teams.is_empty() && args.teams.iter().all(|team| team.trim().is_empty()) {
         return Err(Error::Invalid(
             "--team needs a team name; to take every team away use --no-teams".into(),

@@ -53,3 +53,13 @@ pub fn serialize<S: serde::Serializer>(
         None => serializer.serialize_none(),
     }
 }
+
+/// The active users whose end has come by `now`: what `users expire` deactivates.
+pub fn ended(conn: &Database, now: DateTime<Utc>) -> Result<Vec<String>> {
+    conn.query(
+        "SELECT email FROM users WHERE status = 'active' AND ends_at IS NOT NULL AND ends_at <= ?1
+         ORDER BY id",
+        params![now],
+        |row| row.get(0),
+    )
+}

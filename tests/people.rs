@@ -284,3 +284,71 @@ fn an_end_date_reached_ends_login_and_auth_at_once() {
         .ok()
         .stderr_has("no changes");
 }
+
+#[test]
+fn users_edit_sets_an_end_date_and_users_expire_deactivates_once_it_has_come() {
+    let env = Env::new();
+    for email in ["ann@acme.example", "bob@acme.example"] {
+        env.run(&["invite", email, "--role", "viewer"]).ok();
+        env.accept(&env.link_for(email), PASSWORD).ok();
+    }
+    env.run(&[
+        "users",
+        "edit",
+        "ann@acme.example",
+        "--end-date",
+        &today_utc(),
+    ])
+    .ok()
+    .stderr_has("changed ann@acme.example: end date");
+    env.run(&[
+        "users",
+        "edit",
+        "bob@acme.example",
+        "--end-date",
+        "2999-01-01",
+    ])
+    .ok();
+    env.run(&[
+        "users",
+        "edit",
+        "bob@acme.example",
+        "--end-date",
+        "2999-01-01",
+    ])
+    .ok()
+    .stderr_has("nothing changed");
+    env.run(&["users", "edit", "bob@acme.example", "--no-end-date"])
+        .ok();
+    env.run(&[
+        "users",
+        "edit",
+        "bob@acme.example",
+        "--end-date",
+        "31.01.2027",
+    ])
+    .code(2);
+    // Until `users expire` runs the status stays active.
+    let show = env.run(&["users", "list", "--format", "json"]).ok().json();
+    assert_eq!(show.as_array().unwrap().len(), 2);
+    env.run(&["users", "expire"])
+        .ok()
+        .stderr_has("ann@acme.example reached its end date and is now inactive");
+    let inactive = env
+        .run(&["users", "list", "--status", "inactive", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(inactive[0]["email"], "ann@acme.example");
+    assert_eq!(inactive.as_array().unwrap().len(), 1);
+    env.run(&["users", "expire"])
+        .ok()
+        .stderr_has("no account has reached its end date");
+    let log = env.run(&["log", "--format", "json"]).ok().stdout.clone();
+    assert!(log.contains("\"deactivate\""), "{log}");
+    assert!(log.contains("\"end_date\""), "{log}");
+    assert_eq!(
+        env.sql("SELECT count(*) FROM hook_events WHERE event = 'user.deactivated'")
+            .trim(),
+        "1"
+    );
+}
