@@ -292,6 +292,10 @@ pub struct InviteArgs {
     #[arg(long)]
     pub department: Option<String>,
 
+    /// The day their account ends (YYYY-MM-DD): from 00:00 UTC it cannot log in
+    #[arg(long, value_name = "DATE")]
+    pub end_date: Option<chrono::NaiveDate>,
+
     /// A team to add them to; repeat it or give a comma list
     #[arg(long = "team", value_name = "TEAM", value_delimiter = ',')]
     pub teams: Vec<String>,

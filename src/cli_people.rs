@@ -182,3 +182,21 @@ pub(super) fn expire(context: &Context) -> Result<()> {
     }
     Ok(())
 }
+
+/// `invite --end-date`: the new pending users get the end date, in one
+/// write transaction.
+pub(super) fn set_end_dates(
+    conn: &mut crate::db::Database,
+    issued: &[crate::invitations::Issued],
+    date: chrono::NaiveDate,
+) -> Result<()> {
+    let actor = actor();
+    let at = now();
+    let tx = conn.write()?;
+    for invitation in issued {
+        if let Some(user) = users::find_by_email(&tx, &invitation.email)? {
+            crate::end_dates::set(&tx, &user, Some(date), &actor, at)?;
+        }
+    }
+    tx.commit()
+}

@@ -441,6 +441,9 @@ fn invite(context: &Context, args: InviteArgs) -> Result<()> {
     }
     let outcomes: Vec<Outcome> = outcomes.collect();
     let issued = invitations::issued(&outcomes);
+    if let Some(date) = args.end_date {
+        cli_people::set_end_dates(&mut conn, &issued, date)?;
+    }
     let report = context.deliver(&mut conn, &issued, rate, options.sender)?;
     let failures = report.failures();
     let rows: Vec<SentRow> = outcomes

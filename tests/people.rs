@@ -352,3 +352,22 @@ fn users_edit_sets_an_end_date_and_users_expire_deactivates_once_it_has_come() {
         "1"
     );
 }
+
+#[test]
+fn invite_end_date_is_stored_with_the_pending_user() {
+    let env = Env::new();
+    env.run(&[
+        "invite",
+        "ann@acme.example",
+        "--role",
+        "viewer",
+        "--end-date",
+        "2999-06-30",
+    ])
+    .ok();
+    let users = env.run(&["users", "list", "--format", "json"]).ok().json();
+    assert_eq!(users[0]["end_date"], "2999-06-30");
+    env.run(&["users", "export"])
+        .ok()
+        .stdout_has(",viewer,,,2999-06-30");
+}
