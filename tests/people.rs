@@ -126,6 +126,9 @@ fn an_empty_name_never_overwrites_a_name_the_user_set() {
     env.run(&["plan", &file])
         .ok()
         .stderr_has("0 to change, 0 to reactivate, 0 to deactivate, 1 unchanged");
+    env.run(&["-v", "plan", &file])
+        .ok()
+        .stdout_has("unchanged   ann@acme.example");
 }
 
 #[test]
