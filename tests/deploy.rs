@@ -136,7 +136,8 @@ fn the_cron_line_runs_the_same_repair_and_clean_up_as_the_timer() {
         [
             vec!["--quiet", "resend", "--failed"],
             vec!["--quiet", "remind"],
-            vec!["--quiet", "cancel", "--expired", "--yes"]
+            vec!["--quiet", "cancel", "--expired", "--yes"],
+            vec!["--quiet", "users", "expire"]
         ]
     );
 

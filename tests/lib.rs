@@ -15,6 +15,7 @@ mod docs;
 mod forward_auth;
 mod hooks;
 mod many_hosts;
+mod people;
 mod postgres;
 mod regression;
 mod reset;

@@ -60,6 +60,7 @@ pub(super) fn users_command(context: &Context, command: UsersCommand) -> Result<
             "active",
         ),
         UsersCommand::ResetPassword { .. } => unreachable!("handled by reset_password"),
+        UsersCommand::Export | UsersCommand::Expire => unreachable!("handled by cli::people"),
     };
     match change {
         Change::Done => context.note(&format!("{} is now {state}", email.trim())),
@@ -72,6 +73,19 @@ pub(super) fn users_command(context: &Context, command: UsersCommand) -> Result<
 }
 
 pub(super) fn users_edit(context: &Context, args: EditArgs) -> Result<()> {
+    if args.end_date.is_some() || args.no_end_date {
+        people::edit_end_date(context, &args.email, args.end_date)?;
+        let others = args.role.is_some()
+            || args.department.is_some()
+            || args.no_department
+            || !args.teams.is_empty()
+            || args.no_teams
+            || args.first_name.is_some()
+            || args.last_name.is_some();
+        if !others {
+            return Ok(());
+        }
+    }
     if !args.teams.is_empty() && args.teams.iter().all(|team| team.trim().is_empty()) {
         return Err(Error::Invalid(
             "--team needs a team name; to take every team away use --no-teams".into(),

@@ -175,6 +175,18 @@ pub enum Command {
     )]
     Users(UsersCommand),
 
+    /// Compare a people file with the directory and show what `apply` would do; writes nothing
+    #[command(after_help = "Examples:\n  \
+        invitectl plan people.csv\n  \
+        invitectl plan people.csv --prune --format json")]
+    Plan(PlanArgs),
+
+    /// Bring the directory in line with a people file: invite, change, reactivate, and with --prune deactivate
+    #[command(after_help = "Examples:\n  \
+        invitectl apply people.csv\n  \
+        invitectl apply people.csv --prune --yes")]
+    Apply(ApplyArgs),
+
     /// Teams that invitations may pre-assign
     #[command(
         subcommand,
@@ -314,6 +326,10 @@ pub struct InviteArgs {
     /// The department to place them in (see `invitectl departments list`)
     #[arg(long)]
     pub department: Option<String>,
+
+    /// The day their account ends (YYYY-MM-DD): from 00:00 UTC it cannot log in
+    #[arg(long, value_name = "DATE")]
+    pub end_date: Option<chrono::NaiveDate>,
 
     /// A team to add them to; repeat it or give a comma list
     #[arg(long = "team", value_name = "TEAM", value_delimiter = ',')]
@@ -487,8 +503,43 @@ pub struct AcceptArgs {
     pub password_stdin: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The people file: CSV with header email,first_name,last_name,role,department,teams,end_date
+    pub file: PathBuf,
+
+    /// Also deactivate active users, and cancel pending invitations, not in the file
+    #[arg(long)]
+    pub prune: bool,
+
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The people file: CSV with header email,first_name,last_name,role,department,teams,end_date
+    pub file: PathBuf,
+
+    /// Also deactivate active users, and cancel pending invitations, not in the file
+    #[arg(long)]
+    pub prune: bool,
+
+    /// With --prune, refuse to deactivate more than this many users [default: 10 % of active users, at least 1]
+    #[arg(long, value_name = "N")]
+    pub max_deactivate: Option<usize>,
+
+    #[command(flatten)]
+    pub yes: YesArg,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
+    /// Write the active and pending users as a people file (CSV) for `plan` and `apply`
+    #[command(after_help = "Examples:\n  \
+        invitectl users export > people.csv\n  \
+        invitectl plan people.csv")]
+    Export,
     /// List users
     #[command(after_help = "Examples:\n  \
         invitectl users list\n  \
@@ -529,6 +580,11 @@ pub enum UsersCommand {
         #[arg(value_name = "EMAIL", allow_hyphen_values = true)]
         email: String,
     },
+    /// Deactivate the accounts whose end date has come (run daily by the shipped timer)
+    #[command(after_help = "Examples:\n  \
+        invitectl users expire\n  \
+        invitectl users edit ann@acme.example --end-date 2027-03-31")]
+    Expire,
     /// Mail an active user a single-use link to set a new password; setting it ends their sessions
     #[command(after_help = "Examples:\n  \
         invitectl users reset-password ann@acme.example\n  \
@@ -553,7 +609,7 @@ pub enum UsersCommand {
     clap::ArgGroup::new("changes")
         .required(true)
         .multiple(true)
-        .args(["role", "department", "no_department", "teams", "no_teams", "first_name", "last_name"])
+        .args(["role", "department", "no_department", "teams", "no_teams", "first_name", "last_name", "end_date", "no_end_date"])
 ))]
 pub struct EditArgs {
     /// The user's email address
@@ -592,6 +648,14 @@ pub struct EditArgs {
     /// The new last name (the same rules)
     #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub last_name: Option<String>,
+
+    /// The day the account ends (YYYY-MM-DD): from 00:00 UTC it cannot log in
+    #[arg(long, value_name = "DATE", conflicts_with = "no_end_date")]
+    pub end_date: Option<chrono::NaiveDate>,
+
+    /// Take the end date away
+    #[arg(long)]
+    pub no_end_date: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

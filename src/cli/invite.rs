@@ -105,6 +105,9 @@ pub(super) fn invite(context: &Context, args: InviteArgs) -> Result<()> {
             }
         };
         let issued = invitations::issued(&chunk);
+        if let Some(date) = args.end_date {
+            people::set_end_dates(&mut conn, &issued, date)?;
+        }
         let report = session.send(&mut conn, &issued, &now, &mut || bar.tick())?;
         let failures = report.failures();
         for outcome in &chunk {

@@ -16,6 +16,7 @@ mod groups;
 mod invite;
 mod lifecycle;
 pub mod output;
+mod people;
 mod remind;
 mod rows;
 mod terminal;
@@ -228,7 +229,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Cancel(args) => cancel(&context, args),
         Command::Remind(args) => remind::remind(&context, args),
         Command::Accept(args) => accept(&context, args),
+        Command::Users(UsersCommand::Export) => people::export(&context),
+        Command::Users(UsersCommand::Expire) => people::expire(&context),
         Command::Users(command) => users_command(&context, command),
+        Command::Plan(args) => people::plan(&context, args),
+        Command::Apply(args) => people::apply(&context, args),
         Command::Teams(command) => group_command(&context, Group::Team, command),
         Command::Departments(command) => group_command(&context, Group::Department, command),
         Command::Smtp(SmtpCommand::Test { to }) => smtp_test(&context, to),

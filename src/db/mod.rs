@@ -8,10 +8,13 @@
 //! creates, never migrates and never takes the write lock.
 
 mod copy;
+mod lock;
 mod pg_client;
 mod postgres;
 mod sqlite;
 mod value;
+
+pub use lock::Held;
 
 use std::path::PathBuf;
 
@@ -58,6 +61,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         sqlite: include_str!("../migrations/sqlite/0007_no_dead_ends.sql"),
         postgres: include_str!("../migrations/postgres/0007_no_dead_ends.sql"),
+    },
+    Migration {
+        sqlite: include_str!("../migrations/sqlite/0008_end_dates.sql"),
+        postgres: include_str!("../migrations/postgres/0008_end_dates.sql"),
     },
 ];
 

@@ -5,8 +5,10 @@
 pub mod audit;
 pub mod change;
 pub mod directory;
+pub mod end_dates;
 pub mod hook_events;
 pub mod invitations;
+pub mod people;
 pub mod reminders;
 pub mod renewals;
 pub mod resets;

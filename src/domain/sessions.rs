@@ -43,7 +43,8 @@ pub fn user(conn: &Database, secret: &str, now: DateTime<Utc>) -> Result<Option<
     static SQL: LazyLock<String> = LazyLock::new(|| {
         format!(
             "{} JOIN sessions s ON s.user_id = u.id
-             WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND u.status = 'active'",
+             WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND u.status = 'active'
+               AND (u.ends_at IS NULL OR u.ends_at > ?2)",
             user::SELECT
         )
     });
@@ -170,7 +171,8 @@ fn start(
     let started = tx.execute(
         "INSERT INTO sessions (id_hash, user_id, created_at, expires_at)
          SELECT ?1, id, ?3, ?4 FROM users
-         WHERE id = ?2 AND status = 'active' AND session_epoch = ?5",
+         WHERE id = ?2 AND status = 'active' AND session_epoch = ?5
+           AND (ends_at IS NULL OR ends_at > ?3)",
         params![
             &secret.hash(),
             checked.id,

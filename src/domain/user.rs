@@ -45,6 +45,9 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     #[serde(serialize_with = "crate::time::serialize_optional")]
     pub activated_at: Option<DateTime<Utc>>,
+    /// The day the account ends (from 00:00 UTC), if it does.
+    #[serde(serialize_with = "serialize_date")]
+    pub end_date: Option<chrono::NaiveDate>,
 }
 
 impl User {
@@ -62,7 +65,7 @@ pub(crate) const SELECT: &str = "
     SELECT u.id, u.email, u.first_name, u.last_name, u.role, d.name,
            (SELECT group_concat(t.name, ',') FROM user_teams ut
               JOIN teams t ON t.id = ut.team_id WHERE ut.user_id = u.id),
-           u.status, u.created_at, u.activated_at
+           u.status, u.created_at, u.activated_at, u.ends_at
     FROM users u LEFT JOIN departments d ON d.id = u.department_id";
 
 pub(crate) fn from_row(row: &Row<'_>) -> Result<User> {
@@ -79,6 +82,9 @@ pub(crate) fn from_row(row: &Row<'_>) -> Result<User> {
         status: UserStatus::from_db(&status),
         created_at: row.get(8)?,
         activated_at: row.get(9)?,
+        end_date: row
+            .get::<Option<DateTime<Utc>>>(10)?
+            .map(|at| at.date_naive()),
     })
 }
 
@@ -252,4 +258,15 @@ pub fn team_names(concatenated: Option<String>) -> Vec<String> {
         .unwrap_or_default();
     names.sort_by_cached_key(|name| name.to_ascii_lowercase());
     names
+}
+
+/// `end_date` in JSON: `"2027-03-31"` or null.
+pub fn serialize_date<S: serde::Serializer>(
+    date: &Option<chrono::NaiveDate>,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match date {
+        Some(date) => serializer.collect_str(date),
+        None => serializer.serialize_none(),
+    }
 }

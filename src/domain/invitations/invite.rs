@@ -568,6 +568,7 @@ pub(super) fn insert(
             status: user::UserStatus::Pending,
             created_at: now,
             activated_at: None,
+            end_date: None,
         })
         .collect();
     hook_events::record_all(
