@@ -19,6 +19,7 @@ pub mod output;
 mod people;
 mod remind;
 mod rows;
+mod subcommands;
 mod terminal;
 
 use crate::cli::args::{
