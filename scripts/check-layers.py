@@ -6,7 +6,7 @@ exits 1 when there is one.
 The layers, bottom up (a module may import its own layer and those below):
 leaves, then config and db, then the domain (itself ordered: the shared
 types, then directory and audit, hook events, users, invitations, then
-resets and sessions), then mail and the hooks runner, then the two adapters,
+resets, sessions, end dates, reminders and renewals, then people files), then mail and the hooks runner, then the two adapters,
 cli and web. A path is `crate::a::b` in a `use` or in the code."""
 import re
 import sys
@@ -20,12 +20,14 @@ LAYERS = [
     ("domain::hook_events",),
     ("domain::users",),
     ("domain::invitations",),
-    ("domain::resets", "domain::sessions"),
+    ("domain::resets", "domain::sessions", "domain::end_dates", "domain::reminders",
+     "domain::renewals"),
+    ("domain::people",),
     ("mail", "hooks"),
     ("cli", "web"),
 ]
 # domain/ files not named above (a new rule) sit with sessions until placed.
-DOMAIN_DEFAULT = len(LAYERS) - 3
+DOMAIN_DEFAULT = len(LAYERS) - 4
 
 
 def module_of(path: Path, src: Path) -> str:

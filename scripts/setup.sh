@@ -10,6 +10,7 @@ set -euo pipefail
 # npm: installs axe-core (tests/axe/package-lock.json), which the
 # accessibility test injects into the pages in that browser.
 # caddy: `caddy validate` checks deploy/Caddyfile-protected-app (forward_auth).
+# curl: the HTTP/2 requests through the shipped TLS blocks of nginx and Caddy.
 # msmtp: a real sendmail for the sendmail transport test.
 # procps: `kill -TERM` for the clean-shutdown test.
 # util-linux, mount, bsdutils: runuser (another local user), unshare and mount
@@ -23,7 +24,7 @@ set -euo pipefail
 # python3, python3-aiosmtpd: the real SMTP server the mail tests run on
 # 127.0.0.1 (from Debian: its Python refuses a system-wide pip install).
 debian_packages=(libfaketime python3 python3-aiosmtpd sqlite3 systemd nginx-light openssl caddy chromium chromium-driver msmtp procps
-  util-linux mount bsdutils postgresql postgresql-client iproute2)
+  util-linux mount bsdutils postgresql postgresql-client iproute2 curl)
 # npm may come from elsewhere than Debian (NodeSource, nvm): any npm on PATH will do.
 command -v npm >/dev/null || debian_packages+=(npm)
 

@@ -17,7 +17,9 @@
 //!    [`domain::change`] and [`domain::user`] (the shared types),
 //!    [`domain::directory`] and [`domain::audit`], [`domain::hook_events`]
 //!    (the outbox), [`domain::users`], [`domain::invitations`] (by use
-//!    case), then [`domain::resets`] and [`domain::sessions`].
+//!    case), then [`domain::resets`], [`domain::sessions`],
+//!    [`domain::end_dates`], [`domain::reminders`] and [`domain::renewals`],
+//!    and on top [`domain::people`] (plan and apply a people file).
 //! 4. **Mail and hooks**: [`mail`] (messages, templates, the transports, and
 //!    [`mail::delivery`], which sends a batch and records it) and [`hooks`]
 //!    (the runner that hands each event to `[hooks] command`).
