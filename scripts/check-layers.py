@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 LAYERS = [
-    ("address", "cidr", "error", "password", "suggest", "text", "time", "token"),
+    ("address", "cidr", "error", "i18n", "password", "suggest", "text", "time", "token"),
     ("config", "db"),
     ("domain::change", "domain::user"),
     ("domain::directory", "domain::audit"),

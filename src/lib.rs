@@ -8,7 +8,8 @@
 //! 1. **Leaves**, which know nothing of invitations: [`address`] (one form of
 //!    an address), [`text`], [`time`], [`token`] (secrets and their hashes),
 //!    [`password`] (the policy, argon2id), [`cidr`], [`suggest`] ("did you
-//!    mean"), [`error`] (typed errors and their exit codes).
+//!    mean"), [`error`] (typed errors and their exit codes), [`i18n`] (the
+//!    languages invitees read: catalogues, dates).
 //! 2. **Settings and storage**: [`config`] (defaults < file < environment <
 //!    flags, each with its origin) and [`db`] (one seam over SQLite and
 //!    PostgreSQL, migrations, `db copy`).
@@ -36,6 +37,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod hooks;
+pub mod i18n;
 pub mod mail;
 pub mod password;
 pub mod suggest;

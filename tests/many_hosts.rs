@@ -233,7 +233,7 @@ fn four_hosts_migrating_an_empty_database_at_once_migrate_it_once() {
     assert_eq!(database.sql("SELECT count(*) FROM teams"), "4\n");
     let status = env.run(&["db", "status", "--format", "json"]).ok().json();
     assert_eq!(status["engine"], "postgresql");
-    assert_eq!(status["schema_version"], 8);
+    assert_eq!(status["schema_version"], 9);
 }
 
 #[test]

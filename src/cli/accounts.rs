@@ -104,6 +104,7 @@ pub(super) fn users_edit(context: &Context, args: EditArgs) -> Result<()> {
         },
         first_name: args.first_name,
         last_name: args.last_name,
+        lang: args.lang,
     };
     let named = wanted.first_name.is_some() || wanted.last_name.is_some();
     let mut conn = context.open()?;

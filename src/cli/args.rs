@@ -302,7 +302,11 @@ pub struct InviteArgs {
     #[arg(long, value_name = "WHO")]
     pub invited_by: Option<String>,
 
-    /// Read a CSV with the header email,role,department,teams (teams separated by ;) and optionally ttl; empty cells take the flags' values
+    /// The language of their mail and pages: en, de, fr, es, it, nl, pt, pl, ja, ar [default: [organization] language]
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<crate::i18n::Lang>,
+
+    /// Read a CSV with the header email,role,department,teams (teams separated by ;) and optionally ttl and lang; empty cells take the flags' values
     #[arg(long, value_name = "FILE")]
     pub from_file: Option<PathBuf>,
 

@@ -259,6 +259,7 @@ pub(super) fn gather_requests(
             teams: args.teams.clone(),
             location: None,
             ttl,
+            lang: args.lang,
         })
     });
     let from_file = args
@@ -298,7 +299,7 @@ pub(super) fn read_csv<'a>(
         ));
     };
     let (role, department, teams) = (column("role"), column("department"), column("teams"));
-    let ttl_column = column("ttl");
+    let (ttl_column, lang_column) = (column("ttl"), column("lang"));
     let rows = reader.into_records().filter_map(move |record| {
         let record = match record {
             Ok(record) => record,
@@ -312,9 +313,9 @@ pub(super) fn read_csv<'a>(
         };
         let email = cell(Some(email_column))?;
         let line = record.position().map(|p| p.line());
+        let at = line.map_or(String::new(), |line| format!("line {line}: "));
         let ttl = match cell(ttl_column) {
             Some(text) => {
-                let at = line.map_or(String::new(), |line| format!("line {line}: "));
                 match remind::checked_ttl(&text, cap, &format!("{at}ttl")) {
                     Ok(own) => Some(own),
                     Err(e) => return Some(Err(problem(e.to_string()))),
@@ -322,8 +323,14 @@ pub(super) fn read_csv<'a>(
             }
             None => ttl,
         };
+        let lang = match cell(lang_column).map(|code| code.parse::<crate::i18n::Lang>()) {
+            Some(Ok(lang)) => Some(lang),
+            Some(Err(e)) => return Some(Err(problem(format!("{at}lang: {e}")))),
+            None => args.lang,
+        };
         Some(Ok(Request {
             ttl,
+            lang,
             email,
             location: line.map(|line| format!("{} line {line}", path.display())),
             role: cell(role).or_else(|| args.role.clone()),

@@ -288,7 +288,7 @@ pub struct YesArg {
     clap::ArgGroup::new("changes")
         .required(true)
         .multiple(true)
-        .args(["role", "department", "no_department", "teams", "no_teams", "first_name", "last_name", "end_date", "no_end_date"])
+        .args(["role", "department", "no_department", "teams", "no_teams", "first_name", "last_name", "end_date", "no_end_date", "lang"])
 ))]
 pub struct EditArgs {
     /// The user's email address
@@ -335,4 +335,8 @@ pub struct EditArgs {
     /// Take the end date away
     #[arg(long)]
     pub no_end_date: bool,
+
+    /// The language of their mail and pages: en, de, fr, es, it, nl, pt, pl, ja, ar
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<crate::i18n::Lang>,
 }

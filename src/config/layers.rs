@@ -318,6 +318,17 @@ impl Layers {
             session_ttl: self
                 .duration("organization.session_ttl")?
                 .unwrap_or(Duration::from_secs(12 * 3600)),
+            language: match self.text("organization.language") {
+                Some(code) => code
+                    .parse()
+                    .map_err(|e: String| self.problem("organization.language", &e))?,
+                None => Lang::En,
+            },
+            timezone: match self.text("organization.timezone") {
+                Some(name) => crate::i18n::parse_zone(&name)
+                    .map_err(|e| self.problem("organization.timezone", &e))?,
+                None => chrono_tz::Tz::UTC,
+            },
         };
 
         let smtp = SmtpSettings {

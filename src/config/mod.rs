@@ -10,6 +10,7 @@ use lettre::message::Mailbox;
 
 use crate::cidr::Cidr;
 use crate::error::{Error, Result};
+use crate::i18n::{Lang, Texts};
 use crate::time::parse_duration;
 
 mod layers;
@@ -41,6 +42,8 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("organization", "renew", Kind::Text),
     ("organization", "renew_limit", Kind::Integer),
     ("organization", "max_invitation_ttl", Kind::Text),
+    ("organization", "language", Kind::Text),
+    ("organization", "timezone", Kind::Text),
     ("database", "path", Kind::Text),
     ("database", "url", Kind::Text),
     ("database", "password_env", Kind::Text),
@@ -173,6 +176,10 @@ pub struct Organization {
     pub reset_ttl: Duration,
     /// How long a login lasts.
     pub session_ttl: Duration,
+    /// What invitees read when nothing else says which language.
+    pub language: Lang,
+    /// Where dates in mail and pages are shown.
+    pub timezone: chrono_tz::Tz,
 }
 
 /// `smtp.security`: how the connection to the mail server is protected.
@@ -233,10 +240,20 @@ impl Organization {
     /// Who the mail tells people to contact: `[organization] contact`, else
     /// the admin's name, else a description anyone understands.
     pub fn contact(&self) -> String {
+        self.contact_in(&self.texts(Lang::En))
+    }
+
+    /// Who invitees write to, in their language when it is "your administrator".
+    pub fn contact_in(&self, texts: &Texts) -> String {
         self.contact
             .clone()
             .or_else(|| self.admin.clone())
-            .unwrap_or_else(|| "your administrator".to_string())
+            .unwrap_or_else(|| texts.get("your-administrator"))
+    }
+
+    /// The words of `lang`, with dates in the organization's time zone.
+    pub fn texts(&self, lang: Lang) -> Texts {
+        Texts::new(lang, self.timezone)
     }
 }
 

@@ -66,6 +66,10 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_end_dates.sql"),
         postgres: include_str!("../migrations/postgres/0008_end_dates.sql"),
     },
+    Migration {
+        sqlite: include_str!("../migrations/sqlite/0009_languages.sql"),
+        postgres: include_str!("../migrations/postgres/0009_languages.sql"),
+    },
 ];
 
 /// The schema this invitectl writes.

@@ -14,6 +14,7 @@ use crate::domain::invitations::{self, InviteOptions, Request};
 use crate::domain::user::{self, User, UserStatus};
 use crate::domain::users;
 use crate::error::{Error, Result};
+use crate::i18n::Lang;
 use crate::{address, suggest};
 
 /// The columns of a people file, in the order `users export` writes them.
@@ -38,7 +39,8 @@ pub struct Person {
     pub department: Option<String>,
     pub teams: Vec<String>,
     pub end_date: Option<NaiveDate>,
-    pub lang: Option<String>,
+    /// The language of their mail and pages; an empty cell keeps theirs.
+    pub lang: Option<Lang>,
 }
 
 /// Reads and checks every row of `path`; with any bad row, every problem is
@@ -195,10 +197,16 @@ pub fn read_from(
                 }
             },
         };
-        let lang = lang_column
-            .and_then(|c| record.get(c))
-            .map(|l| l.trim().to_string())
-            .filter(|l| !l.is_empty());
+        let lang = match lang_column.and_then(|c| record.get(c)).map(str::trim) {
+            None | Some("") => None,
+            Some(code) => match code.parse::<Lang>() {
+                Ok(lang) => Some(lang),
+                Err(problem) => {
+                    problems.push(format!("{here}: lang {problem}"));
+                    None
+                }
+            },
+        };
         if problems.len() == before {
             people.push(Person {
                 line,
@@ -297,6 +305,10 @@ fn differences(user: &User, person: &Person) -> Vec<String> {
     field("teams", teams(&current), teams(&person.teams));
     let date = |d: Option<NaiveDate>| d.map_or("(none)".to_string(), |d| d.to_string());
     field("end_date", date(user.end_date), date(person.end_date));
+    if let Some(lang) = person.lang {
+        let current = user.lang.map_or("(default)".to_string(), |l| l.to_string());
+        field("lang", current, lang.to_string());
+    }
     changes
 }
 
@@ -409,6 +421,7 @@ pub fn apply(
             teams: p.teams.clone(),
             location: Some(format!("line {}", p.line)),
             ttl: None,
+            lang: p.lang,
         })
         .collect();
     let mut issued = Vec::new();
@@ -450,6 +463,7 @@ pub fn apply(
                     teams: Some(person.teams.clone()),
                     first_name: person.first_name.clone(),
                     last_name: person.last_name.clone(),
+                    lang: person.lang,
                 };
                 users::edit(conn, org, &step.email, &wanted, &options.actor, now)?;
                 set_end_date(conn, &step.email, person.end_date, &options.actor, now)?;

@@ -27,6 +27,8 @@ pub struct IssuedReset {
     pub last_name: Option<String>,
     pub token: Token,
     pub expires_at: DateTime<Utc>,
+    /// The user's language, when not `[organization] language`.
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 /// Why an address gets no link, in a sentence that says what to do.
@@ -101,6 +103,7 @@ fn add_link(
         last_name: user.last_name,
         token,
         expires_at,
+        lang: user.lang,
     })
 }
 
@@ -286,6 +289,8 @@ mod tests {
             invitation_ttl: Duration::from_secs(24 * 3600),
             reset_ttl: Duration::from_secs(3600),
             session_ttl: Duration::from_secs(12 * 3600),
+            language: crate::i18n::Lang::En,
+            timezone: chrono_tz::Tz::UTC,
         }
     }
 

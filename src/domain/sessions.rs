@@ -206,6 +206,8 @@ mod tests {
             invitation_ttl: Duration::from_secs(3600),
             reset_ttl: Duration::from_secs(3600),
             session_ttl: Duration::from_secs(12 * 3600),
+            language: crate::i18n::Lang::En,
+            timezone: chrono_tz::Tz::UTC,
         };
         let request = Request {
             email: "ann@acme.example".into(),

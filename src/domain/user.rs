@@ -48,6 +48,8 @@ pub struct User {
     /// The day the account ends (from 00:00 UTC), if it does.
     #[serde(serialize_with = "serialize_date")]
     pub end_date: Option<chrono::NaiveDate>,
+    /// The language of their mail and pages, when not `[organization] language`.
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 impl User {
@@ -65,7 +67,7 @@ pub(crate) const SELECT: &str = "
     SELECT u.id, u.email, u.first_name, u.last_name, u.role, d.name,
            (SELECT group_concat(t.name, ',') FROM user_teams ut
               JOIN teams t ON t.id = ut.team_id WHERE ut.user_id = u.id),
-           u.status, u.created_at, u.activated_at, u.ends_at
+           u.status, u.created_at, u.activated_at, u.ends_at, u.lang
     FROM users u LEFT JOIN departments d ON d.id = u.department_id";
 
 pub(crate) fn from_row(row: &Row<'_>) -> Result<User> {
@@ -85,6 +87,10 @@ pub(crate) fn from_row(row: &Row<'_>) -> Result<User> {
         end_date: row
             .get::<Option<DateTime<Utc>>>(10)?
             .map(|at| at.date_naive()),
+        lang: row
+            .get::<Option<String>>(11)?
+            .as_deref()
+            .and_then(crate::i18n::Lang::from_tag),
     })
 }
 

@@ -85,6 +85,7 @@ pub struct Edit {
     /// Checked as the accept form checks it.
     pub first_name: Option<String>,
     pub last_name: Option<String>,
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 /// What an edit did: the user as they are now, and each change as
@@ -193,13 +194,15 @@ pub fn edit_user(
 
     // The user and their pending invitation, if any, get the same values.
     tx.execute(
-        "UPDATE users SET role = ?2, department_id = ?3, first_name = ?4, last_name = ?5 WHERE id = ?1",
+        "UPDATE users SET role = ?2, department_id = ?3, first_name = ?4, last_name = ?5, lang = ?6
+         WHERE id = ?1",
         params![
             before.id,
             &role,
             department,
             first_name.as_deref(),
-            last_name.as_deref()
+            last_name.as_deref(),
+            wanted.lang.or(before.lang).map(|lang| lang.code())
         ],
     )?;
     tx.execute(
@@ -284,6 +287,11 @@ fn changes(before: &User, after: &User) -> Vec<String> {
             "teams",
             Some(before.teams.join(", ")),
             Some(after.teams.join(", ")),
+        ),
+        (
+            "language",
+            before.lang.map(|lang| lang.to_string()),
+            after.lang.map(|lang| lang.to_string()),
         ),
     ];
     fields

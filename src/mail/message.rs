@@ -11,11 +11,17 @@ use crate::config::Organization;
 use crate::domain::invitations::Issued;
 use crate::domain::resets::IssuedReset;
 use crate::error::{Error, Result};
+use crate::i18n::{Arg, Lang, Texts};
 use crate::mail::templates::{Kind, Templates};
 
 /// "Thursday, 26 November 2026 at 02:00 UTC": an absolute time anyone can read.
 pub fn human_time(instant: DateTime<Utc>) -> String {
     instant.format("%A, %-d %B %Y at %H:%M UTC").to_string()
+}
+
+/// The words of the reader's language: theirs, or `[organization] language`.
+pub fn texts_for(org: &Organization, lang: Option<Lang>) -> Texts {
+    org.texts(lang.unwrap_or(org.language))
 }
 
 /// A Message-ID in the sender's domain, so it can be recorded before sending.
@@ -42,11 +48,13 @@ pub fn invitation(
     message_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Message> {
-    let (text, html) = templates.render(Kind::Invitation, invitation_values(org, issued))?;
+    let texts = texts_for(org, issued.lang);
+    let values = invitation_values(org, &texts, issued);
+    let (text, html) = templates.render(Kind::Invitation, texts.lang, values)?;
     build(
         from,
         &issued.email,
-        &format!("You're invited to join {}", org.name),
+        &texts.text("invitation-subject", &[("organization", Arg::Text(&org.name))]),
         (text, html),
         message_id,
         now,
@@ -63,11 +71,13 @@ pub fn reminder(
     message_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Message> {
-    let (text, html) = templates.render(Kind::Reminder, invitation_values(org, issued))?;
+    let texts = texts_for(org, issued.lang);
+    let values = invitation_values(org, &texts, issued);
+    let (text, html) = templates.render(Kind::Reminder, texts.lang, values)?;
     build(
         from,
         &issued.email,
-        &format!("Reminder: you're invited to join {}", org.name),
+        &texts.text("reminder-subject", &[("organization", Arg::Text(&org.name))]),
         (text, html),
         message_id,
         now,
@@ -84,17 +94,19 @@ pub fn renewal_request(
     request: &RenewalRequest<'_>,
     now: DateTime<Utc>,
 ) -> Result<Message> {
+    // To the organization's contact, in the organization's language.
+    let texts = texts_for(org, None);
     let values = Value::from_pairs([
         ("organization", Value::from(org.name.as_str())),
         ("email", Value::from(request.email)),
         ("role", Value::from(request.role)),
-        ("expired", Value::from(human_time(request.expired_at))),
+        ("expired", Value::from(texts.date_time(request.expired_at))),
     ]);
-    let (text, html) = templates.render(Kind::RenewalRequest, values)?;
+    let (text, html) = templates.render(Kind::RenewalRequest, texts.lang, values)?;
     build(
         from,
         to,
-        &format!("{} asks for a new invitation link", request.email),
+        &texts.text("renewal-request-subject", &[("email", Arg::Text(request.email))]),
         (text, html),
         &new_message_id(from),
         now,
@@ -108,7 +120,7 @@ pub struct RenewalRequest<'a> {
     pub expired_at: DateTime<Utc>,
 }
 
-fn invitation_values(org: &Organization, issued: &Issued) -> Value {
+fn invitation_values(org: &Organization, texts: &Texts, issued: &Issued) -> Value {
     Value::from_pairs([
         ("organization", Value::from(org.name.as_str())),
         ("email", Value::from(issued.email.as_str())),
@@ -117,8 +129,8 @@ fn invitation_values(org: &Organization, issued: &Issued) -> Value {
         ("department", Value::from(issued.department.clone())),
         ("teams", Value::from(issued.teams.clone())),
         ("link", Value::from(org.accept_link(&issued.token))),
-        ("expires", Value::from(human_time(issued.expires_at))),
-        ("contact", Value::from(org.contact())),
+        ("expires", Value::from(texts.date_time(issued.expires_at))),
+        ("contact", Value::from(org.contact_in(texts))),
     ])
 }
 
@@ -136,20 +148,21 @@ pub fn reset(
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
+    let texts = texts_for(org, reset.lang);
     let values = Value::from_pairs([
         ("organization", Value::from(org.name.as_str())),
         ("email", Value::from(reset.email.as_str())),
         ("first_name", Value::from(reset.first_name.clone())),
         ("name", Value::from(name)),
         ("link", Value::from(org.reset_link(&reset.token))),
-        ("expires", Value::from(human_time(reset.expires_at))),
-        ("contact", Value::from(org.contact())),
+        ("expires", Value::from(texts.date_time(reset.expires_at))),
+        ("contact", Value::from(org.contact_in(&texts))),
     ]);
-    let (text, html) = templates.render(Kind::Reset, values)?;
+    let (text, html) = templates.render(Kind::Reset, texts.lang, values)?;
     build(
         from,
         &reset.email,
-        &format!("Set a new password for {}", org.name),
+        &texts.text("reset-mail-subject", &[("organization", Arg::Text(&org.name))]),
         (text, html),
         message_id,
         now,

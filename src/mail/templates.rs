@@ -7,6 +7,11 @@
 //! Values are HTML-escaped in the `.html` templates and left as they are in
 //! the `.txt` ones; a variable that is not defined is an error, never an
 //! empty string.
+//!
+//! The built-in templates say everything through `t("message-id", …)`, a
+//! message of the reader's language catalogue (see [`crate::i18n`]). An
+//! operator's template may be written for one language (`invitation.de.txt`),
+//! which is used for that language in place of `invitation.txt`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -15,6 +20,7 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 
 use crate::config::Mail;
 use crate::error::{Error, Result};
+use crate::i18n::{Arg, Lang, Texts};
 
 /// One kind of message, with its text and HTML templates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +51,8 @@ impl Kind {
         }
     }
 
-    /// The variables its templates may use (docs/reference.md describes them).
+    /// The variables its templates may use (docs/reference.md describes
+    /// them); every kind also has `lang` and `dir`.
     pub fn variables(self) -> &'static [&'static str] {
         match self {
             Kind::Invitation | Kind::Reminder => &[
@@ -58,6 +65,8 @@ impl Kind {
                 "link",
                 "expires",
                 "contact",
+                "lang",
+                "dir",
             ],
             Kind::Reset => &[
                 "organization",
@@ -67,13 +76,20 @@ impl Kind {
                 "link",
                 "expires",
                 "contact",
+                "lang",
+                "dir",
             ],
-            Kind::RenewalRequest => &["organization", "email", "role", "expired"],
+            Kind::RenewalRequest => &["organization", "email", "role", "expired", "lang", "dir"],
         }
     }
 
-    /// Values to try a template with: every optional one set, or none.
-    fn samples(self) -> [Value; 2] {
+    /// Values to try a template with, in `lang`: every optional one set, or none.
+    pub(crate) fn samples(self, lang: Lang) -> [Value; 2] {
+        self.samples_in_english()
+            .map(|values| in_language(values, lang))
+    }
+
+    fn samples_in_english(self) -> [Value; 2] {
         let common = |full: bool| {
             vec![
                 ("organization", Value::from("Example Organization")),
@@ -168,6 +184,11 @@ const BUILT_IN: [(&str, &str); 8] = [
     ),
 ];
 
+/// `values` with the language's own: `lang` and `dir`.
+fn in_language(values: Value, lang: Lang) -> Value {
+    minijinja::context! { lang => lang.code(), dir => lang.dir(), ..values }
+}
+
 /// Every template, checked, ready to render.
 pub struct Templates {
     env: Environment<'static>,
@@ -182,9 +203,49 @@ impl std::fmt::Debug for Templates {
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    // By the file's extension: .html escapes, .txt does not.
+    // By the file's extension: .html escapes, .txt does not (so by the
+    // name's last extension: invitation.de.html escapes too).
     env.set_auto_escape_callback(minijinja::default_auto_escape_callback);
+    env.add_function("t", translate);
     env
+}
+
+/// `t("message-id", name=value, …)`: a message of the catalogue of the
+/// template's `lang`, its variables from the keyword arguments.
+fn translate(
+    state: &minijinja::State<'_, '_>,
+    key: &str,
+    kwargs: minijinja::value::Kwargs,
+) -> std::result::Result<String, minijinja::Error> {
+    let lang = state
+        .lookup("lang")
+        .and_then(|code| code.as_str().and_then(Lang::from_tag))
+        .unwrap_or(Lang::En);
+    let texts = Texts::new(lang, chrono_tz::Tz::UTC);
+    if !texts.has(key) {
+        return Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("t(\"{key}\"): there is no such message in locales/en/invitectl.ftl"),
+        ));
+    }
+    let names: Vec<&str> = kwargs.args().collect();
+    let values: Vec<(String, Value)> = names
+        .iter()
+        .map(|name| Ok((name.to_string(), kwargs.get::<Value>(name)?)))
+        .collect::<std::result::Result<_, minijinja::Error>>()?;
+    let texts_of: Vec<String> = values.iter().map(|(_, v)| v.to_string()).collect();
+    let args: Vec<(&str, Arg<'_>)> = values
+        .iter()
+        .zip(&texts_of)
+        .map(|((name, value), text)| {
+            let arg = match i64::try_from(value.clone()) {
+                Ok(n) if value.is_number() => Arg::Number(n),
+                _ => Arg::Text(text),
+            };
+            (name.as_str(), arg)
+        })
+        .collect();
+    Ok(texts.text(key, &args))
 }
 
 impl Templates {
@@ -209,18 +270,18 @@ impl Templates {
         for kind in Kind::ALL {
             for name in kind.files() {
                 let (source, origin) = match dir.map(|dir| dir.join(name)) {
-                    Some(path) if path.exists() => {
-                        let source = std::fs::read_to_string(&path).map_err(|e| {
-                            Error::Config(format!(
-                                "cannot read the mail template {}: {e}; check [mail] template_dir",
-                                path.display()
-                            ))
-                        })?;
-                        (source, Origin::File(path))
-                    }
+                    Some(path) if path.exists() => (read(&path)?, Origin::File(path)),
                     _ => (built_in(name).to_string(), Origin::BuiltIn(name)),
                 };
-                check(&mut env, kind, name, source, &origin)?;
+                check(&mut env, kind, Lang::En, name.to_string(), source, &origin)?;
+                let Some(dir) = dir else { continue };
+                for lang in Lang::ALL {
+                    let own = for_language(name, lang);
+                    let path = dir.join(&own);
+                    if path.exists() {
+                        check(&mut env, kind, lang, own, read(&path)?, &Origin::File(path))?;
+                    }
+                }
             }
         }
         Ok(Templates { env })
@@ -231,11 +292,19 @@ impl Templates {
         Templates::load_from(None).expect("the built-in mail templates are valid")
     }
 
-    /// The text and HTML bodies of one message.
-    pub fn render(&self, kind: Kind, values: Value) -> Result<(String, String)> {
+    /// The text and HTML bodies of one message in `lang`: the operator's
+    /// template for that language when there is one.
+    pub fn render(&self, kind: Kind, lang: Lang, values: Value) -> Result<(String, String)> {
+        let values = in_language(values, lang);
         let [text, html] = kind.files().map(|name| {
+            let own = for_language(name, lang);
+            let name = if self.env.get_template(&own).is_ok() {
+                own
+            } else {
+                name.to_string()
+            };
             self.env
-                .get_template(name)
+                .get_template(&name)
                 .and_then(|template| template.render(values.clone()))
                 .map_err(|e| {
                     Error::Other(anyhow::anyhow!(
@@ -245,6 +314,23 @@ impl Templates {
         });
         Ok((text?, html?))
     }
+}
+
+/// `invitation.txt` written for German: `invitation.de.txt`.
+fn for_language(name: &str, lang: Lang) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, extension)) => format!("{stem}.{}.{extension}", lang.code()),
+        None => format!("{name}.{}", lang.code()),
+    }
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        Error::Config(format!(
+            "cannot read the mail template {}: {e}; check [mail] template_dir",
+            path.display()
+        ))
+    })
 }
 
 fn built_in(name: &str) -> &'static str {
@@ -276,7 +362,8 @@ impl std::fmt::Display for Origin {
 fn check(
     env: &mut Environment<'static>,
     kind: Kind,
-    name: &'static str,
+    lang: Lang,
+    name: String,
     source: String,
     origin: &Origin,
 ) -> Result<()> {
@@ -291,10 +378,10 @@ fn check(
         Some(detail) => format!("{}: {detail}", e.kind()),
         None => e.kind().to_string(),
     };
-    env.add_template_owned(name, source.clone())
+    env.add_template_owned(name.clone(), source.clone())
         .map_err(|e| refuse(e.line(), describe(&e)))?;
     let template = env
-        .get_template(name)
+        .get_template(&name)
         .map_err(|e| refuse(e.line(), describe(&e)))?;
     let globals: BTreeSet<&str> = env.globals().map(|(name, _)| name).collect();
     let unknown: BTreeSet<String> = template
@@ -309,7 +396,7 @@ fn check(
             format!("{} is not a variable of this template", names.join(", ")),
         ));
     }
-    for sample in kind.samples() {
+    for sample in kind.samples(lang) {
         template.render(sample).map_err(|e| {
             let problem = match e.kind() {
                 minijinja::ErrorKind::UndefinedError => {
@@ -379,8 +466,8 @@ mod tests {
     fn the_built_in_templates_render_every_variable() {
         let templates = Templates::built_in();
         for kind in Kind::ALL {
-            for sample in kind.samples() {
-                let (text, html) = templates.render(kind, sample).unwrap();
+            for sample in kind.samples(Lang::En) {
+                let (text, html) = templates.render(kind, Lang::En, sample).unwrap();
                 if kind == Kind::RenewalRequest {
                     // To the admin: no link, the command that answers it.
                     assert!(text.contains("invitectl resend ann@example.com"), "{text}");
@@ -405,8 +492,8 @@ mod tests {
     fn an_operators_file_replaces_only_its_own_template() {
         let dir = dir_with(&[("reset.txt", "Reset at {{ organization }}: {{ link }}\n")]);
         let templates = Templates::load_from(Some(dir.path())).unwrap();
-        let [sample, _] = Kind::Reset.samples();
-        let (text, html) = templates.render(Kind::Reset, sample).unwrap();
+        let [sample, _] = Kind::Reset.samples(Lang::En);
+        let (text, html) = templates.render(Kind::Reset, Lang::En, sample).unwrap();
         assert_eq!(
             text,
             "Reset at Example Organization: https://invite.example.com/x?token=t"
@@ -422,7 +509,7 @@ mod tests {
         ]);
         let templates = Templates::load_from(Some(dir.path())).unwrap();
         let values = Value::from_pairs([("invited_by", Value::from("<b>Ida</b> & co"))]);
-        let (text, html) = templates.render(Kind::Invitation, values).unwrap();
+        let (text, html) = templates.render(Kind::Invitation, Lang::En, values).unwrap();
         assert_eq!(text, "<b>Ida</b> & co");
         assert_eq!(html, "<p>&lt;b&gt;Ida&lt;&#x2f;b&gt; &amp; co</p>");
     }

@@ -128,6 +128,7 @@ impl<'a> Checker<'a> {
             department,
             teams,
             ttl: request.ttl,
+            lang: request.lang,
         })
     }
 
@@ -237,4 +238,5 @@ pub(super) struct Checked {
     pub(super) teams: Arc<[i64]>,
     /// Its own lifetime, when not the organization's.
     pub(super) ttl: Option<std::time::Duration>,
+    pub(super) lang: Option<Lang>,
 }

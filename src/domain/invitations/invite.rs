@@ -15,6 +15,8 @@ pub struct Request {
     /// How long its link works, when not `invitation_ttl` (`--ttl`, a CSV
     /// `ttl` cell; checked against the cap by whoever read it).
     pub ttl: Option<std::time::Duration>,
+    /// The language of its mail and pages (`--lang`, a `lang` cell).
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Clone)]
@@ -41,6 +43,8 @@ pub struct Issued {
     pub invited_by: String,
     pub token: Token,
     pub expires_at: DateTime<Utc>,
+    /// The language its mail is written in, when not `[organization] language`.
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Clone)]
@@ -466,7 +470,7 @@ pub(super) fn insert(
         return Ok(HashMap::new());
     }
     let role = |request: &Checked| org.roles[usize::from(request.role)].as_str();
-    let mut values = Vec::with_capacity(requests.len() * 5);
+    let mut values = Vec::with_capacity(requests.len() * 6);
     for request in requests {
         values.extend([
             Value::Text(&request.email),
@@ -474,14 +478,15 @@ pub(super) fn insert(
             request.department.into(),
             Value::Text("pending"),
             Value::Time(now),
+            request.lang.map(Lang::code).into(),
         ]);
     }
     let user_ids: HashMap<String, i64> = tx
         .query(
             &format!(
-                "INSERT INTO users (email, role, department_id, status, created_at) VALUES {}
+                "INSERT INTO users (email, role, department_id, status, created_at, lang) VALUES {}
                  RETURNING email, id",
-                db::row_slots(requests.len(), 5)
+                db::row_slots(requests.len(), 6)
             ),
             &values,
             |row| Ok((row.get(0)?, row.get(1)?)),
@@ -569,6 +574,7 @@ pub(super) fn insert(
             created_at: now,
             activated_at: None,
             end_date: None,
+            lang: request.lang,
         })
         .collect();
     hook_events::record_all(
@@ -592,6 +598,7 @@ pub(super) fn insert(
                 invited_by: options.invited_by.clone(),
                 token,
                 expires_at: expires_at(request),
+                lang: request.lang,
             };
             (request.email.clone(), issued)
         })

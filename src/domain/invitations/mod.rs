@@ -16,6 +16,7 @@ use crate::domain::hook_events;
 use crate::domain::user;
 use crate::domain::user::{Field, User, check_name, check_names, check_passwords};
 use crate::error::{Error, Result, problems};
+use crate::i18n::Lang;
 use crate::time::{self, stamp};
 use crate::token::Token;
 use crate::{address, params, password, suggest};
@@ -77,6 +78,9 @@ pub struct Invitation {
     /// When the invitee asked for a new link (`[organization] renew = "admin"`).
     #[serde(serialize_with = "time::serialize_optional")]
     pub renewal_requested_at: Option<DateTime<Utc>>,
+    /// The language its invitee reads, when one was chosen (`--lang`).
+    #[serde(skip)]
+    pub lang: Option<Lang>,
 }
 
 /// The one expiry rule, as SQL over an invitation `i`: it expires when its
@@ -118,13 +122,19 @@ macro_rules! select {
                i.invited_by, i.sent_at, i.expires_at, ",
             status!(),
             ", i.delivery, i.accepted_at, i.cancelled_at,
-               i.reminded_at, i.opened_at, i.renewal_requested_at
+               i.reminded_at, i.opened_at, i.renewal_requested_at,
+               (SELECT u.lang FROM users u WHERE u.id = i.user_id)
             FROM invitations i LEFT JOIN departments d ON d.id = i.department_id"
         )
     };
 }
 
 const SELECT: &str = select!();
+
+/// A stored language code; one this version does not know reads as none.
+pub(crate) fn lang_of(code: Option<String>) -> Option<Lang> {
+    code.as_deref().and_then(Lang::from_tag)
+}
 
 fn from_row(row: &Row<'_>) -> Result<Invitation> {
     let teams: Option<String> = row.get(4)?;
@@ -145,6 +155,7 @@ fn from_row(row: &Row<'_>) -> Result<Invitation> {
         reminded_at: row.get(12)?,
         opened_at: row.get(13)?,
         renewal_requested_at: row.get(14)?,
+        lang: lang_of(row.get(15)?),
     })
 }
 

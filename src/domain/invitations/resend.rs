@@ -56,6 +56,7 @@ pub(super) fn issue(
         invited_by: fields.invited_by.to_string(),
         token,
         expires_at,
+        lang: None,
     })
 }
 
@@ -162,8 +163,15 @@ pub fn resend(
 }
 
 /// What a resend carries over from the invitation it supersedes:
-/// email, user id, role, department id, Invited By.
-pub(super) type CarriedOver = (String, Option<i64>, String, Option<i64>, String);
+/// email, user id, role, department id, Invited By, the user's language.
+pub(super) type CarriedOver = (
+    String,
+    Option<i64>,
+    String,
+    Option<i64>,
+    String,
+    Option<String>,
+);
 
 /// Supersedes a pending invitation with a new token and a fresh window;
 /// `None` when it is no longer pending.
@@ -178,7 +186,8 @@ pub(crate) fn reissue(
     let old: Option<CarriedOver> = tx.query_row(
         "UPDATE invitations SET status = 'superseded', superseded_at = ?2, superseded_by = ?3
          WHERE id = ?1 AND status = 'pending'
-         RETURNING email, user_id, role, department_id, invited_by",
+         RETURNING email, user_id, role, department_id, invited_by,
+           (SELECT u.lang FROM users u WHERE u.id = user_id)",
         params![invitation_id, now, actor],
         |row| {
             Ok((
@@ -187,10 +196,11 @@ pub(crate) fn reissue(
                 row.get(2)?,
                 row.get(3)?,
                 row.get(4)?,
+                row.get(5)?,
             ))
         },
     )?;
-    let Some((email, user_id, role, department_id, invited_by)) = old else {
+    let Some((email, user_id, role, department_id, invited_by, lang)) = old else {
         return Ok(None);
     };
     let teams: Vec<(i64, String)> = tx.query(
@@ -226,6 +236,7 @@ pub(crate) fn reissue(
     audit::record(tx, now, actor, "resend", &email)?;
     Ok(Some(Issued {
         department,
+        lang: lang_of(lang),
         teams: teams.into_iter().map(|(_, name)| name).collect(),
         ..new
     }))

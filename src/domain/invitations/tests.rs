@@ -30,6 +30,8 @@ fn org() -> Organization {
         invitation_ttl: Duration::from_secs(24 * 3600),
         reset_ttl: Duration::from_secs(3600),
         session_ttl: Duration::from_secs(12 * 3600),
+        language: crate::i18n::Lang::En,
+        timezone: chrono_tz::Tz::UTC,
     }
 }
 

@@ -165,6 +165,7 @@ fn claim(
         invited_by: invitation.invited_by.clone(),
         token,
         expires_at: invitation.expires_at,
+        lang: invitation.lang,
     })))
 }
 

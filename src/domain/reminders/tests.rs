@@ -34,6 +34,8 @@ fn org() -> Organization {
         invitation_ttl: 24 * HOUR,
         reset_ttl: HOUR,
         session_ttl: 12 * HOUR,
+        language: crate::i18n::Lang::En,
+        timezone: chrono_tz::Tz::UTC,
     }
 }
 

@@ -1,0 +1,527 @@
+//! The languages of what invitees read: the pages of `serve-accept` and
+//! every mail. One Project Fluent catalogue per language
+//! (`locales/<code>/invitectl.ftl`, compiled into the binary), plural rules
+//! and variables by `fluent-bundle`; dates in the reader's language and the
+//! organization's time zone. The command line stays English.
+
+use std::sync::OnceLock;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+/// A language invitectl speaks to invitees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Lang {
+    En,
+    De,
+    Fr,
+    Es,
+    It,
+    Nl,
+    Pt,
+    Pl,
+    Ja,
+    Ar,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 10] = [
+        Lang::En,
+        Lang::De,
+        Lang::Fr,
+        Lang::Es,
+        Lang::It,
+        Lang::Nl,
+        Lang::Pt,
+        Lang::Pl,
+        Lang::Ja,
+        Lang::Ar,
+    ];
+
+    /// Its BCP 47 code, as `--lang`, the `lang` column and `<html lang>` write it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::De => "de",
+            Lang::Fr => "fr",
+            Lang::Es => "es",
+            Lang::It => "it",
+            Lang::Nl => "nl",
+            Lang::Pt => "pt",
+            Lang::Pl => "pl",
+            Lang::Ja => "ja",
+            Lang::Ar => "ar",
+        }
+    }
+
+    /// The language of a tag: `de`, `DE`, `fr-CH` and `pt_BR` all find one.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?;
+        Lang::ALL
+            .into_iter()
+            .find(|lang| lang.code().eq_ignore_ascii_case(primary))
+    }
+
+    /// Every code, for a message that says which ones there are.
+    pub fn codes() -> String {
+        Lang::ALL.map(Lang::code).join(", ")
+    }
+
+    /// The writing direction, for `<html dir>`.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Lang::Ar => "rtl",
+            _ => "ltr",
+        }
+    }
+
+    /// The best of these languages for an `Accept-Language` header: the
+    /// highest quality value first, a region falls back to its language
+    /// (`fr-CH` finds `fr`), `q=0` means "not this one".
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut wanted: Vec<(u16, usize, Lang)> = header
+            .split(',')
+            .enumerate()
+            .filter_map(|(position, item)| {
+                let mut parts = item.split(';');
+                let lang = Lang::from_tag(parts.next()?)?;
+                let quality = parts
+                    .filter_map(|p| p.trim().strip_prefix("q="))
+                    .next()
+                    .map_or(Some(1000), quality_in_thousandths)?;
+                (quality > 0).then_some((quality, position, lang))
+            })
+            .collect();
+        // Highest quality first; of equal ones, the one named first.
+        wanted.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        wanted.first().map(|&(_, _, lang)| lang)
+    }
+
+    fn catalogue(self) -> &'static str {
+        match self {
+            Lang::En => include_str!("../locales/en/invitectl.ftl"),
+            Lang::De => include_str!("../locales/de/invitectl.ftl"),
+            Lang::Fr => include_str!("../locales/fr/invitectl.ftl"),
+            Lang::Es => include_str!("../locales/es/invitectl.ftl"),
+            Lang::It => include_str!("../locales/it/invitectl.ftl"),
+            Lang::Nl => include_str!("../locales/nl/invitectl.ftl"),
+            Lang::Pt => include_str!("../locales/pt/invitectl.ftl"),
+            Lang::Pl => include_str!("../locales/pl/invitectl.ftl"),
+            Lang::Ja => include_str!("../locales/ja/invitectl.ftl"),
+            Lang::Ar => include_str!("../locales/ar/invitectl.ftl"),
+        }
+    }
+
+    /// Its catalogue, parsed the first time it is needed.
+    fn bundle(self) -> &'static FluentBundle<FluentResource> {
+        static BUNDLES: [OnceLock<FluentBundle<FluentResource>>; 10] =
+            [const { OnceLock::new() }; 10];
+        BUNDLES[self as usize].get_or_init(|| {
+            let resource = FluentResource::try_new(self.catalogue().to_string())
+                .unwrap_or_else(|(_, errors)| {
+                    panic!("locales/{}/invitectl.ftl: {errors:?}", self.code())
+                });
+            let id = self.code().parse().expect("a language code is a valid tag");
+            let mut bundle = FluentBundle::new_concurrent(vec![id]);
+            // No invisible isolation marks around values: they would end up
+            // inside links and addresses that people copy.
+            bundle.set_use_isolating(false);
+            bundle
+                .add_resource(resource)
+                .expect("a catalogue defines each message once");
+            bundle
+        })
+    }
+
+    /// How a date and a time of day read in this language; `{zone}` names
+    /// the time zone.
+    fn date_time_format(self) -> &'static str {
+        match self {
+            Lang::En => "%A, %-d %B %Y at %H:%M {zone}",
+            Lang::De => "%A, %-d. %B %Y, %H:%M Uhr ({zone})",
+            Lang::Fr => "%A %-d %B %Y à %H:%M ({zone})",
+            Lang::Es => "%A, %-d de %B de %Y, %H:%M ({zone})",
+            Lang::It => "%A %-d %B %Y, ore %H:%M ({zone})",
+            Lang::Nl => "%A %-d %B %Y om %H:%M ({zone})",
+            Lang::Pt => "%-d de %B de %Y às %H:%M ({zone})",
+            Lang::Pl => "%A, %-d %B %Y, %H:%M ({zone})",
+            Lang::Ja => "%Y年%-m月%-d日(%a) %H:%M ({zone})",
+            Lang::Ar => "%A، %-d %B %Y، الساعة %H:%M ({zone})",
+        }
+    }
+
+    fn date_format(self) -> &'static str {
+        match self {
+            Lang::En => "%A, %-d %B %Y",
+            Lang::De => "%A, %-d. %B %Y",
+            Lang::Fr => "%A %-d %B %Y",
+            Lang::Es => "%A, %-d de %B de %Y",
+            Lang::It => "%A %-d %B %Y",
+            Lang::Nl => "%A %-d %B %Y",
+            Lang::Pt => "%-d de %B de %Y",
+            Lang::Pl => "%A, %-d %B %Y",
+            Lang::Ja => "%Y年%-m月%-d日(%a)",
+            Lang::Ar => "%A، %-d %B %Y",
+        }
+    }
+
+    /// The locale whose month and day names chrono knows.
+    fn locale(self) -> chrono::Locale {
+        use chrono::Locale;
+        match self {
+            Lang::En => Locale::en_GB,
+            Lang::De => Locale::de_DE,
+            Lang::Fr => Locale::fr_FR,
+            Lang::Es => Locale::es_ES,
+            Lang::It => Locale::it_IT,
+            Lang::Nl => Locale::nl_NL,
+            Lang::Pt => Locale::pt_PT,
+            Lang::Pl => Locale::pl_PL,
+            Lang::Ja => Locale::ja_JP,
+            Lang::Ar => Locale::ar_EG,
+        }
+    }
+}
+
+impl serde::Serialize for Lang {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+
+    /// Exactly a code invitectl speaks (`de`, case-insensitive), for `--lang`
+    /// and the `lang` column; a region is refused there, to keep one spelling.
+    fn from_str(code: &str) -> Result<Lang, String> {
+        Lang::ALL
+            .into_iter()
+            .find(|lang| lang.code().eq_ignore_ascii_case(code.trim()))
+            .ok_or_else(|| {
+                format!(
+                    "\"{code}\" is not a language invitectl speaks; use one of {}",
+                    Lang::codes()
+                )
+            })
+    }
+}
+
+/// `q=0.8` as 800; `None` for a value that is not one.
+fn quality_in_thousandths(value: &str) -> Option<u16> {
+    let value: f32 = value.trim().parse().ok()?;
+    (0.0..=1.0)
+        .contains(&value)
+        .then(|| (value * 1000.0).round() as u16)
+}
+
+/// The time zone dates are shown in: an IANA name (`Europe/Berlin`).
+pub fn parse_zone(name: &str) -> Result<Tz, String> {
+    name.parse::<Tz>().map_err(|_| {
+        format!("\"{name}\" is not an IANA time zone name; use one like \"UTC\" or \"Europe/Berlin\"")
+    })
+}
+
+/// A value for a message's variable.
+#[derive(Debug, Clone, Copy)]
+pub enum Arg<'a> {
+    /// Text from a person or the configuration: escaped in HTML.
+    Text(&'a str),
+    /// Markup this program built (a link): put into HTML as it is.
+    Markup(&'a str),
+    /// A count, for the plural rules.
+    Number(i64),
+}
+
+/// The words of one language, with the organization's time zone: what a
+/// page or a mail is written with.
+#[derive(Debug, Clone, Copy)]
+pub struct Texts {
+    pub lang: Lang,
+    zone: Tz,
+}
+
+impl Texts {
+    pub fn new(lang: Lang, zone: Tz) -> Texts {
+        Texts { lang, zone }
+    }
+
+    /// `<html lang>`.
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    /// `<html dir>`.
+    pub fn dir(&self) -> &'static str {
+        self.lang.dir()
+    }
+
+    /// Whether the catalogues have a message `key`.
+    pub fn has(&self, key: &str) -> bool {
+        Lang::En.bundle().has_message(key)
+    }
+
+    /// A message without variables, as plain text.
+    pub fn get(&self, key: &str) -> String {
+        self.format(key, &[], false)
+    }
+
+    /// A message with variables, as plain text (a template escapes it).
+    pub fn text(&self, key: &str, args: &[(&str, Arg<'_>)]) -> String {
+        self.format(key, args, false)
+    }
+
+    /// A message with variables as HTML: its own markup kept, each
+    /// [`Arg::Text`] escaped.
+    pub fn html(&self, key: &str, args: &[(&str, Arg<'_>)]) -> String {
+        self.format(key, args, true)
+    }
+
+    fn format(&self, key: &str, args: &[(&str, Arg<'_>)], html: bool) -> String {
+        // A message missing from a translation falls back to English (the
+        // catalogue test makes sure none is); never to its key.
+        let (bundle, message) = match self.lang.bundle().get_message(key) {
+            Some(message) => (self.lang.bundle(), message),
+            None => {
+                let english = Lang::En.bundle();
+                let message = english
+                    .get_message(key)
+                    .unwrap_or_else(|| panic!("no message {key} in locales/en/invitectl.ftl"));
+                (english, message)
+            }
+        };
+        let pattern = message
+            .value()
+            .unwrap_or_else(|| panic!("the message {key} has no value"));
+        let mut values = FluentArgs::new();
+        for (name, arg) in args {
+            let value = match arg {
+                Arg::Text(text) if html => FluentValue::from(escape_html(text)),
+                Arg::Text(text) | Arg::Markup(text) => FluentValue::from(*text),
+                Arg::Number(n) => FluentValue::from(*n),
+            };
+            values.set(*name, value);
+        }
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, Some(&values), &mut errors);
+        debug_assert!(errors.is_empty(), "{key}: {errors:?}");
+        text.into_owned()
+    }
+
+    /// "Thursday, 10 December 2026 at 15:05 CET", in this language and zone.
+    pub fn date_time(&self, at: DateTime<Utc>) -> String {
+        let local = at.with_timezone(&self.zone);
+        let abbreviation = local.format("%Z").to_string();
+        // "CET" names a zone; "+04" does not, so its IANA name does.
+        let zone = if abbreviation.chars().all(|c| c.is_ascii_alphabetic()) {
+            abbreviation
+        } else {
+            self.zone.name().to_string()
+        };
+        local
+            .format_localized(self.lang.date_time_format(), self.lang.locale())
+            .to_string()
+            .replace("{zone}", &zone)
+    }
+
+    /// "Thursday, 10 December 2026": a calendar day, as end dates are.
+    pub fn date(&self, day: NaiveDate) -> String {
+        day.format_localized(self.lang.date_format(), self.lang.locale())
+            .to_string()
+    }
+
+    /// "24 hours", "30 minutes", "7 days": a lifetime in its largest whole unit.
+    pub fn duration(&self, duration: std::time::Duration) -> String {
+        let minutes = (duration.as_secs() / 60) as i64;
+        let (key, count) = if minutes >= 2 * 24 * 60 && minutes % (24 * 60) == 0 {
+            ("duration-days", minutes / (24 * 60))
+        } else if minutes >= 60 && minutes % 60 == 0 {
+            ("duration-hours", minutes / 60)
+        } else {
+            ("duration-minutes", minutes.max(1))
+        };
+        self.text(key, &[("count", Arg::Number(count))])
+    }
+}
+
+/// The five characters that mean something in HTML text and attributes.
+pub fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use chrono::TimeZone;
+    use fluent_syntax::ast;
+
+    use super::*;
+
+    /// Each message of a catalogue with the variables it uses.
+    fn messages(lang: Lang) -> BTreeMap<String, BTreeSet<String>> {
+        let resource = fluent_syntax::parser::parse(lang.catalogue())
+            .unwrap_or_else(|(_, errors)| panic!("{lang}: {errors:?}"));
+        resource
+            .body
+            .iter()
+            .filter_map(|entry| match entry {
+                ast::Entry::Message(message) => Some((
+                    message.id.name.to_string(),
+                    message
+                        .value
+                        .as_ref()
+                        .map(variables)
+                        .unwrap_or_default(),
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn variables(pattern: &ast::Pattern<&str>) -> BTreeSet<String> {
+        fn walk(expression: &ast::Expression<&str>, found: &mut BTreeSet<String>) {
+            let inline = match expression {
+                ast::Expression::Select { selector, variants } => {
+                    for variant in variants {
+                        found.extend(variables(&variant.value));
+                    }
+                    selector
+                }
+                ast::Expression::Inline(inline) => inline,
+            };
+            match inline {
+                ast::InlineExpression::VariableReference { id } => {
+                    found.insert(id.name.to_string());
+                }
+                ast::InlineExpression::Placeable { expression } => walk(expression, found),
+                _ => {}
+            }
+        }
+        let mut found = BTreeSet::new();
+        for element in &pattern.elements {
+            if let ast::PatternElement::Placeable { expression } = element {
+                walk(expression, &mut found);
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_message_is_in_every_language_with_the_same_variables() {
+        let english = messages(Lang::En);
+        assert!(english.len() > 50, "{}", english.len());
+        for lang in Lang::ALL {
+            let translated = messages(lang);
+            let missing: Vec<&String> = english
+                .keys()
+                .filter(|key| !translated.contains_key(*key))
+                .collect();
+            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+            let extra: Vec<&String> = translated
+                .keys()
+                .filter(|key| !english.contains_key(*key))
+                .collect();
+            assert!(extra.is_empty(), "{lang} has messages English has not: {extra:?}");
+            for (key, wanted) in &english {
+                assert_eq!(&translated[key], wanted, "{lang}: the variables of {key}");
+            }
+            // Every message formats without an error (a bad selector, say).
+            let texts = Texts::new(lang, Tz::UTC);
+            for key in english.keys() {
+                let bundle = lang.bundle();
+                let pattern = bundle.get_message(key).unwrap().value().unwrap();
+                let mut args = FluentArgs::new();
+                for name in &english[key] {
+                    args.set(name.as_str(), FluentValue::from(2));
+                }
+                let mut errors = Vec::new();
+                bundle.format_pattern(pattern, Some(&args), &mut errors);
+                assert!(errors.is_empty(), "{lang} {key}: {errors:?}");
+            }
+            assert!(!texts.duration(std::time::Duration::from_secs(3600)).is_empty());
+        }
+    }
+
+    #[test]
+    fn accept_language_finds_the_best_language_spoken() {
+        let best = |header| Lang::from_accept_language(header);
+        assert_eq!(best("fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5"), Some(Lang::Fr));
+        assert_eq!(best("de-DE"), Some(Lang::De));
+        assert_eq!(best("sv, nl;q=0.3, en;q=0.2"), Some(Lang::Nl));
+        assert_eq!(best("en;q=0.5, ja"), Some(Lang::Ja));
+        assert_eq!(best("pt-BR;q=0.9, es;q=0.9"), Some(Lang::Pt));
+        assert_eq!(best("ar;q=0, en;q=0.1"), Some(Lang::En));
+        assert_eq!(best("sv, fi"), None);
+        assert_eq!(best(""), None);
+        assert_eq!(best("de;q=banana"), None);
+    }
+
+    #[test]
+    fn a_lang_flag_takes_exactly_a_code() {
+        assert_eq!("DE".parse::<Lang>(), Ok(Lang::De));
+        let refused = "de-CH".parse::<Lang>().unwrap_err();
+        assert!(refused.contains("use one of en, de, fr"), "{refused}");
+    }
+
+    #[test]
+    fn dates_read_as_each_language_writes_them_with_the_zone_named() {
+        let at = Utc.with_ymd_and_hms(2026, 12, 10, 14, 5, 0).unwrap();
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        let cases = [
+            (Lang::En, Tz::UTC, "Thursday, 10 December 2026 at 14:05 UTC"),
+            (Lang::De, berlin, "Donnerstag, 10. Dezember 2026, 15:05 Uhr (CET)"),
+            (Lang::Pl, Tz::UTC, "czwartek, 10 grudnia 2026, 14:05 (UTC)"),
+            (Lang::Ja, Tz::UTC, "2026年12月10日(木) 14:05 (UTC)"),
+            (Lang::Fr, "Asia/Dubai".parse().unwrap(), "jeudi 10 décembre 2026 à 18:05 (Asia/Dubai)"),
+        ];
+        for (lang, zone, expected) in cases {
+            assert_eq!(Texts::new(lang, zone).date_time(at), expected);
+        }
+        let day = NaiveDate::from_ymd_opt(2027, 3, 31).unwrap();
+        assert_eq!(Texts::new(Lang::De, Tz::UTC).date(day), "Mittwoch, 31. März 2027");
+    }
+
+    #[test]
+    fn values_are_escaped_in_html_and_markup_is_not() {
+        let texts = Texts::new(Lang::En, Tz::UTC);
+        let html = texts.html(
+            "expired-contact",
+            &[("contact", Arg::Markup("<a href=\"mailto:x@y\">x@y</a>"))],
+        );
+        assert!(html.contains("<a href=\"mailto:x@y\">x@y</a>"), "{html}");
+        assert_eq!(escape_html("<b>\"A&B\"</b>"), "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;");
+    }
+
+    #[test]
+    fn lifetimes_are_counted_with_the_plural_rules() {
+        let en = Texts::new(Lang::En, Tz::UTC);
+        let hour = std::time::Duration::from_secs(3600);
+        assert_eq!(en.duration(hour), "1 hour");
+        assert_eq!(en.duration(hour * 24), "24 hours");
+        assert_eq!(en.duration(hour * 24 * 7), "7 days");
+        assert_eq!(en.duration(hour / 2), "30 minutes");
+        let pl = Texts::new(Lang::Pl, Tz::UTC);
+        assert_eq!(pl.duration(hour * 2), "2 godziny");
+        assert_eq!(pl.duration(hour * 5), "5 godzin");
+    }
+}
