@@ -32,6 +32,7 @@ fn main() -> anyhow::Result<()> {
                 .unwrap_or_default(),
             location: None,
             ttl: None,
+            lang: None,
         });
     }
 

@@ -23,6 +23,8 @@ pub enum Error {
     Expired {
         admin: String,
         expired_at: chrono::DateTime<chrono::Utc>,
+        /// The language of its invitee, for the page that says so.
+        lang: Option<crate::i18n::Lang>,
     },
     /// A password reset link that is unknown, already used, or replaced by a newer one.
     #[error(

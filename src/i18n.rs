@@ -119,10 +119,9 @@ impl Lang {
         static BUNDLES: [OnceLock<FluentBundle<FluentResource>>; 10] =
             [const { OnceLock::new() }; 10];
         BUNDLES[self as usize].get_or_init(|| {
-            let resource = FluentResource::try_new(self.catalogue().to_string())
-                .unwrap_or_else(|(_, errors)| {
-                    panic!("locales/{}/invitectl.ftl: {errors:?}", self.code())
-                });
+            let resource = FluentResource::try_new(self.catalogue().to_string()).unwrap_or_else(
+                |(_, errors)| panic!("locales/{}/invitectl.ftl: {errors:?}", self.code()),
+            );
             let id = self.code().parse().expect("a language code is a valid tag");
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // No invisible isolation marks around values: they would end up
@@ -226,7 +225,9 @@ fn quality_in_thousandths(value: &str) -> Option<u16> {
 /// The time zone dates are shown in: an IANA name (`Europe/Berlin`).
 pub fn parse_zone(name: &str) -> Result<Tz, String> {
     name.parse::<Tz>().map_err(|_| {
-        format!("\"{name}\" is not an IANA time zone name; use one like \"UTC\" or \"Europe/Berlin\"")
+        format!(
+            "\"{name}\" is not an IANA time zone name; use one like \"UTC\" or \"Europe/Berlin\""
+        )
     })
 }
 
@@ -387,11 +388,7 @@ mod tests {
             .filter_map(|entry| match entry {
                 ast::Entry::Message(message) => Some((
                     message.id.name.to_string(),
-                    message
-                        .value
-                        .as_ref()
-                        .map(variables)
-                        .unwrap_or_default(),
+                    message.value.as_ref().map(variables).unwrap_or_default(),
                 )),
                 _ => None,
             })
@@ -441,7 +438,10 @@ mod tests {
                 .keys()
                 .filter(|key| !english.contains_key(*key))
                 .collect();
-            assert!(extra.is_empty(), "{lang} has messages English has not: {extra:?}");
+            assert!(
+                extra.is_empty(),
+                "{lang} has messages English has not: {extra:?}"
+            );
             for (key, wanted) in &english {
                 assert_eq!(&translated[key], wanted, "{lang}: the variables of {key}");
             }
@@ -458,14 +458,21 @@ mod tests {
                 bundle.format_pattern(pattern, Some(&args), &mut errors);
                 assert!(errors.is_empty(), "{lang} {key}: {errors:?}");
             }
-            assert!(!texts.duration(std::time::Duration::from_secs(3600)).is_empty());
+            assert!(
+                !texts
+                    .duration(std::time::Duration::from_secs(3600))
+                    .is_empty()
+            );
         }
     }
 
     #[test]
     fn accept_language_finds_the_best_language_spoken() {
         let best = |header| Lang::from_accept_language(header);
-        assert_eq!(best("fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5"), Some(Lang::Fr));
+        assert_eq!(
+            best("fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5"),
+            Some(Lang::Fr)
+        );
         assert_eq!(best("de-DE"), Some(Lang::De));
         assert_eq!(best("sv, nl;q=0.3, en;q=0.2"), Some(Lang::Nl));
         assert_eq!(best("en;q=0.5, ja"), Some(Lang::Ja));
@@ -489,16 +496,27 @@ mod tests {
         let berlin: Tz = "Europe/Berlin".parse().unwrap();
         let cases = [
             (Lang::En, Tz::UTC, "Thursday, 10 December 2026 at 14:05 UTC"),
-            (Lang::De, berlin, "Donnerstag, 10. Dezember 2026, 15:05 Uhr (CET)"),
+            (
+                Lang::De,
+                berlin,
+                "Donnerstag, 10. Dezember 2026, 15:05 Uhr (CET)",
+            ),
             (Lang::Pl, Tz::UTC, "czwartek, 10 grudnia 2026, 14:05 (UTC)"),
             (Lang::Ja, Tz::UTC, "2026年12月10日(木) 14:05 (UTC)"),
-            (Lang::Fr, "Asia/Dubai".parse().unwrap(), "jeudi 10 décembre 2026 à 18:05 (Asia/Dubai)"),
+            (
+                Lang::Fr,
+                "Asia/Dubai".parse().unwrap(),
+                "jeudi 10 décembre 2026 à 18:05 (Asia/Dubai)",
+            ),
         ];
         for (lang, zone, expected) in cases {
             assert_eq!(Texts::new(lang, zone).date_time(at), expected);
         }
         let day = NaiveDate::from_ymd_opt(2027, 3, 31).unwrap();
-        assert_eq!(Texts::new(Lang::De, Tz::UTC).date(day), "Mittwoch, 31. März 2027");
+        assert_eq!(
+            Texts::new(Lang::De, Tz::UTC).date(day),
+            "Mittwoch, 31. März 2027"
+        );
     }
 
     #[test]
@@ -509,7 +527,10 @@ mod tests {
             &[("contact", Arg::Markup("<a href=\"mailto:x@y\">x@y</a>"))],
         );
         assert!(html.contains("<a href=\"mailto:x@y\">x@y</a>"), "{html}");
-        assert_eq!(escape_html("<b>\"A&B\"</b>"), "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;");
+        assert_eq!(
+            escape_html("<b>\"A&B\"</b>"),
+            "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;"
+        );
     }
 
     #[test]

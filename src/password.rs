@@ -87,39 +87,70 @@ pub fn check_policy(password: &str, confirmation: &str) -> Result<()> {
     check_confirmation(password, confirmation)
 }
 
+/// Why a new password will not do; a page says it in the reader's
+/// language, the command line in English (`Display`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordProblem {
+    TooShort,
+    TooLong,
+    Blank,
+    Common,
+    /// The confirmation is another password.
+    Mismatch,
+}
+
+impl std::fmt::Display for PasswordProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PasswordProblem::TooShort => write!(
+                f,
+                "the password is too short: use at least {MIN_CHARS} characters"
+            ),
+            PasswordProblem::TooLong => write!(
+                f,
+                "the password is too long: use at most {MAX_BYTES} bytes"
+            ),
+            PasswordProblem::Blank => f.write_str(
+                "the password is only spaces or invisible characters: use letters, digits or symbols you can see",
+            ),
+            PasswordProblem::Common => f.write_str(
+                "the password is one of the most common passwords, which attackers try first: choose one that is not a word or a well-known pattern",
+            ),
+            PasswordProblem::Mismatch => {
+                f.write_str("the passwords do not match: type the same password twice")
+            }
+        }
+    }
+}
+
 /// Whether the password itself will do: its length, visible, not a common one.
-pub fn check_password(password: &str) -> Result<()> {
-    let invalid = |text: String| Err(Error::Invalid(text));
+pub fn password_problem(password: &str) -> Option<PasswordProblem> {
     let password = normalized(password);
     if password.chars().count() < MIN_CHARS {
-        return invalid(format!(
-            "the password is too short: use at least {MIN_CHARS} characters"
-        ));
+        Some(PasswordProblem::TooShort)
+    } else if password.len() > MAX_BYTES {
+        Some(PasswordProblem::TooLong)
+    } else if text::is_blank(&password) {
+        Some(PasswordProblem::Blank)
+    } else if is_common(&password) {
+        Some(PasswordProblem::Common)
+    } else {
+        None
     }
-    if password.len() > MAX_BYTES {
-        return invalid(format!(
-            "the password is too long: use at most {MAX_BYTES} bytes"
-        ));
+}
+
+/// [`password_problem`] as an error.
+pub fn check_password(password: &str) -> Result<()> {
+    match password_problem(password) {
+        Some(problem) => Err(Error::Invalid(problem.to_string())),
+        None => Ok(()),
     }
-    if text::is_blank(&password) {
-        return invalid(
-            "the password is only spaces or invisible characters: use letters, digits or symbols you can see".into(),
-        );
-    }
-    if is_common(&password) {
-        return invalid(
-            "the password is one of the most common passwords, which attackers try first: choose one that is not a word or a well-known pattern".into(),
-        );
-    }
-    Ok(())
 }
 
 /// Whether the confirmation is the same password.
 pub fn check_confirmation(password: &str, confirmation: &str) -> Result<()> {
     if normalized(password) != normalized(confirmation) {
-        return Err(Error::Invalid(
-            "the passwords do not match: type the same password twice".into(),
-        ));
+        return Err(Error::Invalid(PasswordProblem::Mismatch.to_string()));
     }
     Ok(())
 }

@@ -315,12 +315,10 @@ pub(super) fn read_csv<'a>(
         let line = record.position().map(|p| p.line());
         let at = line.map_or(String::new(), |line| format!("line {line}: "));
         let ttl = match cell(ttl_column) {
-            Some(text) => {
-                match remind::checked_ttl(&text, cap, &format!("{at}ttl")) {
-                    Ok(own) => Some(own),
-                    Err(e) => return Some(Err(problem(e.to_string()))),
-                }
-            }
+            Some(text) => match remind::checked_ttl(&text, cap, &format!("{at}ttl")) {
+                Ok(own) => Some(own),
+                Err(e) => return Some(Err(problem(e.to_string()))),
+            },
             None => ttl,
         };
         let lang = match cell(lang_column).map(|code| code.parse::<crate::i18n::Lang>()) {

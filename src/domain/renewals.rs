@@ -26,6 +26,8 @@ pub struct Expired {
     pub user_id: Option<i64>,
     pub role: String,
     pub expires_at: DateTime<Utc>,
+    /// Its invitee's language, for the page that answers.
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 /// What a renewal came to.
@@ -53,7 +55,8 @@ pub fn find(conn: &Database, token: &Token, now: DateTime<Utc>) -> Result<Option
     }
     let hash = token.hash();
     let found = conn.query_row(
-        "SELECT i.id, i.email, i.user_id, i.expires_at, i.role FROM invitations i
+        "SELECT i.id, i.email, i.user_id, i.expires_at, i.role,
+           (SELECT u.lang FROM users u WHERE u.id = i.user_id) FROM invitations i
          WHERE i.status = 'pending' AND (i.token_hash = ?1
             OR i.id = (SELECT invitation_id FROM invitation_links WHERE token_hash = ?1))",
         params![&hash],
@@ -64,6 +67,7 @@ pub fn find(conn: &Database, token: &Token, now: DateTime<Utc>) -> Result<Option
                 user_id: row.get(2)?,
                 expires_at: row.get(3)?,
                 role: row.get(4)?,
+                lang: invitations::lang_of(row.get(5)?),
             })
         },
     )?;

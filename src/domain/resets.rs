@@ -166,13 +166,15 @@ pub struct ResetLink {
     pub user_id: i64,
     pub email: String,
     pub expires_at: DateTime<Utc>,
+    /// The user's language, for the page.
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 /// The pending, unexpired link of an active user that a token opens: what
 /// the reset page shows before a new password is set. Only reads.
 pub fn open(conn: &Database, token: &Token, now: DateTime<Utc>) -> Result<ResetLink> {
     let link = conn.query_row(
-        "SELECT r.id, r.user_id, u.email, r.expires_at FROM password_resets r
+        "SELECT r.id, r.user_id, u.email, r.expires_at, u.lang FROM password_resets r
          JOIN users u ON u.id = r.user_id
          WHERE r.token_hash = ?1 AND r.status = 'pending' AND u.status = 'active'",
         params![&token.hash()],
@@ -182,6 +184,10 @@ pub fn open(conn: &Database, token: &Token, now: DateTime<Utc>) -> Result<ResetL
                 user_id: row.get(1)?,
                 email: row.get(2)?,
                 expires_at: row.get(3)?,
+                lang: row
+                    .get::<Option<String>>(4)?
+                    .as_deref()
+                    .and_then(crate::i18n::Lang::from_tag),
             })
         },
     )?;

@@ -18,6 +18,9 @@ use crate::{params, password};
 /// The one answer for an unknown address and a wrong password, so that a
 /// login form cannot be used to find out who has an account.
 pub const WRONG_LOGIN: &str = "the email or password is incorrect";
+/// Why the right password of an inactive account gets no session.
+pub const INACTIVE_LOGIN: &str =
+    "this account is inactive; ask your administrator to reactivate it";
 
 /// Starts a session for a user, `lifetime` long (`[organization]
 /// session_ttl`), and returns the secret for the cookie.
@@ -150,9 +153,7 @@ fn check_password(conn: &Database, email: &str, password_text: &str) -> Result<C
     match found {
         Some(found) if matches && found.password_hash.is_some() => {
             if found.status != UserStatus::Active {
-                return Err(Error::Refused(
-                    "this account is inactive; ask your administrator to reactivate it".into(),
-                ));
+                return Err(Error::Refused(INACTIVE_LOGIN.into()));
             }
             Ok(found)
         }

@@ -194,49 +194,62 @@ pub enum Field {
     ConfirmPassword,
 }
 
+/// Why a field of a form that sets a name or a password will not do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    NameRequired,
+    NameTooLong,
+    Password(password::PasswordProblem),
+}
+
 /// The problems with a first and a last name, each at its field: the rules of
 /// every form that sets a name (accept, the dashboard, `users edit`).
-pub fn check_names(first_name: &str, last_name: &str) -> Vec<(Field, String)> {
-    [
-        (Field::FirstName, "First Name", first_name),
-        (Field::LastName, "Last Name", last_name),
-    ]
-    .into_iter()
-    .filter_map(|(field, label, value)| {
-        check_name(label, value)
-            .err()
-            .map(|e| (field, e.to_string()))
-    })
-    .collect()
+pub fn check_names(first_name: &str, last_name: &str) -> Vec<(Field, Problem)> {
+    [(Field::FirstName, first_name), (Field::LastName, last_name)]
+        .into_iter()
+        .filter_map(|(field, value)| name_problem(value).map(|problem| (field, problem)))
+        .collect()
 }
 
 /// The problem with a new password and its confirmation, at its field; a
 /// confirmation is only compared with a password that would do. Shared by
 /// every form that sets a password.
-pub fn check_passwords(password: &str, confirmation: &str) -> Option<(Field, String)> {
-    match password::check_password(password) {
-        Err(e) => Some((Field::Password, e.to_string())),
-        Ok(()) => password::check_confirmation(password, confirmation)
+pub fn check_passwords(password: &str, confirmation: &str) -> Option<(Field, Problem)> {
+    match password::password_problem(password) {
+        Some(problem) => Some((Field::Password, Problem::Password(problem))),
+        None => password::check_confirmation(password, confirmation)
             .err()
-            .map(|e| (Field::ConfirmPassword, e.to_string())),
+            .map(|_| {
+                let mismatch = password::PasswordProblem::Mismatch;
+                (Field::ConfirmPassword, Problem::Password(mismatch))
+            }),
+    }
+}
+
+/// What is wrong with a name: not there, or too long or with control characters.
+fn name_problem(value: &str) -> Option<Problem> {
+    let value = value.trim();
+    if crate::text::is_blank(value) {
+        Some(Problem::NameRequired)
+    } else if value.chars().count() > MAX_NAME_CHARS || value.chars().any(char::is_control) {
+        Some(Problem::NameTooLong)
+    } else {
+        None
     }
 }
 
 /// A name as it is stored (trimmed), or why it is refused: required, made of
 /// visible characters, no control characters, at most [`MAX_NAME_CHARS`].
 pub fn check_name(label: &str, value: &str) -> Result<String> {
-    let value = value.trim();
-    if crate::text::is_blank(value) {
-        return Err(Error::Invalid(format!(
+    match name_problem(value) {
+        Some(Problem::NameRequired) => Err(Error::Invalid(format!(
             "{label} is required: type a name made of visible characters"
-        )));
-    }
-    if value.chars().count() > MAX_NAME_CHARS || value.chars().any(char::is_control) {
-        return Err(Error::Invalid(format!(
+        ))),
+        Some(_) => Err(Error::Invalid(format!(
             "{label} must be at most {MAX_NAME_CHARS} characters, without control characters"
-        )));
+        ))),
+        None => Ok(value.trim().to_string()),
     }
-    Ok(value.to_string())
 }
 
 /// How many users there are of each status; every status is named.

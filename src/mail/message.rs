@@ -54,7 +54,10 @@ pub fn invitation(
     build(
         from,
         &issued.email,
-        &texts.text("invitation-subject", &[("organization", Arg::Text(&org.name))]),
+        &texts.text(
+            "invitation-subject",
+            &[("organization", Arg::Text(&org.name))],
+        ),
         (text, html),
         message_id,
         now,
@@ -77,7 +80,10 @@ pub fn reminder(
     build(
         from,
         &issued.email,
-        &texts.text("reminder-subject", &[("organization", Arg::Text(&org.name))]),
+        &texts.text(
+            "reminder-subject",
+            &[("organization", Arg::Text(&org.name))],
+        ),
         (text, html),
         message_id,
         now,
@@ -106,7 +112,10 @@ pub fn renewal_request(
     build(
         from,
         to,
-        &texts.text("renewal-request-subject", &[("email", Arg::Text(request.email))]),
+        &texts.text(
+            "renewal-request-subject",
+            &[("email", Arg::Text(request.email))],
+        ),
         (text, html),
         &new_message_id(from),
         now,
@@ -162,7 +171,10 @@ pub fn reset(
     build(
         from,
         &reset.email,
-        &texts.text("reset-mail-subject", &[("organization", Arg::Text(&org.name))]),
+        &texts.text(
+            "reset-mail-subject",
+            &[("organization", Arg::Text(&org.name))],
+        ),
         (text, html),
         message_id,
         now,

@@ -509,7 +509,9 @@ mod tests {
         ]);
         let templates = Templates::load_from(Some(dir.path())).unwrap();
         let values = Value::from_pairs([("invited_by", Value::from("<b>Ida</b> & co"))]);
-        let (text, html) = templates.render(Kind::Invitation, Lang::En, values).unwrap();
+        let (text, html) = templates
+            .render(Kind::Invitation, Lang::En, values)
+            .unwrap();
         assert_eq!(text, "<b>Ida</b> & co");
         assert_eq!(html, "<p>&lt;b&gt;Ida&lt;&#x2f;b&gt; &amp; co</p>");
     }

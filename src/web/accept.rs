@@ -11,23 +11,26 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::cookie::signed_in;
+use super::language::Browser;
 use super::link::{TokenQuery, open_invitation, record_opened};
 use super::pools::hashing;
-use super::respond::{busy, capitalized, error_page, field_errors, html};
+use super::respond::{busy, error_page, field_errors, html};
 use super::{Shared, client_ip, pages};
 use crate::domain::invitations::{self, Acceptance};
 use crate::domain::sessions;
-use crate::error::Error;
 
 /// Looking never changes anything: mail scanners open links before people do.
+/// The page is in the invitee's language, whatever the browser says.
 pub(super) async fn accept_page(
     State(app): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Browser(browser): Browser,
     headers: HeaderMap,
     Query(query): Query<TokenQuery>,
 ) -> Response {
     match open_invitation(
         &app,
+        &browser,
         client_ip(&app.config.trusted_proxies, peer, &headers),
         &query.token,
     )
@@ -37,10 +40,14 @@ pub(super) async fn accept_page(
             if invitation.opened_at.is_none() {
                 record_opened(&app, invitation.id).await;
             }
-            html(
-                StatusCode::OK,
-                pages::Accept::new(&app.config.organization.name, &invitation, token.as_str()),
-            )
+            let t = app.texts_for(invitation.lang);
+            let page = pages::Accept::new(
+                t,
+                &app.config.organization.name,
+                &invitation,
+                token.as_str(),
+            );
+            html(StatusCode::OK, page)
         }
         Err(page) => page,
     }
@@ -63,11 +70,13 @@ pub(super) struct AcceptForm {
 pub(super) async fn accept_submit(
     State(app): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Browser(browser): Browser,
     headers: HeaderMap,
     Form(form): Form<AcceptForm>,
 ) -> Response {
     let (token, invitation) = match open_invitation(
         &app,
+        &browser,
         client_ip(&app.config.trusted_proxies, peer, &headers),
         &form.token,
     )
@@ -76,6 +85,7 @@ pub(super) async fn accept_submit(
         Ok(found) => found,
         Err(page) => return page,
     };
+    let t = app.texts_for(invitation.lang);
     let acceptance = Acceptance {
         first_name: form.first_name.clone(),
         last_name: form.last_name.clone(),
@@ -85,12 +95,17 @@ pub(super) async fn accept_submit(
     // Every problem at once, each at its field, without waiting for a hash.
     let problems = invitations::check_form(&acceptance);
     if !problems.is_empty() {
-        let errors = field_errors(problems);
+        let errors = field_errors(&t, problems);
         let page = pages::Accept {
             first_name: &form.first_name,
             last_name: &form.last_name,
             errors,
-            ..pages::Accept::new(&app.config.organization.name, &invitation, token.as_str())
+            ..pages::Accept::new(
+                t,
+                &app.config.organization.name,
+                &invitation,
+                token.as_str(),
+            )
         };
         return html(StatusCode::UNPROCESSABLE_ENTITY, page);
     }
@@ -103,20 +118,10 @@ pub(super) async fn accept_submit(
     })
     .await;
     let Some(result) = result else {
-        return busy(&app);
+        return busy(&app, &t);
     };
     match result {
         Ok(secret) => signed_in(&app, &app.config.organization.dashboard_url, &secret),
-        Err(Error::Invalid(problem)) => {
-            let problem = capitalized(&problem);
-            let page = pages::Accept {
-                first_name: &form.first_name,
-                last_name: &form.last_name,
-                error: Some(&problem),
-                ..pages::Accept::new(&app.config.organization.name, &invitation, token.as_str())
-            };
-            html(StatusCode::UNPROCESSABLE_ENTITY, page)
-        }
-        Err(e) => error_page(&app, &e),
+        Err(e) => error_page(&app, &t, &e),
     }
 }

@@ -15,6 +15,7 @@ use super::respond::{error_page, too_many};
 use crate::domain::invitations::{self, Invitation};
 use crate::domain::reminders;
 use crate::error::Error;
+use crate::i18n::Texts;
 use crate::token::Token;
 
 #[derive(Deserialize)]
@@ -25,8 +26,11 @@ pub(super) struct TokenQuery {
 
 /// Looks an invitation up; a bad token counts against the client's address.
 /// A good token only reads, so pages open even while another process writes.
+/// A link that does not open says so in `t`, the browser's language (an
+/// expired one in its invitee's).
 pub(super) async fn open_invitation(
     app: &Shared,
+    t: &Texts,
     ip: IpAddr,
     token_text: &str,
 ) -> std::result::Result<(Token, Invitation), Response> {
@@ -48,14 +52,14 @@ pub(super) async fn open_invitation(
         Ok(Err(e @ (Error::InvalidToken | Error::AlreadyAccepted | Error::Expired { .. }))) => {
             let attempt = Attempt::token(ip);
             match writing(app, move |tx| limiter::reserve(tx, &attempt, now)).await {
-                Ok(true) => Err(refused_page(app, &e, shown_token)),
-                Ok(false) => Err(too_many(app)),
-                Err(e) => Err(error_page(app, &e)),
+                Ok(true) => Err(refused_page(app, t, &e, shown_token)),
+                Ok(false) => Err(too_many(app, t)),
+                Err(e) => Err(error_page(app, t, &e)),
             }
         }
         looked => looked
             .and_then(|found| found)
-            .map_err(|e| error_page(app, &e)),
+            .map_err(|e| error_page(app, t, &e)),
     }
 }
 

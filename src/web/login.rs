@@ -12,25 +12,39 @@ use serde::Deserialize;
 
 use super::cookie::{cookie, redirect, session_cookie, signed_in};
 use super::forward::return_url;
+use super::language::Browser;
 use super::limiter::{self, Attempt};
 use super::pools::{blocking, hashing, reading, writing};
-use super::respond::{busy, capitalized, error_page, field_errors, html, too_many};
+use super::respond::{busy, error_page, field_errors, html, too_many};
 use super::{Shared, client_ip, pages};
 use crate::domain::sessions;
 use crate::domain::user;
 use crate::error::Error;
+use crate::i18n::Texts;
 
-pub(super) async fn dashboard(State(app): State<Shared>, headers: HeaderMap) -> Response {
+/// The user's own pages are in their language, when they have one.
+fn user_texts(app: &Shared, user: &user::User, browser: Texts) -> Texts {
+    user.lang.map_or(browser, |lang| app.texts_for(Some(lang)))
+}
+
+pub(super) async fn dashboard(
+    State(app): State<Shared>,
+    Browser(browser): Browser,
+    headers: HeaderMap,
+) -> Response {
     let Some(secret) = session_cookie(&headers) else {
         return redirect("/login");
     };
     match reading(&app, move |conn| sessions::user(conn, &secret, Utc::now())).await {
-        Ok(Some(user)) => html(
-            StatusCode::OK,
-            pages::Dashboard::new(&app.config.organization.name, &user),
-        ),
+        Ok(Some(user)) => {
+            let t = user_texts(&app, &user, browser);
+            html(
+                StatusCode::OK,
+                pages::Dashboard::new(t, &app.config.organization.name, &user),
+            )
+        }
         Ok(None) => redirect("/login"),
-        Err(e) => error_page(&app, &e),
+        Err(e) => error_page(&app, &browser, &e),
     }
 }
 
@@ -48,8 +62,8 @@ enum Renamed {
     LoggedOut,
     /// Saved (or it was so already).
     Done,
-    /// Refused, with the user as they are, for the form again.
-    Refused(Box<crate::domain::user::User>, pages::FieldErrors),
+    /// Refused, with the user as they are and the problems, for the form again.
+    Refused(Box<user::User>, Vec<(user::Field, user::Problem)>),
 }
 
 /// `POST /dashboard`: the logged-in user changes their own name, with the
@@ -58,6 +72,7 @@ enum Renamed {
 /// writes. 303 back to the dashboard, or 422 with the form and each problem.
 pub(super) async fn dashboard_submit(
     State(app): State<Shared>,
+    Browser(browser): Browser,
     headers: HeaderMap,
     Form(form): Form<NameForm>,
 ) -> Response {
@@ -81,7 +96,7 @@ pub(super) async fn dashboard_submit(
             wanted.last_name.as_deref().unwrap_or_default(),
         );
         if !problems.is_empty() {
-            return Ok(Renamed::Refused(Box::new(user), field_errors(problems)));
+            return Ok(Renamed::Refused(Box::new(user), problems));
         }
         let actor = user.email.clone();
         let edited =
@@ -95,26 +110,32 @@ pub(super) async fn dashboard_submit(
     match result {
         Ok(Renamed::LoggedOut) => redirect("/login"),
         Ok(Renamed::Done) => redirect("/dashboard"),
-        Ok(Renamed::Refused(user, errors)) => {
+        Ok(Renamed::Refused(user, problems)) => {
+            let t = user_texts(&app, &user, browser);
             let page = pages::Dashboard {
                 first_name: &form.first_name,
                 last_name: &form.last_name,
-                errors,
-                ..pages::Dashboard::new(&app.config.organization.name, &user)
+                errors: field_errors(&t, problems),
+                ..pages::Dashboard::new(t, &app.config.organization.name, &user)
             };
             html(StatusCode::UNPROCESSABLE_ENTITY, page)
         }
-        Err(e) => error_page(&app, &e),
+        Err(e) => error_page(&app, &browser, &e),
     }
 }
 
 /// The login form; `rd`, when it is a safe place to return to, rides along
 /// in a hidden field (an unsafe one is dropped here, and refused again at
 /// the POST).
-pub(super) async fn login_page(State(app): State<Shared>, RawQuery(query): RawQuery) -> Response {
+pub(super) async fn login_page(
+    State(app): State<Shared>,
+    Browser(t): Browser,
+    RawQuery(query): RawQuery,
+) -> Response {
     let rd =
         return_url(&app, &rd_parameter(query.as_deref().unwrap_or_default())).unwrap_or_default();
     let page = pages::Login {
+        t,
         organization: &app.config.organization.name,
         email: "",
         error: None,
@@ -158,6 +179,7 @@ pub(super) struct LoginForm {
 pub(super) async fn login_submit(
     State(app): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Browser(t): Browser,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
@@ -169,8 +191,8 @@ pub(super) async fn login_submit(
     let reserved = writing(&app, move |tx| limiter::reserve(tx, &reserving, Utc::now())).await;
     match reserved {
         Ok(true) => {}
-        Ok(false) => return too_many(&app),
-        Err(e) => return error_page(&app, &e),
+        Ok(false) => return too_many(&app, &t),
+        Err(e) => return error_page(&app, &t, &e),
     }
     let (email, password) = (form.email.clone(), form.password);
     let unused = attempt.clone();
@@ -187,9 +209,9 @@ pub(super) async fn login_submit(
     let Some(result) = result else {
         // Never checked, so not a failure.
         if let Err(e) = writing(&app, move |tx| limiter::give_back(tx, &unused, Utc::now())).await {
-            return error_page(&app, &e);
+            return error_page(&app, &t, &e);
         }
-        return busy(&app);
+        return busy(&app, &t);
     };
     match result {
         Ok(secret) => {
@@ -198,9 +220,14 @@ pub(super) async fn login_submit(
             signed_in(&app, &back, &secret)
         }
         Err(Error::Refused(problem)) => {
-            let problem = capitalized(&problem);
+            let problem = t.get(if problem == sessions::INACTIVE_LOGIN {
+                "login-inactive"
+            } else {
+                "login-wrong"
+            });
             let rd = return_url(&app, &form.rd).unwrap_or_default();
             let page = pages::Login {
+                t,
                 organization: &app.config.organization.name,
                 email: &form.email,
                 error: Some(&problem),
@@ -208,15 +235,19 @@ pub(super) async fn login_submit(
             };
             html(StatusCode::UNAUTHORIZED, page)
         }
-        Err(e) => error_page(&app, &e),
+        Err(e) => error_page(&app, &t, &e),
     }
 }
 
-pub(super) async fn logout(State(app): State<Shared>, headers: HeaderMap) -> Response {
+pub(super) async fn logout(
+    State(app): State<Shared>,
+    Browser(t): Browser,
+    headers: HeaderMap,
+) -> Response {
     if let Some(secret) = session_cookie(&headers)
         && let Err(e) = writing(&app, move |tx| sessions::end(tx, &secret, Utc::now())).await
     {
-        return error_page(&app, &e);
+        return error_page(&app, &t, &e);
     }
     let mut response = redirect("/login");
     response

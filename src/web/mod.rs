@@ -6,6 +6,7 @@ mod accept;
 mod cookie;
 mod expired;
 mod forward;
+mod language;
 mod limiter;
 mod link;
 mod login;
@@ -384,7 +385,8 @@ async fn every_response(State(app): State<Shared>, request: Request, next: Next)
 /// limits, before any work begins.
 async fn checked(app: &App, request: Request) -> std::result::Result<Request, Response> {
     if request.method() == Method::POST && from_another_site(request.headers(), &app.origin) {
-        return Err(respond::forbidden(app));
+        let t = language::browser_texts(app, request.headers());
+        return Err(respond::forbidden(app, &t));
     }
     if request.body().is_end_stream() {
         return Ok(request);

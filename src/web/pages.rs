@@ -4,6 +4,13 @@ use askama::Template;
 
 use crate::domain::invitations::Invitation;
 use crate::domain::user::User;
+use crate::i18n::{Arg, Texts};
+use crate::password::MIN_CHARS;
+
+/// "At least 8 characters." under every new password.
+pub fn password_help(t: &Texts) -> String {
+    t.text("help-password", &[("min", Arg::Number(MIN_CHARS as i64))])
+}
 
 /// A problem with one field of a form, shown next to it.
 pub struct FieldError {
@@ -43,6 +50,7 @@ impl FieldErrors {
 #[derive(Template)]
 #[template(path = "web/accept.html")]
 pub struct Accept<'a> {
+    pub t: Texts,
     pub organization: &'a str,
     pub email: &'a str,
     pub role: &'a str,
@@ -57,8 +65,14 @@ pub struct Accept<'a> {
 }
 
 impl<'a> Accept<'a> {
-    pub fn new(organization: &'a str, invitation: &'a Invitation, token: &'a str) -> Accept<'a> {
+    pub fn new(
+        t: Texts,
+        organization: &'a str,
+        invitation: &'a Invitation,
+        token: &'a str,
+    ) -> Accept<'a> {
         Accept {
+            t,
             organization,
             email: &invitation.email,
             role: &invitation.role,
@@ -75,39 +89,38 @@ impl<'a> Accept<'a> {
     fn has_errors(&self) -> bool {
         !self.errors.is_empty() || self.error.is_some()
     }
+
+    fn intro(&self) -> String {
+        self.t.html(
+            "accept-intro",
+            &[
+                ("organization", Arg::Text(self.organization)),
+                ("email", Arg::Text(self.email)),
+            ],
+        )
+    }
+
+    fn password_help(&self) -> String {
+        password_help(&self.t)
+    }
 }
 
 /// A page that only says something: an error, an expired or invalid link.
 #[derive(Template)]
 #[template(path = "web/message.html")]
 pub struct Message<'a> {
+    pub t: Texts,
     pub organization: &'a str,
-    pub title: &'a str,
-    pub paragraphs: Vec<Paragraph>,
-    pub link: Option<(&'a str, &'a str)>,
-}
-
-/// One paragraph of a message page.
-pub enum Paragraph {
-    Text(String),
-    /// `before`, who to write to, `after`: the contact address as a mailto
-    /// link, or "your administrator" when there is none.
-    Contact {
-        before: String,
-        contact: Option<String>,
-        after: String,
-    },
-}
-
-impl From<String> for Paragraph {
-    fn from(text: String) -> Paragraph {
-        Paragraph::Text(text)
-    }
+    pub title: String,
+    /// Each paragraph as HTML, its values escaped ([`Texts::html`]).
+    pub paragraphs: Vec<String>,
+    pub link: Option<(&'a str, String)>,
 }
 
 #[derive(Template)]
 #[template(path = "web/dashboard.html")]
 pub struct Dashboard<'a> {
+    pub t: Texts,
     pub organization: &'a str,
     pub name: String,
     pub email: &'a str,
@@ -121,8 +134,9 @@ pub struct Dashboard<'a> {
 }
 
 impl<'a> Dashboard<'a> {
-    pub fn new(organization: &'a str, user: &'a User) -> Dashboard<'a> {
+    pub fn new(t: Texts, organization: &'a str, user: &'a User) -> Dashboard<'a> {
         Dashboard {
+            t,
             organization,
             name: user.full_name(),
             email: &user.email,
@@ -138,11 +152,17 @@ impl<'a> Dashboard<'a> {
     fn has_errors(&self) -> bool {
         !self.errors.is_empty()
     }
+
+    fn welcome(&self) -> String {
+        self.t
+            .text("dashboard-welcome", &[("name", Arg::Text(&self.name))])
+    }
 }
 
 #[derive(Template)]
 #[template(path = "web/login.html")]
 pub struct Login<'a> {
+    pub t: Texts,
     pub organization: &'a str,
     pub email: &'a str,
     /// Why the last attempt failed; it is about both fields.

@@ -12,16 +12,18 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::cookie::redirect;
+use super::language::Browser;
 use super::limiter::{self, Attempt};
 use super::link::open_invitation;
 use super::pools::{blocking, writing};
-use super::respond::{contact, error_page, message_with, too_many};
+use super::respond::{contact, error_page, message, too_many};
 use super::{Shared, client_ip};
 use crate::config::RenewPolicy;
 use crate::domain::renewals::{self, Renewal};
 use crate::error::Error;
+use crate::i18n::Arg;
 use crate::mail::delivery;
-use crate::mail::message::{RenewalRequest, human_time};
+use crate::mail::message::RenewalRequest;
 use crate::token::Token;
 
 #[derive(Deserialize)]
@@ -43,6 +45,7 @@ pub(super) enum Done {
 pub(in super::super) async fn renew_submit(
     State(app): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Browser(t): Browser,
     headers: HeaderMap,
     Form(form): Form<RenewForm>,
 ) -> Response {
@@ -53,7 +56,7 @@ pub(in super::super) async fn renew_submit(
         // Off, or no token at all: the page this link has always had,
         // counted like any other look at a link.
         _ => {
-            return match open_invitation(&app, ip, &form.token).await {
+            return match open_invitation(&app, &t, ip, &form.token).await {
                 Ok((token, _)) => accept_page_of(&token),
                 Err(page) => page,
             };
@@ -75,17 +78,17 @@ pub(in super::super) async fn renew_submit(
     .await;
     match done {
         Ok(Done::StillValid(token)) => accept_page_of(&token),
-        Ok(Done::TooMany) => too_many(&app),
+        Ok(Done::TooMany) => too_many(&app, &t),
         Ok(Done::Renewal(renewal, expired)) => answer(&app, renewal, expired).await,
         // A link that is not an expired one (unknown, cancelled, replaced,
         // used): the page it has always had, counted as a guess.
         Err(Error::InvalidToken | Error::AlreadyAccepted) => {
-            match open_invitation(&app, ip, &form.token).await {
+            match open_invitation(&app, &t, ip, &form.token).await {
                 Ok((token, _)) => accept_page_of(&token),
                 Err(page) => page,
             }
         }
-        Err(e) => error_page(&app, &e),
+        Err(e) => error_page(&app, &t, &e),
     }
 }
 
@@ -96,10 +99,12 @@ pub(super) fn accept_page_of(token: &Token) -> Response {
 /// Mails what the renewal calls for, then says what happened, naming the
 /// address only as far as the link has proved it.
 async fn answer(app: &Shared, renewal: Renewal, expired: renewals::Expired) -> Response {
+    let t = &app.texts_for(expired.lang);
     let shown = renewals::masked(&expired.email);
+    let address = [("address", Arg::Text(&shown))];
     match renewal {
         Renewal::Renewed { issued, .. } => {
-            let expires = human_time(issued.expires_at);
+            let expires = t.date_time(issued.expires_at);
             let mailing = app.clone();
             let report = blocking(app, move |conn| {
                 delivery::deliver(
@@ -117,18 +122,15 @@ async fn answer(app: &Shared, renewal: Renewal, expired: renewals::Expired) -> R
             })
             .await;
             match report {
-                Ok(report) if report.failed.is_empty() => message_with(
+                Ok(report) if report.failed.is_empty() => message(
                     app,
+                    t,
                     StatusCode::OK,
-                    "New Link Sent",
+                    "renew-sent-title",
                     vec![
-                        format!("A new link is on its way to {shown}.").into(),
-                        format!("It works until {expires}. The old link no longer does.").into(),
-                        contact(
-                            app,
-                            "If it does not arrive within a few minutes, please contact",
-                            ".",
-                        ),
+                        t.html("renew-sent-to", &address),
+                        t.html("renew-sent-until", &[("date", Arg::Text(&expires))]),
+                        contact(app, t, "renew-sent-contact"),
                     ],
                     None,
                 ),
@@ -136,13 +138,14 @@ async fn answer(app: &Shared, renewal: Renewal, expired: renewals::Expired) -> R
                     if let Err(e) = &outcome {
                         eprintln!("error: a renewed invitation could not be mailed: {e}");
                     }
-                    message_with(
+                    message(
                         app,
+                        t,
                         StatusCode::SERVICE_UNAVAILABLE,
-                        "New Link Not Sent",
+                        "renew-failed-title",
                         vec![
-                            format!("A new invitation for {shown} was made, but its email could not be sent just now.").into(),
-                            contact(app, "Please contact", " and ask them to send it again."),
+                            t.html("renew-failed", &address),
+                            contact(app, t, "renew-failed-contact"),
                         ],
                         None,
                     )
@@ -159,20 +162,18 @@ async fn answer(app: &Shared, renewal: Renewal, expired: renewals::Expired) -> R
             }
             let mut paragraphs = Vec::new();
             if limit_reached {
-                paragraphs.push(
-                    "This invitation has had as many new links as it may get by itself."
-                        .to_string()
-                        .into(),
-                );
+                paragraphs.push(t.html("renew-limit-reached", &[]));
             }
-            paragraphs.push(
-                format!(
-                    "Your administrator has been asked to send you a new link. It will come by email to {shown}."
-                )
-                .into(),
-            );
-            paragraphs.push(contact(app, "If it is urgent, please contact", "."));
-            message_with(app, StatusCode::OK, "New Link Requested", paragraphs, None)
+            paragraphs.push(t.html("renew-asked", &address));
+            paragraphs.push(contact(app, t, "renew-urgent-contact"));
+            message(
+                app,
+                t,
+                StatusCode::OK,
+                "renew-asked-title",
+                paragraphs,
+                None,
+            )
         }
     }
 }

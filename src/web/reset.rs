@@ -16,30 +16,41 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::cookie::signed_in;
+use super::language::Browser;
 use super::limiter::{self, Attempt};
 use super::link::TokenQuery;
-use super::pages::FieldErrors;
+use super::pages::{FieldErrors, password_help};
 use super::pools::{hashing, reading, writing};
-use super::respond::{busy, capitalized, error_page, field_errors, html, message, too_many};
+use super::respond::{busy, error_page, field_errors, html, message, paragraph, too_many};
 use super::{App, Shared, client_ip};
 use crate::domain::resets::{self, NewPassword, ResetLink};
 use crate::domain::sessions;
 use crate::domain::user;
 use crate::error::Error;
+use crate::i18n::{Arg, Texts};
 use crate::token::Token;
 
 #[derive(Template)]
 #[template(path = "web/forgot.html")]
 struct Forgot<'a> {
+    t: Texts,
     organization: &'a str,
     email: &'a str,
     lifetime: String,
-    error: Option<&'a str>,
+    error: Option<String>,
+}
+
+impl Forgot<'_> {
+    fn intro(&self) -> String {
+        self.t
+            .text("forgot-intro", &[("lifetime", Arg::Text(&self.lifetime))])
+    }
 }
 
 #[derive(Template)]
 #[template(path = "web/reset.html")]
 struct Reset<'a> {
+    t: Texts,
     organization: &'a str,
     email: &'a str,
     token: &'a str,
@@ -49,9 +60,10 @@ struct Reset<'a> {
 }
 
 impl<'a> Reset<'a> {
-    /// The form for `link`, without errors.
+    /// The form for `link`, without errors, in its user's language.
     fn new(app: &'a App, link: &'a ResetLink, token: &'a Token) -> Reset<'a> {
         Reset {
+            t: app.texts_for(link.lang),
             organization: &app.config.organization.name,
             email: &link.email,
             token: token.as_str(),
@@ -63,48 +75,64 @@ impl<'a> Reset<'a> {
     fn has_errors(&self) -> bool {
         !self.errors.is_empty() || self.error.is_some()
     }
-}
 
-fn lifetime(app: &App) -> String {
-    resets::lifetime_in_words(app.config.organization.reset_ttl)
-}
+    fn intro(&self) -> String {
+        self.t.html(
+            "reset-intro",
+            &[("organization", Arg::Text(self.organization))],
+        )
+    }
 
-/// A reset link's own pages for the errors that are about it.
-fn link_error_page(app: &App, error: &Error) -> Response {
-    let again = Some(("/forgot", "Ask for a new link"));
-    match error {
-        Error::InvalidResetLink => message(
-            app,
-            StatusCode::NOT_FOUND,
-            "Invalid Reset Link",
-            vec![
-                "This link to set a new password does not work. It may have been used already, or replaced by a newer email.".into(),
-                "Use the link in the most recent email, or ask for a new one.".into(),
-            ],
-            again,
-        ),
-        Error::ResetExpired { expired_at } => message(
-            app,
-            StatusCode::GONE,
-            "Reset Link Expired",
-            vec![
-                format!(
-                    "This link to set a new password expired on {}.",
-                    crate::mail::message::human_time(*expired_at)
-                ),
-                format!("Ask for a new one: it works for {}.", lifetime(app)),
-            ],
-            again,
-        ),
-        _ => error_page(app, error),
+    fn password_help(&self) -> String {
+        password_help(&self.t)
     }
 }
 
-pub(super) async fn forgot_page(State(app): State<Shared>) -> Response {
+/// How long a reset link works, in words.
+fn lifetime(app: &App, t: &Texts) -> String {
+    t.duration(app.config.organization.reset_ttl)
+}
+
+/// A reset link's own pages for the errors that are about it.
+fn link_error_page(app: &App, t: &Texts, error: &Error) -> Response {
+    let again = Some(("/forgot", "reset-ask-again"));
+    match error {
+        Error::InvalidResetLink => message(
+            app,
+            t,
+            StatusCode::NOT_FOUND,
+            "reset-invalid-title",
+            vec![
+                paragraph(t, "reset-invalid-text"),
+                paragraph(t, "reset-invalid-again"),
+            ],
+            again,
+        ),
+        Error::ResetExpired { expired_at } => {
+            let date = t.date_time(*expired_at);
+            let lifetime = lifetime(app, t);
+            message(
+                app,
+                t,
+                StatusCode::GONE,
+                "reset-expired-title",
+                vec![
+                    t.html("reset-expired-on", &[("date", Arg::Text(&date))]),
+                    t.html("reset-expired-again", &[("lifetime", Arg::Text(&lifetime))]),
+                ],
+                again,
+            )
+        }
+        _ => error_page(app, t, error),
+    }
+}
+
+pub(super) async fn forgot_page(State(app): State<Shared>, Browser(t): Browser) -> Response {
     let page = Forgot {
+        t,
         organization: &app.config.organization.name,
         email: "",
-        lifetime: lifetime(&app),
+        lifetime: lifetime(&app, &t),
         error: None,
     };
     html(StatusCode::OK, page)
@@ -121,16 +149,18 @@ pub(super) struct ForgotForm {
 pub(super) async fn forgot_submit(
     State(app): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Browser(t): Browser,
     headers: HeaderMap,
     Form(form): Form<ForgotForm>,
 ) -> Response {
     let email = form.email.trim();
     if crate::text::is_blank(email) {
         let page = Forgot {
+            t,
             organization: &app.config.organization.name,
             email,
-            lifetime: lifetime(&app),
-            error: Some("Type the email address of your account."),
+            lifetime: lifetime(&app, &t),
+            error: Some(t.get("forgot-email-missing")),
         };
         return html(StatusCode::UNPROCESSABLE_ENTITY, page);
     }
@@ -138,24 +168,32 @@ pub(super) async fn forgot_submit(
     let attempt = Attempt::reset_request(ip, email);
     match writing(&app, move |tx| limiter::reserve(tx, &attempt, Utc::now())).await {
         Ok(true) => {}
-        Ok(false) => return too_many(&app),
-        Err(e) => return error_page(&app, &e),
+        Ok(false) => return too_many(&app, &t),
+        Err(e) => return error_page(&app, &t, &e),
     }
+    let lifetime = lifetime(&app, &t);
     let answer = message(
         &app,
+        &t,
         StatusCode::OK,
-        "Check Your Email",
+        "forgot-sent-title",
         vec![
-            format!(
-                "If {email} belongs to an active account, a link to set a new password is on its way. It works once, for {}.",
-                lifetime(&app)
+            t.html(
+                "forgot-sent",
+                &[
+                    ("email", Arg::Text(email)),
+                    ("lifetime", Arg::Text(&lifetime)),
+                ],
             ),
-            format!(
-                "No email after a few minutes? Look in your spam folder, or ask {}.",
-                app.config.organization.contact()
+            t.html(
+                "forgot-sent-spam",
+                &[(
+                    "contact",
+                    Arg::Text(&app.config.organization.contact_in(&t)),
+                )],
             ),
         ],
-        Some(("/login", "Back to log in")),
+        Some(("/login", "forgot-back")),
     );
     // Only once the answer has gone does the mail thread start, so that its
     // work cannot slow this answer down for an address that has an account.
@@ -209,6 +247,7 @@ impl Drop for Then {
 /// as a bad invitation token does.
 async fn open_link(
     app: &Shared,
+    t: &Texts,
     ip: IpAddr,
     token_text: &str,
 ) -> std::result::Result<(Token, ResetLink), Response> {
@@ -224,14 +263,14 @@ async fn open_link(
         Ok(Err(e @ (Error::InvalidResetLink | Error::ResetExpired { .. }))) => {
             let attempt = Attempt::reset_token(ip);
             match writing(app, move |tx| limiter::reserve(tx, &attempt, now)).await {
-                Ok(true) => Err(link_error_page(app, &e)),
-                Ok(false) => Err(too_many(app)),
-                Err(e) => Err(link_error_page(app, &e)),
+                Ok(true) => Err(link_error_page(app, t, &e)),
+                Ok(false) => Err(too_many(app, t)),
+                Err(e) => Err(link_error_page(app, t, &e)),
             }
         }
         looked => looked
             .and_then(|found| found)
-            .map_err(|e| link_error_page(app, &e)),
+            .map_err(|e| link_error_page(app, t, &e)),
     }
 }
 
@@ -239,11 +278,12 @@ async fn open_link(
 pub(super) async fn reset_page(
     State(app): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Browser(t): Browser,
     headers: HeaderMap,
     Query(query): Query<TokenQuery>,
 ) -> Response {
     let ip = client_ip(&app.config.trusted_proxies, peer, &headers);
-    match open_link(&app, ip, &query.token).await {
+    match open_link(&app, &t, ip, &query.token).await {
         Ok((token, link)) => html(StatusCode::OK, Reset::new(&app, &link, &token)),
         Err(page) => page,
     }
@@ -263,17 +303,19 @@ pub(super) struct ResetForm {
 pub(super) async fn reset_submit(
     State(app): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Browser(browser): Browser,
     headers: HeaderMap,
     Form(form): Form<ResetForm>,
 ) -> Response {
     let ip = client_ip(&app.config.trusted_proxies, peer, &headers);
-    let (token, link) = match open_link(&app, ip, &form.token).await {
+    let (token, link) = match open_link(&app, &browser, ip, &form.token).await {
         Ok(found) => found,
         Err(page) => return page,
     };
+    let t = app.texts_for(link.lang);
     if let Some(problem) = user::check_passwords(&form.password, &form.confirm_password) {
         let page = Reset {
-            errors: field_errors([problem]),
+            errors: field_errors(&t, [problem]),
             ..Reset::new(&app, &link, &token)
         };
         return html(StatusCode::UNPROCESSABLE_ENTITY, page);
@@ -291,18 +333,10 @@ pub(super) async fn reset_submit(
     })
     .await;
     let Some(result) = result else {
-        return busy(&app);
+        return busy(&app, &t);
     };
     match result {
         Ok(secret) => signed_in(&app, &app.config.organization.dashboard_url, &secret),
-        Err(Error::Invalid(problem)) => {
-            let problem = capitalized(&problem);
-            let page = Reset {
-                error: Some(&problem),
-                ..Reset::new(&app, &link, &token)
-            };
-            html(StatusCode::UNPROCESSABLE_ENTITY, page)
-        }
-        Err(e) => link_error_page(&app, &e),
+        Err(e) => link_error_page(&app, &t, &e),
     }
 }

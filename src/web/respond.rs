@@ -7,10 +7,13 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 
+use super::language::Browser;
 use super::pools::blocking;
 use super::{App, Shared, pages};
-use crate::domain::user::Field;
+use crate::domain::user::{Field, MAX_NAME_CHARS, Problem};
 use crate::error::{Error, StorageKind};
+use crate::i18n::{Arg, Texts, escape_html};
+use crate::password::{self, PasswordProblem};
 
 pub(super) fn html(status: StatusCode, page: impl Template) -> Response {
     match page.render() {
@@ -24,85 +27,83 @@ pub(super) fn html(status: StatusCode, page: impl Template) -> Response {
 
 pub(super) fn message(
     app: &App,
+    t: &Texts,
     status: StatusCode,
     title: &str,
     paragraphs: Vec<String>,
     link: Option<(&str, &str)>,
 ) -> Response {
-    let paragraphs = paragraphs.into_iter().map(pages::Paragraph::from).collect();
-    message_with(app, status, title, paragraphs, link)
-}
-
-pub(super) fn message_with(
-    app: &App,
-    status: StatusCode,
-    title: &str,
-    paragraphs: Vec<pages::Paragraph>,
-    link: Option<(&str, &str)>,
-) -> Response {
     let page = pages::Message {
+        t: *t,
         organization: &app.config.organization.name,
-        title,
+        title: t.get(title),
         paragraphs,
-        link,
+        link: link.map(|(href, key)| (href, t.get(key))),
     };
     html(status, page)
 }
 
-/// A sentence that names who to write to: `[organization] contact`, or
-/// "your administrator".
-pub(super) fn contact(app: &App, before: &str, after: &str) -> pages::Paragraph {
-    pages::Paragraph::Contact {
-        before: before.into(),
-        contact: app.config.organization.contact.clone(),
-        after: after.into(),
-    }
+/// A paragraph of a message page: the message `key` as HTML, without variables.
+pub(super) fn paragraph(t: &Texts, key: &str) -> String {
+    t.html(key, &[])
+}
+
+/// A sentence that names who to write to: `[organization] contact` as a
+/// mailto link, or "your administrator".
+pub(super) fn contact(app: &App, t: &Texts, key: &str) -> String {
+    let markup = match &app.config.organization.contact {
+        Some(address) => {
+            let address = escape_html(address);
+            format!("<a href=\"mailto:{address}\">{address}</a>")
+        }
+        None => escape_html(&t.get("your-administrator")),
+    };
+    t.html(key, &[("contact", Arg::Markup(&markup))])
 }
 
 /// The one place an error becomes an HTTP status and a page.
-pub(super) fn error_page(app: &App, error: &Error) -> Response {
+pub(super) fn error_page(app: &App, t: &Texts, error: &Error) -> Response {
     match error {
-        Error::InvalidToken => message_with(
+        Error::InvalidToken => message(
             app,
+            t,
             StatusCode::NOT_FOUND,
-            "Invalid Token",
+            "invalid-title",
             vec![
-                "This invitation link does not work. It may have been cancelled, or replaced by a newer email."
-                    .to_string()
-                    .into(),
-                contact(
-                    app,
-                    "Open the link in the most recent invitation email you got. If there is none, please contact",
-                    " and ask for a new invitation.",
-                ),
+                paragraph(t, "invalid-text"),
+                contact(app, t, "invalid-contact"),
             ],
-            Some(("/login", "Log in, if you have an account already")),
+            Some(("/login", "invalid-log-in")),
         ),
-        Error::AlreadyAccepted => message_with(
+        Error::AlreadyAccepted => message(
             app,
+            t,
             StatusCode::NOT_FOUND,
-            "Invitation Already Accepted",
+            "used-title",
             vec![
-                "This invitation has been accepted already, so its account is set up.".to_string().into(),
-                "Log in with its email address and the password chosen then.".to_string().into(),
-                contact(app, "If you did not accept it yourself, please contact", " at once."),
+                paragraph(t, "used-text"),
+                paragraph(t, "used-log-in"),
+                contact(app, t, "used-contact"),
             ],
-            Some(("/login", "Log in")),
+            Some(("/login", "link-log-in")),
         ),
-        Error::Expired { expired_at, .. } => message_with(
-            app,
-            StatusCode::GONE,
-            "Invitation Expired",
-            vec![
-                format!(
-                    "This invitation expired on {}.",
-                    crate::mail::message::human_time(*expired_at)
-                )
-                .into(),
-                contact(app, "Please contact", " and ask for a new invitation."),
-            ],
-            None,
-        ),
+        Error::Expired {
+            expired_at, lang, ..
+        } => {
+            let t = &app.texts_for(*lang);
+            let date = t.date_time(*expired_at);
+            message(
+                app,
+                t,
+                StatusCode::GONE,
+                "expired-title",
+                vec![
+                    t.html("expired-on", &[("date", Arg::Text(&date))]),
+                    contact(app, t, "expired-contact"),
+                ],
+                None,
+            )
+        }
         Error::Storage {
             kind: StorageKind::Unavailable,
             ..
@@ -110,9 +111,10 @@ pub(super) fn error_page(app: &App, error: &Error) -> Response {
             eprintln!("error: {error}");
             message(
                 app,
+                t,
                 StatusCode::SERVICE_UNAVAILABLE,
-                "Temporarily Unavailable",
-                vec!["The server cannot reach its database right now. Please try again in a minute.".into()],
+                "unavailable-title",
+                vec![paragraph(t, "unavailable-text")],
                 None,
             )
         }
@@ -120,9 +122,10 @@ pub(super) fn error_page(app: &App, error: &Error) -> Response {
             eprintln!("error: {error}");
             message(
                 app,
+                t,
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Something Went Wrong",
-                vec!["The server could not finish this request. Please try again in a minute.".into()],
+                "failed-title",
+                vec![paragraph(t, "failed-text")],
                 None,
             )
         }
@@ -147,56 +150,95 @@ pub(super) async fn health(State(app): State<Shared>) -> Response {
     }
 }
 
-pub(super) fn too_many(app: &App) -> Response {
+pub(super) fn too_many(app: &App, t: &Texts) -> Response {
     message(
         app,
+        t,
         StatusCode::TOO_MANY_REQUESTS,
-        "Too Many Attempts",
-        vec!["There were too many failed attempts from your network or for this account. Please wait a few minutes and try again.".into()],
+        "too-many-title",
+        vec![paragraph(t, "too-many-text")],
         None,
     )
 }
 
-pub(super) fn forbidden(app: &App) -> Response {
+pub(super) fn forbidden(app: &App, t: &Texts) -> Response {
     message(
         app,
+        t,
         StatusCode::FORBIDDEN,
-        "Request Refused",
-        vec!["This form was sent from another site, so it was not accepted. Open the page on this site and try again.".into()],
+        "refused-title",
+        vec![paragraph(t, "refused-text")],
         None,
     )
 }
 
-pub(super) fn busy(app: &App) -> Response {
+pub(super) fn busy(app: &App, t: &Texts) -> Response {
     message(
         app,
+        t,
         StatusCode::SERVICE_UNAVAILABLE,
-        "Busy",
-        vec!["The server is busy. Please try again in a minute.".into()],
+        "busy-title",
+        vec![paragraph(t, "busy-text")],
         None,
     )
 }
 
-pub(super) async fn not_found(State(app): State<Shared>) -> Response {
+pub(super) async fn not_found(State(app): State<Shared>, Browser(t): Browser) -> Response {
     message(
         &app,
+        &t,
         StatusCode::NOT_FOUND,
-        "Page Not Found",
-        vec!["There is nothing at this address.".into()],
-        Some(("/login", "Log in")),
+        "not-found-title",
+        vec![paragraph(&t, "not-found-text")],
+        Some(("/login", "link-log-in")),
     )
 }
 
+/// Each problem of a form at its field, in the reader's language.
 pub(super) fn field_errors(
-    problems: impl IntoIterator<Item = (Field, String)>,
+    t: &Texts,
+    problems: impl IntoIterator<Item = (Field, Problem)>,
 ) -> pages::FieldErrors {
     let errors = problems
         .into_iter()
         .map(|(field, problem)| pages::FieldError {
             id: field_id(field),
-            message: capitalized(&problem),
+            message: problem_text(t, field, problem),
         });
     pages::FieldErrors(errors.collect())
+}
+
+/// A problem with a field, as the reader reads it.
+pub(super) fn problem_text(t: &Texts, field: Field, problem: Problem) -> String {
+    let name_key = |first: &'static str, last: &'static str| match field {
+        Field::FirstName => first,
+        _ => last,
+    };
+    let (key, value) = match problem {
+        Problem::NameRequired => (
+            name_key("problem-first-name-required", "problem-last-name-required"),
+            None,
+        ),
+        Problem::NameTooLong => (
+            name_key("problem-first-name-too-long", "problem-last-name-too-long"),
+            Some(("max", MAX_NAME_CHARS as i64)),
+        ),
+        Problem::Password(PasswordProblem::TooShort) => (
+            "problem-password-too-short",
+            Some(("min", password::MIN_CHARS as i64)),
+        ),
+        Problem::Password(PasswordProblem::TooLong) => (
+            "problem-password-too-long",
+            Some(("max", password::MAX_BYTES as i64)),
+        ),
+        Problem::Password(PasswordProblem::Blank) => ("problem-password-blank", None),
+        Problem::Password(PasswordProblem::Common) => ("problem-password-common", None),
+        Problem::Password(PasswordProblem::Mismatch) => ("problem-passwords-differ", None),
+    };
+    match value {
+        Some((name, n)) => t.text(key, &[(name, Arg::Number(n))]),
+        None => t.get(key),
+    }
 }
 
 /// The `id` (and `name`) of a field of a form that sets a password.
@@ -206,13 +248,5 @@ pub(super) fn field_id(field: Field) -> &'static str {
         Field::LastName => "last_name",
         Field::Password => "password",
         Field::ConfirmPassword => "confirm_password",
-    }
-}
-
-pub(super) fn capitalized(sentence: &str) -> String {
-    let mut chars = sentence.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-        None => String::new(),
     }
 }

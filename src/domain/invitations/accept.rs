@@ -32,6 +32,7 @@ pub fn open(conn: &Database, token: &Token, now: DateTime<Utc>) -> Result<Invita
         Some(invitation) if invitation.status == Status::Expired => Err(Error::Expired {
             admin: invitation.invited_by,
             expired_at: invitation.expires_at,
+            lang: invitation.lang,
         }),
         Some(invitation) => Ok(invitation),
     }
@@ -49,7 +50,7 @@ pub struct Acceptance {
 /// Every problem with the form, each with its field, in the form's order;
 /// empty when `accept` takes it. The same checks `accept` makes, so that a
 /// page can show each message at its field.
-pub fn check_form(form: &Acceptance) -> Vec<(Field, String)> {
+pub fn check_form(form: &Acceptance) -> Vec<(Field, Problem)> {
     let mut problems = check_names(&form.first_name, &form.last_name);
     problems.extend(check_passwords(&form.password, &form.confirm_password));
     problems

@@ -14,7 +14,7 @@ use crate::domain::audit;
 use crate::domain::directory::{self, Group};
 use crate::domain::hook_events;
 use crate::domain::user;
-use crate::domain::user::{Field, User, check_name, check_names, check_passwords};
+use crate::domain::user::{Field, Problem, User, check_name, check_names, check_passwords};
 use crate::error::{Error, Result, problems};
 use crate::i18n::Lang;
 use crate::time::{self, stamp};

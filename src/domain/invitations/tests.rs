@@ -717,5 +717,8 @@ fn check_form_puts_each_problem_at_its_field() {
     let problems = check_form(&mistyped);
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].0, Field::ConfirmPassword);
-    assert!(problems[0].1.contains("do not match"), "{}", problems[0].1);
+    assert_eq!(
+        problems[0].1,
+        Problem::Password(crate::password::PasswordProblem::Mismatch)
+    );
 }
