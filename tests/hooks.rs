@@ -265,7 +265,8 @@ fn every_change_to_a_user_is_one_event_in_order_with_the_contract_fields_and_a_c
                 "status",
                 "created_at",
                 "activated_at",
-                "end_date"
+                "end_date",
+                "lang"
             ]
         );
     }

@@ -14,6 +14,7 @@ mod deploy;
 mod docs;
 mod forward_auth;
 mod hooks;
+mod languages;
 mod many_hosts;
 mod people;
 mod postgres;

@@ -1,196 +1,194 @@
-# invitectl: what invitees read, in English. One message per thing said;
-# every other locales/<code>/invitectl.ftl has exactly these messages, with
-# the same variables (a test checks). Terms used throughout: invitation,
-# link, password, account, administrator.
+# invitectl: what invitees read, in German (de). Formal "Sie".
 
-## Shared by the pages
+## Gemeinsame Texte der Seiten
 
-# Before the title of a page that shows a form's problems, and before each
-# problem at its field (read out by screen readers).
-error-prefix = Error:
-your-administrator = your administrator
-field-email = Email
-field-first-name = First Name
-field-last-name = Last Name
-field-password = Password
-field-confirm-password = Confirm Password
-field-new-password = New Password
-field-confirm-new-password = Confirm New Password
-help-email-username = Your account's address: you log in with it.
-help-password = At least { $min } characters.
-help-password-again = Type it again: it was not kept.
-help-confirm-password = The same password again.
-problems-heading = There is a problem
-problems-passwords-emptied = The password fields were emptied, as they always are: type your password in both again.
+# Vor dem Titel einer Seite, die Probleme eines Formulars zeigt, und vor jedem
+# Problem an seinem Feld (wird von Screenreadern vorgelesen).
+error-prefix = Fehler:
+# Steht für $contact, wenn keine Kontaktadresse gesetzt ist: immer nach „an“.
+your-administrator = Ihren Administrator
+field-email = E-Mail
+field-first-name = Vorname
+field-last-name = Nachname
+field-password = Passwort
+field-confirm-password = Passwort bestätigen
+field-new-password = Neues Passwort
+field-confirm-new-password = Neues Passwort bestätigen
+help-email-username = Die E-Mail-Adresse Ihres Kontos. Mit ihr melden Sie sich an.
+help-password = Mindestens { $min } Zeichen.
+help-password-again = Bitte geben Sie das Passwort erneut ein: Es wurde nicht übernommen.
+help-confirm-password = Dasselbe Passwort noch einmal.
+problems-heading = Bitte prüfen Sie Ihre Eingaben
+problems-passwords-emptied = Die Passwortfelder werden in diesem Fall immer geleert: Bitte geben Sie Ihr Passwort erneut in beide Felder ein.
 detail-name = Name
-detail-role = Role
-detail-department = Department
+detail-role = Rolle
+detail-department = Abteilung
 detail-teams = Teams
-detail-none = none
-link-log-in = Log in
+detail-none = keine
+link-log-in = Anmelden
 duration-minutes = { $count ->
-    [one] 1 minute
-   *[other] { $count } minutes
+    [one] 1 Minute
+   *[other] { $count } Minuten
 }
 duration-hours = { $count ->
-    [one] 1 hour
-   *[other] { $count } hours
+    [one] 1 Stunde
+   *[other] { $count } Stunden
 }
 duration-days = { $count ->
-    [one] 1 day
-   *[other] { $count } days
+    [one] 1 Tag
+   *[other] { $count } Tage
 }
 
-## Problems with a form, each shown at its field
+## Probleme mit einem Formular, jeweils am Feld angezeigt
 
-problem-first-name-required = First Name is required: type a name made of visible characters.
-problem-first-name-too-long = First Name must be at most { $max } characters, without control characters.
-problem-last-name-required = Last Name is required: type a name made of visible characters.
-problem-last-name-too-long = Last Name must be at most { $max } characters, without control characters.
-problem-password-too-short = The password is too short: use at least { $min } characters.
-problem-password-too-long = The password is too long: use at most { $max } bytes.
-problem-password-blank = The password is only spaces or invisible characters: use letters, digits or symbols you can see.
-problem-password-common = The password is one of the most common passwords, which attackers try first: choose one that is not a word or a well-known pattern.
-problem-passwords-differ = The passwords do not match: type the same password twice.
+problem-first-name-required = Der Vorname fehlt: Bitte geben Sie einen Namen aus sichtbaren Zeichen ein.
+problem-first-name-too-long = Der Vorname darf höchstens { $max } Zeichen lang sein und keine Steuerzeichen enthalten.
+problem-last-name-required = Der Nachname fehlt: Bitte geben Sie einen Namen aus sichtbaren Zeichen ein.
+problem-last-name-too-long = Der Nachname darf höchstens { $max } Zeichen lang sein und keine Steuerzeichen enthalten.
+problem-password-too-short = Das Passwort ist zu kurz: Verwenden Sie mindestens { $min } Zeichen.
+problem-password-too-long = Das Passwort ist zu lang: Verwenden Sie höchstens { $max } Byte.
+problem-password-blank = Das Passwort besteht nur aus Leerzeichen oder unsichtbaren Zeichen: Verwenden Sie sichtbare Buchstaben, Ziffern oder Sonderzeichen.
+problem-password-common = Das Passwort gehört zu den häufigsten Passwörtern, die Angreifer zuerst ausprobieren: Wählen Sie eines, das kein Wort und kein bekanntes Muster ist.
+problem-passwords-differ = Die Passwörter stimmen nicht überein: Geben Sie zweimal dasselbe Passwort ein.
 
-## Accept Invitation
+## Einladung annehmen
 
-accept-title = Accept Invitation
-# $organization and $email are already marked up; keep the <strong> tags.
-accept-intro = You have been invited to join <strong>{ $organization }</strong> as <strong class="address">{ $email }</strong>.
-accept-button = Accept & Create Account
+accept-title = Einladung annehmen
+# $organization und $email sind bereits ausgezeichnet; die <strong>-Tags bleiben.
+accept-intro = Sie wurden mit der Adresse <strong class="address">{ $email }</strong> zu <strong>{ $organization }</strong> eingeladen.
+accept-button = Annehmen und Konto erstellen
 
-## Invitation Expired, and "Send me a new link"
+## Einladung abgelaufen, und „Neuen Link anfordern“
 
-expired-title = Invitation Expired
-expired-on = This invitation expired on { $date }.
-# $contact is a link to the contact address, or "your administrator".
-expired-contact = Please contact { $contact } and ask for a new invitation.
-expired-renew-auto = Or get a new link right away: it goes by email to the address this invitation was sent to.
-expired-renew-admin = Or ask for a new link here: your administrator is told, and sends it by email to the address this invitation was sent to.
-expired-renew-button = Send me a new link
-renew-sent-title = New Link Sent
-renew-sent-to = A new link is on its way to { $address }.
-renew-sent-until = It works until { $date }. The old link no longer does.
-renew-sent-contact = If it does not arrive within a few minutes, please contact { $contact }.
-renew-failed-title = New Link Not Sent
-renew-failed = A new invitation for { $address } was made, but its email could not be sent just now.
-renew-failed-contact = Please contact { $contact } and ask them to send it again.
-renew-asked-title = New Link Requested
-renew-limit-reached = This invitation has had as many new links as it may get by itself.
-renew-asked = Your administrator has been asked to send you a new link. It will come by email to { $address }.
-renew-urgent-contact = If it is urgent, please contact { $contact }.
+expired-title = Einladung abgelaufen
+expired-on = Diese Einladung ist am { $date } abgelaufen.
+# $contact ist ein Link zur Kontaktadresse oder „Ihren Administrator“.
+expired-contact = Bitte wenden Sie sich an { $contact } und bitten Sie um eine neue Einladung.
+expired-renew-auto = Oder fordern Sie hier gleich einen neuen Link an: Er wird per E-Mail an die Adresse gesendet, an die diese Einladung ging.
+expired-renew-admin = Oder fordern Sie hier einen neuen Link an: Ihr Administrator wird benachrichtigt und sendet ihn per E-Mail an die Adresse, an die diese Einladung ging.
+expired-renew-button = Neuen Link anfordern
+renew-sent-title = Neuer Link gesendet
+renew-sent-to = Ein neuer Link wurde an { $address } gesendet.
+renew-sent-until = Er ist gültig bis { $date }. Der alte Link funktioniert nicht mehr.
+renew-sent-contact = Falls der Link nicht innerhalb weniger Minuten ankommt, wenden Sie sich bitte an { $contact }.
+renew-failed-title = Neuer Link konnte nicht gesendet werden
+renew-failed = Für { $address } wurde eine neue Einladung erstellt, aber die E-Mail dazu konnte gerade nicht gesendet werden.
+renew-failed-contact = Bitte wenden Sie sich an { $contact } und bitten Sie darum, die Einladung erneut zu senden.
+renew-asked-title = Neuer Link angefordert
+renew-limit-reached = Für diese Einladung können keine weiteren Links mehr automatisch gesendet werden.
+renew-asked = Ihr Administrator wurde gebeten, Ihnen einen neuen Link zu senden. Der Link kommt per E-Mail an { $address }.
+renew-urgent-contact = Wenn es eilt, wenden Sie sich bitte an { $contact }.
 
-## Links that do not work
+## Links, die nicht funktionieren
 
-invalid-title = Invalid Token
-invalid-text = This invitation link does not work. It may have been cancelled, or replaced by a newer email.
-invalid-contact = Open the link in the most recent invitation email you got. If there is none, please contact { $contact } and ask for a new invitation.
-invalid-log-in = Log in, if you have an account already
-used-title = Invitation Already Accepted
-used-text = This invitation has been accepted already, so its account is set up.
-used-log-in = Log in with its email address and the password chosen then.
-used-contact = If you did not accept it yourself, please contact { $contact } at once.
+invalid-title = Ungültiger Einladungslink
+invalid-text = Dieser Einladungslink funktioniert nicht. Möglicherweise wurde die Einladung zurückgezogen oder durch eine neuere E-Mail ersetzt.
+invalid-contact = Öffnen Sie den Link in der neuesten Einladungs-E-Mail, die Sie erhalten haben. Falls es keine gibt, wenden Sie sich bitte an { $contact } und bitten Sie um eine neue Einladung.
+invalid-log-in = Anmelden, falls Sie bereits ein Konto haben
+used-title = Einladung bereits angenommen
+used-text = Diese Einladung wurde bereits angenommen, das Konto ist also schon eingerichtet.
+used-log-in = Melden Sie sich mit der E-Mail-Adresse der Einladung und dem damals gewählten Passwort an.
+used-contact = Falls Sie die Einladung nicht selbst angenommen haben, wenden Sie sich bitte umgehend an { $contact }.
 
-## Errors
+## Fehler
 
-unavailable-title = Temporarily Unavailable
-unavailable-text = The server cannot reach its database right now. Please try again in a minute.
-failed-title = Something Went Wrong
-failed-text = The server could not finish this request. Please try again in a minute.
-too-many-title = Too Many Attempts
-too-many-text = There were too many failed attempts from your network or for this account. Please wait a few minutes and try again.
-refused-title = Request Refused
-refused-text = This form was sent from another site, so it was not accepted. Open the page on this site and try again.
-busy-title = Busy
-busy-text = The server is busy. Please try again in a minute.
-not-found-title = Page Not Found
-not-found-text = There is nothing at this address.
+unavailable-title = Vorübergehend nicht verfügbar
+unavailable-text = Der Server kann seine Datenbank gerade nicht erreichen. Bitte versuchen Sie es in einer Minute erneut.
+failed-title = Ein Fehler ist aufgetreten
+failed-text = Der Server konnte diese Anfrage nicht abschließen. Bitte versuchen Sie es in einer Minute erneut.
+too-many-title = Zu viele Versuche
+too-many-text = Es gab zu viele fehlgeschlagene Versuche aus Ihrem Netzwerk oder für dieses Konto. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut.
+refused-title = Anfrage abgelehnt
+refused-text = Dieses Formular wurde von einer anderen Website gesendet und deshalb nicht angenommen. Öffnen Sie die Seite auf dieser Website und versuchen Sie es erneut.
+busy-title = Server ausgelastet
+busy-text = Der Server ist gerade ausgelastet. Bitte versuchen Sie es in einer Minute erneut.
+not-found-title = Seite nicht gefunden
+not-found-text = Unter dieser Adresse gibt es keine Seite.
 
-## Log In and the dashboard
+## Anmeldung und Übersicht
 
-login-title = Log In
-login-button = Log In
-login-password-again = Type your password again: it was not kept.
-login-forgot = Forgot your password?
-login-wrong = The email or password is incorrect.
-login-inactive = This account is inactive; ask your administrator to reactivate it.
-dashboard-title = Dashboard
-dashboard-welcome = Welcome, { $name }
-dashboard-your-name = Your name
-dashboard-name-not-changed = Your name was not changed.
-dashboard-save-name = Save name
-dashboard-log-out = Log out
+login-title = Anmelden
+login-button = Anmelden
+login-password-again = Bitte geben Sie Ihr Passwort erneut ein: Es wurde nicht übernommen.
+login-forgot = Passwort vergessen?
+login-wrong = Die E-Mail-Adresse oder das Passwort ist falsch.
+login-inactive = Dieses Konto ist inaktiv. Bitten Sie Ihren Administrator, es wieder zu aktivieren.
+dashboard-title = Übersicht
+dashboard-welcome = Willkommen, { $name }
+dashboard-your-name = Ihr Name
+dashboard-name-not-changed = Ihr Name wurde nicht geändert.
+dashboard-save-name = Name speichern
+dashboard-log-out = Abmelden
 
-## Forgotten password
+## Passwort vergessen
 
-forgot-title = Forgot Password
-forgot-intro = Type the email address of your account. We will mail you a link to set a new password; it works for { $lifetime }.
-forgot-button = Send Reset Link
-forgot-back = Back to log in
-forgot-email-missing = Type the email address of your account.
-forgot-sent-title = Check Your Email
-forgot-sent = If { $email } belongs to an active account, a link to set a new password is on its way. It works once, for { $lifetime }.
-forgot-sent-spam = No email after a few minutes? Look in your spam folder, or ask { $contact }.
-reset-title = Set a New Password
-# $organization is already marked up; keep the <strong> tags.
-reset-intro = Choose a new password for your account at <strong>{ $organization }</strong>. Setting it logs you out on every other device.
-reset-button = Set Password
-reset-invalid-title = Invalid Reset Link
-reset-invalid-text = This link to set a new password does not work. It may have been used already, or replaced by a newer email.
-reset-invalid-again = Use the link in the most recent email, or ask for a new one.
-reset-expired-title = Reset Link Expired
-reset-expired-on = This link to set a new password expired on { $date }.
-reset-expired-again = Ask for a new one: it works for { $lifetime }.
-reset-ask-again = Ask for a new link
+forgot-title = Passwort vergessen
+forgot-intro = Geben Sie die E-Mail-Adresse Ihres Kontos ein. Wir senden Ihnen einen Link, mit dem Sie ein neues Passwort festlegen können; er ist { $lifetime } lang gültig.
+forgot-button = Link zum Zurücksetzen senden
+forgot-back = Zurück zur Anmeldung
+forgot-email-missing = Bitte geben Sie die E-Mail-Adresse Ihres Kontos ein.
+forgot-sent-title = Prüfen Sie Ihr Postfach
+forgot-sent = Falls { $email } zu einem aktiven Konto gehört, ist ein Link zum Festlegen eines neuen Passworts unterwegs. Er kann einmal verwendet werden und ist { $lifetime } lang gültig.
+forgot-sent-spam = Nach ein paar Minuten noch keine E-Mail? Sehen Sie in Ihrem Spam-Ordner nach oder wenden Sie sich an { $contact }.
+reset-title = Neues Passwort festlegen
+# $organization ist bereits ausgezeichnet; die <strong>-Tags bleiben.
+reset-intro = Wählen Sie ein neues Passwort für Ihr Konto bei <strong>{ $organization }</strong>. Dadurch werden Sie auf allen anderen Geräten abgemeldet.
+reset-button = Passwort festlegen
+reset-invalid-title = Ungültiger Link zum Zurücksetzen
+reset-invalid-text = Dieser Link zum Festlegen eines neuen Passworts funktioniert nicht. Möglicherweise wurde er bereits verwendet oder durch eine neuere E-Mail ersetzt.
+reset-invalid-again = Verwenden Sie den Link aus der neuesten E-Mail oder fordern Sie einen neuen an.
+reset-expired-title = Link zum Zurücksetzen abgelaufen
+reset-expired-on = Dieser Link zum Festlegen eines neuen Passworts ist am { $date } abgelaufen.
+reset-expired-again = Fordern Sie einen neuen an: Er ist { $lifetime } lang gültig.
+reset-ask-again = Neuen Link anfordern
 
-## Mail, shared
+## E-Mails, gemeinsame Texte
 
-mail-hello = Hello,
-mail-hello-name = Hello { $name },
-mail-department = Department: { $department }
+mail-hello = Hallo,
+mail-hello-name = Hallo { $name },
+mail-department = Abteilung: { $department }
 mail-teams = Teams: { $teams }
-mail-paste-link = Or paste this link into your browser:
-mail-ignore-invitation = If you did not expect this invitation, you can ignore this email.
-mail-questions = Questions? Contact { $contact }.
+mail-paste-link = Oder kopieren Sie diesen Link in Ihren Browser:
+mail-ignore-invitation = Wenn Sie diese Einladung nicht erwartet haben, können Sie diese E-Mail ignorieren.
+mail-questions = Bei Fragen wenden Sie sich an { $contact }.
 
-## The invitation
+## Die Einladung
 
-invitation-subject = You're invited to join { $organization }
-invitation-intro = { $invited_by } has invited you to join { $organization } as { $role }.
-invitation-accept-here = Accept the invitation and choose your password here:
-invitation-button = Accept invitation
-invitation-expires = This link works once and expires on { $expires }.
+invitation-subject = Ihre Einladung zu { $organization }
+invitation-intro = { $invited_by } hat Sie als { $role } zu { $organization } eingeladen.
+invitation-accept-here = Hier nehmen Sie die Einladung an und wählen Ihr Passwort:
+invitation-button = Einladung annehmen
+invitation-expires = Dieser Link kann einmal verwendet werden und ist gültig bis { $expires }.
 
-## The reminder
+## Die Erinnerung
 
-reminder-subject = Reminder: you're invited to join { $organization }
-reminder-intro = This is a reminder: { $invited_by } invited you to join { $organization } as { $role }, and the invitation is still waiting for you.
-reminder-accept-here = Accept it and choose your password here:
-reminder-expires = The invitation expires on { $expires }.
-reminder-first-link = The link in the first email works too until then; whichever you use first sets up your account.
+reminder-subject = Erinnerung: Ihre Einladung zu { $organization }
+reminder-intro = Zur Erinnerung: { $invited_by } hat Sie als { $role } zu { $organization } eingeladen, und die Einladung ist noch offen.
+reminder-accept-here = Hier nehmen Sie sie an und wählen Ihr Passwort:
+reminder-expires = Die Einladung ist gültig bis { $expires }.
+reminder-first-link = Bis dahin funktioniert auch der Link aus der ersten E-Mail; mit dem Link, den Sie zuerst verwenden, wird Ihr Konto eingerichtet.
 
-## A new link asked for (to the organization's contact)
+## Ein neuer Link wurde angefordert (an den Kontakt der Organisation)
 
-renewal-request-subject = { $email } asks for a new invitation link
-renewal-request-intro = { $email } asked for a new link to join { $organization }: their invitation (role { $role }) expired on { $expired }, and they pressed “{ expired-renew-button }” on the “{ expired-title }” page.
-renewal-request-resend = To send them a new invitation, run:
-renewal-request-list = To see every such request:
-renewal-request-cancel = If you do not want them to join, cancel it instead:
-renewal-request-signature = invitectl for { $organization }
+renewal-request-subject = { $email } bittet um einen neuen Einladungslink
+renewal-request-intro = { $email } hat einen neuen Link angefordert, um { $organization } beizutreten: Die Einladung (Rolle { $role }) ist am { $expired } abgelaufen, und auf der Seite „{ expired-title }“ wurde auf „{ expired-renew-button }“ geklickt.
+renewal-request-resend = Um eine neue Einladung zu senden, führen Sie Folgendes aus:
+renewal-request-list = Um alle Anfragen dieser Art anzuzeigen:
+renewal-request-cancel = Soll die Person nicht beitreten, ziehen Sie die Einladung stattdessen zurück:
+renewal-request-signature = invitectl für { $organization }
 
-## Password reset
+## Passwort zurücksetzen
 
-reset-mail-subject = Set a new password for { $organization }
-reset-mail-intro = Someone asked to set a new password for your { $organization } account, { $email }.
-reset-mail-choose = If it was you, choose your new password here:
-reset-mail-button = Set a new password
-reset-mail-expires = This link works once and expires on { $expires }.
-reset-mail-logout = Setting a new password logs you out everywhere else.
-reset-mail-ignore = If you did not ask for this, you can ignore this email: your password stays as it is.
+reset-mail-subject = Neues Passwort für { $organization } festlegen
+reset-mail-intro = Jemand hat angefordert, ein neues Passwort für Ihr Konto { $email } bei { $organization } festzulegen.
+reset-mail-choose = Wenn Sie das waren, wählen Sie hier Ihr neues Passwort:
+reset-mail-button = Neues Passwort festlegen
+reset-mail-expires = Dieser Link kann einmal verwendet werden und ist gültig bis { $expires }.
+reset-mail-logout = Wenn Sie ein neues Passwort festlegen, werden Sie überall sonst abgemeldet.
+reset-mail-ignore = Wenn Sie das nicht angefordert haben, können Sie diese E-Mail ignorieren: Ihr Passwort bleibt unverändert.
 
-## The end of an account
+## Das Ende eines Kontos
 
-end-warning-subject = Your { $organization } account ends on { $date }
-end-warning-intro = Your account at { $organization }, { $email }, ends on { $date }. From that day on, you can no longer log in.
-end-warning-contact = If this is a mistake or you need your account for longer, please contact { $contact }.
+end-warning-subject = Ihr Konto bei { $organization } endet am { $date }
+end-warning-intro = Ihr Konto { $email } bei { $organization } endet am { $date }. Ab diesem Tag können Sie sich nicht mehr anmelden.
+end-warning-contact = Falls das ein Irrtum ist oder Sie Ihr Konto länger benötigen, wenden Sie sich bitte an { $contact }.

@@ -1,196 +1,194 @@
-# invitectl: what invitees read, in English. One message per thing said;
-# every other locales/<code>/invitectl.ftl has exactly these messages, with
-# the same variables (a test checks). Terms used throughout: invitation,
-# link, password, account, administrator.
+# invitectl: what invitees read, in Dutch (nl). Formal "u".
 
-## Shared by the pages
+## Gedeeld door de pagina's
 
-# Before the title of a page that shows a form's problems, and before each
-# problem at its field (read out by screen readers).
-error-prefix = Error:
-your-administrator = your administrator
-field-email = Email
-field-first-name = First Name
-field-last-name = Last Name
-field-password = Password
-field-confirm-password = Confirm Password
-field-new-password = New Password
-field-confirm-new-password = Confirm New Password
-help-email-username = Your account's address: you log in with it.
-help-password = At least { $min } characters.
-help-password-again = Type it again: it was not kept.
-help-confirm-password = The same password again.
-problems-heading = There is a problem
-problems-passwords-emptied = The password fields were emptied, as they always are: type your password in both again.
-detail-name = Name
-detail-role = Role
-detail-department = Department
+# Vóór de titel van een pagina die de problemen van een formulier toont, en
+# vóór elk probleem bij het veld (voorgelezen door schermlezers).
+error-prefix = Fout:
+# Staat op de plaats van $contact als er geen contactadres is ingesteld.
+your-administrator = uw beheerder
+field-email = E-mail
+field-first-name = Voornaam
+field-last-name = Achternaam
+field-password = Wachtwoord
+field-confirm-password = Wachtwoord bevestigen
+field-new-password = Nieuw wachtwoord
+field-confirm-new-password = Nieuw wachtwoord bevestigen
+help-email-username = Het e-mailadres van uw account: hiermee logt u in.
+help-password = Minimaal { $min } tekens.
+help-password-again = Voer het wachtwoord opnieuw in: het is niet bewaard.
+help-confirm-password = Nogmaals hetzelfde wachtwoord.
+problems-heading = Er is een probleem
+problems-passwords-emptied = De wachtwoordvelden worden in dat geval altijd leeggemaakt: voer uw wachtwoord opnieuw in beide velden in.
+detail-name = Naam
+detail-role = Rol
+detail-department = Afdeling
 detail-teams = Teams
-detail-none = none
-link-log-in = Log in
+detail-none = geen
+link-log-in = Inloggen
 duration-minutes = { $count ->
-    [one] 1 minute
-   *[other] { $count } minutes
+    [one] 1 minuut
+   *[other] { $count } minuten
 }
 duration-hours = { $count ->
-    [one] 1 hour
-   *[other] { $count } hours
+    [one] 1 uur
+   *[other] { $count } uur
 }
 duration-days = { $count ->
-    [one] 1 day
-   *[other] { $count } days
+    [one] 1 dag
+   *[other] { $count } dagen
 }
 
-## Problems with a form, each shown at its field
+## Problemen met een formulier, elk getoond bij het veld
 
-problem-first-name-required = First Name is required: type a name made of visible characters.
-problem-first-name-too-long = First Name must be at most { $max } characters, without control characters.
-problem-last-name-required = Last Name is required: type a name made of visible characters.
-problem-last-name-too-long = Last Name must be at most { $max } characters, without control characters.
-problem-password-too-short = The password is too short: use at least { $min } characters.
-problem-password-too-long = The password is too long: use at most { $max } bytes.
-problem-password-blank = The password is only spaces or invisible characters: use letters, digits or symbols you can see.
-problem-password-common = The password is one of the most common passwords, which attackers try first: choose one that is not a word or a well-known pattern.
-problem-passwords-differ = The passwords do not match: type the same password twice.
+problem-first-name-required = Voornaam is verplicht: voer een naam in die uit zichtbare tekens bestaat.
+problem-first-name-too-long = Voornaam mag maximaal { $max } tekens lang zijn, zonder besturingstekens.
+problem-last-name-required = Achternaam is verplicht: voer een naam in die uit zichtbare tekens bestaat.
+problem-last-name-too-long = Achternaam mag maximaal { $max } tekens lang zijn, zonder besturingstekens.
+problem-password-too-short = Het wachtwoord is te kort: gebruik minimaal { $min } tekens.
+problem-password-too-long = Het wachtwoord is te lang: gebruik maximaal { $max } bytes.
+problem-password-blank = Het wachtwoord bestaat alleen uit spaties of onzichtbare tekens: gebruik zichtbare letters, cijfers of symbolen.
+problem-password-common = Dit wachtwoord is een van de meest gebruikte wachtwoorden, die aanvallers als eerste proberen: kies er een dat geen woord of bekend patroon is.
+problem-passwords-differ = De wachtwoorden komen niet overeen: voer twee keer hetzelfde wachtwoord in.
 
-## Accept Invitation
+## Uitnodiging accepteren
 
-accept-title = Accept Invitation
-# $organization and $email are already marked up; keep the <strong> tags.
-accept-intro = You have been invited to join <strong>{ $organization }</strong> as <strong class="address">{ $email }</strong>.
-accept-button = Accept & Create Account
+accept-title = Uitnodiging accepteren
+# $organization en $email zijn al opgemaakt; laat de <strong>-tags staan.
+accept-intro = U bent met het e-mailadres <strong class="address">{ $email }</strong> uitgenodigd voor <strong>{ $organization }</strong>.
+accept-button = Accepteren en account aanmaken
 
-## Invitation Expired, and "Send me a new link"
+## Uitnodiging verlopen, en "Nieuwe link aanvragen"
 
-expired-title = Invitation Expired
-expired-on = This invitation expired on { $date }.
-# $contact is a link to the contact address, or "your administrator".
-expired-contact = Please contact { $contact } and ask for a new invitation.
-expired-renew-auto = Or get a new link right away: it goes by email to the address this invitation was sent to.
-expired-renew-admin = Or ask for a new link here: your administrator is told, and sends it by email to the address this invitation was sent to.
-expired-renew-button = Send me a new link
-renew-sent-title = New Link Sent
-renew-sent-to = A new link is on its way to { $address }.
-renew-sent-until = It works until { $date }. The old link no longer does.
-renew-sent-contact = If it does not arrive within a few minutes, please contact { $contact }.
-renew-failed-title = New Link Not Sent
-renew-failed = A new invitation for { $address } was made, but its email could not be sent just now.
-renew-failed-contact = Please contact { $contact } and ask them to send it again.
-renew-asked-title = New Link Requested
-renew-limit-reached = This invitation has had as many new links as it may get by itself.
-renew-asked = Your administrator has been asked to send you a new link. It will come by email to { $address }.
-renew-urgent-contact = If it is urgent, please contact { $contact }.
+expired-title = Uitnodiging verlopen
+expired-on = Deze uitnodiging is verlopen op { $date }.
+# $contact is een link naar het contactadres, of "uw beheerder".
+expired-contact = Neem contact op met { $contact } en vraag om een nieuwe uitnodiging.
+expired-renew-auto = U kunt ook direct een nieuwe link aanvragen: die wordt per e-mail verstuurd naar het adres waarnaar deze uitnodiging is gestuurd.
+expired-renew-admin = U kunt hier ook een nieuwe link aanvragen: uw beheerder krijgt daarvan bericht en stuurt de link per e-mail naar het adres waarnaar deze uitnodiging is gestuurd.
+expired-renew-button = Nieuwe link aanvragen
+renew-sent-title = Nieuwe link verstuurd
+renew-sent-to = Er is een nieuwe link verstuurd naar { $address }.
+renew-sent-until = Deze is geldig tot { $date }. De oude link werkt niet meer.
+renew-sent-contact = Komt de link niet binnen een paar minuten aan, neem dan contact op met { $contact }.
+renew-failed-title = Nieuwe link kon niet worden verstuurd
+renew-failed = Er is een nieuwe uitnodiging voor { $address } aangemaakt, maar de e-mail kon op dit moment niet worden verstuurd.
+renew-failed-contact = Neem contact op met { $contact } en vraag om de uitnodiging opnieuw te versturen.
+renew-asked-title = Nieuwe link aangevraagd
+renew-limit-reached = Voor deze uitnodiging kunnen geen nieuwe links meer automatisch worden verstuurd.
+renew-asked = Uw beheerder is gevraagd u een nieuwe link te sturen. De link komt per e-mail naar { $address }.
+renew-urgent-contact = Is het dringend, neem dan contact op met { $contact }.
 
-## Links that do not work
+## Links die niet werken
 
-invalid-title = Invalid Token
-invalid-text = This invitation link does not work. It may have been cancelled, or replaced by a newer email.
-invalid-contact = Open the link in the most recent invitation email you got. If there is none, please contact { $contact } and ask for a new invitation.
-invalid-log-in = Log in, if you have an account already
-used-title = Invitation Already Accepted
-used-text = This invitation has been accepted already, so its account is set up.
-used-log-in = Log in with its email address and the password chosen then.
-used-contact = If you did not accept it yourself, please contact { $contact } at once.
+invalid-title = Ongeldige uitnodigingslink
+invalid-text = Deze uitnodigingslink werkt niet. Mogelijk is de uitnodiging ingetrokken of vervangen door een nieuwere e-mail.
+invalid-contact = Open de link in de meest recente uitnodigingsmail die u hebt ontvangen. Hebt u die niet, neem dan contact op met { $contact } en vraag om een nieuwe uitnodiging.
+invalid-log-in = Inloggen, als u al een account hebt
+used-title = Uitnodiging al geaccepteerd
+used-text = Deze uitnodiging is al geaccepteerd, dus het account is al aangemaakt.
+used-log-in = Log in met het e-mailadres van de uitnodiging en het wachtwoord dat toen is gekozen.
+used-contact = Hebt u de uitnodiging niet zelf geaccepteerd? Neem dan meteen contact op met { $contact }.
 
-## Errors
+## Fouten
 
-unavailable-title = Temporarily Unavailable
-unavailable-text = The server cannot reach its database right now. Please try again in a minute.
-failed-title = Something Went Wrong
-failed-text = The server could not finish this request. Please try again in a minute.
-too-many-title = Too Many Attempts
-too-many-text = There were too many failed attempts from your network or for this account. Please wait a few minutes and try again.
-refused-title = Request Refused
-refused-text = This form was sent from another site, so it was not accepted. Open the page on this site and try again.
-busy-title = Busy
-busy-text = The server is busy. Please try again in a minute.
-not-found-title = Page Not Found
-not-found-text = There is nothing at this address.
+unavailable-title = Tijdelijk niet beschikbaar
+unavailable-text = De server kan de database op dit moment niet bereiken. Probeer het over een minuut opnieuw.
+failed-title = Er is iets misgegaan
+failed-text = De server kon dit verzoek niet afronden. Probeer het over een minuut opnieuw.
+too-many-title = Te veel pogingen
+too-many-text = Er zijn te veel mislukte pogingen gedaan vanaf uw netwerk of voor dit account. Wacht een paar minuten en probeer het dan opnieuw.
+refused-title = Verzoek geweigerd
+refused-text = Dit formulier is vanaf een andere website verstuurd en daarom niet geaccepteerd. Open de pagina op deze website en probeer het opnieuw.
+busy-title = Server bezet
+busy-text = Het is op dit moment erg druk op de server. Probeer het over een minuut opnieuw.
+not-found-title = Pagina niet gevonden
+not-found-text = Op dit adres is geen pagina te vinden.
 
-## Log In and the dashboard
+## Inloggen en het overzicht
 
-login-title = Log In
-login-button = Log In
-login-password-again = Type your password again: it was not kept.
-login-forgot = Forgot your password?
-login-wrong = The email or password is incorrect.
-login-inactive = This account is inactive; ask your administrator to reactivate it.
-dashboard-title = Dashboard
-dashboard-welcome = Welcome, { $name }
-dashboard-your-name = Your name
-dashboard-name-not-changed = Your name was not changed.
-dashboard-save-name = Save name
-dashboard-log-out = Log out
+login-title = Inloggen
+login-button = Inloggen
+login-password-again = Voer uw wachtwoord opnieuw in: het is niet bewaard.
+login-forgot = Wachtwoord vergeten?
+login-wrong = Het e-mailadres of wachtwoord is onjuist.
+login-inactive = Dit account is niet actief. Vraag uw beheerder om het opnieuw te activeren.
+dashboard-title = Overzicht
+dashboard-welcome = Welkom, { $name }
+dashboard-your-name = Uw naam
+dashboard-name-not-changed = Uw naam is niet gewijzigd.
+dashboard-save-name = Naam opslaan
+dashboard-log-out = Uitloggen
 
-## Forgotten password
+## Wachtwoord vergeten
 
-forgot-title = Forgot Password
-forgot-intro = Type the email address of your account. We will mail you a link to set a new password; it works for { $lifetime }.
-forgot-button = Send Reset Link
-forgot-back = Back to log in
-forgot-email-missing = Type the email address of your account.
-forgot-sent-title = Check Your Email
-forgot-sent = If { $email } belongs to an active account, a link to set a new password is on its way. It works once, for { $lifetime }.
-forgot-sent-spam = No email after a few minutes? Look in your spam folder, or ask { $contact }.
-reset-title = Set a New Password
-# $organization is already marked up; keep the <strong> tags.
-reset-intro = Choose a new password for your account at <strong>{ $organization }</strong>. Setting it logs you out on every other device.
-reset-button = Set Password
-reset-invalid-title = Invalid Reset Link
-reset-invalid-text = This link to set a new password does not work. It may have been used already, or replaced by a newer email.
-reset-invalid-again = Use the link in the most recent email, or ask for a new one.
-reset-expired-title = Reset Link Expired
-reset-expired-on = This link to set a new password expired on { $date }.
-reset-expired-again = Ask for a new one: it works for { $lifetime }.
-reset-ask-again = Ask for a new link
+forgot-title = Wachtwoord vergeten
+forgot-intro = Voer het e-mailadres van uw account in. We sturen u een link waarmee u een nieuw wachtwoord kunt instellen; die is { $lifetime } geldig.
+forgot-button = Herstellink versturen
+forgot-back = Terug naar inloggen
+forgot-email-missing = Voer het e-mailadres van uw account in.
+forgot-sent-title = Controleer uw e-mail
+forgot-sent = Als { $email } bij een actief account hoort, is er een link onderweg waarmee u een nieuw wachtwoord kunt instellen. Deze werkt één keer en is { $lifetime } geldig.
+forgot-sent-spam = Na een paar minuten nog geen e-mail? Kijk in uw spammap of neem contact op met { $contact }.
+reset-title = Nieuw wachtwoord instellen
+# $organization is al opgemaakt; laat de <strong>-tags staan.
+reset-intro = Kies een nieuw wachtwoord voor uw account bij <strong>{ $organization }</strong>. Daarmee wordt u op alle andere apparaten uitgelogd.
+reset-button = Wachtwoord instellen
+reset-invalid-title = Ongeldige herstellink
+reset-invalid-text = Deze link om een nieuw wachtwoord in te stellen werkt niet. Mogelijk is hij al gebruikt of vervangen door een nieuwere e-mail.
+reset-invalid-again = Gebruik de link in de meest recente e-mail, of vraag een nieuwe aan.
+reset-expired-title = Herstellink verlopen
+reset-expired-on = Deze link om een nieuw wachtwoord in te stellen is verlopen op { $date }.
+reset-expired-again = Vraag een nieuwe aan: die is { $lifetime } geldig.
+reset-ask-again = Nieuwe link aanvragen
 
-## Mail, shared
+## E-mails, gedeeld
 
-mail-hello = Hello,
-mail-hello-name = Hello { $name },
-mail-department = Department: { $department }
+mail-hello = Goedendag,
+mail-hello-name = Beste { $name },
+mail-department = Afdeling: { $department }
 mail-teams = Teams: { $teams }
-mail-paste-link = Or paste this link into your browser:
-mail-ignore-invitation = If you did not expect this invitation, you can ignore this email.
-mail-questions = Questions? Contact { $contact }.
+mail-paste-link = Of plak deze link in uw browser:
+mail-ignore-invitation = Als u deze uitnodiging niet verwachtte, kunt u deze e-mail negeren.
+mail-questions = Vragen? Neem contact op met { $contact }.
 
-## The invitation
+## De uitnodiging
 
-invitation-subject = You're invited to join { $organization }
-invitation-intro = { $invited_by } has invited you to join { $organization } as { $role }.
-invitation-accept-here = Accept the invitation and choose your password here:
-invitation-button = Accept invitation
-invitation-expires = This link works once and expires on { $expires }.
+invitation-subject = Uitnodiging voor { $organization }
+invitation-intro = { $invited_by } heeft u uitgenodigd voor { $organization }, met de rol { $role }.
+invitation-accept-here = Accepteer de uitnodiging en kies hier uw wachtwoord:
+invitation-button = Uitnodiging accepteren
+invitation-expires = Deze link werkt één keer en is geldig tot { $expires }.
 
-## The reminder
+## De herinnering
 
-reminder-subject = Reminder: you're invited to join { $organization }
-reminder-intro = This is a reminder: { $invited_by } invited you to join { $organization } as { $role }, and the invitation is still waiting for you.
-reminder-accept-here = Accept it and choose your password here:
-reminder-expires = The invitation expires on { $expires }.
-reminder-first-link = The link in the first email works too until then; whichever you use first sets up your account.
+reminder-subject = Herinnering: uitnodiging voor { $organization }
+reminder-intro = Ter herinnering: { $invited_by } heeft u uitgenodigd voor { $organization }, met de rol { $role }, en de uitnodiging staat nog voor u open.
+reminder-accept-here = Accepteer de uitnodiging en kies hier uw wachtwoord:
+reminder-expires = De uitnodiging is geldig tot { $expires }.
+reminder-first-link = Tot die tijd werkt ook de link in de eerste e-mail; met de link die u als eerste gebruikt, wordt uw account aangemaakt.
 
-## A new link asked for (to the organization's contact)
+## Een nieuwe link aangevraagd (aan de contactpersoon van de organisatie)
 
-renewal-request-subject = { $email } asks for a new invitation link
-renewal-request-intro = { $email } asked for a new link to join { $organization }: their invitation (role { $role }) expired on { $expired }, and they pressed “{ expired-renew-button }” on the “{ expired-title }” page.
-renewal-request-resend = To send them a new invitation, run:
-renewal-request-list = To see every such request:
-renewal-request-cancel = If you do not want them to join, cancel it instead:
-renewal-request-signature = invitectl for { $organization }
+renewal-request-subject = { $email } vraagt om een nieuwe uitnodigingslink
+renewal-request-intro = { $email } heeft een nieuwe link aangevraagd voor { $organization }: de uitnodiging (rol { $role }) is verlopen op { $expired }, en op de pagina ‘{ expired-title }’ is op ‘{ expired-renew-button }’ geklikt.
+renewal-request-resend = Voer dit uit om een nieuwe uitnodiging te sturen:
+renewal-request-list = Alle verzoeken van deze soort bekijken:
+renewal-request-cancel = Moet deze persoon geen toegang krijgen? Trek de uitnodiging dan in:
+renewal-request-signature = invitectl voor { $organization }
 
-## Password reset
+## Wachtwoord opnieuw instellen
 
-reset-mail-subject = Set a new password for { $organization }
-reset-mail-intro = Someone asked to set a new password for your { $organization } account, { $email }.
-reset-mail-choose = If it was you, choose your new password here:
-reset-mail-button = Set a new password
-reset-mail-expires = This link works once and expires on { $expires }.
-reset-mail-logout = Setting a new password logs you out everywhere else.
-reset-mail-ignore = If you did not ask for this, you can ignore this email: your password stays as it is.
+reset-mail-subject = Nieuw wachtwoord instellen voor { $organization }
+reset-mail-intro = Iemand heeft gevraagd om een nieuw wachtwoord in te stellen voor uw account { $email } bij { $organization }.
+reset-mail-choose = Was u dat? Kies dan hier uw nieuwe wachtwoord:
+reset-mail-button = Nieuw wachtwoord instellen
+reset-mail-expires = Deze link werkt één keer en is geldig tot { $expires }.
+reset-mail-logout = Als u een nieuw wachtwoord instelt, wordt u overal elders uitgelogd.
+reset-mail-ignore = Hebt u hier niet om gevraagd, dan kunt u deze e-mail negeren: uw wachtwoord blijft ongewijzigd.
 
-## The end of an account
+## Het einde van een account
 
-end-warning-subject = Your { $organization } account ends on { $date }
-end-warning-intro = Your account at { $organization }, { $email }, ends on { $date }. From that day on, you can no longer log in.
-end-warning-contact = If this is a mistake or you need your account for longer, please contact { $contact }.
+end-warning-subject = Uw account bij { $organization } eindigt op { $date }
+end-warning-intro = Uw account { $email } bij { $organization } eindigt op { $date }. Vanaf die dag kunt u niet meer inloggen.
+end-warning-contact = Is dit een vergissing of hebt u uw account langer nodig? Neem dan contact op met { $contact }.

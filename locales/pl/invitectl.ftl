@@ -1,196 +1,229 @@
-# invitectl: what invitees read, in English. One message per thing said;
-# every other locales/<code>/invitectl.ftl has exactly these messages, with
-# the same variables (a test checks). Terms used throughout: invitation,
-# link, password, account, administrator.
+# invitectl: what invitees read, in Polish (pl). Neutral polite forms, no "Ty".
 
-## Shared by the pages
+## Wspólne dla stron
 
-# Before the title of a page that shows a form's problems, and before each
-# problem at its field (read out by screen readers).
-error-prefix = Error:
-your-administrator = your administrator
-field-email = Email
-field-first-name = First Name
-field-last-name = Last Name
-field-password = Password
-field-confirm-password = Confirm Password
-field-new-password = New Password
-field-confirm-new-password = Confirm New Password
-help-email-username = Your account's address: you log in with it.
-help-password = At least { $min } characters.
-help-password-again = Type it again: it was not kept.
-help-confirm-password = The same password again.
-problems-heading = There is a problem
-problems-passwords-emptied = The password fields were emptied, as they always are: type your password in both again.
-detail-name = Name
-detail-role = Role
-detail-department = Department
-detail-teams = Teams
-detail-none = none
-link-log-in = Log in
+# Przed tytułem strony, która pokazuje problemy formularza, i przed każdym
+# problemem przy jego polu (odczytywane przez czytniki ekranu).
+error-prefix = Błąd:
+# Wstawiane zamiast $contact, gdy nie ustawiono adresu kontaktowego; zawsze po „z”
+# (narzędnik), np. „prosimy o kontakt z administratorem”.
+your-administrator = administratorem
+field-email = E-mail
+field-first-name = Imię
+field-last-name = Nazwisko
+field-password = Hasło
+field-confirm-password = Powtórz hasło
+field-new-password = Nowe hasło
+field-confirm-new-password = Powtórz nowe hasło
+help-email-username = Adres e-mail konta. Służy do logowania.
+help-password = Co najmniej { $min ->
+    [one] { $min } znak
+    [few] { $min } znaki
+    [many] { $min } znaków
+   *[other] { $min } znaków
+}.
+help-password-again = Hasło trzeba wpisać ponownie, ponieważ nie zostało zachowane.
+help-confirm-password = To samo hasło jeszcze raz.
+problems-heading = Formularz zawiera błędy
+problems-passwords-emptied = Pola hasła zostały wyczyszczone, jak zawsze w takiej sytuacji: prosimy ponownie wpisać hasło w obu polach.
+detail-name = Imię i nazwisko
+detail-role = Rola
+detail-department = Dział
+detail-teams = Zespoły
+detail-none = brak
+link-log-in = Zaloguj się
 duration-minutes = { $count ->
-    [one] 1 minute
-   *[other] { $count } minutes
+    [one] 1 minuta
+    [few] { $count } minuty
+    [many] { $count } minut
+   *[other] { $count } minuty
 }
 duration-hours = { $count ->
-    [one] 1 hour
-   *[other] { $count } hours
+    [one] 1 godzina
+    [few] { $count } godziny
+    [many] { $count } godzin
+   *[other] { $count } godziny
 }
 duration-days = { $count ->
-    [one] 1 day
-   *[other] { $count } days
+    [one] 1 dzień
+    [few] { $count } dni
+    [many] { $count } dni
+   *[other] { $count } dnia
 }
 
-## Problems with a form, each shown at its field
+## Problemy z formularzem, każdy pokazany przy swoim polu
 
-problem-first-name-required = First Name is required: type a name made of visible characters.
-problem-first-name-too-long = First Name must be at most { $max } characters, without control characters.
-problem-last-name-required = Last Name is required: type a name made of visible characters.
-problem-last-name-too-long = Last Name must be at most { $max } characters, without control characters.
-problem-password-too-short = The password is too short: use at least { $min } characters.
-problem-password-too-long = The password is too long: use at most { $max } bytes.
-problem-password-blank = The password is only spaces or invisible characters: use letters, digits or symbols you can see.
-problem-password-common = The password is one of the most common passwords, which attackers try first: choose one that is not a word or a well-known pattern.
-problem-passwords-differ = The passwords do not match: type the same password twice.
+problem-first-name-required = Imię jest wymagane: prosimy wpisać imię złożone z widocznych znaków.
+problem-first-name-too-long = Imię może mieć najwyżej { $max ->
+    [one] { $max } znak
+    [few] { $max } znaki
+    [many] { $max } znaków
+   *[other] { $max } znaków
+} i nie może zawierać znaków sterujących.
+problem-last-name-required = Nazwisko jest wymagane: prosimy wpisać nazwisko złożone z widocznych znaków.
+problem-last-name-too-long = Nazwisko może mieć najwyżej { $max ->
+    [one] { $max } znak
+    [few] { $max } znaki
+    [many] { $max } znaków
+   *[other] { $max } znaków
+} i nie może zawierać znaków sterujących.
+problem-password-too-short = Hasło jest za krótkie: musi mieć co najmniej { $min ->
+    [one] { $min } znak
+    [few] { $min } znaki
+    [many] { $min } znaków
+   *[other] { $min } znaków
+}.
+problem-password-too-long = Hasło jest za długie: może mieć najwyżej { $max ->
+    [one] { $max } bajt
+    [few] { $max } bajty
+    [many] { $max } bajtów
+   *[other] { $max } bajtów
+}.
+problem-password-blank = Hasło składa się wyłącznie ze spacji lub niewidocznych znaków: prosimy użyć widocznych liter, cyfr lub symboli.
+problem-password-common = To hasło należy do najpopularniejszych haseł, które atakujący sprawdzają w pierwszej kolejności: prosimy wybrać hasło, które nie jest słowem ani znanym schematem.
+problem-passwords-differ = Hasła się nie zgadzają: prosimy dwukrotnie wpisać to samo hasło.
 
-## Accept Invitation
+## Akceptacja zaproszenia
 
-accept-title = Accept Invitation
-# $organization and $email are already marked up; keep the <strong> tags.
-accept-intro = You have been invited to join <strong>{ $organization }</strong> as <strong class="address">{ $email }</strong>.
-accept-button = Accept & Create Account
+accept-title = Akceptacja zaproszenia
+# $organization i $email są już oznaczone; znaczniki <strong> muszą zostać.
+accept-intro = Zaproszenie do organizacji <strong>{ $organization }</strong> zostało wysłane na adres <strong class="address">{ $email }</strong>.
+accept-button = Zaakceptuj i utwórz konto
 
-## Invitation Expired, and "Send me a new link"
+## Zaproszenie wygasło oraz „Poproś o nowy link”
 
-expired-title = Invitation Expired
-expired-on = This invitation expired on { $date }.
-# $contact is a link to the contact address, or "your administrator".
-expired-contact = Please contact { $contact } and ask for a new invitation.
-expired-renew-auto = Or get a new link right away: it goes by email to the address this invitation was sent to.
-expired-renew-admin = Or ask for a new link here: your administrator is told, and sends it by email to the address this invitation was sent to.
-expired-renew-button = Send me a new link
-renew-sent-title = New Link Sent
-renew-sent-to = A new link is on its way to { $address }.
-renew-sent-until = It works until { $date }. The old link no longer does.
-renew-sent-contact = If it does not arrive within a few minutes, please contact { $contact }.
-renew-failed-title = New Link Not Sent
-renew-failed = A new invitation for { $address } was made, but its email could not be sent just now.
-renew-failed-contact = Please contact { $contact } and ask them to send it again.
-renew-asked-title = New Link Requested
-renew-limit-reached = This invitation has had as many new links as it may get by itself.
-renew-asked = Your administrator has been asked to send you a new link. It will come by email to { $address }.
-renew-urgent-contact = If it is urgent, please contact { $contact }.
+expired-title = Zaproszenie wygasło
+# $date to np. „czwartek, 10 grudnia 2026, 14:05 (UTC)”: stoi po dwukropku.
+expired-on = Termin ważności tego zaproszenia upłynął: { $date }.
+# $contact to link do adresu kontaktowego albo „administratorem”.
+expired-contact = Prosimy o kontakt z { $contact } w sprawie nowego zaproszenia.
+expired-renew-auto = Można też od razu otrzymać nowy link: zostanie wysłany e-mailem na adres, na który wysłano to zaproszenie.
+expired-renew-admin = Można też poprosić tutaj o nowy link: administrator otrzyma powiadomienie i wyśle nowy link e-mailem na adres, na który wysłano to zaproszenie.
+expired-renew-button = Poproś o nowy link
+renew-sent-title = Wysłano nowy link
+renew-sent-to = Nowy link został wysłany na adres { $address }.
+renew-sent-until = Termin ważności linku: { $date }. Poprzedni link już nie działa.
+renew-sent-contact = Jeśli link nie dotrze w ciągu kilku minut, prosimy o kontakt z { $contact }.
+renew-failed-title = Nie udało się wysłać nowego linku
+renew-failed = Utworzono nowe zaproszenie dla adresu { $address }, ale w tej chwili nie udało się wysłać wiadomości e-mail.
+renew-failed-contact = Prosimy skontaktować się z { $contact } i poprosić o ponowne wysłanie zaproszenia.
+renew-asked-title = Wysłano prośbę o nowy link
+renew-limit-reached = Dla tego zaproszenia wyczerpano już limit automatycznie wysyłanych nowych linków.
+renew-asked = Administrator otrzymał prośbę o wysłanie nowego linku. Link zostanie wysłany e-mailem na adres { $address }.
+renew-urgent-contact = W pilnej sprawie prosimy o kontakt z { $contact }.
 
-## Links that do not work
+## Linki, które nie działają
 
-invalid-title = Invalid Token
-invalid-text = This invitation link does not work. It may have been cancelled, or replaced by a newer email.
-invalid-contact = Open the link in the most recent invitation email you got. If there is none, please contact { $contact } and ask for a new invitation.
-invalid-log-in = Log in, if you have an account already
-used-title = Invitation Already Accepted
-used-text = This invitation has been accepted already, so its account is set up.
-used-log-in = Log in with its email address and the password chosen then.
-used-contact = If you did not accept it yourself, please contact { $contact } at once.
+invalid-title = Nieprawidłowy link z zaproszeniem
+invalid-text = Ten link z zaproszeniem nie działa. Zaproszenie mogło zostać anulowane lub zastąpione nowszą wiadomością e-mail.
+invalid-contact = Prosimy otworzyć link z najnowszej otrzymanej wiadomości z zaproszeniem. Jeśli takiej wiadomości nie ma, prosimy o kontakt z { $contact } w sprawie nowego zaproszenia.
+invalid-log-in = Zaloguj się na istniejące konto
+used-title = Zaproszenie zostało już zaakceptowane
+used-text = To zaproszenie zostało już zaakceptowane, więc konto jest gotowe.
+used-log-in = Do logowania służy adres e-mail z zaproszenia i hasło ustawione podczas akceptacji zaproszenia.
+used-contact = Jeśli zaproszenie zaakceptował ktoś inny, prosimy o natychmiastowy kontakt z { $contact }.
 
-## Errors
+## Błędy
 
-unavailable-title = Temporarily Unavailable
-unavailable-text = The server cannot reach its database right now. Please try again in a minute.
-failed-title = Something Went Wrong
-failed-text = The server could not finish this request. Please try again in a minute.
-too-many-title = Too Many Attempts
-too-many-text = There were too many failed attempts from your network or for this account. Please wait a few minutes and try again.
-refused-title = Request Refused
-refused-text = This form was sent from another site, so it was not accepted. Open the page on this site and try again.
-busy-title = Busy
-busy-text = The server is busy. Please try again in a minute.
-not-found-title = Page Not Found
-not-found-text = There is nothing at this address.
+unavailable-title = Usługa chwilowo niedostępna
+unavailable-text = Serwer nie może w tej chwili połączyć się z bazą danych. Prosimy spróbować ponownie za minutę.
+failed-title = Wystąpił błąd
+failed-text = Serwer nie mógł dokończyć obsługi tego żądania. Prosimy spróbować ponownie za minutę.
+too-many-title = Zbyt wiele prób
+too-many-text = Odnotowano zbyt wiele nieudanych prób z tej sieci lub dla tego konta. Prosimy odczekać kilka minut i spróbować ponownie.
+refused-title = Żądanie odrzucone
+refused-text = Ten formularz został wysłany z innej witryny, dlatego nie został przyjęty. Prosimy otworzyć stronę w tej witrynie i spróbować ponownie.
+busy-title = Serwer jest zajęty
+busy-text = Serwer jest obecnie przeciążony. Prosimy spróbować ponownie za minutę.
+not-found-title = Nie znaleziono strony
+not-found-text = Pod tym adresem nie ma żadnej strony.
 
-## Log In and the dashboard
+## Logowanie i panel
 
-login-title = Log In
-login-button = Log In
-login-password-again = Type your password again: it was not kept.
-login-forgot = Forgot your password?
-login-wrong = The email or password is incorrect.
-login-inactive = This account is inactive; ask your administrator to reactivate it.
-dashboard-title = Dashboard
-dashboard-welcome = Welcome, { $name }
-dashboard-your-name = Your name
-dashboard-name-not-changed = Your name was not changed.
-dashboard-save-name = Save name
-dashboard-log-out = Log out
+login-title = Logowanie
+login-button = Zaloguj się
+login-password-again = Hasło trzeba wpisać ponownie, ponieważ nie zostało zachowane.
+login-forgot = Nie pamiętam hasła
+login-wrong = Nieprawidłowy adres e-mail lub hasło.
+login-inactive = To konto jest nieaktywne. W sprawie ponownej aktywacji prosimy o kontakt z administratorem.
+dashboard-title = Panel
+dashboard-welcome = Witamy, { $name }
+dashboard-your-name = Imię i nazwisko
+dashboard-name-not-changed = Imię i nazwisko nie zostały zmienione.
+dashboard-save-name = Zapisz imię i nazwisko
+dashboard-log-out = Wyloguj się
 
-## Forgotten password
+## Zapomniane hasło
 
-forgot-title = Forgot Password
-forgot-intro = Type the email address of your account. We will mail you a link to set a new password; it works for { $lifetime }.
-forgot-button = Send Reset Link
-forgot-back = Back to log in
-forgot-email-missing = Type the email address of your account.
-forgot-sent-title = Check Your Email
-forgot-sent = If { $email } belongs to an active account, a link to set a new password is on its way. It works once, for { $lifetime }.
-forgot-sent-spam = No email after a few minutes? Look in your spam folder, or ask { $contact }.
-reset-title = Set a New Password
-# $organization is already marked up; keep the <strong> tags.
-reset-intro = Choose a new password for your account at <strong>{ $organization }</strong>. Setting it logs you out on every other device.
-reset-button = Set Password
-reset-invalid-title = Invalid Reset Link
-reset-invalid-text = This link to set a new password does not work. It may have been used already, or replaced by a newer email.
-reset-invalid-again = Use the link in the most recent email, or ask for a new one.
-reset-expired-title = Reset Link Expired
-reset-expired-on = This link to set a new password expired on { $date }.
-reset-expired-again = Ask for a new one: it works for { $lifetime }.
-reset-ask-again = Ask for a new link
+forgot-title = Nie pamiętam hasła
+# $lifetime to np. „24 godziny” (mianownik): stoi po dwukropku lub po „to”.
+forgot-intro = Prosimy wpisać adres e-mail konta. Wyślemy na niego link do ustawienia nowego hasła. Czas ważności linku: { $lifetime }.
+forgot-button = Wyślij link do resetowania hasła
+forgot-back = Powrót do logowania
+forgot-email-missing = Prosimy wpisać adres e-mail konta.
+forgot-sent-title = Sprawdź skrzynkę pocztową
+forgot-sent = Jeśli adres { $email } należy do aktywnego konta, wysłaliśmy na niego link do ustawienia nowego hasła. Link działa jednokrotnie, a czas jego ważności to { $lifetime }.
+forgot-sent-spam = Wiadomość nie dotarła w ciągu kilku minut? Warto sprawdzić folder spamu lub skontaktować się z { $contact }.
+reset-title = Ustaw nowe hasło
+# $organization jest już oznaczone; znaczniki <strong> muszą zostać.
+reset-intro = Prosimy wybrać nowe hasło do konta w organizacji <strong>{ $organization }</strong>. Po jego ustawieniu nastąpi wylogowanie ze wszystkich pozostałych urządzeń.
+reset-button = Ustaw hasło
+reset-invalid-title = Nieprawidłowy link do resetowania hasła
+reset-invalid-text = Ten link do ustawienia nowego hasła nie działa. Mógł zostać już użyty lub zastąpiony nowszą wiadomością e-mail.
+reset-invalid-again = Prosimy użyć linku z najnowszej wiadomości albo poprosić o nowy.
+reset-expired-title = Link do resetowania hasła wygasł
+reset-expired-on = Termin ważności tego linku do ustawienia nowego hasła upłynął: { $date }.
+reset-expired-again = Można poprosić o nowy link – czas jego ważności to { $lifetime }.
+reset-ask-again = Poproś o nowy link
 
-## Mail, shared
+## Wiadomości e-mail, wspólne
 
-mail-hello = Hello,
-mail-hello-name = Hello { $name },
-mail-department = Department: { $department }
-mail-teams = Teams: { $teams }
-mail-paste-link = Or paste this link into your browser:
-mail-ignore-invitation = If you did not expect this invitation, you can ignore this email.
-mail-questions = Questions? Contact { $contact }.
+mail-hello = Dzień dobry,
+mail-hello-name = Dzień dobry { $name },
+mail-department = Dział: { $department }
+mail-teams = Zespoły: { $teams }
+mail-paste-link = Można też wkleić ten link do przeglądarki:
+mail-ignore-invitation = Jeśli to zaproszenie jest nieoczekiwane, można zignorować tę wiadomość.
+mail-questions = W razie pytań prosimy o kontakt z { $contact }.
 
-## The invitation
+## Zaproszenie
 
-invitation-subject = You're invited to join { $organization }
-invitation-intro = { $invited_by } has invited you to join { $organization } as { $role }.
-invitation-accept-here = Accept the invitation and choose your password here:
-invitation-button = Accept invitation
-invitation-expires = This link works once and expires on { $expires }.
+invitation-subject = Zaproszenie do organizacji { $organization }
+invitation-intro = { $invited_by } zaprasza do dołączenia do organizacji { $organization } w roli { $role }.
+invitation-accept-here = Tutaj można zaakceptować zaproszenie i ustawić hasło:
+invitation-button = Zaakceptuj zaproszenie
+invitation-expires = Link działa jednokrotnie. Termin ważności: { $expires }.
 
-## The reminder
+## Przypomnienie
 
-reminder-subject = Reminder: you're invited to join { $organization }
-reminder-intro = This is a reminder: { $invited_by } invited you to join { $organization } as { $role }, and the invitation is still waiting for you.
-reminder-accept-here = Accept it and choose your password here:
-reminder-expires = The invitation expires on { $expires }.
-reminder-first-link = The link in the first email works too until then; whichever you use first sets up your account.
+reminder-subject = Przypomnienie: zaproszenie do organizacji { $organization }
+reminder-intro = Przypominamy: { $invited_by } zaprasza do dołączenia do organizacji { $organization } w roli { $role }, a zaproszenie wciąż czeka na akceptację.
+reminder-accept-here = Tutaj można je zaakceptować i ustawić hasło:
+reminder-expires = Termin ważności zaproszenia: { $expires }.
+reminder-first-link = Do tego czasu działa też link z pierwszej wiadomości. Konto zostanie utworzone za pomocą tego linku, który zostanie użyty jako pierwszy.
 
-## A new link asked for (to the organization's contact)
+## Prośba o nowy link (do osoby kontaktowej organizacji)
 
-renewal-request-subject = { $email } asks for a new invitation link
-renewal-request-intro = { $email } asked for a new link to join { $organization }: their invitation (role { $role }) expired on { $expired }, and they pressed “{ expired-renew-button }” on the “{ expired-title }” page.
-renewal-request-resend = To send them a new invitation, run:
-renewal-request-list = To see every such request:
-renewal-request-cancel = If you do not want them to join, cancel it instead:
-renewal-request-signature = invitectl for { $organization }
+renewal-request-subject = { $email } prosi o nowy link z zaproszeniem
+renewal-request-intro = { $email } prosi o nowy link do dołączenia do organizacji { $organization }. Termin ważności zaproszenia (rola: { $role }) upłynął: { $expired }. Na stronie „{ expired-title }” kliknięto przycisk „{ expired-renew-button }”.
+renewal-request-resend = Aby wysłać nowe zaproszenie, należy uruchomić:
+renewal-request-list = Aby wyświetlić wszystkie takie prośby:
+renewal-request-cancel = Jeśli ta osoba nie ma dołączyć, można zamiast tego anulować zaproszenie:
+renewal-request-signature = invitectl dla organizacji { $organization }
 
-## Password reset
+## Resetowanie hasła
 
-reset-mail-subject = Set a new password for { $organization }
-reset-mail-intro = Someone asked to set a new password for your { $organization } account, { $email }.
-reset-mail-choose = If it was you, choose your new password here:
-reset-mail-button = Set a new password
-reset-mail-expires = This link works once and expires on { $expires }.
-reset-mail-logout = Setting a new password logs you out everywhere else.
-reset-mail-ignore = If you did not ask for this, you can ignore this email: your password stays as it is.
+reset-mail-subject = Nowe hasło do konta w organizacji { $organization }
+reset-mail-intro = Otrzymaliśmy prośbę o ustawienie nowego hasła do konta { $email } w organizacji { $organization }.
+reset-mail-choose = Jeśli prośba pochodzi od właściciela konta, nowe hasło można wybrać tutaj:
+reset-mail-button = Ustaw nowe hasło
+reset-mail-expires = Link działa jednokrotnie. Termin ważności: { $expires }.
+reset-mail-logout = Ustawienie nowego hasła spowoduje wylogowanie ze wszystkich pozostałych urządzeń.
+reset-mail-ignore = Jeśli prośba nie pochodzi od właściciela konta, można zignorować tę wiadomość – hasło pozostanie bez zmian.
 
-## The end of an account
+## Koniec konta
 
-end-warning-subject = Your { $organization } account ends on { $date }
-end-warning-intro = Your account at { $organization }, { $email }, ends on { $date }. From that day on, you can no longer log in.
-end-warning-contact = If this is a mistake or you need your account for longer, please contact { $contact }.
+# $date to np. „środa, 31 marca 2027”: stoi po dwukropku.
+end-warning-subject = Konto w organizacji { $organization } – data wygaśnięcia: { $date }
+end-warning-intro = Data wygaśnięcia konta { $email } w organizacji { $organization }: { $date }. Od tego dnia nie będzie można się zalogować.
+end-warning-contact = Jeśli to pomyłka lub konto będzie potrzebne dłużej, prosimy o kontakt z { $contact }.

@@ -259,6 +259,71 @@ pub(super) fn db_copy(context: &Context, to: &str, force: bool) -> Result<()> {
 }
 
 /// Walks through what a delivery does, saying each step that passed and exactly which one failed.
+/// `mail preview`: a mail as it would go out, to sample people, with the
+/// operator's templates and organization; nothing is stored or sent.
+pub(super) fn mail_preview(
+    context: &Context,
+    kind: MailKind,
+    lang: Option<crate::i18n::Lang>,
+    html: bool,
+) -> Result<()> {
+    use crate::mail::message;
+    let config = &context.config;
+    let org = &config.organization;
+    let templates = crate::mail::templates::Templates::load(&config.mail)?;
+    let now = now();
+    let lang = Some(lang.unwrap_or(org.language));
+    let issued = crate::domain::invitations::Issued {
+        id: 0,
+        email: "ann.lee@example.com".into(),
+        role: org.roles.first().cloned().unwrap_or_default(),
+        department: Some("Engineering".into()),
+        teams: vec!["ops".into(), "web".into()],
+        invited_by: org.admin.clone().unwrap_or_else(|| "Ida Admin".into()),
+        token: crate::token::Token::generate(),
+        expires_at: crate::time::add(now, org.invitation_ttl),
+        lang,
+    };
+    let written = match kind {
+        MailKind::Invitation => message::write_invitation(&templates, org, &issued)?,
+        MailKind::Reminder => message::write_reminder(&templates, org, &issued)?,
+        MailKind::Reset => {
+            let reset = crate::domain::resets::IssuedReset {
+                id: 0,
+                email: issued.email.clone(),
+                first_name: Some("Ann".into()),
+                last_name: Some("Lee".into()),
+                token: issued.token.clone(),
+                expires_at: crate::time::add(now, org.reset_ttl),
+                lang,
+            };
+            message::write_reset(&templates, org, &reset)?
+        }
+        MailKind::RenewalRequest => {
+            let org = &crate::config::Organization {
+                language: lang.unwrap_or(org.language),
+                ..org.clone()
+            };
+            let request = message::RenewalRequest {
+                email: &issued.email,
+                role: &issued.role,
+                expired_at: now,
+            };
+            message::write_renewal_request(&templates, org, &request)?
+        }
+    };
+    let shown = if html {
+        written.html
+    } else {
+        format!(
+            "Subject: {}\n\n{}\n",
+            written.subject,
+            written.text.trim_end()
+        )
+    };
+    write_stdout(|out| out.write_all(shown.as_bytes()))
+}
+
 pub(super) fn smtp_test(context: &Context, to: Option<String>) -> Result<()> {
     let settings = mail::smtp::Settings::from_config(&context.config, &environment)?;
     let mut transport = mail::smtp::SmtpTransport::connect(settings, &mut |step| {

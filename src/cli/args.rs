@@ -264,6 +264,16 @@ pub enum Command {
     )]
     Hooks(HooksCommand),
 
+    /// Show the mail invitectl sends, with sample data, in any language
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  \
+            invitectl mail preview invitation\n  \
+            invitectl mail preview invitation --lang de\n  \
+            invitectl mail preview reset --lang ar --html > reset.html"
+    )]
+    Mail(MailCommand),
+
     /// Print shell completions; man pages are in man/
     #[command(after_help = "Examples:\n  \
         invitectl completions bash > /etc/bash_completion.d/invitectl\n  \

@@ -24,8 +24,8 @@ mod terminal;
 
 use crate::cli::args::{
     AcceptArgs, CancelArgs, Cli, Command, ConfigCommand, DbCommand, EditArgs, GroupCommand,
-    HooksCommand, InviteArgs, ListArgs, LogArgs, ResendArgs, ShowArgs, SmtpCommand, StatusFilter,
-    UserStatusFilter, UsersCommand,
+    HooksCommand, InviteArgs, ListArgs, LogArgs, MailCommand, MailKind, ResendArgs, ShowArgs,
+    SmtpCommand, StatusFilter, UserStatusFilter, UsersCommand,
 };
 use crate::config::{self, Config, Flags};
 use crate::db::Database;
@@ -241,6 +241,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Db(DbCommand::Status { format }) => db_status(&context, format.format),
         Command::Db(DbCommand::Copy { to, force }) => db_copy(&context, &to, force),
         Command::Hooks(command) => hooks_command(&context, command),
+        Command::Mail(MailCommand::Preview { kind, lang, html }) => {
+            mail_preview(&context, kind, lang, html)
+        }
         Command::ServeAccept { bind } => {
             let options = crate::web::Options {
                 bind: bind.unwrap_or_else(|| context.config.server_bind.clone()),

@@ -224,6 +224,38 @@ pub enum SmtpCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Render a mail with sample data to stdout: its subject and text, or its HTML
+    #[command(after_help = "Examples:\n  \
+        invitectl mail preview invitation --lang de\n  \
+        invitectl mail preview reminder --html > reminder.html")]
+    Preview {
+        /// Which mail
+        #[arg(value_enum)]
+        kind: MailKind,
+        /// Its language [default: [organization] language]
+        #[arg(long, value_name = "LANG")]
+        lang: Option<crate::i18n::Lang>,
+        /// The HTML alternative instead of the text
+        #[arg(long)]
+        html: bool,
+    },
+}
+
+/// The mail `mail preview` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MailKind {
+    /// The invitation, with its link
+    Invitation,
+    /// `invitectl remind`'s reminder of a pending invitation
+    Reminder,
+    /// A link to set a new password
+    Reset,
+    /// To [organization] contact: an invitee asked for a new link
+    RenewalRequest,
+}
+
 /// The statuses `hooks list --status` takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum HookStatus {

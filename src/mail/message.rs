@@ -39,6 +39,14 @@ fn one_line(text: &str) -> String {
         .collect()
 }
 
+/// What a message says: its subject and its text and HTML bodies.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
 /// The invitation to one address.
 pub fn invitation(
     templates: &Templates,
@@ -48,20 +56,28 @@ pub fn invitation(
     message_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Message> {
+    let written = write_invitation(templates, org, issued)?;
+    build(from, &issued.email, written, message_id, now)
+}
+
+pub fn write_invitation(
+    templates: &Templates,
+    org: &Organization,
+    issued: &Issued,
+) -> Result<Written> {
     let texts = texts_for(org, issued.lang);
-    let values = invitation_values(org, &texts, issued);
-    let (text, html) = templates.render(Kind::Invitation, texts.lang, values)?;
-    build(
-        from,
-        &issued.email,
-        &texts.text(
-            "invitation-subject",
-            &[("organization", Arg::Text(&org.name))],
-        ),
-        (text, html),
-        message_id,
-        now,
-    )
+    let (text, html) = templates.render(
+        Kind::Invitation,
+        texts.lang,
+        invitation_values(org, &texts, issued),
+    )?;
+    let organization = [("organization", Arg::Text(&org.name))];
+    let subject = texts.text("invitation-subject", &organization);
+    Ok(Written {
+        subject,
+        text,
+        html,
+    })
 }
 
 /// The reminder of a pending invitation, with its own link; the expiry is
@@ -74,20 +90,28 @@ pub fn reminder(
     message_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Message> {
+    let written = write_reminder(templates, org, issued)?;
+    build(from, &issued.email, written, message_id, now)
+}
+
+pub fn write_reminder(
+    templates: &Templates,
+    org: &Organization,
+    issued: &Issued,
+) -> Result<Written> {
     let texts = texts_for(org, issued.lang);
-    let values = invitation_values(org, &texts, issued);
-    let (text, html) = templates.render(Kind::Reminder, texts.lang, values)?;
-    build(
-        from,
-        &issued.email,
-        &texts.text(
-            "reminder-subject",
-            &[("organization", Arg::Text(&org.name))],
-        ),
-        (text, html),
-        message_id,
-        now,
-    )
+    let (text, html) = templates.render(
+        Kind::Reminder,
+        texts.lang,
+        invitation_values(org, &texts, issued),
+    )?;
+    let organization = [("organization", Arg::Text(&org.name))];
+    let subject = texts.text("reminder-subject", &organization);
+    Ok(Written {
+        subject,
+        text,
+        html,
+    })
 }
 
 /// To `[organization] contact`: `email` asked for a new link on the
@@ -100,7 +124,16 @@ pub fn renewal_request(
     request: &RenewalRequest<'_>,
     now: DateTime<Utc>,
 ) -> Result<Message> {
-    // To the organization's contact, in the organization's language.
+    let written = write_renewal_request(templates, org, request)?;
+    build(from, to, written, &new_message_id(from), now)
+}
+
+/// In the organization's language: it goes to the organization's contact.
+pub fn write_renewal_request(
+    templates: &Templates,
+    org: &Organization,
+    request: &RenewalRequest<'_>,
+) -> Result<Written> {
     let texts = texts_for(org, None);
     let values = Value::from_pairs([
         ("organization", Value::from(org.name.as_str())),
@@ -109,17 +142,15 @@ pub fn renewal_request(
         ("expired", Value::from(texts.date_time(request.expired_at))),
     ]);
     let (text, html) = templates.render(Kind::RenewalRequest, texts.lang, values)?;
-    build(
-        from,
-        to,
-        &texts.text(
-            "renewal-request-subject",
-            &[("email", Arg::Text(request.email))],
-        ),
-        (text, html),
-        &new_message_id(from),
-        now,
-    )
+    let subject = texts.text(
+        "renewal-request-subject",
+        &[("email", Arg::Text(request.email))],
+    );
+    Ok(Written {
+        subject,
+        text,
+        html,
+    })
 }
 
 /// What the admin is told about a renewal request.
@@ -152,6 +183,15 @@ pub fn reset(
     message_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Message> {
+    let written = write_reset(templates, org, reset)?;
+    build(from, &reset.email, written, message_id, now)
+}
+
+pub fn write_reset(
+    templates: &Templates,
+    org: &Organization,
+    reset: &IssuedReset,
+) -> Result<Written> {
     let name = [reset.first_name.as_deref(), reset.last_name.as_deref()]
         .into_iter()
         .flatten()
@@ -168,24 +208,23 @@ pub fn reset(
         ("contact", Value::from(org.contact_in(&texts))),
     ]);
     let (text, html) = templates.render(Kind::Reset, texts.lang, values)?;
-    build(
-        from,
-        &reset.email,
-        &texts.text(
-            "reset-mail-subject",
-            &[("organization", Arg::Text(&org.name))],
-        ),
-        (text, html),
-        message_id,
-        now,
-    )
+    let organization = [("organization", Arg::Text(&org.name))];
+    let subject = texts.text("reset-mail-subject", &organization);
+    Ok(Written {
+        subject,
+        text,
+        html,
+    })
 }
 
 fn build(
     from: &Mailbox,
     email: &str,
-    subject: &str,
-    (text, html): (String, String),
+    Written {
+        subject,
+        text,
+        html,
+    }: Written,
     message_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Message> {
@@ -195,7 +234,7 @@ fn build(
     Message::builder()
         .from(from.clone())
         .to(to)
-        .subject(one_line(subject))
+        .subject(one_line(&subject))
         .date(now.into())
         .message_id(Some(message_id.to_string()))
         .multipart(MultiPart::alternative_plain_html(text, html))
