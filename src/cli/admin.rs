@@ -272,7 +272,8 @@ pub(super) fn mail_preview(
     let org = &config.organization;
     let templates = crate::mail::templates::Templates::load(&config.mail)?;
     let now = now();
-    let lang = Some(lang.unwrap_or(org.language));
+    let language = lang.unwrap_or(org.language);
+    let lang = Some(language);
     let issued = crate::domain::invitations::Issued {
         id: 0,
         email: "ann.lee@example.com".into(),
@@ -301,7 +302,7 @@ pub(super) fn mail_preview(
         }
         MailKind::RenewalRequest => {
             let org = &crate::config::Organization {
-                language: lang.unwrap_or(org.language),
+                language,
                 ..org.clone()
             };
             let request = message::RenewalRequest {
