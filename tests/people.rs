@@ -374,3 +374,76 @@ fn invite_end_date_is_stored_with_the_pending_user() {
         .ok()
         .stdout_has(",viewer,,,2999-06-30");
 }
+
+/// `date -u` `days` from now, written with `format`.
+fn days_from_now(days: u32, format: &str) -> String {
+    let out = std::process::Command::new("date")
+        .args(["-u", "-d", &format!("+{days} days"), format])
+        .env("LC_ALL", "C")
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn users_expire_warns_once_before_the_end_naming_the_date_and_the_contact() {
+    let env = Env::new();
+    let config =
+        "[organization]\nname = \"Acme\"\ncontact = \"it@acme.example\"\nend_warning = \"7d\"\n";
+    env.config(config);
+    for email in ["ann@acme.example", "bob@acme.example"] {
+        env.run(&["invite", email, "--role", "viewer"]).ok();
+        env.accept(&env.link_for(email), PASSWORD).ok();
+    }
+    let soon = days_from_now(3, "+%F");
+    env.run(&["users", "edit", "ann@acme.example", "--end-date", &soon])
+        .ok();
+    let later = days_from_now(30, "+%F");
+    env.run(&["users", "edit", "bob@acme.example", "--end-date", &later])
+        .ok();
+    let mailed = env.messages().len();
+
+    // The mail server is down: nothing is marked warned, exit 4.
+    env.config(&format!(
+        "{config}[mail]\nfrom = \"IT <it@acme.example>\"\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\n",
+        support::closed_port()
+    ));
+    env.run(&["users", "expire"])
+        .code(4)
+        .stderr_has("the end warning to ann@acme.example");
+    env.config(config);
+    env.run(&["users", "expire"]).ok().stderr_has(&format!(
+        "ann@acme.example was told that the account ends on {soon}"
+    ));
+    let messages = env.messages();
+    assert_eq!(messages.len(), mailed + 1, "one warning, to ann only");
+    let warning = &messages[mailed];
+    assert!(warning.contains("To: ann@acme.example"), "{warning}");
+    let date = days_from_now(3, "+%A, %-d %B %Y");
+    assert!(
+        warning.contains(&format!(
+            "Your account at Acme, ann@acme.example, ends on {date}."
+        )),
+        "{warning}"
+    );
+    assert!(
+        warning.contains("please contact it@acme.example"),
+        "{warning}"
+    );
+    // Once: a second run warns nobody, and both stay active until their day.
+    env.run(&["users", "expire"]).ok();
+    assert_eq!(env.messages().len(), mailed + 1);
+    let active = env
+        .run(&["users", "list", "--status", "active", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(active.as_array().unwrap().len(), 2);
+    // A new end date is a new warning.
+    let moved = days_from_now(5, "+%F");
+    env.run(&["users", "edit", "ann@acme.example", "--end-date", &moved])
+        .ok();
+    env.run(&["users", "expire"]).ok();
+    assert_eq!(env.messages().len(), mailed + 2);
+    let log = env.run(&["log", "--format", "json"]).ok().stdout.clone();
+    assert!(log.contains("\"end warned\""), "{log}");
+}

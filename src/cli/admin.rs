@@ -300,6 +300,16 @@ pub(super) fn mail_preview(
             };
             message::write_reset(&templates, org, &reset)?
         }
+        MailKind::EndWarning => {
+            let warning = crate::domain::end_dates::EndWarning {
+                email: issued.email.clone(),
+                first_name: Some("Ann".into()),
+                last_name: Some("Lee".into()),
+                end_date: crate::time::add(now, org.end_warning).date_naive(),
+                lang,
+            };
+            message::write_end_warning(&templates, org, &warning)?
+        }
         MailKind::RenewalRequest => {
             let org = &crate::config::Organization {
                 language,

@@ -170,12 +170,16 @@ pub(super) fn edit_end_date(
     Ok(())
 }
 
-/// `users expire`: deactivates every active account whose end date has come.
+/// `users expire`: deactivates every active account whose end date has
+/// come, and mails once each user whose account ends within
+/// `[organization] end_warning` (exit 4 when a warning could not be sent:
+/// it is due again at the next run).
 pub(super) fn expire(context: &Context) -> Result<()> {
+    use crate::domain::end_dates;
     let mut conn = context.open()?;
     let actor = actor();
     let at = now();
-    let ended = crate::domain::end_dates::ended(&conn, at)?;
+    let ended = end_dates::ended(&conn, at)?;
     for email in &ended {
         users::deactivate(&mut conn, email, &actor, at)?;
         context.note(&format!("{email} reached its end date and is now inactive"));
@@ -183,7 +187,30 @@ pub(super) fn expire(context: &Context) -> Result<()> {
     if ended.is_empty() {
         context.note("no account has reached its end date");
     }
-    Ok(())
+    let org = &context.config.organization;
+    let warnings = end_dates::claim_warnings(&mut conn, org.end_warning, &actor, at)?;
+    let env = |name: &str| std::env::var(name).ok();
+    let sent = crate::mail::delivery::send_end_warnings(&context.config, &warnings, &env, at);
+    let mut failed = Vec::new();
+    for (warning, result) in warnings.iter().zip(sent) {
+        match result {
+            Ok(_) => context.note(&format!(
+                "{} was told that the account ends on {}",
+                warning.email, warning.end_date
+            )),
+            Err(reason) => {
+                end_dates::release_warning(&conn, &warning.email)?;
+                failed.push(format!("{} ({reason})", warning.email));
+            }
+        }
+    }
+    if failed.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Delivery(format!(
+        "the end warning to {} could not be sent; fix the mail settings and run `invitectl users expire` again",
+        failed.join(", ")
+    )))
 }
 
 /// `invite --end-date`: the new pending users get the end date, in one

@@ -254,6 +254,8 @@ pub enum MailKind {
     Reset,
     /// To [organization] contact: an invitee asked for a new link
     RenewalRequest,
+    /// `users expire`: the account ends soon
+    EndWarning,
 }
 
 /// The statuses `hooks list --status` takes.

@@ -318,6 +318,9 @@ impl Layers {
             session_ttl: self
                 .duration("organization.session_ttl")?
                 .unwrap_or(Duration::from_secs(12 * 3600)),
+            end_warning: self
+                .duration("organization.end_warning")?
+                .unwrap_or(Duration::from_secs(7 * 24 * 3600)),
             language: match self.text("organization.language") {
                 Some(code) => code
                     .parse()

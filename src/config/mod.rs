@@ -42,6 +42,7 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ("organization", "renew", Kind::Text),
     ("organization", "renew_limit", Kind::Integer),
     ("organization", "max_invitation_ttl", Kind::Text),
+    ("organization", "end_warning", Kind::Text),
     ("organization", "language", Kind::Text),
     ("organization", "timezone", Kind::Text),
     ("database", "path", Kind::Text),
@@ -176,6 +177,8 @@ pub struct Organization {
     pub reset_ttl: Duration,
     /// How long a login lasts.
     pub session_ttl: Duration,
+    /// How long before an account's end date `users expire` warns its user.
+    pub end_warning: Duration,
     /// What invitees read when nothing else says which language.
     pub language: Lang,
     /// Where dates in mail and pages are shown.

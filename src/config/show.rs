@@ -148,6 +148,7 @@ pub(super) fn default_value(config: &Config, name: &str) -> Option<serde_json::V
         "organization.invitation_ttl" => text(&crate::time::format_duration(org.invitation_ttl)),
         "organization.reset_ttl" => text(&crate::time::format_duration(org.reset_ttl)),
         "organization.session_ttl" => text(&crate::time::format_duration(org.session_ttl)),
+        "organization.end_warning" => text(&crate::time::format_duration(org.end_warning)),
         "organization.language" => text(org.language.code()),
         "organization.timezone" => text(org.timezone.name()),
         "organization.remind_after" => match config.followup.remind_after {

@@ -392,6 +392,42 @@ pub fn send_renewal_request(
         .map_err(|reason| summary(&reason))
 }
 
+/// Mails each end warning over one connection; for each, the reply or why
+/// it failed.
+pub fn send_end_warnings(
+    config: &Config,
+    warnings: &[crate::domain::end_dates::EndWarning],
+    env: &dyn Fn(&str) -> Option<String>,
+    now: DateTime<Utc>,
+) -> Vec<std::result::Result<String, String>> {
+    let templates = match mail::templates::Templates::load(&config.mail) {
+        Ok(templates) => templates,
+        Err(e) => return warnings.iter().map(|_| Err(e.to_string())).collect(),
+    };
+    let mut transport = match mail::connect(config, env) {
+        Ok(transport) => transport,
+        Err(e) => {
+            return warnings
+                .iter()
+                .map(|_| Err(summary(&e.to_string())))
+                .collect();
+        }
+    };
+    let sender = config.mail.sender();
+    warnings
+        .iter()
+        .map(|warning| {
+            let message =
+                mail::message::end_warning(&templates, &config.organization, &sender, warning, now)
+                    .map_err(|e| summary(&e.to_string()))?;
+            transport
+                .send(&message)
+                .map(|reply| summary(&reply))
+                .map_err(|reason| summary(&reason))
+        })
+        .collect()
+}
+
 /// The longest reply or reason kept: enough for a code and a sentence.
 const MAX_SUMMARY: usize = 200;
 

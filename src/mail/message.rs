@@ -8,6 +8,7 @@ use minijinja::Value;
 use rand::RngCore;
 
 use crate::config::Organization;
+use crate::domain::end_dates::EndWarning;
 use crate::domain::invitations::Issued;
 use crate::domain::resets::IssuedReset;
 use crate::error::{Error, Result};
@@ -210,6 +211,53 @@ pub fn write_reset(
     let (text, html) = templates.render(Kind::Reset, texts.lang, values)?;
     let organization = [("organization", Arg::Text(&org.name))];
     let subject = texts.text("reset-mail-subject", &organization);
+    Ok(Written {
+        subject,
+        text,
+        html,
+    })
+}
+
+/// To a user whose account ends soon, naming the date and the contact.
+pub fn end_warning(
+    templates: &Templates,
+    org: &Organization,
+    from: &Mailbox,
+    warning: &EndWarning,
+    now: DateTime<Utc>,
+) -> Result<Message> {
+    let written = write_end_warning(templates, org, warning)?;
+    build(from, &warning.email, written, &new_message_id(from), now)
+}
+
+pub fn write_end_warning(
+    templates: &Templates,
+    org: &Organization,
+    warning: &EndWarning,
+) -> Result<Written> {
+    let texts = texts_for(org, warning.lang);
+    let name = [warning.first_name.as_deref(), warning.last_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let date = texts.date(warning.end_date);
+    let values = Value::from_pairs([
+        ("organization", Value::from(org.name.as_str())),
+        ("email", Value::from(warning.email.as_str())),
+        ("first_name", Value::from(warning.first_name.clone())),
+        ("name", Value::from(name)),
+        ("end_date", Value::from(date.as_str())),
+        ("contact", Value::from(org.contact_in(&texts))),
+    ]);
+    let (text, html) = templates.render(Kind::EndWarning, texts.lang, values)?;
+    let subject = texts.text(
+        "end-warning-subject",
+        &[
+            ("organization", Arg::Text(&org.name)),
+            ("date", Arg::Text(&date)),
+        ],
+    );
     Ok(Written {
         subject,
         text,

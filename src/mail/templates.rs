@@ -31,14 +31,17 @@ pub enum Kind {
     Reminder,
     /// To `[organization] contact`: an invitee asked for a new link.
     RenewalRequest,
+    /// `users expire`: the account ends soon.
+    EndWarning,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 5] = [
         Kind::Invitation,
         Kind::Reset,
         Kind::Reminder,
         Kind::RenewalRequest,
+        Kind::EndWarning,
     ];
 
     /// The file names of its text and HTML templates.
@@ -48,6 +51,7 @@ impl Kind {
             Kind::Reset => ["reset.txt", "reset.html"],
             Kind::Reminder => ["reminder.txt", "reminder.html"],
             Kind::RenewalRequest => ["renewal_request.txt", "renewal_request.html"],
+            Kind::EndWarning => ["end_warning.txt", "end_warning.html"],
         }
     }
 
@@ -80,6 +84,16 @@ impl Kind {
                 "dir",
             ],
             Kind::RenewalRequest => &["organization", "email", "role", "expired", "lang", "dir"],
+            Kind::EndWarning => &[
+                "organization",
+                "email",
+                "first_name",
+                "name",
+                "end_date",
+                "contact",
+                "lang",
+                "dir",
+            ],
         }
     }
 
@@ -121,6 +135,16 @@ impl Kind {
                     ),
                 ]);
             }
+            if self == Kind::EndWarning {
+                return Value::from_pairs([
+                    ("organization", Value::from("Example Organization")),
+                    ("email", Value::from("ann@example.com")),
+                    ("first_name", Value::from(full.then_some("Ann".to_string()))),
+                    ("name", Value::from(if full { "Ann Lee" } else { "" })),
+                    ("end_date", Value::from("Thursday, 31 December 2026")),
+                    ("contact", Value::from("it-help@example.com")),
+                ]);
+            }
             let mut values = common(full);
             match self {
                 Kind::Invitation | Kind::Reminder => values.extend([
@@ -139,7 +163,7 @@ impl Kind {
                         }),
                     ),
                 ]),
-                Kind::RenewalRequest => {}
+                Kind::RenewalRequest | Kind::EndWarning => {}
                 Kind::Reset => values.extend([
                     ("first_name", Value::from(full.then_some("Ann".to_string()))),
                     ("name", Value::from(if full { "Ann Lee" } else { "" })),
@@ -152,7 +176,7 @@ impl Kind {
 }
 
 /// The built-in templates, compiled into the binary.
-const BUILT_IN: [(&str, &str); 8] = [
+const BUILT_IN: [(&str, &str); 10] = [
     (
         "invitation.txt",
         include_str!("../../templates/mail/invitation.txt"),
@@ -181,6 +205,14 @@ const BUILT_IN: [(&str, &str); 8] = [
     (
         "renewal_request.html",
         include_str!("../../templates/mail/renewal_request.html"),
+    ),
+    (
+        "end_warning.txt",
+        include_str!("../../templates/mail/end_warning.txt"),
+    ),
+    (
+        "end_warning.html",
+        include_str!("../../templates/mail/end_warning.html"),
     ),
 ];
 
@@ -262,7 +294,7 @@ impl Templates {
             return Err(Error::Config(format!(
                 "[mail] template_dir {} is not a directory; create it with your templates \
                  (invitation.txt, invitation.html, reset.txt, reset.html, reminder.txt, reminder.html, \
-                 renewal_request.txt, renewal_request.html) or remove the setting",
+                 renewal_request.txt, renewal_request.html, end_warning.txt, end_warning.html) or remove the setting",
                 dir.display()
             )));
         }

@@ -30,6 +30,7 @@ fn org() -> Organization {
         invitation_ttl: Duration::from_secs(24 * 3600),
         reset_ttl: Duration::from_secs(3600),
         session_ttl: Duration::from_secs(12 * 3600),
+        end_warning: std::time::Duration::from_secs(7 * 24 * 3600),
         language: crate::i18n::Lang::En,
         timezone: chrono_tz::Tz::UTC,
     }

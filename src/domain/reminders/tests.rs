@@ -34,6 +34,7 @@ fn org() -> Organization {
         invitation_ttl: 24 * HOUR,
         reset_ttl: HOUR,
         session_ttl: 12 * HOUR,
+        end_warning: std::time::Duration::from_secs(7 * 24 * 3600),
         language: crate::i18n::Lang::En,
         timezone: chrono_tz::Tz::UTC,
     }
