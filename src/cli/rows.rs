@@ -520,10 +520,11 @@ impl Listing for crate::domain::user::User {
         "Status",
         "Created At",
         "Activated At",
+        "End Date",
     ];
-    const WHOLE: &'static [&'static str] = &["Status", "Created At", "Activated At"];
+    const WHOLE: &'static [&'static str] = &["Status", "Created At", "Activated At", "End Date"];
     const NARROW_DROPS: &'static [&'static str] =
-        &["Created At", "Teams", "Department", "Activated At"];
+        &["Created At", "Teams", "Department", "Activated At", "End Date"];
     const FIELDS: &'static [&'static str] = &[
         "id",
         "email",
@@ -535,6 +536,7 @@ impl Listing for crate::domain::user::User {
         "status",
         "created_at",
         "activated_at",
+        "end_date",
     ];
 
     fn table_cells(&self, now: DateTime<Utc>) -> Vec<String> {
@@ -550,6 +552,7 @@ impl Listing for crate::domain::user::User {
             self.activated_at
                 .map(|t| relative_time(t, now))
                 .unwrap_or_default(),
+            self.end_date.map(|d| d.to_string()).unwrap_or_default(),
         ]
     }
 
@@ -565,6 +568,7 @@ impl Listing for crate::domain::user::User {
             self.status.as_str().to_string(),
             stamp(self.created_at),
             optional_stamp(self.activated_at),
+            self.end_date.map(|d| d.to_string()).unwrap_or_default(),
         ]
     }
 }
