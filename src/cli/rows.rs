@@ -523,8 +523,13 @@ impl Listing for crate::domain::user::User {
         "End Date",
     ];
     const WHOLE: &'static [&'static str] = &["Status", "Created At", "Activated At", "End Date"];
-    const NARROW_DROPS: &'static [&'static str] =
-        &["Created At", "Teams", "Department", "Activated At", "End Date"];
+    const NARROW_DROPS: &'static [&'static str] = &[
+        "Created At",
+        "Teams",
+        "Department",
+        "Activated At",
+        "End Date",
+    ];
     const FIELDS: &'static [&'static str] = &[
         "id",
         "email",

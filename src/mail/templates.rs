@@ -506,6 +506,15 @@ mod tests {
                     assert!(html.contains("invitectl resend ann@example.com"), "{html}");
                     continue;
                 }
+                if kind == Kind::EndWarning {
+                    // No link: the date and who to write to.
+                    assert!(
+                        text.contains("ends on Thursday, 31 December 2026"),
+                        "{text}"
+                    );
+                    assert!(html.contains("it-help@example.com"), "{html}");
+                    continue;
+                }
                 assert!(
                     text.contains("https://invite.example.com/x?token=t"),
                     "{text}"
