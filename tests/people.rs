@@ -234,11 +234,7 @@ fn two_applies_at_once_invite_each_person_once() {
 }
 
 fn today_utc() -> String {
-    let out = std::process::Command::new("date")
-        .args(["-u", "+%F"])
-        .output()
-        .unwrap();
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
+    days_from_now(0, "+%F")
 }
 
 #[test]

@@ -66,14 +66,27 @@ pub fn write_invitation(
     org: &Organization,
     issued: &Issued,
 ) -> Result<Written> {
-    let texts = texts_for(org, issued.lang);
-    let (text, html) = templates.render(
+    write_invited(
+        templates,
+        org,
+        issued,
         Kind::Invitation,
-        texts.lang,
-        invitation_values(org, &texts, issued),
-    )?;
-    let organization = [("organization", Arg::Text(&org.name))];
-    let subject = texts.text("invitation-subject", &organization);
+        "invitation-subject",
+    )
+}
+
+/// An invitation or its reminder: the same values, its own words.
+fn write_invited(
+    templates: &Templates,
+    org: &Organization,
+    issued: &Issued,
+    kind: Kind,
+    subject: &str,
+) -> Result<Written> {
+    let texts = texts_for(org, issued.lang);
+    let values = invitation_values(org, &texts, issued);
+    let (text, html) = templates.render(kind, texts.lang, values)?;
+    let subject = texts.text(subject, &[("organization", Arg::Text(&org.name))]);
     Ok(Written {
         subject,
         text,
@@ -100,19 +113,7 @@ pub fn write_reminder(
     org: &Organization,
     issued: &Issued,
 ) -> Result<Written> {
-    let texts = texts_for(org, issued.lang);
-    let (text, html) = templates.render(
-        Kind::Reminder,
-        texts.lang,
-        invitation_values(org, &texts, issued),
-    )?;
-    let organization = [("organization", Arg::Text(&org.name))];
-    let subject = texts.text("reminder-subject", &organization);
-    Ok(Written {
-        subject,
-        text,
-        html,
-    })
+    write_invited(templates, org, issued, Kind::Reminder, "reminder-subject")
 }
 
 /// To `[organization] contact`: `email` asked for a new link on the
