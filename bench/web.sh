@@ -10,7 +10,8 @@
 #     BASELINE_BIN=/path/to/an/older/invitectl its serve-accept, on the same
 #     file, takes its turn in every round too (after the new one in odd
 #     rounds, before it in even ones): its ratio, and new / old; its GET
-#     /accept takes its turn after the new one's in part 1.
+#     /accept takes its turn after the new one's in part 1. The baseline has
+#     a database of its own (an older invitectl refuses a newer schema).
 #  3. GET p99 while POSTs flood; peak memory with 500 concurrent POSTs.
 # For PostgreSQL and two replicas see bench/web_postgres.sh.
 # Usage: [BASELINE_BIN=…] bench/web.sh [SECONDS] [RUNS] [POSTS]
@@ -42,12 +43,16 @@ serve new "$bin"
 port=$served_port
 new_pid=$served_pid
 if [ -n "$base" ]; then
-  serve old "$base"
+  serve old "$base" --db baseline.db
   base_port=$served_port
 fi
 
 tokens 1 get
 get_path="/accept?token=$(cat get.tokens)"
+if [ -n "$base" ]; then
+  bin=$base tokens 1 get_old --db baseline.db
+  base_get_path="/accept?token=$(cat get_old.tokens)"
+fi
 
 # The same page, as nginx would serve it from a file.
 mkdir -p nginx/www nginx/tmp
@@ -83,10 +88,10 @@ at_exit "kill $! 2> /dev/null"
 until curl -sf -o nginx/check.html "http://127.0.0.1:$nginx_port$get_path"; do sleep 0.1; done
 cmp -s nginx/check.html nginx/www/accept.html || { echo "bench: nginx serves another page" >&2; exit 1; }
 
-# wrk PORT: requests/s; fails on any error or non-2xx answer.
+# wrk PORT [PATH]: requests/s; fails on any error or non-2xx answer.
 get_rate() {
   local out
-  out=$(wrk -t2 -c64 -d"${seconds}s" --latency "http://127.0.0.1:$1$get_path")
+  out=$(wrk -t2 -c64 -d"${seconds}s" --latency "http://127.0.0.1:$1${2:-$get_path}")
   if grep -qE "Non-2xx|Socket errors" <<< "$out"; then
     echo "bench: wrk on port $1 saw errors:" >&2
     echo "$out" >&2
@@ -103,7 +108,7 @@ for run in $(seq "$runs"); do
   gets+=("$rate")
   echo "serve-accept: $rate requests/s, p99 $p99" >&2
   if [ -n "$base" ]; then
-    read -r rate p99 < <(get_rate "$base_port")
+    read -r rate p99 < <(get_rate "$base_port" "$base_get_path")
     gets_old+=("$rate")
     echo "baseline:     $rate requests/s, p99 $p99" >&2
   fi
@@ -119,7 +124,7 @@ echo "== POST /accept: $posts accepts, 8 at a time, beside argon2id on 2 threads
 argons=() posts_new=() posts_old=()
 for run in $(seq "$runs"); do
   tokens "$posts" "post_new_$run"
-  [ -z "$base" ] || tokens "$posts" "post_old_$run"
+  [ -z "$base" ] || bin=$base tokens "$posts" "post_old_$run" --db baseline.db
   quiet "POST round $run"
   before=$(argon2 2 3)
   # The baseline goes first in every other round.

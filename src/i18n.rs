@@ -4,6 +4,7 @@
 //! and variables by `fluent-bundle`; dates in the reader's language and the
 //! organization's time zone. The command line stays English.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -116,22 +117,17 @@ impl Lang {
 
     /// Its catalogue, parsed the first time it is needed.
     fn bundle(self) -> &'static FluentBundle<FluentResource> {
-        static BUNDLES: [OnceLock<FluentBundle<FluentResource>>; 10] =
-            [const { OnceLock::new() }; 10];
-        BUNDLES[self as usize].get_or_init(|| {
-            let resource = FluentResource::try_new(self.catalogue().to_string()).unwrap_or_else(
-                |(_, errors)| panic!("locales/{}/invitectl.ftl: {errors:?}", self.code()),
-            );
-            let id = self.code().parse().expect("a language code is a valid tag");
-            let mut bundle = FluentBundle::new_concurrent(vec![id]);
-            // No invisible isolation marks around values: they would end up
-            // inside links and addresses that people copy.
-            bundle.set_use_isolating(false);
-            bundle
-                .add_resource(resource)
-                .expect("a catalogue defines each message once");
-            bundle
-        })
+        &self.messages().bundle
+    }
+
+    /// Its message without variables `key`, formatted once for all.
+    fn plain(self, key: &str) -> Option<&'static str> {
+        self.messages().plain.get(key).map(String::as_str)
+    }
+
+    fn messages(self) -> &'static Messages {
+        static MESSAGES: [OnceLock<Messages>; 10] = [const { OnceLock::new() }; 10];
+        MESSAGES[self as usize].get_or_init(|| Messages::parse(self))
     }
 
     /// How a date and a time of day read in this language; `{zone}` names
@@ -214,6 +210,50 @@ impl std::str::FromStr for Lang {
     }
 }
 
+/// A language's catalogue: the bundle, and each message without variables
+/// already formatted, as most of a page's words are (a page shows them
+/// without formatting anything anew).
+struct Messages {
+    bundle: FluentBundle<FluentResource>,
+    plain: HashMap<String, String>,
+}
+
+impl Messages {
+    fn parse(lang: Lang) -> Messages {
+        let resource =
+            FluentResource::try_new(lang.catalogue().to_string()).unwrap_or_else(|(_, errors)| {
+                panic!("locales/{}/invitectl.ftl: {errors:?}", lang.code())
+            });
+        let ids: Vec<String> = resource
+            .entries()
+            .filter_map(|entry| match entry {
+                fluent_syntax::ast::Entry::Message(message) => Some(message.id.name.to_string()),
+                _ => None,
+            })
+            .collect();
+        let id = lang.code().parse().expect("a language code is a valid tag");
+        let mut bundle = FluentBundle::new_concurrent(vec![id]);
+        // No invisible isolation marks around values: they would end up
+        // inside links and addresses that people copy.
+        bundle.set_use_isolating(false);
+        bundle
+            .add_resource(resource)
+            .expect("a catalogue defines each message once");
+        let plain = ids
+            .into_iter()
+            .filter_map(|id| {
+                let pattern = bundle.get_message(&id)?.value()?;
+                let mut errors = Vec::new();
+                let text = bundle.format_pattern(pattern, None, &mut errors);
+                // A message with variables reports each one as missing.
+                let text = errors.is_empty().then(|| text.into_owned())?;
+                Some((id, text))
+            })
+            .collect();
+        Messages { bundle, plain }
+    }
+}
+
 /// `q=0.8` as 800; `None` for a value that is not one.
 fn quality_in_thousandths(value: &str) -> Option<u16> {
     let value: f32 = value.trim().parse().ok()?;
@@ -271,8 +311,11 @@ impl Texts {
     }
 
     /// A message without variables, as plain text.
-    pub fn get(&self, key: &str) -> String {
-        self.format(key, &[], false)
+    pub fn get(&self, key: &str) -> &'static str {
+        self.lang
+            .plain(key)
+            .or_else(|| Lang::En.plain(key))
+            .unwrap_or_else(|| panic!("no message {key} without variables in the catalogues"))
     }
 
     /// A message with variables, as plain text (a template escapes it).

@@ -1,196 +1,206 @@
-# invitectl: what invitees read, in English. One message per thing said;
-# every other locales/<code>/invitectl.ftl has exactly these messages, with
-# the same variables (a test checks). Terms used throughout: invitation,
-# link, password, account, administrator.
+# invitectl: what invitees read, in Arabic (ar, Modern Standard Arabic).
+# Same messages and variables as locales/en/invitectl.ftl. Terms: دعوة،
+# رابط، كلمة المرور، حساب، المسؤول، البريد الإلكتروني، تسجيل الدخول.
 
-## Shared by the pages
+## مشترك بين الصفحات
 
-# Before the title of a page that shows a form's problems, and before each
-# problem at its field (read out by screen readers).
-error-prefix = Error:
-your-administrator = your administrator
-field-email = Email
-field-first-name = First Name
-field-last-name = Last Name
-field-password = Password
-field-confirm-password = Confirm Password
-field-new-password = New Password
-field-confirm-new-password = Confirm New Password
-help-email-username = Your account's address: you log in with it.
-help-password = At least { $min } characters.
-help-password-again = Type it again: it was not kept.
-help-confirm-password = The same password again.
-problems-heading = There is a problem
-problems-passwords-emptied = The password fields were emptied, as they always are: type your password in both again.
-detail-name = Name
-detail-role = Role
-detail-department = Department
-detail-teams = Teams
-detail-none = none
-link-log-in = Log in
+# يسبق عنوان الصفحة التي تعرض مشكلات النموذج، ويسبق كل مشكلة عند حقلها (تقرؤه برامج قراءة الشاشة).
+error-prefix = خطأ:
+your-administrator = المسؤول
+field-email = البريد الإلكتروني
+field-first-name = الاسم الأول
+field-last-name = اسم العائلة
+field-password = كلمة المرور
+field-confirm-password = تأكيد كلمة المرور
+field-new-password = كلمة المرور الجديدة
+field-confirm-new-password = تأكيد كلمة المرور الجديدة
+help-email-username = عنوان البريد الإلكتروني لحسابك، ويُستخدم لتسجيل الدخول.
+help-password = يجب ألا يقل عدد الأحرف عن { $min }.
+help-password-again = يُرجى إدخال كلمة المرور مرة أخرى، لأنها لم تُحفظ.
+help-confirm-password = كلمة المرور نفسها مرة أخرى.
+problems-heading = توجد مشكلة
+problems-passwords-emptied = أُفرغت حقول كلمة المرور كما يحدث دائمًا، لذا يُرجى إدخال كلمة المرور في الحقلين مرة أخرى.
+detail-name = الاسم
+detail-role = الدور
+detail-department = القسم
+detail-teams = الفرق
+detail-none = لا يوجد
+link-log-in = تسجيل الدخول
 duration-minutes = { $count ->
-    [one] 1 minute
-   *[other] { $count } minutes
+    [zero] { $count } دقيقة
+    [one] دقيقة واحدة
+    [two] دقيقتان
+    [few] { $count } دقائق
+    [many] { $count } دقيقة
+   *[other] { $count } دقيقة
 }
 duration-hours = { $count ->
-    [one] 1 hour
-   *[other] { $count } hours
+    [zero] { $count } ساعة
+    [one] ساعة واحدة
+    [two] ساعتان
+    [few] { $count } ساعات
+    [many] { $count } ساعة
+   *[other] { $count } ساعة
 }
 duration-days = { $count ->
-    [one] 1 day
-   *[other] { $count } days
+    [zero] { $count } يوم
+    [one] يوم واحد
+    [two] يومان
+    [few] { $count } أيام
+    [many] { $count } يومًا
+   *[other] { $count } يوم
 }
 
-## Problems with a form, each shown at its field
+## مشكلات النموذج، وتظهر كل منها عند حقلها
 
-problem-first-name-required = First Name is required: type a name made of visible characters.
-problem-first-name-too-long = First Name must be at most { $max } characters, without control characters.
-problem-last-name-required = Last Name is required: type a name made of visible characters.
-problem-last-name-too-long = Last Name must be at most { $max } characters, without control characters.
-problem-password-too-short = The password is too short: use at least { $min } characters.
-problem-password-too-long = The password is too long: use at most { $max } bytes.
-problem-password-blank = The password is only spaces or invisible characters: use letters, digits or symbols you can see.
-problem-password-common = The password is one of the most common passwords, which attackers try first: choose one that is not a word or a well-known pattern.
-problem-passwords-differ = The passwords do not match: type the same password twice.
+problem-first-name-required = الاسم الأول مطلوب. يُرجى إدخال اسم مكوّن من أحرف مرئية.
+problem-first-name-too-long = يجب ألا يتجاوز عدد أحرف الاسم الأول { $max }، وألا يحتوي على أحرف تحكم.
+problem-last-name-required = اسم العائلة مطلوب. يُرجى إدخال اسم مكوّن من أحرف مرئية.
+problem-last-name-too-long = يجب ألا يتجاوز عدد أحرف اسم العائلة { $max }، وألا يحتوي على أحرف تحكم.
+problem-password-too-short = كلمة المرور قصيرة جدًا، ويجب ألا يقل عدد أحرفها عن { $min }.
+problem-password-too-long = كلمة المرور طويلة جدًا، ويجب ألا يتجاوز طولها { $max } بايت.
+problem-password-blank = كلمة المرور مكوّنة من مسافات أو أحرف غير مرئية فقط. يُرجى استخدام أحرف أو أرقام أو رموز مرئية.
+problem-password-common = كلمة المرور هذه من أكثر كلمات المرور شيوعًا، وهي أول ما يجرّبه المهاجمون. يُرجى اختيار كلمة مرور ليست كلمة من القاموس ولا نمطًا معروفًا.
+problem-passwords-differ = كلمتا المرور غير متطابقتين. يُرجى إدخال كلمة المرور نفسها مرتين.
 
-## Accept Invitation
+## قبول الدعوة
 
-accept-title = Accept Invitation
-# $organization and $email are already marked up; keep the <strong> tags.
-accept-intro = You have been invited to join <strong>{ $organization }</strong> as <strong class="address">{ $email }</strong>.
-accept-button = Accept & Create Account
+accept-title = قبول الدعوة
+# $organization و$email مُنسَّقان مسبقًا؛ يُرجى الإبقاء على وسوم <strong>.
+accept-intro = تمّت دعوتك للانضمام إلى <strong>{ $organization }</strong> بعنوان البريد الإلكتروني <strong class="address">{ $email }</strong>.
+accept-button = قبول الدعوة وإنشاء الحساب
 
-## Invitation Expired, and "Send me a new link"
+## انتهاء صلاحية الدعوة، و«إرسال رابط جديد»
 
-expired-title = Invitation Expired
-expired-on = This invitation expired on { $date }.
-# $contact is a link to the contact address, or "your administrator".
-expired-contact = Please contact { $contact } and ask for a new invitation.
-expired-renew-auto = Or get a new link right away: it goes by email to the address this invitation was sent to.
-expired-renew-admin = Or ask for a new link here: your administrator is told, and sends it by email to the address this invitation was sent to.
-expired-renew-button = Send me a new link
-renew-sent-title = New Link Sent
-renew-sent-to = A new link is on its way to { $address }.
-renew-sent-until = It works until { $date }. The old link no longer does.
-renew-sent-contact = If it does not arrive within a few minutes, please contact { $contact }.
-renew-failed-title = New Link Not Sent
-renew-failed = A new invitation for { $address } was made, but its email could not be sent just now.
-renew-failed-contact = Please contact { $contact } and ask them to send it again.
-renew-asked-title = New Link Requested
-renew-limit-reached = This invitation has had as many new links as it may get by itself.
-renew-asked = Your administrator has been asked to send you a new link. It will come by email to { $address }.
-renew-urgent-contact = If it is urgent, please contact { $contact }.
+expired-title = انتهت صلاحية الدعوة
+expired-on = انتهت صلاحية هذه الدعوة يوم { $date }.
+# $contact رابط إلى عنوان جهة الاتصال، أو عبارة «المسؤول».
+expired-contact = يُرجى التواصل مع { $contact } وطلب دعوة جديدة.
+expired-renew-auto = ويمكنك أيضًا الحصول على رابط جديد فورًا، وسيُرسل بالبريد الإلكتروني إلى العنوان الذي أُرسلت إليه هذه الدعوة.
+expired-renew-admin = ويمكنك أيضًا طلب رابط جديد من هنا، فيُبلَّغ المسؤول بطلبك ويرسل الرابط بالبريد الإلكتروني إلى العنوان الذي أُرسلت إليه هذه الدعوة.
+expired-renew-button = إرسال رابط جديد
+renew-sent-title = تم إرسال رابط جديد
+renew-sent-to = أُرسل رابط جديد إلى { $address }.
+renew-sent-until = الرابط صالح حتى { $date }، أما الرابط القديم فلم يعد يعمل.
+renew-sent-contact = إذا لم يصل خلال بضع دقائق، فيُرجى التواصل مع { $contact }.
+renew-failed-title = تعذّر إرسال الرابط الجديد
+renew-failed = أُنشئت دعوة جديدة للعنوان { $address }، لكن تعذّر إرسال رسالتها بالبريد الإلكتروني في الوقت الحالي.
+renew-failed-contact = يُرجى التواصل مع { $contact } وطلب إعادة إرسالها.
+renew-asked-title = تم طلب رابط جديد
+renew-limit-reached = بلغت هذه الدعوة الحد الأقصى لعدد الروابط الجديدة التي يمكن الحصول عليها تلقائيًا.
+renew-asked = طُلب من المسؤول أن يرسل إليك رابطًا جديدًا، وسيصلك بالبريد الإلكتروني على العنوان { $address }.
+renew-urgent-contact = إذا كان الأمر عاجلًا، فيُرجى التواصل مع { $contact }.
 
-## Links that do not work
+## الروابط التي لا تعمل
 
-invalid-title = Invalid Token
-invalid-text = This invitation link does not work. It may have been cancelled, or replaced by a newer email.
-invalid-contact = Open the link in the most recent invitation email you got. If there is none, please contact { $contact } and ask for a new invitation.
-invalid-log-in = Log in, if you have an account already
-used-title = Invitation Already Accepted
-used-text = This invitation has been accepted already, so its account is set up.
-used-log-in = Log in with its email address and the password chosen then.
-used-contact = If you did not accept it yourself, please contact { $contact } at once.
+invalid-title = رابط دعوة غير صالح
+invalid-text = رابط الدعوة هذا لا يعمل. ربما أُلغيت الدعوة، أو استُبدلت برسالة بريد إلكتروني أحدث.
+invalid-contact = يُرجى فتح الرابط الوارد في أحدث رسالة دعوة وصلتك. وإن لم تصلك أي رسالة، فيُرجى التواصل مع { $contact } وطلب دعوة جديدة.
+invalid-log-in = تسجيل الدخول، إذا كان لديك حساب بالفعل
+used-title = تم قبول الدعوة مسبقًا
+used-text = تم قبول هذه الدعوة مسبقًا، لذا فإن الحساب المرتبط بها جاهز.
+used-log-in = يُرجى تسجيل الدخول بعنوان البريد الإلكتروني الذي أُرسلت إليه الدعوة، وبكلمة المرور التي اختيرت حينها.
+used-contact = إذا لم تكن أنت من قبِل الدعوة، فيُرجى التواصل مع { $contact } على الفور.
 
-## Errors
+## الأخطاء
 
-unavailable-title = Temporarily Unavailable
-unavailable-text = The server cannot reach its database right now. Please try again in a minute.
-failed-title = Something Went Wrong
-failed-text = The server could not finish this request. Please try again in a minute.
-too-many-title = Too Many Attempts
-too-many-text = There were too many failed attempts from your network or for this account. Please wait a few minutes and try again.
-refused-title = Request Refused
-refused-text = This form was sent from another site, so it was not accepted. Open the page on this site and try again.
-busy-title = Busy
-busy-text = The server is busy. Please try again in a minute.
-not-found-title = Page Not Found
-not-found-text = There is nothing at this address.
+unavailable-title = الخدمة غير متاحة مؤقتًا
+unavailable-text = يتعذّر على الخادم الوصول إلى قاعدة البيانات حاليًا. يُرجى المحاولة مرة أخرى بعد دقيقة.
+failed-title = حدث خطأ ما
+failed-text = تعذّر على الخادم إتمام هذا الطلب. يُرجى المحاولة مرة أخرى بعد دقيقة.
+too-many-title = محاولات كثيرة جدًا
+too-many-text = حدثت محاولات فاشلة كثيرة جدًا من شبكتك أو على هذا الحساب. يُرجى الانتظار بضع دقائق ثم المحاولة مرة أخرى.
+refused-title = تم رفض الطلب
+refused-text = أُرسل هذا النموذج من موقع آخر، لذا لم يُقبل. يُرجى فتح الصفحة على هذا الموقع والمحاولة مرة أخرى.
+busy-title = الخادم مشغول
+busy-text = الخادم مشغول الآن. يُرجى المحاولة مرة أخرى بعد دقيقة.
+not-found-title = الصفحة غير موجودة
+not-found-text = لا يوجد شيء على هذا العنوان.
 
-## Log In and the dashboard
+## تسجيل الدخول ولوحة التحكم
 
-login-title = Log In
-login-button = Log In
-login-password-again = Type your password again: it was not kept.
-login-forgot = Forgot your password?
-login-wrong = The email or password is incorrect.
-login-inactive = This account is inactive; ask your administrator to reactivate it.
-dashboard-title = Dashboard
-dashboard-welcome = Welcome, { $name }
-dashboard-your-name = Your name
-dashboard-name-not-changed = Your name was not changed.
-dashboard-save-name = Save name
-dashboard-log-out = Log out
+login-title = تسجيل الدخول
+login-button = تسجيل الدخول
+login-password-again = يُرجى إدخال كلمة المرور مرة أخرى، لأنها لم تُحفظ.
+login-forgot = هل نسيت كلمة المرور؟
+login-wrong = البريد الإلكتروني أو كلمة المرور غير صحيحة.
+login-inactive = هذا الحساب غير نشط. يُرجى أن تطلب من المسؤول إعادة تفعيله.
+dashboard-title = لوحة التحكم
+dashboard-welcome = مرحبًا، { $name }
+dashboard-your-name = اسمك
+dashboard-name-not-changed = لم يتم تغيير اسمك.
+dashboard-save-name = حفظ الاسم
+dashboard-log-out = تسجيل الخروج
 
-## Forgotten password
+## نسيان كلمة المرور
 
-forgot-title = Forgot Password
-forgot-intro = Type the email address of your account. We will mail you a link to set a new password; it works for { $lifetime }.
-forgot-button = Send Reset Link
-forgot-back = Back to log in
-forgot-email-missing = Type the email address of your account.
-forgot-sent-title = Check Your Email
-forgot-sent = If { $email } belongs to an active account, a link to set a new password is on its way. It works once, for { $lifetime }.
-forgot-sent-spam = No email after a few minutes? Look in your spam folder, or ask { $contact }.
-reset-title = Set a New Password
-# $organization is already marked up; keep the <strong> tags.
-reset-intro = Choose a new password for your account at <strong>{ $organization }</strong>. Setting it logs you out on every other device.
-reset-button = Set Password
-reset-invalid-title = Invalid Reset Link
-reset-invalid-text = This link to set a new password does not work. It may have been used already, or replaced by a newer email.
-reset-invalid-again = Use the link in the most recent email, or ask for a new one.
-reset-expired-title = Reset Link Expired
-reset-expired-on = This link to set a new password expired on { $date }.
-reset-expired-again = Ask for a new one: it works for { $lifetime }.
-reset-ask-again = Ask for a new link
+forgot-title = نسيت كلمة المرور
+forgot-intro = يُرجى إدخال عنوان البريد الإلكتروني لحسابك. سنرسل إليك بالبريد الإلكتروني رابطًا لتعيين كلمة مرور جديدة، ومدة صلاحيته { $lifetime }.
+forgot-button = إرسال رابط إعادة التعيين
+forgot-back = العودة إلى تسجيل الدخول
+forgot-email-missing = يُرجى إدخال عنوان البريد الإلكتروني لحسابك.
+forgot-sent-title = يُرجى التحقق من بريدك الإلكتروني
+forgot-sent = إذا كان { $email } عنوانًا لحساب نشط، فقد أُرسل إليه رابط لتعيين كلمة مرور جديدة. يعمل الرابط مرة واحدة فقط، ومدة صلاحيته { $lifetime }.
+forgot-sent-spam = لم تصلك رسالة بعد بضع دقائق؟ يُرجى البحث في مجلد الرسائل غير المرغوب فيها، أو التواصل مع { $contact }.
+reset-title = تعيين كلمة مرور جديدة
+# $organization مُنسَّق مسبقًا؛ يُرجى الإبقاء على وسوم <strong>.
+reset-intro = يُرجى اختيار كلمة مرور جديدة لحسابك في <strong>{ $organization }</strong>. سيؤدي تعيينها إلى تسجيل خروجك من جميع الأجهزة الأخرى.
+reset-button = تعيين كلمة المرور
+reset-invalid-title = رابط إعادة تعيين غير صالح
+reset-invalid-text = رابط تعيين كلمة المرور الجديدة هذا لا يعمل. ربما استُخدم من قبل، أو استُبدل برسالة بريد إلكتروني أحدث.
+reset-invalid-again = يُرجى استخدام الرابط الوارد في أحدث رسالة، أو طلب رابط جديد.
+reset-expired-title = انتهت صلاحية رابط إعادة التعيين
+reset-expired-on = انتهت صلاحية رابط تعيين كلمة المرور الجديدة هذا يوم { $date }.
+reset-expired-again = يمكنك طلب رابط جديد، ومدة صلاحيته { $lifetime }.
+reset-ask-again = طلب رابط جديد
 
-## Mail, shared
+## البريد الإلكتروني، مشترك
 
-mail-hello = Hello,
-mail-hello-name = Hello { $name },
-mail-department = Department: { $department }
-mail-teams = Teams: { $teams }
-mail-paste-link = Or paste this link into your browser:
-mail-ignore-invitation = If you did not expect this invitation, you can ignore this email.
-mail-questions = Questions? Contact { $contact }.
+mail-hello = مرحبًا،
+mail-hello-name = مرحبًا { $name }،
+mail-department = القسم: { $department }
+mail-teams = الفرق: { $teams }
+mail-paste-link = أو يمكنك لصق هذا الرابط في المتصفح:
+mail-ignore-invitation = إذا لم تكن تتوقع هذه الدعوة، فيمكنك تجاهل هذه الرسالة.
+mail-questions = لأي استفسار، يُرجى التواصل مع { $contact }.
 
-## The invitation
+## الدعوة
 
-invitation-subject = You're invited to join { $organization }
-invitation-intro = { $invited_by } has invited you to join { $organization } as { $role }.
-invitation-accept-here = Accept the invitation and choose your password here:
-invitation-button = Accept invitation
-invitation-expires = This link works once and expires on { $expires }.
+invitation-subject = دعوة للانضمام إلى { $organization }
+invitation-intro = لديك دعوة من { $invited_by } للانضمام إلى { $organization } بصفة { $role }.
+invitation-accept-here = يمكنك قبول الدعوة واختيار كلمة المرور من هنا:
+invitation-button = قبول الدعوة
+invitation-expires = يعمل هذا الرابط مرة واحدة، وتنتهي صلاحيته يوم { $expires }.
 
-## The reminder
+## التذكير
 
-reminder-subject = Reminder: you're invited to join { $organization }
-reminder-intro = This is a reminder: { $invited_by } invited you to join { $organization } as { $role }, and the invitation is still waiting for you.
-reminder-accept-here = Accept it and choose your password here:
-reminder-expires = The invitation expires on { $expires }.
-reminder-first-link = The link in the first email works too until then; whichever you use first sets up your account.
+reminder-subject = تذكير: دعوة للانضمام إلى { $organization }
+reminder-intro = هذا تذكير بأن لديك دعوة من { $invited_by } للانضمام إلى { $organization } بصفة { $role }، ولا تزال الدعوة بانتظارك.
+reminder-accept-here = يمكنك قبولها واختيار كلمة المرور من هنا:
+reminder-expires = تنتهي صلاحية الدعوة يوم { $expires }.
+reminder-first-link = ويظل الرابط الوارد في الرسالة الأولى صالحًا أيضًا حتى ذلك الحين، وأيّ الرابطين يُستخدم أولًا هو الذي يُنشئ حسابك.
 
-## A new link asked for (to the organization's contact)
+## طلب رابط جديد (يُرسل إلى جهة الاتصال في المؤسسة)
 
-renewal-request-subject = { $email } asks for a new invitation link
-renewal-request-intro = { $email } asked for a new link to join { $organization }: their invitation (role { $role }) expired on { $expired }, and they pressed “{ expired-renew-button }” on the “{ expired-title }” page.
-renewal-request-resend = To send them a new invitation, run:
-renewal-request-list = To see every such request:
-renewal-request-cancel = If you do not want them to join, cancel it instead:
-renewal-request-signature = invitectl for { $organization }
+renewal-request-subject = طلب رابط دعوة جديد من { $email }
+renewal-request-intro = طلب { $email } رابطًا جديدًا للانضمام إلى { $organization }: انتهت صلاحية دعوته (الدور: { $role }) يوم { $expired }، فضغط على زر «{ expired-renew-button }» في صفحة «{ expired-title }».
+renewal-request-resend = لإرسال دعوة جديدة إليه، نفّذ الأمر التالي:
+renewal-request-list = لعرض جميع الطلبات المماثلة:
+renewal-request-cancel = وإذا كنت لا تريد انضمامه، فألغِ الدعوة بدلًا من ذلك:
+renewal-request-signature = invitectl في { $organization }
 
-## Password reset
+## إعادة تعيين كلمة المرور
 
-reset-mail-subject = Set a new password for { $organization }
-reset-mail-intro = Someone asked to set a new password for your { $organization } account, { $email }.
-reset-mail-choose = If it was you, choose your new password here:
-reset-mail-button = Set a new password
-reset-mail-expires = This link works once and expires on { $expires }.
-reset-mail-logout = Setting a new password logs you out everywhere else.
-reset-mail-ignore = If you did not ask for this, you can ignore this email: your password stays as it is.
+reset-mail-subject = تعيين كلمة مرور جديدة لحسابك في { $organization }
+reset-mail-intro = طلب شخص ما تعيين كلمة مرور جديدة لحسابك { $email } في { $organization }.
+reset-mail-choose = إذا كنت أنت من طلب ذلك، فيمكنك اختيار كلمة المرور الجديدة من هنا:
+reset-mail-button = تعيين كلمة مرور جديدة
+reset-mail-expires = يعمل هذا الرابط مرة واحدة، وتنتهي صلاحيته يوم { $expires }.
+reset-mail-logout = سيؤدي تعيين كلمة مرور جديدة إلى تسجيل خروجك من جميع الأجهزة الأخرى.
+reset-mail-ignore = إذا لم تطلب ذلك، فيمكنك تجاهل هذه الرسالة، وستبقى كلمة المرور كما هي.
 
-## The end of an account
+## انتهاء الحساب
 
-end-warning-subject = Your { $organization } account ends on { $date }
-end-warning-intro = Your account at { $organization }, { $email }, ends on { $date }. From that day on, you can no longer log in.
-end-warning-contact = If this is a mistake or you need your account for longer, please contact { $contact }.
+end-warning-subject = ينتهي حسابك في { $organization } يوم { $date }
+end-warning-intro = ينتهي حسابك { $email } في { $organization } يوم { $date }، ولن تتمكن من تسجيل الدخول اعتبارًا من ذلك اليوم.
+end-warning-contact = إذا كان هذا خطأً أو كنت بحاجة إلى حسابك لمدة أطول، فيُرجى التواصل مع { $contact }.

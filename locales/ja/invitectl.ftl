@@ -1,196 +1,191 @@
-# invitectl: what invitees read, in English. One message per thing said;
-# every other locales/<code>/invitectl.ftl has exactly these messages, with
-# the same variables (a test checks). Terms used throughout: invitation,
-# link, password, account, administrator.
+# invitectl: what invitees read, in Japanese (ja). Same messages and
+# variables as locales/en/invitectl.ftl. Terms: 招待, リンク, パスワード,
+# アカウント, 管理者, メール, ログイン.
 
-## Shared by the pages
+## ページ共通
 
-# Before the title of a page that shows a form's problems, and before each
-# problem at its field (read out by screen readers).
-error-prefix = Error:
-your-administrator = your administrator
-field-email = Email
-field-first-name = First Name
-field-last-name = Last Name
-field-password = Password
-field-confirm-password = Confirm Password
-field-new-password = New Password
-field-confirm-new-password = Confirm New Password
-help-email-username = Your account's address: you log in with it.
-help-password = At least { $min } characters.
-help-password-again = Type it again: it was not kept.
-help-confirm-password = The same password again.
-problems-heading = There is a problem
-problems-passwords-emptied = The password fields were emptied, as they always are: type your password in both again.
-detail-name = Name
-detail-role = Role
-detail-department = Department
-detail-teams = Teams
-detail-none = none
-link-log-in = Log in
+# フォームに問題があるページのタイトルの前と、各欄のエラーの前に付きます（スクリーンリーダーで読み上げられます）。
+error-prefix = エラー：
+your-administrator = 管理者
+field-email = メールアドレス
+field-first-name = 名
+field-last-name = 姓
+field-password = パスワード
+field-confirm-password = パスワード（確認）
+field-new-password = 新しいパスワード
+field-confirm-new-password = 新しいパスワード（確認）
+help-email-username = アカウントのメールアドレスです。ログインに使用します。
+help-password = { $min }文字以上で入力してください。
+help-password-again = 入力したパスワードは保持されていないため、もう一度入力してください。
+help-confirm-password = 同じパスワードをもう一度入力してください。
+problems-heading = 入力内容に問題があります
+problems-passwords-emptied = パスワード欄は毎回クリアされます。両方の欄にもう一度パスワードを入力してください。
+detail-name = 氏名
+detail-role = 役割
+detail-department = 部署
+detail-teams = チーム
+detail-none = なし
+link-log-in = ログイン
 duration-minutes = { $count ->
-    [one] 1 minute
-   *[other] { $count } minutes
+   *[other] { $count }分
 }
 duration-hours = { $count ->
-    [one] 1 hour
-   *[other] { $count } hours
+   *[other] { $count }時間
 }
 duration-days = { $count ->
-    [one] 1 day
-   *[other] { $count } days
+   *[other] { $count }日間
 }
 
-## Problems with a form, each shown at its field
+## フォームの問題（各欄に表示）
 
-problem-first-name-required = First Name is required: type a name made of visible characters.
-problem-first-name-too-long = First Name must be at most { $max } characters, without control characters.
-problem-last-name-required = Last Name is required: type a name made of visible characters.
-problem-last-name-too-long = Last Name must be at most { $max } characters, without control characters.
-problem-password-too-short = The password is too short: use at least { $min } characters.
-problem-password-too-long = The password is too long: use at most { $max } bytes.
-problem-password-blank = The password is only spaces or invisible characters: use letters, digits or symbols you can see.
-problem-password-common = The password is one of the most common passwords, which attackers try first: choose one that is not a word or a well-known pattern.
-problem-passwords-differ = The passwords do not match: type the same password twice.
+problem-first-name-required = 名は必須です。目に見える文字で入力してください。
+problem-first-name-too-long = 名は{ $max }文字以内で、制御文字を含めずに入力してください。
+problem-last-name-required = 姓は必須です。目に見える文字で入力してください。
+problem-last-name-too-long = 姓は{ $max }文字以内で、制御文字を含めずに入力してください。
+problem-password-too-short = パスワードが短すぎます。{ $min }文字以上にしてください。
+problem-password-too-long = パスワードが長すぎます。{ $max }バイト以内にしてください。
+problem-password-blank = パスワードが空白または目に見えない文字だけで構成されています。文字、数字、記号など、目に見える文字を使用してください。
+problem-password-common = このパスワードは特によく使われるもので、攻撃者が最初に試します。単語やよく知られたパターンではないパスワードを選んでください。
+problem-passwords-differ = パスワードが一致しません。同じパスワードを2回入力してください。
 
-## Accept Invitation
+## 招待の承諾
 
-accept-title = Accept Invitation
-# $organization and $email are already marked up; keep the <strong> tags.
-accept-intro = You have been invited to join <strong>{ $organization }</strong> as <strong class="address">{ $email }</strong>.
-accept-button = Accept & Create Account
+accept-title = 招待の承諾
+# $organization と $email はマークアップ済みです。<strong> タグはそのまま残してください。
+accept-intro = <strong class="address">{ $email }</strong>として<strong>{ $organization }</strong>に招待されています。
+accept-button = 招待を承諾してアカウントを作成
 
-## Invitation Expired, and "Send me a new link"
+## 招待の有効期限切れと「新しいリンクを送信」
 
-expired-title = Invitation Expired
-expired-on = This invitation expired on { $date }.
-# $contact is a link to the contact address, or "your administrator".
-expired-contact = Please contact { $contact } and ask for a new invitation.
-expired-renew-auto = Or get a new link right away: it goes by email to the address this invitation was sent to.
-expired-renew-admin = Or ask for a new link here: your administrator is told, and sends it by email to the address this invitation was sent to.
-expired-renew-button = Send me a new link
-renew-sent-title = New Link Sent
-renew-sent-to = A new link is on its way to { $address }.
-renew-sent-until = It works until { $date }. The old link no longer does.
-renew-sent-contact = If it does not arrive within a few minutes, please contact { $contact }.
-renew-failed-title = New Link Not Sent
-renew-failed = A new invitation for { $address } was made, but its email could not be sent just now.
-renew-failed-contact = Please contact { $contact } and ask them to send it again.
-renew-asked-title = New Link Requested
-renew-limit-reached = This invitation has had as many new links as it may get by itself.
-renew-asked = Your administrator has been asked to send you a new link. It will come by email to { $address }.
-renew-urgent-contact = If it is urgent, please contact { $contact }.
+expired-title = 招待の有効期限切れ
+expired-on = この招待の有効期限は{ $date }に切れました。
+# $contact は連絡先アドレスへのリンク、または「管理者」です。
+expired-contact = { $contact }に連絡し、新しい招待を依頼してください。
+expired-renew-auto = または、新しいリンクを今すぐ受け取ることもできます。リンクは、この招待が送信されたメールアドレスにメールで届きます。
+expired-renew-admin = または、ここから新しいリンクを依頼することもできます。依頼は管理者に通知され、管理者から、この招待が送信されたメールアドレスにリンクがメールで送られます。
+expired-renew-button = 新しいリンクを送信
+renew-sent-title = 新しいリンクを送信しました
+renew-sent-to = 新しいリンクを{ $address }宛てに送信しました。
+renew-sent-until = このリンクは{ $date }まで有効です。以前のリンクは使用できなくなりました。
+renew-sent-contact = 数分経っても届かない場合は、{ $contact }にお問い合わせください。
+renew-failed-title = 新しいリンクを送信できませんでした
+renew-failed = { $address }宛ての新しい招待は作成されましたが、現在メールを送信できませんでした。
+renew-failed-contact = { $contact }に連絡し、再送信を依頼してください。
+renew-asked-title = 新しいリンクを依頼しました
+renew-limit-reached = この招待は、自動で発行できる新しいリンクの上限に達しています。
+renew-asked = 新しいリンクの送信を管理者に依頼しました。リンクは{ $address }宛てにメールで届きます。
+renew-urgent-contact = お急ぎの場合は、{ $contact }にお問い合わせください。
 
-## Links that do not work
+## 使用できないリンク
 
-invalid-title = Invalid Token
-invalid-text = This invitation link does not work. It may have been cancelled, or replaced by a newer email.
-invalid-contact = Open the link in the most recent invitation email you got. If there is none, please contact { $contact } and ask for a new invitation.
-invalid-log-in = Log in, if you have an account already
-used-title = Invitation Already Accepted
-used-text = This invitation has been accepted already, so its account is set up.
-used-log-in = Log in with its email address and the password chosen then.
-used-contact = If you did not accept it yourself, please contact { $contact } at once.
+invalid-title = 無効な招待リンク
+invalid-text = この招待リンクは使用できません。招待が取り消されたか、より新しいメールの招待に置き換えられた可能性があります。
+invalid-contact = 最新の招待メールに記載されたリンクを開いてください。そのようなメールがない場合は、{ $contact }に連絡し、新しい招待を依頼してください。
+invalid-log-in = すでにアカウントをお持ちの場合はログイン
+used-title = 承諾済みの招待
+used-text = この招待はすでに承諾されているため、アカウントは作成済みです。
+used-log-in = 招待されたメールアドレスと、承諾時に設定したパスワードでログインしてください。
+used-contact = ご自身で承諾した覚えがない場合は、すぐに{ $contact }にお問い合わせください。
 
-## Errors
+## エラー
 
-unavailable-title = Temporarily Unavailable
-unavailable-text = The server cannot reach its database right now. Please try again in a minute.
-failed-title = Something Went Wrong
-failed-text = The server could not finish this request. Please try again in a minute.
-too-many-title = Too Many Attempts
-too-many-text = There were too many failed attempts from your network or for this account. Please wait a few minutes and try again.
-refused-title = Request Refused
-refused-text = This form was sent from another site, so it was not accepted. Open the page on this site and try again.
-busy-title = Busy
-busy-text = The server is busy. Please try again in a minute.
-not-found-title = Page Not Found
-not-found-text = There is nothing at this address.
+unavailable-title = 一時的に利用できません
+unavailable-text = 現在、サーバーがデータベースに接続できません。1分ほど待ってから、もう一度お試しください。
+failed-title = 問題が発生しました
+failed-text = サーバーがこのリクエストを完了できませんでした。1分ほど待ってから、もう一度お試しください。
+too-many-title = 試行回数が多すぎます
+too-many-text = お使いのネットワークから、またはこのアカウントに対して、失敗した試行が多すぎます。数分待ってから、もう一度お試しください。
+refused-title = リクエストが拒否されました
+refused-text = このフォームは別のサイトから送信されたため、受け付けられませんでした。このサイトでページを開き、もう一度お試しください。
+busy-title = 混み合っています
+busy-text = サーバーが混み合っています。1分ほど待ってから、もう一度お試しください。
+not-found-title = ページが見つかりません
+not-found-text = このアドレスにはページがありません。
 
-## Log In and the dashboard
+## ログインとダッシュボード
 
-login-title = Log In
-login-button = Log In
-login-password-again = Type your password again: it was not kept.
-login-forgot = Forgot your password?
-login-wrong = The email or password is incorrect.
-login-inactive = This account is inactive; ask your administrator to reactivate it.
-dashboard-title = Dashboard
-dashboard-welcome = Welcome, { $name }
-dashboard-your-name = Your name
-dashboard-name-not-changed = Your name was not changed.
-dashboard-save-name = Save name
-dashboard-log-out = Log out
+login-title = ログイン
+login-button = ログイン
+login-password-again = 入力したパスワードは保持されていないため、もう一度入力してください。
+login-forgot = パスワードをお忘れですか？
+login-wrong = メールアドレスまたはパスワードが正しくありません。
+login-inactive = このアカウントは無効になっています。再度有効にするよう管理者に依頼してください。
+dashboard-title = ダッシュボード
+dashboard-welcome = ようこそ、{ $name }さん
+dashboard-your-name = お名前
+dashboard-name-not-changed = お名前は変更されていません。
+dashboard-save-name = 名前を保存
+dashboard-log-out = ログアウト
 
-## Forgotten password
+## パスワードを忘れた場合
 
-forgot-title = Forgot Password
-forgot-intro = Type the email address of your account. We will mail you a link to set a new password; it works for { $lifetime }.
-forgot-button = Send Reset Link
-forgot-back = Back to log in
-forgot-email-missing = Type the email address of your account.
-forgot-sent-title = Check Your Email
-forgot-sent = If { $email } belongs to an active account, a link to set a new password is on its way. It works once, for { $lifetime }.
-forgot-sent-spam = No email after a few minutes? Look in your spam folder, or ask { $contact }.
-reset-title = Set a New Password
-# $organization is already marked up; keep the <strong> tags.
-reset-intro = Choose a new password for your account at <strong>{ $organization }</strong>. Setting it logs you out on every other device.
-reset-button = Set Password
-reset-invalid-title = Invalid Reset Link
-reset-invalid-text = This link to set a new password does not work. It may have been used already, or replaced by a newer email.
-reset-invalid-again = Use the link in the most recent email, or ask for a new one.
-reset-expired-title = Reset Link Expired
-reset-expired-on = This link to set a new password expired on { $date }.
-reset-expired-again = Ask for a new one: it works for { $lifetime }.
-reset-ask-again = Ask for a new link
+forgot-title = パスワードをお忘れの場合
+forgot-intro = アカウントのメールアドレスを入力してください。新しいパスワードを設定するためのリンクをメールでお送りします。リンクの有効期間は{ $lifetime }です。
+forgot-button = 再設定リンクを送信
+forgot-back = ログインに戻る
+forgot-email-missing = アカウントのメールアドレスを入力してください。
+forgot-sent-title = メールをご確認ください
+forgot-sent = { $email }が有効なアカウントのものであれば、新しいパスワードを設定するためのリンクを送信しました。リンクは1回のみ使用でき、有効期間は{ $lifetime }です。
+forgot-sent-spam = 数分経ってもメールが届かない場合は、迷惑メールフォルダーをご確認いただくか、{ $contact }にお問い合わせください。
+reset-title = 新しいパスワードの設定
+# $organization はマークアップ済みです。<strong> タグはそのまま残してください。
+reset-intro = <strong>{ $organization }</strong>のアカウントの新しいパスワードを設定してください。設定すると、ほかのすべてのデバイスからログアウトされます。
+reset-button = パスワードを設定
+reset-invalid-title = 無効な再設定リンク
+reset-invalid-text = このパスワード再設定リンクは使用できません。すでに使用されたか、より新しいメールのリンクに置き換えられた可能性があります。
+reset-invalid-again = 最新のメールに記載されたリンクを使用するか、新しいリンクを依頼してください。
+reset-expired-title = 再設定リンクの有効期限切れ
+reset-expired-on = このパスワード再設定リンクの有効期限は{ $date }に切れました。
+reset-expired-again = 新しいリンクを依頼してください（有効期間は{ $lifetime }です）。
+reset-ask-again = 新しいリンクを依頼
 
-## Mail, shared
+## メール共通
 
-mail-hello = Hello,
-mail-hello-name = Hello { $name },
-mail-department = Department: { $department }
-mail-teams = Teams: { $teams }
-mail-paste-link = Or paste this link into your browser:
-mail-ignore-invitation = If you did not expect this invitation, you can ignore this email.
-mail-questions = Questions? Contact { $contact }.
+mail-hello = こんにちは。
+mail-hello-name = { $name }様
+mail-department = 部署：{ $department }
+mail-teams = チーム：{ $teams }
+mail-paste-link = または、次のリンクをブラウザーに貼り付けてください：
+mail-ignore-invitation = この招待に心当たりがない場合は、このメールは無視していただいて構いません。
+mail-questions = ご不明な点は、{ $contact }にお問い合わせください。
 
-## The invitation
+## 招待
 
-invitation-subject = You're invited to join { $organization }
-invitation-intro = { $invited_by } has invited you to join { $organization } as { $role }.
-invitation-accept-here = Accept the invitation and choose your password here:
-invitation-button = Accept invitation
-invitation-expires = This link works once and expires on { $expires }.
+invitation-subject = { $organization }へのご招待
+invitation-intro = { $invited_by }から、{ $role }として{ $organization }に招待されました。
+invitation-accept-here = 次のリンクから招待を承諾し、パスワードを設定してください：
+invitation-button = 招待を承諾
+invitation-expires = このリンクは1回のみ使用でき、有効期限は{ $expires }です。
 
-## The reminder
+## リマインダー
 
-reminder-subject = Reminder: you're invited to join { $organization }
-reminder-intro = This is a reminder: { $invited_by } invited you to join { $organization } as { $role }, and the invitation is still waiting for you.
-reminder-accept-here = Accept it and choose your password here:
-reminder-expires = The invitation expires on { $expires }.
-reminder-first-link = The link in the first email works too until then; whichever you use first sets up your account.
+reminder-subject = リマインダー：{ $organization }へのご招待
+reminder-intro = 再度のご案内です。{ $invited_by }から、{ $role }として{ $organization }に招待されています。この招待はまだ承諾されていません。
+reminder-accept-here = 次のリンクから招待を承諾し、パスワードを設定してください：
+reminder-expires = 招待の有効期限は{ $expires }です。
+reminder-first-link = それまでは、最初のメールのリンクも使用できます。先に使用したリンクでアカウントが作成されます。
 
-## A new link asked for (to the organization's contact)
+## 新しいリンクの依頼（組織の連絡先宛て）
 
-renewal-request-subject = { $email } asks for a new invitation link
-renewal-request-intro = { $email } asked for a new link to join { $organization }: their invitation (role { $role }) expired on { $expired }, and they pressed “{ expired-renew-button }” on the “{ expired-title }” page.
-renewal-request-resend = To send them a new invitation, run:
-renewal-request-list = To see every such request:
-renewal-request-cancel = If you do not want them to join, cancel it instead:
-renewal-request-signature = invitectl for { $organization }
+renewal-request-subject = { $email }から新しい招待リンクの依頼がありました
+renewal-request-intro = { $email }から、{ $organization }に参加するための新しいリンクの依頼がありました。招待（役割：{ $role }）の有効期限は{ $expired }に切れており、「{ expired-title }」ページの「{ expired-renew-button }」ボタンから依頼されています。
+renewal-request-resend = 新しい招待を送信するには、次のコマンドを実行してください：
+renewal-request-list = このような依頼をすべて確認するには：
+renewal-request-cancel = 参加させない場合は、代わりに招待を取り消してください：
+renewal-request-signature = { $organization }のinvitectl
 
-## Password reset
+## パスワードの再設定
 
-reset-mail-subject = Set a new password for { $organization }
-reset-mail-intro = Someone asked to set a new password for your { $organization } account, { $email }.
-reset-mail-choose = If it was you, choose your new password here:
-reset-mail-button = Set a new password
-reset-mail-expires = This link works once and expires on { $expires }.
-reset-mail-logout = Setting a new password logs you out everywhere else.
-reset-mail-ignore = If you did not ask for this, you can ignore this email: your password stays as it is.
+reset-mail-subject = { $organization }のパスワード再設定
+reset-mail-intro = { $organization }のアカウント（{ $email }）について、新しいパスワードの設定が依頼されました。
+reset-mail-choose = ご自身で依頼された場合は、次のリンクから新しいパスワードを設定してください：
+reset-mail-button = 新しいパスワードを設定
+reset-mail-expires = このリンクは1回のみ使用でき、有効期限は{ $expires }です。
+reset-mail-logout = 新しいパスワードを設定すると、ほかのすべてのデバイスからログアウトされます。
+reset-mail-ignore = 心当たりがない場合は、このメールは無視していただいて構いません。パスワードは変更されません。
 
-## The end of an account
+## アカウントの終了
 
-end-warning-subject = Your { $organization } account ends on { $date }
-end-warning-intro = Your account at { $organization }, { $email }, ends on { $date }. From that day on, you can no longer log in.
-end-warning-contact = If this is a mistake or you need your account for longer, please contact { $contact }.
+end-warning-subject = { $organization }のアカウントは{ $date }に終了します
+end-warning-intro = { $organization }のアカウント（{ $email }）は{ $date }に終了します。同日以降はログインできなくなります。
+end-warning-contact = 誤りである場合や、アカウントを引き続き使用する必要がある場合は、{ $contact }にお問い合わせください。

@@ -251,7 +251,7 @@ impl Organization {
         self.contact
             .clone()
             .or_else(|| self.admin.clone())
-            .unwrap_or_else(|| texts.get("your-administrator"))
+            .unwrap_or_else(|| texts.get("your-administrator").to_string())
     }
 
     /// The words of `lang`, with dates in the organization's time zone.

@@ -230,7 +230,7 @@ pub(super) async fn login_submit(
                 t,
                 organization: &app.config.organization.name,
                 email: &form.email,
-                error: Some(&problem),
+                error: Some(problem),
                 rd: &rd,
             };
             html(StatusCode::UNAUTHORIZED, page)

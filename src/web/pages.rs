@@ -111,10 +111,10 @@ impl<'a> Accept<'a> {
 pub struct Message<'a> {
     pub t: Texts,
     pub organization: &'a str,
-    pub title: String,
+    pub title: &'static str,
     /// Each paragraph as HTML, its values escaped ([`Texts::html`]).
     pub paragraphs: Vec<String>,
-    pub link: Option<(&'a str, String)>,
+    pub link: Option<(&'a str, &'static str)>,
 }
 
 #[derive(Template)]

@@ -37,7 +37,7 @@ struct Forgot<'a> {
     organization: &'a str,
     email: &'a str,
     lifetime: String,
-    error: Option<String>,
+    error: Option<&'static str>,
 }
 
 impl Forgot<'_> {

@@ -56,7 +56,7 @@ pub(super) fn contact(app: &App, t: &Texts, key: &str) -> String {
             let address = escape_html(address);
             format!("<a href=\"mailto:{address}\">{address}</a>")
         }
-        None => escape_html(&t.get("your-administrator")),
+        None => escape_html(t.get("your-administrator")),
     };
     t.html(key, &[("contact", Arg::Markup(&markup))])
 }
@@ -237,7 +237,7 @@ pub(super) fn problem_text(t: &Texts, field: Field, problem: Problem) -> String 
     };
     match value {
         Some((name, n)) => t.text(key, &[(name, Arg::Number(n))]),
-        None => t.get(key),
+        None => t.get(key).to_string(),
     }
 }
 
