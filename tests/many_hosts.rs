@@ -229,7 +229,7 @@ fn four_hosts_migrating_an_empty_database_at_once_migrate_it_once() {
     for run in &runs {
         run.ok();
     }
-    assert_eq!(database.sql("SELECT version FROM invitectl_schema"), "8\n");
+    assert_eq!(database.sql("SELECT version FROM invitectl_schema"), "9\n");
     assert_eq!(database.sql("SELECT count(*) FROM teams"), "4\n");
     let status = env.run(&["db", "status", "--format", "json"]).ok().json();
     assert_eq!(status["engine"], "postgresql");

@@ -443,3 +443,39 @@ fn users_expire_warns_once_before_the_end_naming_the_date_and_the_contact() {
     let log = env.run(&["log", "--format", "json"]).ok().stdout.clone();
     assert!(log.contains("\"end warned\""), "{log}");
 }
+
+#[test]
+fn apply_with_the_mail_server_down_stores_everything_and_a_rerun_sends_the_mail() {
+    let env = Env::new();
+    directory(&env);
+    env.config(&format!(
+        "[mail]\nfrom = \"IT <it@acme.example>\"\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\n",
+        support::closed_port()
+    ));
+    let file = people(
+        &env,
+        "ann@acme.example,Ann,Lee,editor,IT,ops,\nbob@acme.example,,,viewer,,,\n",
+    );
+    env.run(&["apply", &file, "--yes"])
+        .code(4)
+        .stderr_has("2 message(s) could not be sent");
+    // Everything but the mail was applied.
+    let users = env.run(&["users", "list", "--format", "json"]).ok().json();
+    assert_eq!(users.as_array().unwrap().len(), 2, "{users}");
+    assert_eq!(users[0]["department"], "IT");
+    env.run(&["plan", &file])
+        .ok()
+        .stdout_has("resend      ann@acme.example")
+        .stderr_has("0 to invite, 0 to change, 0 to reactivate, 0 to deactivate, 0 unchanged, 2 to resend");
+
+    // The mail server is back (the file transport here): a rerun mails both.
+    env.config("");
+    env.run(&["apply", &file, "--yes"])
+        .ok()
+        .stderr_has("2 message(s) sent");
+    env.accept(&env.link_for("ann@acme.example"), PASSWORD).ok();
+    assert!(env.link_for("bob@acme.example").contains("token="));
+    env.run(&["apply", &file, "--yes"])
+        .ok()
+        .stderr_has("no changes");
+}

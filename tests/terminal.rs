@@ -227,6 +227,36 @@ fn every_removal_asks_on_a_terminal_and_a_no_changes_nothing() {
     assert!(screen.contains("removed team \"ops\""), "{screen}");
 }
 
+#[test]
+fn apply_shows_its_plan_on_a_terminal_and_a_no_does_nothing() {
+    let env = Env::new();
+    let file = env.path("people.csv");
+    std::fs::write(
+        &file,
+        "email,first_name,last_name,role,department,teams,end_date\nann@acme.example,Ann,Lee,editor,,,\n",
+    )
+    .unwrap();
+    let file = file.display().to_string();
+
+    let mut seen = 0;
+    let mut no = Terminal::start(&env, &["apply", &file]);
+    no.answer("invite      ann@acme.example", "", &mut seen);
+    no.answer("Apply this plan?", "n", &mut seen);
+    let (code, screen) = no.finish();
+    assert_eq!(code, 3, "{screen}");
+    assert!(screen.contains("confirmation declined"), "{screen}");
+    assert!(statuses(&env).is_empty(), "nothing was invited");
+    assert!(env.messages().is_empty(), "nothing was mailed");
+
+    let mut seen = 0;
+    let mut yes = Terminal::start(&env, &["apply", &file]);
+    yes.answer("Apply this plan?", "y", &mut seen);
+    let (code, screen) = yes.finish();
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("1 message(s) sent"), "{screen}");
+    assert_eq!(statuses(&env), ["pending"]);
+}
+
 /// What `args` prints on a terminal, and into a pipe.
 fn on_a_terminal_and_piped(env: &Env, args: &[&str]) -> (String, String) {
     let (code, screen) = Terminal::start(env, args).finish();

@@ -252,7 +252,7 @@ fn form_errors_are_at_their_fields_and_focus_the_first() {
         .status(401)
         .has("<title>Error: Log In · ")
         .has("id=\"login-error\"")
-        .has("value=\"ann@acme.example\" aria-invalid=\"true\" aria-describedby=\"login-error\">")
+        .has("value=\"ann@acme.example\" aria-invalid=\"true\" aria-describedby=\"login-error\" dir=\"ltr\">")
         .has("aria-invalid=\"true\" aria-describedby=\"login-error password-help\" autofocus>");
     // Without an error, nothing is marked and the title is plain.
     let plain = server.get(&format!("/accept?token={token}"));

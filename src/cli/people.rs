@@ -77,21 +77,28 @@ fn print_plan(context: &Context, format: Format, steps: &[Step]) -> Result<()> {
 
 fn summary(steps: &[Step]) -> String {
     let count = |a: Action| steps.iter().filter(|s| s.action == a).count();
-    format!(
+    let mut summary = format!(
         "{} to invite, {} to change, {} to reactivate, {} to deactivate, {} unchanged",
         count(Action::Invite),
         count(Action::Change),
         count(Action::Reactivate),
         count(Action::Deactivate),
         count(Action::Unchanged)
-    )
+    );
+    let resent = steps.iter().filter(|s| s.resend).count();
+    if resent > 0 {
+        summary.push_str(&format!(
+            ", {resent} to resend (their invitation mail failed)"
+        ));
+    }
+    summary
 }
 
 /// `invitectl plan FILE`: what `apply` would do. Writes nothing.
 pub(super) fn plan(context: &Context, args: PlanArgs) -> Result<()> {
     let conn = context.read()?;
     let people = people::read(&args.file, &conn, &context.config.organization)?;
-    let steps = people::plan(&conn, &people, args.prune)?;
+    let steps = people::plan(&conn, &people, args.prune, now())?;
     print_plan(context, args.format.format, &steps)
 }
 
@@ -103,7 +110,7 @@ pub(super) fn apply(context: &Context, args: ApplyArgs) -> Result<()> {
     let people = people::read(&args.file, &conn, org)?;
     // A second apply waits here, then plans again on what the first did.
     let _held = conn.hold_apply_lock()?;
-    let steps = people::plan(&conn, &people, args.prune)?;
+    let steps = people::plan(&conn, &people, args.prune, now())?;
     if steps.iter().all(|s| s.action == Action::Unchanged) {
         context.note("no changes");
         return Ok(());

@@ -239,6 +239,8 @@ pub enum Action {
     Change,
     Reactivate,
     Deactivate,
+    /// A pending user whose invitation mail failed: sent again, new link.
+    Resend,
     Unchanged,
 }
 
@@ -249,6 +251,7 @@ impl Action {
             Action::Change => "change",
             Action::Reactivate => "reactivate",
             Action::Deactivate => "deactivate",
+            Action::Resend => "resend",
             Action::Unchanged => "unchanged",
         }
     }
@@ -265,6 +268,10 @@ pub struct Step {
     pub person: Option<Person>,
     #[serde(skip)]
     pub status: Option<UserStatus>,
+    /// Its invitation mail failed: `apply` sends it again (so a rerun
+    /// after a mail failure repairs it).
+    #[serde(skip)]
+    pub resend: bool,
 }
 
 fn shown(value: Option<&str>) -> String {
@@ -312,12 +319,25 @@ fn differences(user: &User, person: &Person) -> Vec<String> {
     changes
 }
 
+/// The change that says a failed invitation mail is sent again.
+const SENT_AGAIN: &str = "delivery: failed → sent again, with a new link";
+
 /// Compares the file with the directory. Reads only.
-pub fn plan(conn: &Database, people: &[Person], prune: bool) -> Result<Vec<Step>> {
+pub fn plan(
+    conn: &Database,
+    people: &[Person],
+    prune: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<Step>> {
     let known: HashMap<String, User> = user::list(conn, &[])?
         .into_iter()
         .map(|u| (address::lookup_key(&u.email), u))
         .collect();
+    let undelivered: std::collections::HashSet<String> =
+        invitations::select(conn, &invitations::Selection::Failed, now)?
+            .into_iter()
+            .map(|i| address::lookup_key(&i.email))
+            .collect();
     let mut steps = Vec::with_capacity(people.len());
     let mut in_file = std::collections::HashSet::with_capacity(people.len());
     for person in people {
@@ -330,22 +350,30 @@ pub fn plan(conn: &Database, people: &[Person], prune: bool) -> Result<Vec<Step>
                 changes: Vec::new(),
                 person: Some(person.clone()),
                 status: None,
+                resend: false,
             },
             Some(user) => {
-                let changes = differences(user, person);
+                let mut changes = differences(user, person);
+                let resend = user.status == UserStatus::Pending && undelivered.contains(&key);
                 let action = if user.status == UserStatus::Inactive {
                     Action::Reactivate
-                } else if changes.is_empty() {
-                    Action::Unchanged
-                } else {
+                } else if !changes.is_empty() {
                     Action::Change
+                } else if resend {
+                    Action::Resend
+                } else {
+                    Action::Unchanged
                 };
+                if resend {
+                    changes.push(SENT_AGAIN.to_string());
+                }
                 Step {
                     email: user.email.clone(),
                     action,
                     changes,
                     person: Some(person.clone()),
                     status: Some(user.status),
+                    resend,
                 }
             }
         };
@@ -364,6 +392,7 @@ pub fn plan(conn: &Database, people: &[Person], prune: bool) -> Result<Vec<Step>
             changes: Vec::new(),
             person: None,
             status: Some(u.status),
+            resend: false,
         }));
     }
     Ok(steps)
@@ -451,7 +480,7 @@ pub fn apply(
     }
     for step in steps {
         match step.action {
-            Action::Invite | Action::Unchanged => {}
+            Action::Invite | Action::Resend | Action::Unchanged => {}
             Action::Change | Action::Reactivate => {
                 let person = step.person.as_ref().expect("a row of the file");
                 if step.action == Action::Reactivate {
@@ -493,6 +522,23 @@ pub fn apply(
                 done += 1;
             }
         }
+    }
+    let again: Vec<String> = steps
+        .iter()
+        .filter(|s| s.resend)
+        .map(|s| s.email.clone())
+        .collect();
+    if !again.is_empty() {
+        let selected = invitations::select(conn, &invitations::Selection::Named(again), now)?;
+        done += selected.len();
+        issued.extend(invitations::resend(
+            conn,
+            org,
+            &selected,
+            &options.actor,
+            options.sender,
+            now,
+        )?);
     }
     Ok(Applied { issued, done })
 }
