@@ -21,5 +21,6 @@ mod postgres;
 mod regression;
 mod reset;
 mod smtp;
+mod spam;
 mod terminal;
 mod web;

@@ -151,7 +151,7 @@ mail-questions = ご不明な点は、{ $contact }にお問い合わせくださ
 
 ## 招待
 
-invitation-subject = { $organization }へのご招待
+invitation-subject = ご招待のお知らせ：{ $organization }
 invitation-intro = { $invited_by }から、{ $role }として{ $organization }に招待されました。
 invitation-accept-here = 次のリンクから招待を承諾し、パスワードを設定してください：
 invitation-button = 招待を承諾
@@ -176,7 +176,7 @@ renewal-request-signature = { $organization }のinvitectl
 
 ## パスワードの再設定
 
-reset-mail-subject = { $organization }のパスワード再設定
+reset-mail-subject = パスワード再設定のご案内：{ $organization }
 reset-mail-intro = { $organization }のアカウント（{ $email }）について、新しいパスワードの設定が依頼されました。
 reset-mail-choose = ご自身で依頼された場合は、次のリンクから新しいパスワードを設定してください：
 reset-mail-button = 新しいパスワードを設定
@@ -186,6 +186,6 @@ reset-mail-ignore = 心当たりがない場合は、このメールは無視し
 
 ## アカウントの終了
 
-end-warning-subject = { $organization }のアカウントは{ $date }に終了します
+end-warning-subject = アカウント終了のお知らせ：{ $organization }のアカウントは{ $date }に終了します
 end-warning-intro = { $organization }のアカウント（{ $email }）は{ $date }に終了します。同日以降はログインできなくなります。
 end-warning-contact = 誤りである場合や、アカウントを引き続き使用する必要がある場合は、{ $contact }にお問い合わせください。
