@@ -24,8 +24,9 @@ set -euo pipefail
 # python3, python3-aiosmtpd: the real SMTP server the mail tests run on
 # 127.0.0.1 (from Debian: its Python refuses a system-wide pip install).
 # spamassassin: scores each language's invitation (tests/spam.rs), local
-# rules only.
-debian_packages=(spamassassin libfaketime python3 python3-aiosmtpd sqlite3 systemd nginx-light openssl caddy chromium chromium-driver msmtp procps
+# rules only. fonts-ipafont-gothic: Japanese glyphs, so that the browser
+# draws the Japanese pages the accessibility test checks and photographs.
+debian_packages=(spamassassin fonts-ipafont-gothic libfaketime python3 python3-aiosmtpd sqlite3 systemd nginx-light openssl caddy chromium chromium-driver msmtp procps
   util-linux mount bsdutils postgresql postgresql-client iproute2 curl)
 # npm may come from elsewhere than Debian (NodeSource, nvm): any npm on PATH will do.
 command -v npm >/dev/null || debian_packages+=(npm)

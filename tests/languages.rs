@@ -6,35 +6,9 @@
 
 use crate::support;
 
-use std::collections::BTreeMap;
-
-use base64::Engine as _;
+use support::catalogue::{LANGS, message};
 use support::web::Server;
-use support::{Env, token_of};
-
-const LANGS: [&str; 10] = ["en", "de", "fr", "es", "it", "nl", "pt", "pl", "ja", "ar"];
-
-/// A message of `lang`'s catalogue, as written there (values without variables).
-fn message(lang: &str, id: &str) -> String {
-    catalogue(lang)
-        .remove(id)
-        .unwrap_or_else(|| panic!("{lang} has no message {id}"))
-}
-
-/// Each single-line message of a catalogue.
-fn catalogue(lang: &str) -> BTreeMap<String, String> {
-    let path = format!(
-        "{}/locales/{lang}/invitectl.ftl",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter(|line| !line.starts_with([' ', '#']))
-        .filter_map(|line| line.split_once(" = "))
-        .map(|(id, text)| (id.trim().to_string(), text.trim().to_string()))
-        .collect()
-}
+use support::{Env, bodies, token_of};
 
 /// Every message id: none may show on a page or in a mail.
 fn message_ids() -> Vec<String> {
@@ -55,29 +29,6 @@ fn assert_no_message_ids(what: &str, text: &str) {
             "{what} shows the message id {id}:\n{text}"
         );
     }
-}
-
-/// A mail's text and HTML bodies as a person reads them, whatever their
-/// transfer encoding.
-fn bodies(message: &str) -> String {
-    let mut out = String::new();
-    for part in message.split("Content-Transfer-Encoding: ").skip(1) {
-        let (encoding, rest) = part.split_once("\r\n").or(part.split_once('\n')).unwrap();
-        let body = rest.trim_start();
-        let body = body.split("\n--").next().unwrap_or(body);
-        match encoding.trim() {
-            "base64" => {
-                let joined: String = body.split_whitespace().collect();
-                let bytes = base64::engine::general_purpose::STANDARD
-                    .decode(joined)
-                    .unwrap();
-                out.push_str(&String::from_utf8(bytes).unwrap());
-            }
-            _ => out.push_str(body),
-        }
-        out.push('\n');
-    }
-    out
 }
 
 fn invite(env: &Env, email: &str, lang: &str) {

@@ -466,7 +466,9 @@ fn apply_with_the_mail_server_down_stores_everything_and_a_rerun_sends_the_mail(
     env.run(&["plan", &file])
         .ok()
         .stdout_has("resend      ann@acme.example")
-        .stderr_has("0 to invite, 0 to change, 0 to reactivate, 0 to deactivate, 0 unchanged, 2 to resend");
+        .stderr_has(
+            "0 to invite, 0 to change, 0 to reactivate, 0 to deactivate, 0 unchanged, 2 to resend",
+        );
 
     // The mail server is back (the file transport here): a rerun mails both.
     env.config("");

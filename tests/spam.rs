@@ -8,9 +8,8 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use support::Env;
+use support::catalogue::LANGS;
 use support::smtp::{Options, SmtpServer};
-
-const LANGS: [&str; 10] = ["en", "de", "fr", "es", "it", "nl", "pt", "pl", "ja", "ar"];
 
 /// The most a plain invitation may score (SpamAssassin calls 5.0 spam).
 const MOST: f64 = 1.0;

@@ -205,7 +205,7 @@ impl Env {
         files.sort();
         files
             .into_iter()
-            .map(|(_, p)| decode_quoted_printable(&std::fs::read_to_string(p).unwrap()))
+            .map(|(_, p)| decode_message(&std::fs::read_to_string(p).unwrap()))
             .collect()
     }
 
@@ -214,7 +214,7 @@ impl Env {
         self.messages()
             .iter()
             .filter(|m| m.lines().any(|l| l == format!("To: {email}")))
-            .filter_map(|m| first_link(m))
+            .filter_map(|m| first_link(m).or_else(|| first_link(&bodies(m))))
             .collect()
     }
 
@@ -442,11 +442,52 @@ pub fn first_link(message: &str) -> Option<String> {
     Some(rest[..end].to_string())
 }
 
+/// A mail's text and HTML bodies as a person reads them, whatever their
+/// transfer encoding.
+pub fn bodies(message: &str) -> String {
+    use base64::Engine as _;
+    let mut out = String::new();
+    for part in message.split("Content-Transfer-Encoding: ").skip(1) {
+        let (encoding, rest) = part.split_once("\r\n").or(part.split_once('\n')).unwrap();
+        let body = rest.trim_start();
+        let body = body.split("\n--").next().unwrap_or(body);
+        match encoding.trim() {
+            "base64" => {
+                let joined: String = body.split_whitespace().collect();
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(joined)
+                    .unwrap();
+                out.push_str(&String::from_utf8(bytes).unwrap());
+            }
+            _ => out.push_str(body),
+        }
+        out.push('\n');
+    }
+    out
+}
+
 pub fn token_of(link: &str) -> &str {
     link.split("token=").nth(1).unwrap()
 }
 
-pub fn decode_quoted_printable(text: &str) -> String {
+/// A message with its quoted-printable parts decoded (base64 ones are left
+/// to [`bodies`]), and its line ends as `\n`.
+pub fn decode_message(raw: &str) -> String {
+    const HEADER: &str = "Content-Transfer-Encoding: ";
+    let mut parts = raw.split(HEADER);
+    let mut out = parts.next().unwrap_or_default().to_string();
+    for part in parts {
+        out.push_str(HEADER);
+        if part.starts_with("quoted-printable") {
+            out.push_str(&decode_quoted_printable(part));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out.replace("\r\n", "\n")
+}
+
+fn decode_quoted_printable(text: &str) -> String {
     let joined = text.replace("=\r\n", "").replace("=\n", "");
     let bytes = joined.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -466,6 +507,7 @@ pub fn decode_quoted_printable(text: &str) -> String {
     String::from_utf8_lossy(&out).replace("\r\n", "\n")
 }
 pub mod browser;
+pub mod catalogue;
 pub mod postgres;
 pub mod smtp;
 pub mod web;

@@ -106,7 +106,7 @@ impl SmtpServer {
         files.sort();
         files
             .iter()
-            .map(|p| super::decode_quoted_printable(&std::fs::read_to_string(p).unwrap()))
+            .map(|p| super::decode_message(&std::fs::read_to_string(p).unwrap()))
             .collect()
     }
 
