@@ -1095,3 +1095,135 @@ fn over_https_and_http2_the_shipped_blocks_keep_the_session_and_forged_headers_f
     }
     panic!("no free loopback port in 20 tries");
 }
+
+/// The script of the step `name` in deploy/ci-people.yml, as written.
+fn people_step(name: &str) -> String {
+    let workflow = deploy("ci-people.yml");
+    let mut lines = workflow
+        .lines()
+        .skip_while(|l| l.trim() != format!("- name: {name}"))
+        .skip_while(|l| l.trim() != "run: |")
+        .skip(1);
+    let first = lines.next().expect("a run block");
+    let indent = first.len() - first.trim_start().len();
+    std::iter::once(first)
+        .chain(lines.take_while(|l| l.len() - l.trim_start().len() >= indent))
+        .map(|l| format!("{}\n", &l[indent..]))
+        .collect()
+}
+
+/// Runs a step's script as GitHub Actions runs `run:` (bash -e -o pipefail),
+/// with the built invitectl on PATH; returns its exit code and output.
+fn run_step(env: &Env, name: &str) -> (i32, String) {
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let script = people_step(name);
+    let mut command = env.command_with(
+        "bash",
+        &["--noprofile", "--norc", "-eo", "pipefail", "-c", &script],
+    );
+    command
+        .env("PATH", path)
+        .env("GITHUB_STEP_SUMMARY", env.path("summary.md"));
+    let output = command.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn the_people_recipe_plans_on_a_pull_request_and_applies_on_merge() {
+    let env = Env::new();
+    for who in ["ann", "carl"] {
+        let email = format!("{who}@acme.example");
+        env.run(&["invite", &email, "--role", "viewer"]).ok();
+        env.accept(&env.link_for(&email), "correct horse battery")
+            .ok();
+    }
+    std::fs::create_dir_all(env.path("people")).unwrap();
+    let export = env.run(&["users", "export"]).ok().stdout.clone();
+    // The pull request: a hire, a promotion, and Carl taken out.
+    let edited: String = export
+        .lines()
+        .filter(|l| !l.starts_with("carl@"))
+        .map(|l| {
+            format!(
+                "{}\n",
+                l.replace(
+                    "ann@acme.example,Ann,Lee,viewer",
+                    "ann@acme.example,Ann,Lee,editor"
+                )
+            )
+        })
+        .chain(["dave@acme.example,Dave,Kim,viewer,,,\n".to_string()])
+        .collect();
+    std::fs::write(env.path("people/people.csv"), &edited).unwrap();
+    let before = env
+        .run(&["users", "list", "--format", "json"])
+        .ok()
+        .stdout
+        .clone();
+
+    let (code, output) = run_step(&env, "Plan");
+    assert_eq!(code, 0, "{output}");
+    let summary = std::fs::read_to_string(env.path("summary.md")).unwrap();
+    for line in [
+        "change      ann@acme.example",
+        "role: viewer → editor",
+        "deactivate  carl@acme.example",
+        "invite      dave@acme.example",
+        "1 to invite, 1 to change, 0 to reactivate, 1 to deactivate, 0 unchanged",
+    ] {
+        assert!(
+            summary.contains(line),
+            "no {line:?} in the summary:\n{summary}"
+        );
+    }
+    let after = env
+        .run(&["users", "list", "--format", "json"])
+        .ok()
+        .stdout
+        .clone();
+    assert_eq!(before, after, "the plan changed nothing");
+
+    let (code, output) = run_step(&env, "Apply");
+    assert_eq!(code, 0, "{output}");
+    let users = env
+        .run(&["users", "list", "--status", "all", "--format", "json"])
+        .ok()
+        .json();
+    let status = |email: &str| {
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["email"] == email)
+            .map(|u| (u["status"].to_string(), u["role"].to_string()))
+            .unwrap()
+    };
+    assert_eq!(
+        status("ann@acme.example"),
+        ("\"active\"".into(), "\"editor\"".into())
+    );
+    assert_eq!(status("carl@acme.example").0, "\"inactive\"");
+    assert_eq!(status("dave@acme.example").0, "\"pending\"");
+    assert!(env.link_for("dave@acme.example").contains("token="));
+
+    // The merge's job run again: nothing left to do.
+    let (code, output) = run_step(&env, "Apply");
+    assert_eq!(code, 0, "{output}");
+    assert!(output.contains("no changes"), "{output}");
+
+    // A file cut short is refused on merge, and nothing is done.
+    std::fs::write(
+        env.path("people/people.csv"),
+        "email,first_name,last_name,role,department,teams,end_date\n",
+    )
+    .unwrap();
+    let (code, output) = run_step(&env, "Apply");
+    assert_eq!(code, 3, "{output}");
+    assert!(output.contains("--max-deactivate"), "{output}");
+}
