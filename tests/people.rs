@@ -114,6 +114,20 @@ fn plan_writes_nothing_and_apply_twice_changes_nothing_the_second_time() {
         .stderr_has("no changes");
     let log = env.run(&["log", "--format", "json"]).ok().stdout.clone();
     assert!(log.contains(&support::os_user()), "{log}");
+    // Each change emitted its hook event, once; a new person's names are
+    // set right after their invitation.
+    assert_eq!(
+        env.sql(
+            "SELECT event, email FROM hook_events WHERE event IN ('user.changed', 'user.invited') \
+             AND email IN ('ann@acme.example', 'carl@acme.example') ORDER BY id"
+        ),
+        env.sql(
+            "SELECT 'user.invited', 'ann@acme.example' UNION ALL \
+             SELECT 'user.invited', 'carl@acme.example' UNION ALL \
+             SELECT 'user.changed', 'carl@acme.example' UNION ALL \
+             SELECT 'user.changed', 'ann@acme.example'"
+        )
+    );
 }
 
 #[test]
