@@ -9,8 +9,8 @@
 #     the round's baseline (goal: at least 0.9x). With
 #     BASELINE_BIN=/path/to/an/older/invitectl its serve-accept, on the same
 #     file, takes its turn in every round too (after the new one in odd
-#     rounds, before it in even ones): its ratio, and new / old; its GET
-#     /accept takes its turn after the new one's in part 1. The baseline has
+#     rounds, before it in even ones): its ratio, and new / old; so does
+#     its GET /accept in part 1. The baseline has
 #     a database of its own (an older invitectl refuses a newer schema).
 #  3. GET p99 while POSTs flood; peak memory with 500 concurrent POSTs.
 # For PostgreSQL and two replicas see bench/web_postgres.sh.
@@ -104,10 +104,17 @@ echo "== GET /accept, wrk -t2 -c64, ${seconds}s, $runs runs each, alternating wi
 gets=() nginxes=() gets_old=()
 for run in $(seq "$runs"); do
   quiet "GET run $run"
+  # The baseline goes first in every other run, so neither always follows
+  # the wait for a quiet machine.
+  if [ -n "$base" ] && [ $((run % 2)) -eq 0 ]; then
+    read -r rate p99 < <(get_rate "$base_port" "$base_get_path")
+    gets_old+=("$rate")
+    echo "baseline:     $rate requests/s, p99 $p99" >&2
+  fi
   read -r rate p99 < <(get_rate "$port")
   gets+=("$rate")
   echo "serve-accept: $rate requests/s, p99 $p99" >&2
-  if [ -n "$base" ]; then
+  if [ -n "$base" ] && [ $((run % 2)) -eq 1 ]; then
     read -r rate p99 < <(get_rate "$base_port" "$base_get_path")
     gets_old+=("$rate")
     echo "baseline:     $rate requests/s, p99 $p99" >&2
