@@ -4,7 +4,6 @@
 //! and variables by `fluent-bundle`; dates in the reader's language and the
 //! organization's time zone. The command line stays English.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -215,7 +214,7 @@ impl std::str::FromStr for Lang {
 /// without formatting anything anew).
 struct Messages {
     bundle: FluentBundle<FluentResource>,
-    plain: HashMap<String, String>,
+    plain: foldhash::HashMap<String, String>,
 }
 
 impl Messages {
