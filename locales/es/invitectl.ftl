@@ -1,196 +1,196 @@
-# invitectl: what invitees read, in English. One message per thing said;
-# every other locales/<code>/invitectl.ftl has exactly these messages, with
-# the same variables (a test checks). Terms used throughout: invitation,
-# link, password, account, administrator.
+# invitectl: lo que leen las personas invitadas, en español (es). Registro
+# formal («usted»), español internacional neutro. Términos usados en todo el
+# archivo: invitación, enlace, contraseña, cuenta, administrador, iniciar sesión.
 
-## Shared by the pages
+## Textos comunes de las páginas
 
-# Before the title of a page that shows a form's problems, and before each
-# problem at its field (read out by screen readers).
+# Delante del título de una página que muestra los problemas de un formulario,
+# y delante de cada problema junto a su campo (lo leen los lectores de pantalla).
 error-prefix = Error:
-your-administrator = your administrator
-field-email = Email
-field-first-name = First Name
-field-last-name = Last Name
-field-password = Password
-field-confirm-password = Confirm Password
-field-new-password = New Password
-field-confirm-new-password = Confirm New Password
-help-email-username = Your account's address: you log in with it.
-help-password = At least { $min } characters.
-help-password-again = Type it again: it was not kept.
-help-confirm-password = The same password again.
-problems-heading = There is a problem
-problems-passwords-emptied = The password fields were emptied, as they always are: type your password in both again.
-detail-name = Name
-detail-role = Role
-detail-department = Department
-detail-teams = Teams
-detail-none = none
-link-log-in = Log in
+# Sustituye a $contact cuando no hay dirección de contacto: va siempre tras «con».
+your-administrator = su administrador
+field-email = Correo electrónico
+field-first-name = Nombre
+field-last-name = Apellidos
+field-password = Contraseña
+field-confirm-password = Confirmar contraseña
+field-new-password = Nueva contraseña
+field-confirm-new-password = Confirmar nueva contraseña
+help-email-username = La dirección de correo electrónico de su cuenta: con ella inicia sesión.
+help-password = Al menos { $min } caracteres.
+help-password-again = Vuelva a escribir la contraseña: no se ha conservado.
+help-confirm-password = La misma contraseña otra vez.
+problems-heading = Revise los datos del formulario
+problems-passwords-emptied = Los campos de contraseña se han vaciado, como ocurre siempre en estos casos: vuelva a escribir su contraseña en ambos campos.
+detail-name = Nombre
+detail-role = Rol
+detail-department = Departamento
+detail-teams = Equipos
+detail-none = ninguno
+link-log-in = Iniciar sesión
 duration-minutes = { $count ->
-    [one] 1 minute
-   *[other] { $count } minutes
+    [one] 1 minuto
+   *[other] { $count } minutos
 }
 duration-hours = { $count ->
-    [one] 1 hour
-   *[other] { $count } hours
+    [one] 1 hora
+   *[other] { $count } horas
 }
 duration-days = { $count ->
-    [one] 1 day
-   *[other] { $count } days
+    [one] 1 día
+   *[other] { $count } días
 }
 
-## Problems with a form, each shown at its field
+## Problemas de un formulario, cada uno mostrado junto a su campo
 
-problem-first-name-required = First Name is required: type a name made of visible characters.
-problem-first-name-too-long = First Name must be at most { $max } characters, without control characters.
-problem-last-name-required = Last Name is required: type a name made of visible characters.
-problem-last-name-too-long = Last Name must be at most { $max } characters, without control characters.
-problem-password-too-short = The password is too short: use at least { $min } characters.
-problem-password-too-long = The password is too long: use at most { $max } bytes.
-problem-password-blank = The password is only spaces or invisible characters: use letters, digits or symbols you can see.
-problem-password-common = The password is one of the most common passwords, which attackers try first: choose one that is not a word or a well-known pattern.
-problem-passwords-differ = The passwords do not match: type the same password twice.
+problem-first-name-required = El nombre es obligatorio: escriba un nombre formado por caracteres visibles.
+problem-first-name-too-long = El nombre puede tener como máximo { $max } caracteres y no puede contener caracteres de control.
+problem-last-name-required = Los apellidos son obligatorios: escriba unos apellidos formados por caracteres visibles.
+problem-last-name-too-long = Los apellidos pueden tener como máximo { $max } caracteres y no pueden contener caracteres de control.
+problem-password-too-short = La contraseña es demasiado corta: utilice al menos { $min } caracteres.
+problem-password-too-long = La contraseña es demasiado larga: utilice como máximo { $max } bytes.
+problem-password-blank = La contraseña solo contiene espacios o caracteres invisibles: utilice letras, cifras o símbolos visibles.
+problem-password-common = La contraseña figura entre las más comunes, que son las primeras que prueban los atacantes: elija una que no sea una palabra ni un patrón conocido.
+problem-passwords-differ = Las contraseñas no coinciden: escriba la misma contraseña dos veces.
 
-## Accept Invitation
+## Aceptar la invitación
 
-accept-title = Accept Invitation
-# $organization and $email are already marked up; keep the <strong> tags.
-accept-intro = You have been invited to join <strong>{ $organization }</strong> as <strong class="address">{ $email }</strong>.
-accept-button = Accept & Create Account
+accept-title = Aceptar invitación
+# $organization y $email ya llevan marcado; conserve las etiquetas <strong>.
+accept-intro = Ha recibido una invitación para unirse a <strong>{ $organization }</strong> con la dirección <strong class="address">{ $email }</strong>.
+accept-button = Aceptar y crear cuenta
 
-## Invitation Expired, and "Send me a new link"
+## Invitación caducada, y «Enviarme un nuevo enlace»
 
-expired-title = Invitation Expired
-expired-on = This invitation expired on { $date }.
-# $contact is a link to the contact address, or "your administrator".
-expired-contact = Please contact { $contact } and ask for a new invitation.
-expired-renew-auto = Or get a new link right away: it goes by email to the address this invitation was sent to.
-expired-renew-admin = Or ask for a new link here: your administrator is told, and sends it by email to the address this invitation was sent to.
-expired-renew-button = Send me a new link
-renew-sent-title = New Link Sent
-renew-sent-to = A new link is on its way to { $address }.
-renew-sent-until = It works until { $date }. The old link no longer does.
-renew-sent-contact = If it does not arrive within a few minutes, please contact { $contact }.
-renew-failed-title = New Link Not Sent
-renew-failed = A new invitation for { $address } was made, but its email could not be sent just now.
-renew-failed-contact = Please contact { $contact } and ask them to send it again.
-renew-asked-title = New Link Requested
-renew-limit-reached = This invitation has had as many new links as it may get by itself.
-renew-asked = Your administrator has been asked to send you a new link. It will come by email to { $address }.
-renew-urgent-contact = If it is urgent, please contact { $contact }.
+expired-title = Invitación caducada
+expired-on = Esta invitación caducó el { $date }.
+# $contact es un enlace a la dirección de contacto, o «su administrador».
+expired-contact = Póngase en contacto con { $contact } y solicite una nueva invitación.
+expired-renew-auto = También puede obtener ahora mismo un nuevo enlace: se enviará por correo electrónico a la dirección a la que se envió esta invitación.
+expired-renew-admin = También puede solicitar aquí un nuevo enlace: se avisará a su administrador, que se lo enviará por correo electrónico a la dirección a la que se envió esta invitación.
+expired-renew-button = Enviarme un nuevo enlace
+renew-sent-title = Nuevo enlace enviado
+renew-sent-to = Se ha enviado un nuevo enlace a { $address }.
+renew-sent-until = Es válido hasta el { $date }. El enlace anterior ya no funciona.
+renew-sent-contact = Si no lo recibe en unos minutos, póngase en contacto con { $contact }.
+renew-failed-title = No se ha podido enviar el nuevo enlace
+renew-failed = Se ha creado una nueva invitación para { $address }, pero en este momento no se ha podido enviar el correo electrónico correspondiente.
+renew-failed-contact = Póngase en contacto con { $contact } y pídale que vuelva a enviarla.
+renew-asked-title = Nuevo enlace solicitado
+renew-limit-reached = Esta invitación ya ha recibido todos los enlaces nuevos que puede obtener de forma automática.
+renew-asked = Se ha pedido a su administrador que le envíe un nuevo enlace. Lo recibirá por correo electrónico en { $address }.
+renew-urgent-contact = Si es urgente, póngase en contacto con { $contact }.
 
-## Links that do not work
+## Enlaces que no funcionan
 
-invalid-title = Invalid Token
-invalid-text = This invitation link does not work. It may have been cancelled, or replaced by a newer email.
-invalid-contact = Open the link in the most recent invitation email you got. If there is none, please contact { $contact } and ask for a new invitation.
-invalid-log-in = Log in, if you have an account already
-used-title = Invitation Already Accepted
-used-text = This invitation has been accepted already, so its account is set up.
-used-log-in = Log in with its email address and the password chosen then.
-used-contact = If you did not accept it yourself, please contact { $contact } at once.
+invalid-title = Enlace de invitación no válido
+invalid-text = Este enlace de invitación no funciona. Es posible que la invitación se haya cancelado o que se haya sustituido por un correo electrónico más reciente.
+invalid-contact = Abra el enlace del correo electrónico de invitación más reciente que haya recibido. Si no tiene ninguno, póngase en contacto con { $contact } y solicite una nueva invitación.
+invalid-log-in = Iniciar sesión, si ya tiene una cuenta
+used-title = Invitación ya aceptada
+used-text = Esta invitación ya se ha aceptado, por lo que la cuenta correspondiente ya está configurada.
+used-log-in = Inicie sesión con la dirección de correo electrónico de la invitación y la contraseña que eligió en su momento.
+used-contact = Si no la aceptó usted, póngase en contacto de inmediato con { $contact }.
 
-## Errors
+## Errores
 
-unavailable-title = Temporarily Unavailable
-unavailable-text = The server cannot reach its database right now. Please try again in a minute.
-failed-title = Something Went Wrong
-failed-text = The server could not finish this request. Please try again in a minute.
-too-many-title = Too Many Attempts
-too-many-text = There were too many failed attempts from your network or for this account. Please wait a few minutes and try again.
-refused-title = Request Refused
-refused-text = This form was sent from another site, so it was not accepted. Open the page on this site and try again.
-busy-title = Busy
-busy-text = The server is busy. Please try again in a minute.
-not-found-title = Page Not Found
-not-found-text = There is nothing at this address.
+unavailable-title = No disponible temporalmente
+unavailable-text = En este momento, el servidor no puede acceder a su base de datos. Vuelva a intentarlo dentro de un minuto.
+failed-title = Se ha producido un error
+failed-text = El servidor no ha podido completar esta solicitud. Vuelva a intentarlo dentro de un minuto.
+too-many-title = Demasiados intentos
+too-many-text = Se han producido demasiados intentos fallidos desde su red o para esta cuenta. Espere unos minutos y vuelva a intentarlo.
+refused-title = Solicitud rechazada
+refused-text = Este formulario se envió desde otro sitio web, por lo que no se ha aceptado. Abra la página en este sitio web y vuelva a intentarlo.
+busy-title = Servidor ocupado
+busy-text = El servidor está ocupado. Vuelva a intentarlo dentro de un minuto.
+not-found-title = Página no encontrada
+not-found-text = No existe ninguna página en esta dirección.
 
-## Log In and the dashboard
+## Inicio de sesión y panel
 
-login-title = Log In
-login-button = Log In
-login-password-again = Type your password again: it was not kept.
-login-forgot = Forgot your password?
-login-wrong = The email or password is incorrect.
-login-inactive = This account is inactive; ask your administrator to reactivate it.
-dashboard-title = Dashboard
-dashboard-welcome = Welcome, { $name }
-dashboard-your-name = Your name
-dashboard-name-not-changed = Your name was not changed.
-dashboard-save-name = Save name
-dashboard-log-out = Log out
+login-title = Iniciar sesión
+login-button = Iniciar sesión
+login-password-again = Vuelva a escribir su contraseña: no se ha conservado.
+login-forgot = ¿Ha olvidado su contraseña?
+login-wrong = El correo electrónico o la contraseña no son correctos.
+login-inactive = Esta cuenta está inactiva; pida a su administrador que la reactive.
+dashboard-title = Panel
+dashboard-welcome = Le damos la bienvenida, { $name }
+dashboard-your-name = Su nombre
+dashboard-name-not-changed = Su nombre no se ha modificado.
+dashboard-save-name = Guardar nombre
+dashboard-log-out = Cerrar sesión
 
-## Forgotten password
+## Contraseña olvidada
 
-forgot-title = Forgot Password
-forgot-intro = Type the email address of your account. We will mail you a link to set a new password; it works for { $lifetime }.
-forgot-button = Send Reset Link
-forgot-back = Back to log in
-forgot-email-missing = Type the email address of your account.
-forgot-sent-title = Check Your Email
-forgot-sent = If { $email } belongs to an active account, a link to set a new password is on its way. It works once, for { $lifetime }.
-forgot-sent-spam = No email after a few minutes? Look in your spam folder, or ask { $contact }.
-reset-title = Set a New Password
-# $organization is already marked up; keep the <strong> tags.
-reset-intro = Choose a new password for your account at <strong>{ $organization }</strong>. Setting it logs you out on every other device.
-reset-button = Set Password
-reset-invalid-title = Invalid Reset Link
-reset-invalid-text = This link to set a new password does not work. It may have been used already, or replaced by a newer email.
-reset-invalid-again = Use the link in the most recent email, or ask for a new one.
-reset-expired-title = Reset Link Expired
-reset-expired-on = This link to set a new password expired on { $date }.
-reset-expired-again = Ask for a new one: it works for { $lifetime }.
-reset-ask-again = Ask for a new link
+forgot-title = Contraseña olvidada
+forgot-intro = Escriba la dirección de correo electrónico de su cuenta. Le enviaremos un enlace para establecer una nueva contraseña, válido durante { $lifetime }.
+forgot-button = Enviar enlace de restablecimiento
+forgot-back = Volver al inicio de sesión
+forgot-email-missing = Escriba la dirección de correo electrónico de su cuenta.
+forgot-sent-title = Revise su correo electrónico
+forgot-sent = Si { $email } corresponde a una cuenta activa, se le ha enviado un enlace para establecer una nueva contraseña. Puede utilizarse una sola vez y es válido durante { $lifetime }.
+forgot-sent-spam = ¿No ha recibido ningún correo electrónico al cabo de unos minutos? Revise su carpeta de correo no deseado o póngase en contacto con { $contact }.
+reset-title = Establecer una nueva contraseña
+# $organization ya lleva marcado; conserve las etiquetas <strong>.
+reset-intro = Elija una nueva contraseña para su cuenta en <strong>{ $organization }</strong>. Al establecerla, se cerrará su sesión en todos los demás dispositivos.
+reset-button = Establecer contraseña
+reset-invalid-title = Enlace de restablecimiento no válido
+reset-invalid-text = Este enlace para establecer una nueva contraseña no funciona. Es posible que ya se haya utilizado o que se haya sustituido por un correo electrónico más reciente.
+reset-invalid-again = Utilice el enlace del correo electrónico más reciente o solicite uno nuevo.
+reset-expired-title = Enlace de restablecimiento caducado
+reset-expired-on = Este enlace para establecer una nueva contraseña caducó el { $date }.
+reset-expired-again = Solicite uno nuevo: será válido durante { $lifetime }.
+reset-ask-again = Solicitar un nuevo enlace
 
-## Mail, shared
+## Correos electrónicos, textos comunes
 
-mail-hello = Hello,
-mail-hello-name = Hello { $name },
-mail-department = Department: { $department }
-mail-teams = Teams: { $teams }
-mail-paste-link = Or paste this link into your browser:
-mail-ignore-invitation = If you did not expect this invitation, you can ignore this email.
-mail-questions = Questions? Contact { $contact }.
+mail-hello = Hola:
+mail-hello-name = Hola, { $name }:
+mail-department = Departamento: { $department }
+mail-teams = Equipos: { $teams }
+mail-paste-link = También puede copiar y pegar este enlace en su navegador:
+mail-ignore-invitation = Si no esperaba esta invitación, puede ignorar este correo electrónico.
+mail-questions = ¿Tiene alguna pregunta? Póngase en contacto con { $contact }.
 
-## The invitation
+## La invitación
 
-invitation-subject = You're invited to join { $organization }
-invitation-intro = { $invited_by } has invited you to join { $organization } as { $role }.
-invitation-accept-here = Accept the invitation and choose your password here:
-invitation-button = Accept invitation
-invitation-expires = This link works once and expires on { $expires }.
+invitation-subject = Invitación para unirse a { $organization }
+invitation-intro = { $invited_by } le ha invitado a unirse a { $organization } como { $role }.
+invitation-accept-here = Acepte la invitación y elija su contraseña aquí:
+invitation-button = Aceptar invitación
+invitation-expires = Este enlace solo puede utilizarse una vez y caduca el { $expires }.
 
-## The reminder
+## El recordatorio
 
-reminder-subject = Reminder: you're invited to join { $organization }
-reminder-intro = This is a reminder: { $invited_by } invited you to join { $organization } as { $role }, and the invitation is still waiting for you.
-reminder-accept-here = Accept it and choose your password here:
-reminder-expires = The invitation expires on { $expires }.
-reminder-first-link = The link in the first email works too until then; whichever you use first sets up your account.
+reminder-subject = Recordatorio: invitación para unirse a { $organization }
+reminder-intro = Le recordamos que { $invited_by } le invitó a unirse a { $organization } como { $role } y que la invitación sigue pendiente.
+reminder-accept-here = Acéptela y elija su contraseña aquí:
+reminder-expires = La invitación caduca el { $expires }.
+reminder-first-link = Hasta entonces, el enlace del primer correo electrónico también funciona; el enlace que utilice primero configurará su cuenta.
 
-## A new link asked for (to the organization's contact)
+## Se ha solicitado un nuevo enlace (mensaje para el contacto de la organización)
 
-renewal-request-subject = { $email } asks for a new invitation link
-renewal-request-intro = { $email } asked for a new link to join { $organization }: their invitation (role { $role }) expired on { $expired }, and they pressed “{ expired-renew-button }” on the “{ expired-title }” page.
-renewal-request-resend = To send them a new invitation, run:
-renewal-request-list = To see every such request:
-renewal-request-cancel = If you do not want them to join, cancel it instead:
-renewal-request-signature = invitectl for { $organization }
+renewal-request-subject = { $email } solicita un nuevo enlace de invitación
+renewal-request-intro = { $email } ha solicitado un nuevo enlace para unirse a { $organization }: su invitación (rol { $role }) caducó el { $expired } y pulsó «{ expired-renew-button }» en la página «{ expired-title }».
+renewal-request-resend = Para enviarle una nueva invitación, ejecute:
+renewal-request-list = Para ver todas las solicitudes de este tipo:
+renewal-request-cancel = Si no desea que esta persona se una, cancele la invitación en su lugar:
+renewal-request-signature = invitectl para { $organization }
 
-## Password reset
+## Restablecimiento de la contraseña
 
-reset-mail-subject = Set a new password for { $organization }
-reset-mail-intro = Someone asked to set a new password for your { $organization } account, { $email }.
-reset-mail-choose = If it was you, choose your new password here:
-reset-mail-button = Set a new password
-reset-mail-expires = This link works once and expires on { $expires }.
-reset-mail-logout = Setting a new password logs you out everywhere else.
-reset-mail-ignore = If you did not ask for this, you can ignore this email: your password stays as it is.
+reset-mail-subject = Restablecimiento de la contraseña de { $organization }
+reset-mail-intro = Alguien ha solicitado establecer una nueva contraseña para su cuenta { $email } en { $organization }.
+reset-mail-choose = Si fue usted, elija su nueva contraseña aquí:
+reset-mail-button = Establecer una nueva contraseña
+reset-mail-expires = Este enlace solo puede utilizarse una vez y caduca el { $expires }.
+reset-mail-logout = Al establecer una nueva contraseña, se cerrará su sesión en todos los demás dispositivos.
+reset-mail-ignore = Si no lo ha solicitado, puede ignorar este correo electrónico: su contraseña no cambiará.
 
-## The end of an account
+## El fin de una cuenta
 
-end-warning-subject = Your { $organization } account ends on { $date }
-end-warning-intro = Your account at { $organization }, { $email }, ends on { $date }. From that day on, you can no longer log in.
-end-warning-contact = If this is a mistake or you need your account for longer, please contact { $contact }.
+end-warning-subject = Su cuenta en { $organization } finaliza el { $date }
+end-warning-intro = Su cuenta { $email } en { $organization } finaliza el { $date }. A partir de ese día, ya no podrá iniciar sesión.
+end-warning-contact = Si se trata de un error o necesita su cuenta durante más tiempo, póngase en contacto con { $contact }.

@@ -1,196 +1,201 @@
-# invitectl: what invitees read, in English. One message per thing said;
-# every other locales/<code>/invitectl.ftl has exactly these messages, with
-# the same variables (a test checks). Terms used throughout: invitation,
-# link, password, account, administrator.
+# invitectl: ciò che leggono gli invitati, in italiano (it). Registro formale
+# con il "lei" in minuscolo ("lei", "la sua", "le invieremo") usato in modo
+# coerente; pulsanti e link all'infinito ("Accedere"). Forme neutre rispetto
+# al genere di chi legge (niente "benvenuto", "invitato", "disconnesso").
+# Termini fissi: invito, link, password, account, amministratore, accedere.
 
-## Shared by the pages
+## Testi comuni delle pagine
 
-# Before the title of a page that shows a form's problems, and before each
-# problem at its field (read out by screen readers).
-error-prefix = Error:
-your-administrator = your administrator
+# Prima del titolo di una pagina che mostra i problemi di un modulo, e prima di
+# ogni problema accanto al suo campo (letto ad alta voce dagli screen reader).
+error-prefix = Errore:
+# Sostituisce $contact quando non è impostato un indirizzo di contatto: compare
+# sempre come complemento oggetto, dopo "contatti".
+your-administrator = il suo amministratore
 field-email = Email
-field-first-name = First Name
-field-last-name = Last Name
+field-first-name = Nome
+field-last-name = Cognome
 field-password = Password
-field-confirm-password = Confirm Password
-field-new-password = New Password
-field-confirm-new-password = Confirm New Password
-help-email-username = Your account's address: you log in with it.
-help-password = At least { $min } characters.
-help-password-again = Type it again: it was not kept.
-help-confirm-password = The same password again.
-problems-heading = There is a problem
-problems-passwords-emptied = The password fields were emptied, as they always are: type your password in both again.
-detail-name = Name
-detail-role = Role
-detail-department = Department
-detail-teams = Teams
-detail-none = none
-link-log-in = Log in
+field-confirm-password = Conferma password
+field-new-password = Nuova password
+field-confirm-new-password = Conferma nuova password
+help-email-username = L'indirizzo email del suo account: lo usa per accedere.
+help-password = Almeno { $min } caratteri.
+help-password-again = La inserisca di nuovo: non è stata conservata.
+help-confirm-password = Ripeta la stessa password.
+problems-heading = Controlli i dati inseriti
+problems-passwords-emptied = I campi della password vengono sempre svuotati in questo caso: inserisca di nuovo la password in entrambi i campi.
+detail-name = Nome
+detail-role = Ruolo
+detail-department = Reparto
+detail-teams = Team
+detail-none = nessuno
+link-log-in = Accedere
 duration-minutes = { $count ->
-    [one] 1 minute
-   *[other] { $count } minutes
+    [one] 1 minuto
+   *[other] { $count } minuti
 }
 duration-hours = { $count ->
-    [one] 1 hour
-   *[other] { $count } hours
+    [one] 1 ora
+   *[other] { $count } ore
 }
 duration-days = { $count ->
-    [one] 1 day
-   *[other] { $count } days
+    [one] 1 giorno
+   *[other] { $count } giorni
 }
 
-## Problems with a form, each shown at its field
+## Problemi di un modulo, ciascuno mostrato accanto al suo campo
 
-problem-first-name-required = First Name is required: type a name made of visible characters.
-problem-first-name-too-long = First Name must be at most { $max } characters, without control characters.
-problem-last-name-required = Last Name is required: type a name made of visible characters.
-problem-last-name-too-long = Last Name must be at most { $max } characters, without control characters.
-problem-password-too-short = The password is too short: use at least { $min } characters.
-problem-password-too-long = The password is too long: use at most { $max } bytes.
-problem-password-blank = The password is only spaces or invisible characters: use letters, digits or symbols you can see.
-problem-password-common = The password is one of the most common passwords, which attackers try first: choose one that is not a word or a well-known pattern.
-problem-passwords-differ = The passwords do not match: type the same password twice.
+problem-first-name-required = Il nome è obbligatorio: inserisca un nome composto da caratteri visibili.
+problem-first-name-too-long = Il nome può contenere al massimo { $max } caratteri, senza caratteri di controllo.
+problem-last-name-required = Il cognome è obbligatorio: inserisca un cognome composto da caratteri visibili.
+problem-last-name-too-long = Il cognome può contenere al massimo { $max } caratteri, senza caratteri di controllo.
+problem-password-too-short = La password è troppo corta: usi almeno { $min } caratteri.
+problem-password-too-long = La password è troppo lunga: usi al massimo { $max } byte.
+problem-password-blank = La password contiene solo spazi o caratteri invisibili: usi lettere, cifre o simboli visibili.
+problem-password-common = La password è tra le più comuni, quelle che i malintenzionati provano per prime: ne scelga una che non sia una parola né uno schema noto.
+problem-passwords-differ = Le password non coincidono: inserisca due volte la stessa password.
 
-## Accept Invitation
+## Accettazione dell'invito
 
-accept-title = Accept Invitation
-# $organization and $email are already marked up; keep the <strong> tags.
-accept-intro = You have been invited to join <strong>{ $organization }</strong> as <strong class="address">{ $email }</strong>.
-accept-button = Accept & Create Account
+accept-title = Accettazione dell'invito
+# $organization ed $email sono già formattati; i tag <strong> restano.
+accept-intro = Ha ricevuto un invito a unirsi a <strong>{ $organization }</strong> con l'indirizzo <strong class="address">{ $email }</strong>.
+accept-button = Accettare e creare l'account
 
-## Invitation Expired, and "Send me a new link"
+## Invito scaduto, e "Richiedere un nuovo link"
 
-expired-title = Invitation Expired
-expired-on = This invitation expired on { $date }.
-# $contact is a link to the contact address, or "your administrator".
-expired-contact = Please contact { $contact } and ask for a new invitation.
-expired-renew-auto = Or get a new link right away: it goes by email to the address this invitation was sent to.
-expired-renew-admin = Or ask for a new link here: your administrator is told, and sends it by email to the address this invitation was sent to.
-expired-renew-button = Send me a new link
-renew-sent-title = New Link Sent
-renew-sent-to = A new link is on its way to { $address }.
-renew-sent-until = It works until { $date }. The old link no longer does.
-renew-sent-contact = If it does not arrive within a few minutes, please contact { $contact }.
-renew-failed-title = New Link Not Sent
-renew-failed = A new invitation for { $address } was made, but its email could not be sent just now.
-renew-failed-contact = Please contact { $contact } and ask them to send it again.
-renew-asked-title = New Link Requested
-renew-limit-reached = This invitation has had as many new links as it may get by itself.
-renew-asked = Your administrator has been asked to send you a new link. It will come by email to { $address }.
-renew-urgent-contact = If it is urgent, please contact { $contact }.
+# Le date ($date, $expires, $expired) iniziano con il giorno della settimana
+# ("lunedì 3 marzo 2025"): vanno senza articolo ("scade lunedì…", "fino a lunedì…").
+expired-title = Invito scaduto
+expired-on = Questo invito è scaduto { $date }.
+# $contact è un link all'indirizzo di contatto oppure "il suo amministratore".
+expired-contact = Contatti { $contact } per chiedere un nuovo invito.
+expired-renew-auto = Oppure richieda subito un nuovo link: le verrà inviato via email all'indirizzo a cui era stato inviato questo invito.
+expired-renew-admin = Oppure richieda qui un nuovo link: il suo amministratore riceverà una notifica e glielo invierà via email all'indirizzo a cui era stato inviato questo invito.
+expired-renew-button = Richiedere un nuovo link
+renew-sent-title = Nuovo link inviato
+renew-sent-to = Un nuovo link è in arrivo all'indirizzo { $address }.
+renew-sent-until = È valido fino a { $date }. Il link precedente non funziona più.
+renew-sent-contact = Se non arriva entro pochi minuti, contatti { $contact }.
+renew-failed-title = Nuovo link non inviato
+renew-failed = È stato creato un nuovo invito per { $address }, ma al momento non è stato possibile inviare l'email.
+renew-failed-contact = Contatti { $contact } e chieda di inviarlo di nuovo.
+renew-asked-title = Nuovo link richiesto
+renew-limit-reached = Per questo invito sono già stati richiesti tutti i nuovi link ottenibili in autonomia.
+renew-asked = Il suo amministratore ha ricevuto la richiesta di inviarle un nuovo link. Le arriverà via email all'indirizzo { $address }.
+renew-urgent-contact = Se è urgente, contatti { $contact }.
 
-## Links that do not work
+## Link che non funzionano
 
-invalid-title = Invalid Token
-invalid-text = This invitation link does not work. It may have been cancelled, or replaced by a newer email.
-invalid-contact = Open the link in the most recent invitation email you got. If there is none, please contact { $contact } and ask for a new invitation.
-invalid-log-in = Log in, if you have an account already
-used-title = Invitation Already Accepted
-used-text = This invitation has been accepted already, so its account is set up.
-used-log-in = Log in with its email address and the password chosen then.
-used-contact = If you did not accept it yourself, please contact { $contact } at once.
+invalid-title = Link di invito non valido
+invalid-text = Questo link di invito non funziona. Potrebbe essere stato annullato o sostituito da un'email più recente.
+invalid-contact = Apra il link contenuto nell'email di invito più recente che ha ricevuto. Se non ce n'è nessuna, contatti { $contact } per chiedere un nuovo invito.
+invalid-log-in = Accedere, se ha già un account
+used-title = Invito già accettato
+used-text = Questo invito è già stato accettato, quindi l'account corrispondente è già stato creato.
+used-log-in = Acceda con l'indirizzo email dell'invito e con la password scelta in quell'occasione.
+used-contact = Se non ha accettato lei l'invito, contatti immediatamente { $contact }.
 
-## Errors
+## Errori
 
-unavailable-title = Temporarily Unavailable
-unavailable-text = The server cannot reach its database right now. Please try again in a minute.
-failed-title = Something Went Wrong
-failed-text = The server could not finish this request. Please try again in a minute.
-too-many-title = Too Many Attempts
-too-many-text = There were too many failed attempts from your network or for this account. Please wait a few minutes and try again.
-refused-title = Request Refused
-refused-text = This form was sent from another site, so it was not accepted. Open the page on this site and try again.
-busy-title = Busy
-busy-text = The server is busy. Please try again in a minute.
-not-found-title = Page Not Found
-not-found-text = There is nothing at this address.
+unavailable-title = Temporaneamente non disponibile
+unavailable-text = Al momento il server non riesce a raggiungere il proprio database. Riprovi tra un minuto.
+failed-title = Si è verificato un errore
+failed-text = Il server non è riuscito a completare questa richiesta. Riprovi tra un minuto.
+too-many-title = Troppi tentativi
+too-many-text = Ci sono stati troppi tentativi non riusciti dalla sua rete o per questo account. Attenda qualche minuto e riprovi.
+refused-title = Richiesta rifiutata
+refused-text = Questo modulo è stato inviato da un altro sito, quindi non è stato accettato. Apra la pagina su questo sito e riprovi.
+busy-title = Server occupato
+busy-text = Al momento il server è sovraccarico. Riprovi tra un minuto.
+not-found-title = Pagina non trovata
+not-found-text = Non esiste alcuna pagina a questo indirizzo.
 
-## Log In and the dashboard
+## Accesso e area personale
 
-login-title = Log In
-login-button = Log In
-login-password-again = Type your password again: it was not kept.
-login-forgot = Forgot your password?
-login-wrong = The email or password is incorrect.
-login-inactive = This account is inactive; ask your administrator to reactivate it.
-dashboard-title = Dashboard
-dashboard-welcome = Welcome, { $name }
-dashboard-your-name = Your name
-dashboard-name-not-changed = Your name was not changed.
-dashboard-save-name = Save name
-dashboard-log-out = Log out
+login-title = Accesso
+login-button = Accedere
+login-password-again = Inserisca di nuovo la password: non è stata conservata.
+login-forgot = Ha dimenticato la password?
+login-wrong = L'indirizzo email o la password non sono corretti.
+login-inactive = Questo account non è attivo: chieda al suo amministratore di riattivarlo.
+dashboard-title = Area personale
+dashboard-welcome = Le diamo il benvenuto, { $name }
+dashboard-your-name = Il suo nome
+dashboard-name-not-changed = Il suo nome non è stato modificato.
+dashboard-save-name = Salvare il nome
+dashboard-log-out = Uscire
 
-## Forgotten password
+## Password dimenticata
 
-forgot-title = Forgot Password
-forgot-intro = Type the email address of your account. We will mail you a link to set a new password; it works for { $lifetime }.
-forgot-button = Send Reset Link
-forgot-back = Back to log in
-forgot-email-missing = Type the email address of your account.
-forgot-sent-title = Check Your Email
-forgot-sent = If { $email } belongs to an active account, a link to set a new password is on its way. It works once, for { $lifetime }.
-forgot-sent-spam = No email after a few minutes? Look in your spam folder, or ask { $contact }.
-reset-title = Set a New Password
-# $organization is already marked up; keep the <strong> tags.
-reset-intro = Choose a new password for your account at <strong>{ $organization }</strong>. Setting it logs you out on every other device.
-reset-button = Set Password
-reset-invalid-title = Invalid Reset Link
-reset-invalid-text = This link to set a new password does not work. It may have been used already, or replaced by a newer email.
-reset-invalid-again = Use the link in the most recent email, or ask for a new one.
-reset-expired-title = Reset Link Expired
-reset-expired-on = This link to set a new password expired on { $date }.
-reset-expired-again = Ask for a new one: it works for { $lifetime }.
-reset-ask-again = Ask for a new link
+forgot-title = Password dimenticata
+forgot-intro = Inserisca l'indirizzo email del suo account. Le invieremo via email un link per impostare una nuova password, valido per { $lifetime }.
+forgot-button = Inviare il link di reimpostazione
+forgot-back = Tornare all'accesso
+forgot-email-missing = Inserisca l'indirizzo email del suo account.
+forgot-sent-title = Controlli la sua casella di posta
+forgot-sent = Se { $email } appartiene a un account attivo, è in arrivo un link per impostare una nuova password. Può essere usato una sola volta ed è valido per { $lifetime }.
+forgot-sent-spam = Dopo qualche minuto non ha ancora ricevuto l'email? Controlli la cartella della posta indesiderata oppure contatti { $contact }.
+reset-title = Impostazione di una nuova password
+# $organization è già formattato; i tag <strong> restano.
+reset-intro = Scelga una nuova password per il suo account presso <strong>{ $organization }</strong>. Una volta impostata, la sessione verrà chiusa su tutti gli altri dispositivi.
+reset-button = Impostare la password
+reset-invalid-title = Link di reimpostazione non valido
+reset-invalid-text = Questo link per impostare una nuova password non funziona. Potrebbe essere già stato usato o sostituito da un'email più recente.
+reset-invalid-again = Usi il link contenuto nell'email più recente oppure ne richieda uno nuovo.
+reset-expired-title = Link di reimpostazione scaduto
+reset-expired-on = Questo link per impostare una nuova password è scaduto { $date }.
+reset-expired-again = Ne richieda uno nuovo: sarà valido per { $lifetime }.
+reset-ask-again = Richiedere un nuovo link
 
-## Mail, shared
+## Email, testi comuni
 
-mail-hello = Hello,
-mail-hello-name = Hello { $name },
-mail-department = Department: { $department }
-mail-teams = Teams: { $teams }
-mail-paste-link = Or paste this link into your browser:
-mail-ignore-invitation = If you did not expect this invitation, you can ignore this email.
-mail-questions = Questions? Contact { $contact }.
+mail-hello = Buongiorno,
+mail-hello-name = Gentile { $name },
+mail-department = Reparto: { $department }
+mail-teams = Team: { $teams }
+mail-paste-link = In alternativa, copi e incolli questo link nel suo browser:
+mail-ignore-invitation = Se non si aspettava questo invito, può ignorare questa email.
+mail-questions = Per qualsiasi domanda, contatti { $contact }.
 
-## The invitation
+## L'invito
 
-invitation-subject = You're invited to join { $organization }
-invitation-intro = { $invited_by } has invited you to join { $organization } as { $role }.
-invitation-accept-here = Accept the invitation and choose your password here:
-invitation-button = Accept invitation
-invitation-expires = This link works once and expires on { $expires }.
+invitation-subject = Invito a unirsi a { $organization }
+invitation-intro = { $invited_by } le ha inviato un invito a unirsi a { $organization } con il ruolo di { $role }.
+invitation-accept-here = Può accettare l'invito e scegliere la sua password qui:
+invitation-button = Accettare l'invito
+invitation-expires = Questo link può essere usato una sola volta e scade { $expires }.
 
-## The reminder
+## Il promemoria
 
-reminder-subject = Reminder: you're invited to join { $organization }
-reminder-intro = This is a reminder: { $invited_by } invited you to join { $organization } as { $role }, and the invitation is still waiting for you.
-reminder-accept-here = Accept it and choose your password here:
-reminder-expires = The invitation expires on { $expires }.
-reminder-first-link = The link in the first email works too until then; whichever you use first sets up your account.
+reminder-subject = Promemoria: invito a unirsi a { $organization }
+reminder-intro = Le ricordiamo che { $invited_by } le ha inviato un invito a unirsi a { $organization } con il ruolo di { $role } e che l'invito è ancora in attesa di essere accettato.
+reminder-accept-here = Può accettarlo e scegliere la sua password qui:
+reminder-expires = L'invito scade { $expires }.
+reminder-first-link = Fino ad allora funziona anche il link contenuto nella prima email: il suo account verrà creato con quello che userà per primo.
 
-## A new link asked for (to the organization's contact)
+## Richiesta di un nuovo link (inviata al contatto dell'organizzazione)
 
-renewal-request-subject = { $email } asks for a new invitation link
-renewal-request-intro = { $email } asked for a new link to join { $organization }: their invitation (role { $role }) expired on { $expired }, and they pressed “{ expired-renew-button }” on the “{ expired-title }” page.
-renewal-request-resend = To send them a new invitation, run:
-renewal-request-list = To see every such request:
-renewal-request-cancel = If you do not want them to join, cancel it instead:
-renewal-request-signature = invitectl for { $organization }
+renewal-request-subject = { $email } chiede un nuovo link di invito
+renewal-request-intro = { $email } ha chiesto un nuovo link per unirsi a { $organization }: l'invito ricevuto (ruolo { $role }) è scaduto { $expired } ed è stato premuto il pulsante «{ expired-renew-button }» nella pagina «{ expired-title }».
+renewal-request-resend = Per inviare un nuovo invito, esegua:
+renewal-request-list = Per vedere tutte le richieste di questo tipo:
+renewal-request-cancel = Se non desidera che questa persona si unisca, annulli invece l'invito:
+renewal-request-signature = invitectl per { $organization }
 
-## Password reset
+## Reimpostazione della password
 
-reset-mail-subject = Set a new password for { $organization }
-reset-mail-intro = Someone asked to set a new password for your { $organization } account, { $email }.
-reset-mail-choose = If it was you, choose your new password here:
-reset-mail-button = Set a new password
-reset-mail-expires = This link works once and expires on { $expires }.
-reset-mail-logout = Setting a new password logs you out everywhere else.
-reset-mail-ignore = If you did not ask for this, you can ignore this email: your password stays as it is.
+reset-mail-subject = Reimpostazione della password per { $organization }
+reset-mail-intro = È stato chiesto di impostare una nuova password per il suo account { $email } presso { $organization }.
+reset-mail-choose = Se la richiesta è sua, scelga qui la nuova password:
+reset-mail-button = Impostare una nuova password
+reset-mail-expires = Questo link può essere usato una sola volta e scade { $expires }.
+reset-mail-logout = Impostando una nuova password, la sessione verrà chiusa su tutti gli altri dispositivi.
+reset-mail-ignore = Se non ha fatto lei questa richiesta, può ignorare questa email: la sua password resterà invariata.
 
-## The end of an account
+## La scadenza di un account
 
-end-warning-subject = Your { $organization } account ends on { $date }
-end-warning-intro = Your account at { $organization }, { $email }, ends on { $date }. From that day on, you can no longer log in.
-end-warning-contact = If this is a mistake or you need your account for longer, please contact { $contact }.
+end-warning-subject = Il suo account presso { $organization } scade { $date }
+end-warning-intro = Il suo account { $email } presso { $organization } scade { $date }. Da quel giorno non potrà più accedere.
+end-warning-contact = Se si tratta di un errore o se ha bisogno dell'account più a lungo, contatti { $contact }.
