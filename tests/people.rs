@@ -479,10 +479,9 @@ fn apply_with_the_mail_server_down_stores_everything_and_a_rerun_sends_the_mail(
     assert_eq!(users[0]["department"], "IT");
     env.run(&["plan", &file])
         .ok()
-        .stdout_has("resend      ann@acme.example")
-        .stderr_has(
-            "0 to invite, 0 to change, 0 to reactivate, 0 to deactivate, 0 unchanged, 2 to resend",
-        );
+        .stdout_has("change      ann@acme.example")
+        .stdout_has("delivery: failed → sent again, with a new link")
+        .stderr_has("0 to invite, 2 to change, 0 to reactivate, 0 to deactivate, 0 unchanged");
 
     // The mail server is back (the file transport here): a rerun mails both.
     env.config("");

@@ -77,21 +77,14 @@ fn print_plan(context: &Context, format: Format, steps: &[Step]) -> Result<()> {
 
 fn summary(steps: &[Step]) -> String {
     let count = |a: Action| steps.iter().filter(|s| s.action == a).count();
-    let mut summary = format!(
+    format!(
         "{} to invite, {} to change, {} to reactivate, {} to deactivate, {} unchanged",
         count(Action::Invite),
         count(Action::Change),
         count(Action::Reactivate),
         count(Action::Deactivate),
         count(Action::Unchanged)
-    );
-    let resent = steps.iter().filter(|s| s.resend).count();
-    if resent > 0 {
-        summary.push_str(&format!(
-            ", {resent} to resend (their invitation mail failed)"
-        ));
-    }
-    summary
+    )
 }
 
 /// `invitectl plan FILE`: what `apply` would do. Writes nothing.

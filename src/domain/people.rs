@@ -239,8 +239,6 @@ pub enum Action {
     Change,
     Reactivate,
     Deactivate,
-    /// A pending user whose invitation mail failed: sent again, new link.
-    Resend,
     Unchanged,
 }
 
@@ -251,7 +249,6 @@ impl Action {
             Action::Change => "change",
             Action::Reactivate => "reactivate",
             Action::Deactivate => "deactivate",
-            Action::Resend => "resend",
             Action::Unchanged => "unchanged",
         }
     }
@@ -268,8 +265,8 @@ pub struct Step {
     pub person: Option<Person>,
     #[serde(skip)]
     pub status: Option<UserStatus>,
-    /// Its invitation mail failed: `apply` sends it again (so a rerun
-    /// after a mail failure repairs it).
+    /// Its invitation mail failed: a `change` that sends it again (so a
+    /// rerun after a mail failure repairs it).
     #[serde(skip)]
     pub resend: bool,
 }
@@ -355,18 +352,16 @@ pub fn plan(
             Some(user) => {
                 let mut changes = differences(user, person);
                 let resend = user.status == UserStatus::Pending && undelivered.contains(&key);
-                let action = if user.status == UserStatus::Inactive {
-                    Action::Reactivate
-                } else if !changes.is_empty() {
-                    Action::Change
-                } else if resend {
-                    Action::Resend
-                } else {
-                    Action::Unchanged
-                };
                 if resend {
                     changes.push(SENT_AGAIN.to_string());
                 }
+                let action = if user.status == UserStatus::Inactive {
+                    Action::Reactivate
+                } else if changes.is_empty() {
+                    Action::Unchanged
+                } else {
+                    Action::Change
+                };
                 Step {
                     email: user.email.clone(),
                     action,
@@ -480,7 +475,7 @@ pub fn apply(
     }
     for step in steps {
         match step.action {
-            Action::Invite | Action::Resend | Action::Unchanged => {}
+            Action::Invite | Action::Unchanged => {}
             Action::Change | Action::Reactivate => {
                 let person = step.person.as_ref().expect("a row of the file");
                 if step.action == Action::Reactivate {
@@ -530,7 +525,6 @@ pub fn apply(
         .collect();
     if !again.is_empty() {
         let selected = invitations::select(conn, &invitations::Selection::Named(again), now)?;
-        done += selected.len();
         issued.extend(invitations::resend(
             conn,
             org,
