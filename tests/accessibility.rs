@@ -157,6 +157,15 @@ impl Site<'_> {
         format!("http://127.0.0.1:{}{path}", self.servers.now.port)
     }
 
+    /// Fills the open accept form (with `PASSWORD`, confirmed as `confirm`) and sends it.
+    async fn accept(&self, client: &Client, first: &str, last: &str, confirm: &str) {
+        fill(client, "first_name", first).await;
+        fill(client, "last_name", last).await;
+        fill(client, "password", PASSWORD).await;
+        fill(client, "confirm_password", confirm).await;
+        submit(client, &self.label("accept-button")).await;
+    }
+
     /// A button's label in the site's language.
     fn label(&self, id: &str) -> String {
         message(self.lang, id)
@@ -175,11 +184,8 @@ impl Site<'_> {
                     .unwrap();
                 // Blank (but not empty, which the browser would refuse
                 // itself) and mistyped: the server's answer is 422.
-                fill(client, "first_name", "Ann").await;
-                fill(client, "last_name", "   ").await;
-                fill(client, "password", PASSWORD).await;
-                fill(client, "confirm_password", "correct horse batter").await;
-                submit(client, &self.label("accept-button")).await;
+                self.accept(client, "Ann", "   ", "correct horse batter")
+                    .await;
             }
             "expired" => client
                 .goto(&format!(
@@ -423,11 +429,7 @@ async fn site<'a>(
         .goto(&site.url(&format!("/accept?token={}", site.used)))
         .await
         .unwrap();
-    fill(client, "first_name", "Bob").await;
-    fill(client, "last_name", "Stone").await;
-    fill(client, "password", PASSWORD).await;
-    fill(client, "confirm_password", PASSWORD).await;
-    submit(client, &site.label("accept-button")).await;
+    site.accept(client, "Bob", "Stone", PASSWORD).await;
     wait_for_path(client, "/dashboard").await;
     let link = env
         .run(&["users", "reset-password", &bob, "--print-link"])

@@ -129,7 +129,7 @@ pub async fn fill(client: &Client, id: &str, text: &str) {
 }
 
 pub async fn click(client: &Client, button: &str) {
-    let xpath = format!("//button[normalize-space()='{button}']");
+    let xpath = format!("//button[normalize-space()={}]", xpath_literal(button));
     client
         .find(Locator::XPath(&xpath))
         .await
@@ -137,6 +137,20 @@ pub async fn click(client: &Client, button: &str) {
         .click()
         .await
         .unwrap();
+}
+
+/// `text` as an XPath 1.0 string, which has no escapes: a label with an
+/// apostrophe (Italian "l'account") goes in double quotes, one with both
+/// kinds of quote is put together with concat().
+fn xpath_literal(text: &str) -> String {
+    if !text.contains('\'') {
+        format!("'{text}'")
+    } else if !text.contains('"') {
+        format!("\"{text}\"")
+    } else {
+        let parts: Vec<String> = text.split('\'').map(|part| format!("'{part}'")).collect();
+        format!("concat({})", parts.join(", \"'\", "))
+    }
 }
 
 pub async fn wait_for_path(client: &Client, path: &str) {
