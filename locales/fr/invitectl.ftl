@@ -1,196 +1,199 @@
-# invitectl: what invitees read, in English. One message per thing said;
-# every other locales/<code>/invitectl.ftl has exactly these messages, with
-# the same variables (a test checks). Terms used throughout: invitation,
-# link, password, account, administrator.
+# invitectl : ce que lisent les personnes invitées, en français (fr). Registre
+# formel (« vous »). Termes utilisés dans tout le fichier : invitation, lien,
+# mot de passe, compte, administrateur, se connecter (nom : connexion).
 
-## Shared by the pages
+## Textes communs aux pages
 
-# Before the title of a page that shows a form's problems, and before each
-# problem at its field (read out by screen readers).
-error-prefix = Error:
-your-administrator = your administrator
-field-email = Email
-field-first-name = First Name
-field-last-name = Last Name
-field-password = Password
-field-confirm-password = Confirm Password
-field-new-password = New Password
-field-confirm-new-password = Confirm New Password
-help-email-username = Your account's address: you log in with it.
-help-password = At least { $min } characters.
-help-password-again = Type it again: it was not kept.
-help-confirm-password = The same password again.
-problems-heading = There is a problem
-problems-passwords-emptied = The password fields were emptied, as they always are: type your password in both again.
-detail-name = Name
-detail-role = Role
-detail-department = Department
-detail-teams = Teams
-detail-none = none
-link-log-in = Log in
+# Avant le titre d’une page qui affiche les problèmes d’un formulaire, et avant
+# chaque problème à côté de son champ (lu par les lecteurs d’écran).
+error-prefix = Erreur :
+# Remplace $contact quand aucune adresse de contact n’est définie : toujours
+# complément direct, après « contacter » ou « contactez ».
+your-administrator = votre administrateur
+field-email = Adresse e-mail
+field-first-name = Prénom
+field-last-name = Nom
+field-password = Mot de passe
+field-confirm-password = Confirmer le mot de passe
+field-new-password = Nouveau mot de passe
+field-confirm-new-password = Confirmer le nouveau mot de passe
+help-email-username = L’adresse e-mail de votre compte : c’est avec elle que vous vous connectez.
+help-password = Au moins { $min } caractères.
+help-password-again = Veuillez saisir à nouveau le mot de passe : il n’a pas été conservé.
+help-confirm-password = Le même mot de passe, une seconde fois.
+problems-heading = Veuillez vérifier votre saisie
+problems-passwords-emptied = Les champs de mot de passe ont été vidés, comme c’est toujours le cas : veuillez saisir à nouveau votre mot de passe dans les deux champs.
+detail-name = Nom
+detail-role = Rôle
+detail-department = Service
+detail-teams = Équipes
+# Valeur d’un service ou d’une liste d’équipes vide : « néant » convient aux deux.
+detail-none = néant
+link-log-in = Se connecter
+# En français, la catégorie « one » couvre 0 et 1 : écrire { $count }, jamais « 1 ».
 duration-minutes = { $count ->
-    [one] 1 minute
+    [one] { $count } minute
    *[other] { $count } minutes
 }
 duration-hours = { $count ->
-    [one] 1 hour
-   *[other] { $count } hours
+    [one] { $count } heure
+   *[other] { $count } heures
 }
 duration-days = { $count ->
-    [one] 1 day
-   *[other] { $count } days
+    [one] { $count } jour
+   *[other] { $count } jours
 }
 
-## Problems with a form, each shown at its field
+## Problèmes d’un formulaire, chacun affiché à côté de son champ
 
-problem-first-name-required = First Name is required: type a name made of visible characters.
-problem-first-name-too-long = First Name must be at most { $max } characters, without control characters.
-problem-last-name-required = Last Name is required: type a name made of visible characters.
-problem-last-name-too-long = Last Name must be at most { $max } characters, without control characters.
-problem-password-too-short = The password is too short: use at least { $min } characters.
-problem-password-too-long = The password is too long: use at most { $max } bytes.
-problem-password-blank = The password is only spaces or invisible characters: use letters, digits or symbols you can see.
-problem-password-common = The password is one of the most common passwords, which attackers try first: choose one that is not a word or a well-known pattern.
-problem-passwords-differ = The passwords do not match: type the same password twice.
+problem-first-name-required = Le prénom est obligatoire : veuillez saisir un prénom composé de caractères visibles.
+problem-first-name-too-long = Le prénom ne doit pas dépasser { $max } caractères ni contenir de caractères de contrôle.
+problem-last-name-required = Le nom est obligatoire : veuillez saisir un nom composé de caractères visibles.
+problem-last-name-too-long = Le nom ne doit pas dépasser { $max } caractères ni contenir de caractères de contrôle.
+problem-password-too-short = Le mot de passe est trop court : utilisez au moins { $min } caractères.
+problem-password-too-long = Le mot de passe est trop long : utilisez au plus { $max } octets.
+problem-password-blank = Le mot de passe ne contient que des espaces ou des caractères invisibles : utilisez des lettres, des chiffres ou des symboles visibles.
+problem-password-common = Ce mot de passe fait partie des plus courants, ceux que les attaquants essaient en premier : choisissez-en un qui ne soit ni un mot ni une combinaison connue.
+problem-passwords-differ = Les mots de passe ne correspondent pas : saisissez deux fois le même mot de passe.
 
-## Accept Invitation
+## Accepter l’invitation
 
-accept-title = Accept Invitation
-# $organization and $email are already marked up; keep the <strong> tags.
-accept-intro = You have been invited to join <strong>{ $organization }</strong> as <strong class="address">{ $email }</strong>.
-accept-button = Accept & Create Account
+accept-title = Accepter l’invitation
+# $organization et $email sont déjà balisés ; conservez les balises <strong>.
+accept-intro = Vous avez reçu une invitation à rejoindre <strong>{ $organization }</strong> avec l’adresse <strong class="address">{ $email }</strong>.
+accept-button = Accepter et créer le compte
 
-## Invitation Expired, and "Send me a new link"
+## Invitation expirée, et « M’envoyer un nouveau lien »
 
-expired-title = Invitation Expired
-expired-on = This invitation expired on { $date }.
-# $contact is a link to the contact address, or "your administrator".
-expired-contact = Please contact { $contact } and ask for a new invitation.
-expired-renew-auto = Or get a new link right away: it goes by email to the address this invitation was sent to.
-expired-renew-admin = Or ask for a new link here: your administrator is told, and sends it by email to the address this invitation was sent to.
-expired-renew-button = Send me a new link
-renew-sent-title = New Link Sent
-renew-sent-to = A new link is on its way to { $address }.
-renew-sent-until = It works until { $date }. The old link no longer does.
-renew-sent-contact = If it does not arrive within a few minutes, please contact { $contact }.
-renew-failed-title = New Link Not Sent
-renew-failed = A new invitation for { $address } was made, but its email could not be sent just now.
-renew-failed-contact = Please contact { $contact } and ask them to send it again.
-renew-asked-title = New Link Requested
-renew-limit-reached = This invitation has had as many new links as it may get by itself.
-renew-asked = Your administrator has been asked to send you a new link. It will come by email to { $address }.
-renew-urgent-contact = If it is urgent, please contact { $contact }.
+expired-title = Invitation expirée
+expired-on = Cette invitation a expiré le { $date }.
+# $contact est un lien vers l’adresse de contact, ou « votre administrateur ».
+expired-contact = Veuillez contacter { $contact } pour demander une nouvelle invitation.
+expired-renew-auto = Vous pouvez aussi obtenir immédiatement un nouveau lien : il sera envoyé par e-mail à l’adresse à laquelle cette invitation a été envoyée.
+expired-renew-admin = Vous pouvez aussi demander ici un nouveau lien : votre administrateur en sera informé et vous l’enverra par e-mail à l’adresse à laquelle cette invitation a été envoyée.
+expired-renew-button = M’envoyer un nouveau lien
+renew-sent-title = Nouveau lien envoyé
+renew-sent-to = Un nouveau lien est en cours d’envoi à { $address }.
+renew-sent-until = Il est valable jusqu’au { $date }. L’ancien lien ne fonctionne plus.
+renew-sent-contact = S’il ne vous parvient pas d’ici quelques minutes, veuillez contacter { $contact }.
+renew-failed-title = Le nouveau lien n’a pas pu être envoyé
+renew-failed = Une nouvelle invitation a été créée pour { $address }, mais l’e-mail correspondant n’a pas pu être envoyé pour le moment.
+renew-failed-contact = Veuillez contacter { $contact } et lui demander de vous la renvoyer.
+renew-asked-title = Nouveau lien demandé
+renew-limit-reached = Cette invitation a déjà reçu tous les nouveaux liens qu’elle pouvait obtenir automatiquement.
+renew-asked = Nous avons demandé à votre administrateur de vous envoyer un nouveau lien. Il vous parviendra par e-mail à l’adresse { $address }.
+renew-urgent-contact = En cas d’urgence, veuillez contacter { $contact }.
 
-## Links that do not work
+## Liens qui ne fonctionnent pas
 
-invalid-title = Invalid Token
-invalid-text = This invitation link does not work. It may have been cancelled, or replaced by a newer email.
-invalid-contact = Open the link in the most recent invitation email you got. If there is none, please contact { $contact } and ask for a new invitation.
-invalid-log-in = Log in, if you have an account already
-used-title = Invitation Already Accepted
-used-text = This invitation has been accepted already, so its account is set up.
-used-log-in = Log in with its email address and the password chosen then.
-used-contact = If you did not accept it yourself, please contact { $contact } at once.
+invalid-title = Lien d’invitation non valide
+invalid-text = Ce lien d’invitation ne fonctionne pas. L’invitation a peut-être été annulée, ou remplacée par un e-mail plus récent.
+invalid-contact = Ouvrez le lien de l’e-mail d’invitation le plus récent que vous avez reçu. Si vous n’en avez aucun, veuillez contacter { $contact } pour demander une nouvelle invitation.
+invalid-log-in = Se connecter, si vous avez déjà un compte
+used-title = Invitation déjà acceptée
+used-text = Cette invitation a déjà été acceptée : le compte correspondant est donc déjà créé.
+used-log-in = Connectez-vous avec l’adresse e-mail de l’invitation et le mot de passe choisi à ce moment-là.
+used-contact = Si ce n’est pas vous qui l’avez acceptée, veuillez contacter { $contact } immédiatement.
 
-## Errors
+## Erreurs
 
-unavailable-title = Temporarily Unavailable
-unavailable-text = The server cannot reach its database right now. Please try again in a minute.
-failed-title = Something Went Wrong
-failed-text = The server could not finish this request. Please try again in a minute.
-too-many-title = Too Many Attempts
-too-many-text = There were too many failed attempts from your network or for this account. Please wait a few minutes and try again.
-refused-title = Request Refused
-refused-text = This form was sent from another site, so it was not accepted. Open the page on this site and try again.
-busy-title = Busy
-busy-text = The server is busy. Please try again in a minute.
-not-found-title = Page Not Found
-not-found-text = There is nothing at this address.
+unavailable-title = Service temporairement indisponible
+unavailable-text = Le serveur ne parvient pas à joindre sa base de données pour le moment. Veuillez réessayer dans une minute.
+failed-title = Une erreur s’est produite
+failed-text = Le serveur n’a pas pu terminer le traitement de cette demande. Veuillez réessayer dans une minute.
+too-many-title = Trop de tentatives
+too-many-text = Trop de tentatives ont échoué depuis votre réseau ou pour ce compte. Veuillez patienter quelques minutes, puis réessayer.
+refused-title = Demande refusée
+refused-text = Ce formulaire a été envoyé depuis un autre site, il n’a donc pas été accepté. Ouvrez la page sur ce site et réessayez.
+busy-title = Serveur occupé
+busy-text = Le serveur est occupé. Veuillez réessayer dans une minute.
+not-found-title = Page introuvable
+not-found-text = Il n’y a aucune page à cette adresse.
 
-## Log In and the dashboard
+## Connexion et tableau de bord
 
-login-title = Log In
-login-button = Log In
-login-password-again = Type your password again: it was not kept.
-login-forgot = Forgot your password?
-login-wrong = The email or password is incorrect.
-login-inactive = This account is inactive; ask your administrator to reactivate it.
-dashboard-title = Dashboard
-dashboard-welcome = Welcome, { $name }
-dashboard-your-name = Your name
-dashboard-name-not-changed = Your name was not changed.
-dashboard-save-name = Save name
-dashboard-log-out = Log out
+login-title = Connexion
+login-button = Se connecter
+login-password-again = Veuillez saisir à nouveau votre mot de passe : il n’a pas été conservé.
+login-forgot = Mot de passe oublié ?
+login-wrong = L’adresse e-mail ou le mot de passe est incorrect.
+login-inactive = Ce compte est désactivé ; demandez à votre administrateur de le réactiver.
+dashboard-title = Tableau de bord
+dashboard-welcome = Bienvenue, { $name }
+dashboard-your-name = Votre nom
+dashboard-name-not-changed = Votre nom n’a pas été modifié.
+dashboard-save-name = Enregistrer le nom
+dashboard-log-out = Se déconnecter
 
-## Forgotten password
+## Mot de passe oublié
 
-forgot-title = Forgot Password
-forgot-intro = Type the email address of your account. We will mail you a link to set a new password; it works for { $lifetime }.
-forgot-button = Send Reset Link
-forgot-back = Back to log in
-forgot-email-missing = Type the email address of your account.
-forgot-sent-title = Check Your Email
-forgot-sent = If { $email } belongs to an active account, a link to set a new password is on its way. It works once, for { $lifetime }.
-forgot-sent-spam = No email after a few minutes? Look in your spam folder, or ask { $contact }.
-reset-title = Set a New Password
-# $organization is already marked up; keep the <strong> tags.
-reset-intro = Choose a new password for your account at <strong>{ $organization }</strong>. Setting it logs you out on every other device.
-reset-button = Set Password
-reset-invalid-title = Invalid Reset Link
-reset-invalid-text = This link to set a new password does not work. It may have been used already, or replaced by a newer email.
-reset-invalid-again = Use the link in the most recent email, or ask for a new one.
-reset-expired-title = Reset Link Expired
-reset-expired-on = This link to set a new password expired on { $date }.
-reset-expired-again = Ask for a new one: it works for { $lifetime }.
-reset-ask-again = Ask for a new link
+forgot-title = Mot de passe oublié
+forgot-intro = Saisissez l’adresse e-mail de votre compte. Nous vous enverrons un lien pour définir un nouveau mot de passe ; il sera valable { $lifetime }.
+forgot-button = Envoyer le lien de réinitialisation
+forgot-back = Retour à la connexion
+forgot-email-missing = Veuillez saisir l’adresse e-mail de votre compte.
+forgot-sent-title = Consultez votre messagerie
+forgot-sent = Si { $email } correspond à un compte actif, un lien pour définir un nouveau mot de passe vous a été envoyé. Il ne peut être utilisé qu’une seule fois et reste valable { $lifetime }.
+forgot-sent-spam = Toujours aucun e-mail après quelques minutes ? Vérifiez votre dossier de courrier indésirable ou contactez { $contact }.
+reset-title = Définir un nouveau mot de passe
+# $organization est déjà balisé ; conservez les balises <strong>.
+reset-intro = Choisissez un nouveau mot de passe pour votre compte chez <strong>{ $organization }</strong>. Cette opération vous déconnecte de tous vos autres appareils.
+reset-button = Définir le mot de passe
+reset-invalid-title = Lien de réinitialisation non valide
+reset-invalid-text = Ce lien pour définir un nouveau mot de passe ne fonctionne pas. Il a peut-être déjà été utilisé, ou remplacé par un e-mail plus récent.
+reset-invalid-again = Utilisez le lien de l’e-mail le plus récent, ou demandez-en un nouveau.
+reset-expired-title = Lien de réinitialisation expiré
+reset-expired-on = Ce lien pour définir un nouveau mot de passe a expiré le { $date }.
+reset-expired-again = Demandez-en un nouveau : il sera valable { $lifetime }.
+reset-ask-again = Demander un nouveau lien
 
-## Mail, shared
+## E-mails, textes communs
 
-mail-hello = Hello,
-mail-hello-name = Hello { $name },
-mail-department = Department: { $department }
-mail-teams = Teams: { $teams }
-mail-paste-link = Or paste this link into your browser:
-mail-ignore-invitation = If you did not expect this invitation, you can ignore this email.
-mail-questions = Questions? Contact { $contact }.
+mail-hello = Bonjour,
+mail-hello-name = Bonjour { $name },
+mail-department = Service : { $department }
+mail-teams = Équipes : { $teams }
+mail-paste-link = Vous pouvez aussi copier ce lien dans votre navigateur :
+mail-ignore-invitation = Si vous n’attendiez pas cette invitation, vous pouvez ignorer cet e-mail.
+mail-questions = Pour toute question, veuillez contacter { $contact }.
 
-## The invitation
+## L’invitation
 
-invitation-subject = You're invited to join { $organization }
-invitation-intro = { $invited_by } has invited you to join { $organization } as { $role }.
-invitation-accept-here = Accept the invitation and choose your password here:
-invitation-button = Accept invitation
-invitation-expires = This link works once and expires on { $expires }.
+invitation-subject = Invitation à rejoindre { $organization }
+invitation-intro = { $invited_by } vous invite à rejoindre { $organization } en tant que { $role }.
+invitation-accept-here = Acceptez l’invitation et choisissez votre mot de passe ici :
+invitation-button = Accepter l’invitation
+invitation-expires = Ce lien ne peut être utilisé qu’une seule fois et expire le { $expires }.
 
-## The reminder
+## Le rappel
 
-reminder-subject = Reminder: you're invited to join { $organization }
-reminder-intro = This is a reminder: { $invited_by } invited you to join { $organization } as { $role }, and the invitation is still waiting for you.
-reminder-accept-here = Accept it and choose your password here:
-reminder-expires = The invitation expires on { $expires }.
-reminder-first-link = The link in the first email works too until then; whichever you use first sets up your account.
+reminder-subject = Rappel : invitation à rejoindre { $organization }
+reminder-intro = Nous vous rappelons que { $invited_by } vous a adressé une invitation à rejoindre { $organization } en tant que { $role }, et que cette invitation est toujours en attente.
+reminder-accept-here = Acceptez-la et choisissez votre mot de passe ici :
+reminder-expires = L’invitation expire le { $expires }.
+reminder-first-link = D’ici là, le lien du premier e-mail fonctionne aussi ; le premier lien que vous utiliserez créera votre compte.
 
-## A new link asked for (to the organization's contact)
+## Demande d’un nouveau lien (envoyée au contact de l’organisation)
 
-renewal-request-subject = { $email } asks for a new invitation link
-renewal-request-intro = { $email } asked for a new link to join { $organization }: their invitation (role { $role }) expired on { $expired }, and they pressed “{ expired-renew-button }” on the “{ expired-title }” page.
-renewal-request-resend = To send them a new invitation, run:
-renewal-request-list = To see every such request:
-renewal-request-cancel = If you do not want them to join, cancel it instead:
-renewal-request-signature = invitectl for { $organization }
+renewal-request-subject = { $email } demande un nouveau lien d’invitation
+renewal-request-intro = { $email } a demandé un nouveau lien pour rejoindre { $organization } : son invitation (rôle { $role }) a expiré le { $expired }, et la personne a cliqué sur « { expired-renew-button } » sur la page « { expired-title } ».
+renewal-request-resend = Pour lui envoyer une nouvelle invitation, exécutez :
+renewal-request-list = Pour afficher toutes les demandes de ce type :
+renewal-request-cancel = Si vous ne souhaitez pas que cette personne rejoigne l’organisation, annulez plutôt l’invitation :
+renewal-request-signature = invitectl pour { $organization }
 
-## Password reset
+## Réinitialisation du mot de passe
 
-reset-mail-subject = Set a new password for { $organization }
-reset-mail-intro = Someone asked to set a new password for your { $organization } account, { $email }.
-reset-mail-choose = If it was you, choose your new password here:
-reset-mail-button = Set a new password
-reset-mail-expires = This link works once and expires on { $expires }.
-reset-mail-logout = Setting a new password logs you out everywhere else.
-reset-mail-ignore = If you did not ask for this, you can ignore this email: your password stays as it is.
+reset-mail-subject = Réinitialisation de votre mot de passe pour { $organization }
+reset-mail-intro = Quelqu’un a demandé à définir un nouveau mot de passe pour votre compte { $email } chez { $organization }.
+reset-mail-choose = Si vous êtes à l’origine de cette demande, choisissez votre nouveau mot de passe ici :
+reset-mail-button = Définir un nouveau mot de passe
+reset-mail-expires = Ce lien ne peut être utilisé qu’une seule fois et expire le { $expires }.
+reset-mail-logout = La définition d’un nouveau mot de passe vous déconnecte de tous vos autres appareils.
+reset-mail-ignore = Si vous n’êtes pas à l’origine de cette demande, vous pouvez ignorer cet e-mail : votre mot de passe reste inchangé.
 
-## The end of an account
+## La fin d’un compte
 
-end-warning-subject = Your { $organization } account ends on { $date }
-end-warning-intro = Your account at { $organization }, { $email }, ends on { $date }. From that day on, you can no longer log in.
-end-warning-contact = If this is a mistake or you need your account for longer, please contact { $contact }.
+end-warning-subject = Votre compte chez { $organization } prend fin le { $date }
+end-warning-intro = Votre compte { $email } chez { $organization } prend fin le { $date }. À partir de cette date, vous ne pourrez plus vous connecter.
+end-warning-contact = S’il s’agit d’une erreur ou si vous avez besoin de votre compte plus longtemps, veuillez contacter { $contact }.

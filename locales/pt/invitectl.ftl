@@ -1,196 +1,197 @@
-# invitectl: what invitees read, in English. One message per thing said;
-# every other locales/<code>/invitectl.ftl has exactly these messages, with
-# the same variables (a test checks). Terms used throughout: invitation,
-# link, password, account, administrator.
+# invitectl: o que as pessoas convidadas leem, em português do Brasil (pt).
+# Registro formal, mas cordial (“você”, “sua senha”). Termos usados em todo o
+# arquivo: convite, link, senha, conta, administrador, entrar (log in).
 
-## Shared by the pages
+## Textos comuns das páginas
 
-# Before the title of a page that shows a form's problems, and before each
-# problem at its field (read out by screen readers).
-error-prefix = Error:
-your-administrator = your administrator
-field-email = Email
-field-first-name = First Name
-field-last-name = Last Name
-field-password = Password
-field-confirm-password = Confirm Password
-field-new-password = New Password
-field-confirm-new-password = Confirm New Password
-help-email-username = Your account's address: you log in with it.
-help-password = At least { $min } characters.
-help-password-again = Type it again: it was not kept.
-help-confirm-password = The same password again.
-problems-heading = There is a problem
-problems-passwords-emptied = The password fields were emptied, as they always are: type your password in both again.
-detail-name = Name
-detail-role = Role
-detail-department = Department
-detail-teams = Teams
-detail-none = none
-link-log-in = Log in
+# Antes do título de uma página que mostra os problemas de um formulário, e
+# antes de cada problema junto ao seu campo (lido pelos leitores de tela).
+error-prefix = Erro:
+# Substitui $contact quando não há endereço de contato: vem sempre depois de “com”.
+your-administrator = seu administrador
+field-email = E-mail
+field-first-name = Nome
+field-last-name = Sobrenome
+field-password = Senha
+field-confirm-password = Confirmar senha
+field-new-password = Nova senha
+field-confirm-new-password = Confirmar nova senha
+help-email-username = O endereço de e-mail da sua conta: é com ele que você entra.
+help-password = Pelo menos { $min } caracteres.
+help-password-again = Digite a senha novamente: ela não foi mantida.
+help-confirm-password = A mesma senha novamente.
+problems-heading = Verifique os dados do formulário
+problems-passwords-emptied = Os campos de senha foram esvaziados, como sempre acontece nesses casos: digite sua senha novamente nos dois campos.
+detail-name = Nome
+detail-role = Função
+detail-department = Departamento
+detail-teams = Equipes
+# Aparece no lugar do departamento e também no lugar das equipes.
+detail-none = nenhum
+link-log-in = Entrar
 duration-minutes = { $count ->
-    [one] 1 minute
-   *[other] { $count } minutes
+    [one] 1 minuto
+   *[other] { $count } minutos
 }
 duration-hours = { $count ->
-    [one] 1 hour
-   *[other] { $count } hours
+    [one] 1 hora
+   *[other] { $count } horas
 }
 duration-days = { $count ->
-    [one] 1 day
-   *[other] { $count } days
+    [one] 1 dia
+   *[other] { $count } dias
 }
 
-## Problems with a form, each shown at its field
+## Problemas de um formulário, cada um mostrado junto ao seu campo
 
-problem-first-name-required = First Name is required: type a name made of visible characters.
-problem-first-name-too-long = First Name must be at most { $max } characters, without control characters.
-problem-last-name-required = Last Name is required: type a name made of visible characters.
-problem-last-name-too-long = Last Name must be at most { $max } characters, without control characters.
-problem-password-too-short = The password is too short: use at least { $min } characters.
-problem-password-too-long = The password is too long: use at most { $max } bytes.
-problem-password-blank = The password is only spaces or invisible characters: use letters, digits or symbols you can see.
-problem-password-common = The password is one of the most common passwords, which attackers try first: choose one that is not a word or a well-known pattern.
-problem-passwords-differ = The passwords do not match: type the same password twice.
+problem-first-name-required = O nome é obrigatório: digite um nome formado por caracteres visíveis.
+problem-first-name-too-long = O nome pode ter no máximo { $max } caracteres, sem caracteres de controle.
+problem-last-name-required = O sobrenome é obrigatório: digite um sobrenome formado por caracteres visíveis.
+problem-last-name-too-long = O sobrenome pode ter no máximo { $max } caracteres, sem caracteres de controle.
+problem-password-too-short = A senha é curta demais: use pelo menos { $min } caracteres.
+problem-password-too-long = A senha é longa demais: use no máximo { $max } bytes.
+problem-password-blank = A senha contém apenas espaços ou caracteres invisíveis: use letras, números ou símbolos visíveis.
+problem-password-common = A senha está entre as mais comuns, que são as primeiras que os invasores testam: escolha uma que não seja uma palavra nem um padrão conhecido.
+problem-passwords-differ = As senhas não coincidem: digite a mesma senha duas vezes.
 
-## Accept Invitation
+## Aceitar o convite
 
-accept-title = Accept Invitation
-# $organization and $email are already marked up; keep the <strong> tags.
-accept-intro = You have been invited to join <strong>{ $organization }</strong> as <strong class="address">{ $email }</strong>.
-accept-button = Accept & Create Account
+accept-title = Aceitar convite
+# $organization e $email já vêm com marcação; mantenha as tags <strong>.
+accept-intro = Você recebeu um convite para participar de <strong>{ $organization }</strong> com o endereço <strong class="address">{ $email }</strong>.
+accept-button = Aceitar e criar conta
 
-## Invitation Expired, and "Send me a new link"
+## Convite expirado, e “Receber um novo link”
 
-expired-title = Invitation Expired
-expired-on = This invitation expired on { $date }.
-# $contact is a link to the contact address, or "your administrator".
-expired-contact = Please contact { $contact } and ask for a new invitation.
-expired-renew-auto = Or get a new link right away: it goes by email to the address this invitation was sent to.
-expired-renew-admin = Or ask for a new link here: your administrator is told, and sends it by email to the address this invitation was sent to.
-expired-renew-button = Send me a new link
-renew-sent-title = New Link Sent
-renew-sent-to = A new link is on its way to { $address }.
-renew-sent-until = It works until { $date }. The old link no longer does.
-renew-sent-contact = If it does not arrive within a few minutes, please contact { $contact }.
-renew-failed-title = New Link Not Sent
-renew-failed = A new invitation for { $address } was made, but its email could not be sent just now.
-renew-failed-contact = Please contact { $contact } and ask them to send it again.
-renew-asked-title = New Link Requested
-renew-limit-reached = This invitation has had as many new links as it may get by itself.
-renew-asked = Your administrator has been asked to send you a new link. It will come by email to { $address }.
-renew-urgent-contact = If it is urgent, please contact { $contact }.
+expired-title = Convite expirado
+expired-on = Este convite expirou em { $date }.
+# $contact é um link para o endereço de contato, ou “seu administrador”.
+expired-contact = Entre em contato com { $contact } e solicite um novo convite.
+expired-renew-auto = Ou receba um novo link agora mesmo: ele será enviado por e-mail para o endereço ao qual este convite foi enviado.
+expired-renew-admin = Ou solicite um novo link aqui: seu administrador será avisado e o enviará por e-mail para o endereço ao qual este convite foi enviado.
+expired-renew-button = Receber um novo link
+renew-sent-title = Novo link enviado
+renew-sent-to = Um novo link foi enviado para { $address }.
+renew-sent-until = Ele é válido até { $date }. O link anterior não funciona mais.
+renew-sent-contact = Se ele não chegar em alguns minutos, entre em contato com { $contact }.
+renew-failed-title = Não foi possível enviar o novo link
+renew-failed = Um novo convite para { $address } foi criado, mas não foi possível enviar o e-mail correspondente neste momento.
+renew-failed-contact = Entre em contato com { $contact } e peça que o convite seja enviado novamente.
+renew-asked-title = Novo link solicitado
+renew-limit-reached = Este convite já recebeu todos os novos links que pode obter automaticamente.
+renew-asked = Pedimos ao seu administrador que envie um novo link para você. O link chegará por e-mail em { $address }.
+renew-urgent-contact = Se for urgente, entre em contato com { $contact }.
 
-## Links that do not work
+## Links que não funcionam
 
-invalid-title = Invalid Token
-invalid-text = This invitation link does not work. It may have been cancelled, or replaced by a newer email.
-invalid-contact = Open the link in the most recent invitation email you got. If there is none, please contact { $contact } and ask for a new invitation.
-invalid-log-in = Log in, if you have an account already
-used-title = Invitation Already Accepted
-used-text = This invitation has been accepted already, so its account is set up.
-used-log-in = Log in with its email address and the password chosen then.
-used-contact = If you did not accept it yourself, please contact { $contact } at once.
+invalid-title = Link de convite inválido
+invalid-text = Este link de convite não funciona. O convite pode ter sido cancelado ou substituído por um e-mail mais recente.
+invalid-contact = Abra o link do e-mail de convite mais recente que você recebeu. Se não houver nenhum, entre em contato com { $contact } e solicite um novo convite.
+invalid-log-in = Entrar, se você já tem uma conta
+used-title = Convite já aceito
+used-text = Este convite já foi aceito, portanto a conta correspondente já está configurada.
+used-log-in = Entre com o endereço de e-mail do convite e a senha escolhida na ocasião.
+used-contact = Se não foi você quem aceitou o convite, entre em contato imediatamente com { $contact }.
 
-## Errors
+## Erros
 
-unavailable-title = Temporarily Unavailable
-unavailable-text = The server cannot reach its database right now. Please try again in a minute.
-failed-title = Something Went Wrong
-failed-text = The server could not finish this request. Please try again in a minute.
-too-many-title = Too Many Attempts
-too-many-text = There were too many failed attempts from your network or for this account. Please wait a few minutes and try again.
-refused-title = Request Refused
-refused-text = This form was sent from another site, so it was not accepted. Open the page on this site and try again.
-busy-title = Busy
-busy-text = The server is busy. Please try again in a minute.
-not-found-title = Page Not Found
-not-found-text = There is nothing at this address.
+unavailable-title = Temporariamente indisponível
+unavailable-text = No momento, o servidor não consegue acessar o banco de dados. Tente novamente em um minuto.
+failed-title = Ocorreu um erro
+failed-text = O servidor não conseguiu concluir esta solicitação. Tente novamente em um minuto.
+too-many-title = Muitas tentativas
+too-many-text = Houve muitas tentativas malsucedidas a partir da sua rede ou para esta conta. Aguarde alguns minutos e tente novamente.
+refused-title = Solicitação recusada
+refused-text = Este formulário foi enviado a partir de outro site e, por isso, não foi aceito. Abra a página neste site e tente novamente.
+busy-title = Servidor ocupado
+busy-text = O servidor está ocupado. Tente novamente em um minuto.
+not-found-title = Página não encontrada
+not-found-text = Não há nenhuma página neste endereço.
 
-## Log In and the dashboard
+## Entrar e painel
 
-login-title = Log In
-login-button = Log In
-login-password-again = Type your password again: it was not kept.
-login-forgot = Forgot your password?
-login-wrong = The email or password is incorrect.
-login-inactive = This account is inactive; ask your administrator to reactivate it.
-dashboard-title = Dashboard
-dashboard-welcome = Welcome, { $name }
-dashboard-your-name = Your name
-dashboard-name-not-changed = Your name was not changed.
-dashboard-save-name = Save name
-dashboard-log-out = Log out
+login-title = Entrar
+login-button = Entrar
+login-password-again = Digite sua senha novamente: ela não foi mantida.
+login-forgot = Esqueceu sua senha?
+login-wrong = O e-mail ou a senha estão incorretos.
+login-inactive = Esta conta está inativa; peça ao seu administrador que a reative.
+dashboard-title = Painel
+dashboard-welcome = Boas-vindas, { $name }
+dashboard-your-name = Seu nome
+dashboard-name-not-changed = Seu nome não foi alterado.
+dashboard-save-name = Salvar nome
+dashboard-log-out = Sair
 
-## Forgotten password
+## Senha esquecida
 
-forgot-title = Forgot Password
-forgot-intro = Type the email address of your account. We will mail you a link to set a new password; it works for { $lifetime }.
-forgot-button = Send Reset Link
-forgot-back = Back to log in
-forgot-email-missing = Type the email address of your account.
-forgot-sent-title = Check Your Email
-forgot-sent = If { $email } belongs to an active account, a link to set a new password is on its way. It works once, for { $lifetime }.
-forgot-sent-spam = No email after a few minutes? Look in your spam folder, or ask { $contact }.
-reset-title = Set a New Password
-# $organization is already marked up; keep the <strong> tags.
-reset-intro = Choose a new password for your account at <strong>{ $organization }</strong>. Setting it logs you out on every other device.
-reset-button = Set Password
-reset-invalid-title = Invalid Reset Link
-reset-invalid-text = This link to set a new password does not work. It may have been used already, or replaced by a newer email.
-reset-invalid-again = Use the link in the most recent email, or ask for a new one.
-reset-expired-title = Reset Link Expired
-reset-expired-on = This link to set a new password expired on { $date }.
-reset-expired-again = Ask for a new one: it works for { $lifetime }.
-reset-ask-again = Ask for a new link
+forgot-title = Esqueci minha senha
+forgot-intro = Digite o endereço de e-mail da sua conta. Enviaremos um link para definir uma nova senha, válido por { $lifetime }.
+forgot-button = Enviar link de redefinição
+forgot-back = Voltar para a página “Entrar”
+forgot-email-missing = Digite o endereço de e-mail da sua conta.
+forgot-sent-title = Verifique seu e-mail
+forgot-sent = Se { $email } pertencer a uma conta ativa, enviamos para esse endereço um link para definir uma nova senha. Ele pode ser usado uma única vez e é válido por { $lifetime }.
+forgot-sent-spam = Não recebeu nenhum e-mail depois de alguns minutos? Verifique sua pasta de spam ou entre em contato com { $contact }.
+reset-title = Definir uma nova senha
+# $organization já vem com marcação; mantenha as tags <strong>.
+reset-intro = Escolha uma nova senha para sua conta em <strong>{ $organization }</strong>. Ao defini-la, você sairá da sua conta em todos os outros dispositivos.
+reset-button = Definir senha
+reset-invalid-title = Link de redefinição inválido
+reset-invalid-text = Este link para definir uma nova senha não funciona. Ele pode já ter sido usado ou ter sido substituído por um e-mail mais recente.
+reset-invalid-again = Use o link do e-mail mais recente ou solicite um novo.
+reset-expired-title = Link de redefinição expirado
+reset-expired-on = Este link para definir uma nova senha expirou em { $date }.
+reset-expired-again = Solicite um novo: ele será válido por { $lifetime }.
+reset-ask-again = Solicitar um novo link
 
-## Mail, shared
+## E-mails, textos comuns
 
-mail-hello = Hello,
-mail-hello-name = Hello { $name },
-mail-department = Department: { $department }
-mail-teams = Teams: { $teams }
-mail-paste-link = Or paste this link into your browser:
-mail-ignore-invitation = If you did not expect this invitation, you can ignore this email.
-mail-questions = Questions? Contact { $contact }.
+mail-hello = Olá,
+mail-hello-name = Olá, { $name },
+mail-department = Departamento: { $department }
+mail-teams = Equipes: { $teams }
+mail-paste-link = Ou copie e cole este link no seu navegador:
+mail-ignore-invitation = Se você não esperava este convite, pode ignorar este e-mail.
+mail-questions = Dúvidas? Entre em contato com { $contact }.
 
-## The invitation
+## O convite
 
-invitation-subject = You're invited to join { $organization }
-invitation-intro = { $invited_by } has invited you to join { $organization } as { $role }.
-invitation-accept-here = Accept the invitation and choose your password here:
-invitation-button = Accept invitation
-invitation-expires = This link works once and expires on { $expires }.
+invitation-subject = Convite para participar de { $organization }
+invitation-intro = { $invited_by } convidou você para participar de { $organization } como { $role }.
+invitation-accept-here = Aceite o convite e escolha sua senha aqui:
+invitation-button = Aceitar convite
+invitation-expires = Este link pode ser usado uma única vez e expira em { $expires }.
 
-## The reminder
+## O lembrete
 
-reminder-subject = Reminder: you're invited to join { $organization }
-reminder-intro = This is a reminder: { $invited_by } invited you to join { $organization } as { $role }, and the invitation is still waiting for you.
-reminder-accept-here = Accept it and choose your password here:
-reminder-expires = The invitation expires on { $expires }.
-reminder-first-link = The link in the first email works too until then; whichever you use first sets up your account.
+reminder-subject = Lembrete: convite para participar de { $organization }
+reminder-intro = Gostaríamos de lembrar que { $invited_by } convidou você para participar de { $organization } como { $role } e que o convite continua pendente.
+reminder-accept-here = Aceite-o e escolha sua senha aqui:
+reminder-expires = O convite expira em { $expires }.
+reminder-first-link = Até lá, o link do primeiro e-mail também funciona; o link que você usar primeiro configurará sua conta.
 
-## A new link asked for (to the organization's contact)
+## Um novo link foi solicitado (mensagem para o contato da organização)
 
-renewal-request-subject = { $email } asks for a new invitation link
-renewal-request-intro = { $email } asked for a new link to join { $organization }: their invitation (role { $role }) expired on { $expired }, and they pressed “{ expired-renew-button }” on the “{ expired-title }” page.
-renewal-request-resend = To send them a new invitation, run:
-renewal-request-list = To see every such request:
-renewal-request-cancel = If you do not want them to join, cancel it instead:
-renewal-request-signature = invitectl for { $organization }
+renewal-request-subject = { $email } solicita um novo link de convite
+renewal-request-intro = { $email } solicitou um novo link para participar de { $organization }: o convite (função { $role }) expirou em { $expired }, e a pessoa clicou em “{ expired-renew-button }” na página “{ expired-title }”.
+renewal-request-resend = Para enviar um novo convite a essa pessoa, execute:
+renewal-request-list = Para ver todas as solicitações desse tipo:
+renewal-request-cancel = Se você não quiser que essa pessoa participe, cancele o convite em vez de enviá-lo novamente:
+renewal-request-signature = invitectl para { $organization }
 
-## Password reset
+## Redefinição de senha
 
-reset-mail-subject = Set a new password for { $organization }
-reset-mail-intro = Someone asked to set a new password for your { $organization } account, { $email }.
-reset-mail-choose = If it was you, choose your new password here:
-reset-mail-button = Set a new password
-reset-mail-expires = This link works once and expires on { $expires }.
-reset-mail-logout = Setting a new password logs you out everywhere else.
-reset-mail-ignore = If you did not ask for this, you can ignore this email: your password stays as it is.
+reset-mail-subject = Redefinição de senha da sua conta em { $organization }
+reset-mail-intro = Alguém solicitou a definição de uma nova senha para sua conta { $email } em { $organization }.
+reset-mail-choose = Se foi você, escolha sua nova senha aqui:
+reset-mail-button = Definir uma nova senha
+reset-mail-expires = Este link pode ser usado uma única vez e expira em { $expires }.
+reset-mail-logout = Ao definir uma nova senha, você sairá da sua conta em todos os outros dispositivos.
+reset-mail-ignore = Se você não fez essa solicitação, pode ignorar este e-mail: sua senha continuará a mesma.
 
-## The end of an account
+## O encerramento de uma conta
 
-end-warning-subject = Your { $organization } account ends on { $date }
-end-warning-intro = Your account at { $organization }, { $email }, ends on { $date }. From that day on, you can no longer log in.
-end-warning-contact = If this is a mistake or you need your account for longer, please contact { $contact }.
+end-warning-subject = Sua conta em { $organization } será encerrada em { $date }
+end-warning-intro = Sua conta { $email } em { $organization } será encerrada em { $date }. A partir desse dia, você não poderá mais entrar.
+end-warning-contact = Se isso for um engano ou se você precisar da sua conta por mais tempo, entre em contato com { $contact }.
