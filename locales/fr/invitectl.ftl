@@ -160,7 +160,7 @@ mail-questions = Pour toute question, veuillez contacter { $contact }.
 ## L’invitation
 
 invitation-subject = Invitation à rejoindre { $organization }
-invitation-intro = { $invited_by } vous invite à rejoindre { $organization } en tant que { $role }.
+invitation-intro = { $invited_by } vous invite à rejoindre { $organization } avec le rôle { $role }.
 invitation-accept-here = Acceptez l’invitation et choisissez votre mot de passe ici :
 invitation-button = Accepter l’invitation
 invitation-expires = Ce lien ne peut être utilisé qu’une seule fois et expire le { $expires }.
@@ -168,7 +168,7 @@ invitation-expires = Ce lien ne peut être utilisé qu’une seule fois et expir
 ## Le rappel
 
 reminder-subject = Rappel : invitation à rejoindre { $organization }
-reminder-intro = Nous vous rappelons que { $invited_by } vous a adressé une invitation à rejoindre { $organization } en tant que { $role }, et que cette invitation est toujours en attente.
+reminder-intro = Pour rappel, { $invited_by } vous a adressé une invitation à rejoindre { $organization } avec le rôle { $role }, et cette invitation est toujours en attente.
 reminder-accept-here = Acceptez-la et choisissez votre mot de passe ici :
 reminder-expires = L’invitation expire le { $expires }.
 reminder-first-link = D’ici là, le lien du premier e-mail fonctionne aussi ; le premier lien que vous utiliserez créera votre compte.
