@@ -4,10 +4,9 @@
 //! and variables by `fluent-bundle`; dates in the reader's language and the
 //! organization's time zone. The command line stays English.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
-use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
@@ -261,13 +260,67 @@ fn quality_in_thousandths(value: &str) -> Option<u16> {
         .then(|| (value * 1000.0).round() as u16)
 }
 
-/// The time zone dates are shown in: an IANA name (`Europe/Berlin`).
-pub fn parse_zone(name: &str) -> Result<Tz, String> {
-    name.parse::<Tz>().map_err(|_| {
-        format!(
-            "\"{name}\" is not an IANA time zone name; use one like \"UTC\" or \"Europe/Berlin\""
-        )
-    })
+/// The time zone dates are shown in, by its IANA name (`Europe/Berlin`).
+///
+/// A zone is read from the time zone database built into the binary when it
+/// is first named and then kept for the process, so that a `Zone` (and so
+/// [`Texts`]) is a copyable reference. The database is one blob read per
+/// zone: a table of every zone's transitions would cost each command,
+/// however short, tens of thousands of pointers to relocate as it starts.
+#[derive(Clone, Copy)]
+pub struct Zone(&'static jiff::tz::TimeZone);
+
+static UTC: jiff::tz::TimeZone = jiff::tz::TimeZone::UTC;
+
+impl Zone {
+    pub const UTC: Zone = Zone(&UTC);
+
+    pub fn parse(name: &str) -> Result<Zone, String> {
+        static READ: Mutex<Vec<&'static jiff::tz::TimeZone>> = Mutex::new(Vec::new());
+        let mut read = READ.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(zone) = read.iter().find(|zone| {
+            zone.iana_name()
+                .is_some_and(|known| known.eq_ignore_ascii_case(name))
+        }) {
+            return Ok(Zone(zone));
+        }
+        let zone = jiff::tz::TimeZone::get(name).map_err(|_| {
+            format!(
+                "\"{name}\" is not an IANA time zone name; use one like \"UTC\" or \"Europe/Berlin\""
+            )
+        })?;
+        let zone: &'static jiff::tz::TimeZone = Box::leak(Box::new(zone));
+        read.push(zone);
+        Ok(Zone(zone))
+    }
+
+    pub fn name(self) -> &'static str {
+        self.0.iana_name().unwrap_or("UTC")
+    }
+
+    /// The offset from UTC at this instant, and the abbreviation of the
+    /// zone's time then ("CET", "+04").
+    fn offset_at(self, at: DateTime<Utc>) -> (FixedOffset, String) {
+        let Ok(instant) = jiff::Timestamp::from_second(at.timestamp()) else {
+            return (FixedOffset::east_opt(0).expect("zero"), "UTC".into());
+        };
+        let info = self.0.to_offset_info(instant);
+        let offset =
+            FixedOffset::east_opt(info.offset().seconds()).expect("a zone's offset is under a day");
+        (offset, info.abbreviation().to_string())
+    }
+}
+
+impl std::fmt::Debug for Zone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl PartialEq for Zone {
+    fn eq(&self, other: &Zone) -> bool {
+        self.name() == other.name()
+    }
 }
 
 /// A value for a message's variable.
@@ -286,11 +339,11 @@ pub enum Arg<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct Texts {
     pub lang: Lang,
-    zone: Tz,
+    zone: Zone,
 }
 
 impl Texts {
-    pub fn new(lang: Lang, zone: Tz) -> Texts {
+    pub fn new(lang: Lang, zone: Zone) -> Texts {
         Texts { lang, zone }
     }
 
@@ -361,8 +414,8 @@ impl Texts {
 
     /// "Thursday, 10 December 2026 at 15:05 CET", in this language and zone.
     pub fn date_time(&self, at: DateTime<Utc>) -> String {
-        let local = at.with_timezone(&self.zone);
-        let abbreviation = local.format("%Z").to_string();
+        let (offset, abbreviation) = self.zone.offset_at(at);
+        let local = at.with_timezone(&offset);
         // "CET" names a zone; "+04" does not, so its IANA name does.
         let zone = if abbreviation.chars().all(|c| c.is_ascii_alphabetic()) {
             abbreviation
@@ -488,7 +541,7 @@ mod tests {
                 assert_eq!(&translated[key], wanted, "{lang}: the variables of {key}");
             }
             // Every message formats without an error (a bad selector, say).
-            let texts = Texts::new(lang, Tz::UTC);
+            let texts = Texts::new(lang, Zone::UTC);
             for key in english.keys() {
                 let bundle = lang.bundle();
                 let pattern = bundle.get_message(key).unwrap().value().unwrap();
@@ -535,19 +588,27 @@ mod tests {
     #[test]
     fn dates_read_as_each_language_writes_them_with_the_zone_named() {
         let at = Utc.with_ymd_and_hms(2026, 12, 10, 14, 5, 0).unwrap();
-        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        let berlin = Zone::parse("Europe/Berlin").unwrap();
         let cases = [
-            (Lang::En, Tz::UTC, "Thursday, 10 December 2026 at 14:05 UTC"),
+            (
+                Lang::En,
+                Zone::UTC,
+                "Thursday, 10 December 2026 at 14:05 UTC",
+            ),
             (
                 Lang::De,
                 berlin,
                 "Donnerstag, 10. Dezember 2026, 15:05 Uhr (CET)",
             ),
-            (Lang::Pl, Tz::UTC, "czwartek, 10 grudnia 2026, 14:05 (UTC)"),
-            (Lang::Ja, Tz::UTC, "2026年12月10日(木) 14:05 (UTC)"),
+            (
+                Lang::Pl,
+                Zone::UTC,
+                "czwartek, 10 grudnia 2026, 14:05 (UTC)",
+            ),
+            (Lang::Ja, Zone::UTC, "2026年12月10日(木) 14:05 (UTC)"),
             (
                 Lang::Fr,
-                "Asia/Dubai".parse().unwrap(),
+                Zone::parse("Asia/Dubai").unwrap(),
                 "jeudi 10 décembre 2026 à 18:05 (Asia/Dubai)",
             ),
         ];
@@ -556,14 +617,30 @@ mod tests {
         }
         let day = NaiveDate::from_ymd_opt(2027, 3, 31).unwrap();
         assert_eq!(
-            Texts::new(Lang::De, Tz::UTC).date(day),
+            Texts::new(Lang::De, Zone::UTC).date(day),
             "Mittwoch, 31. März 2027"
         );
     }
 
     #[test]
+    fn a_zone_is_an_iana_name_and_its_summer_time_is_named() {
+        let berlin = Zone::parse("europe/berlin").unwrap();
+        assert_eq!(berlin.name(), "Europe/Berlin");
+        let summer = Utc.with_ymd_and_hms(2027, 7, 1, 12, 0, 0).unwrap();
+        assert_eq!(
+            Texts::new(Lang::En, berlin).date_time(summer),
+            "Thursday, 1 July 2027 at 14:00 CEST"
+        );
+        let refused = Zone::parse("Mars/Olympus").unwrap_err();
+        assert_eq!(
+            refused,
+            "\"Mars/Olympus\" is not an IANA time zone name; use one like \"UTC\" or \"Europe/Berlin\""
+        );
+    }
+
+    #[test]
     fn values_are_escaped_in_html_and_markup_is_not() {
-        let texts = Texts::new(Lang::En, Tz::UTC);
+        let texts = Texts::new(Lang::En, Zone::UTC);
         let html = texts.html(
             "expired-contact",
             &[("contact", Arg::Markup("<a href=\"mailto:x@y\">x@y</a>"))],
@@ -577,13 +654,13 @@ mod tests {
 
     #[test]
     fn lifetimes_are_counted_with_the_plural_rules() {
-        let en = Texts::new(Lang::En, Tz::UTC);
+        let en = Texts::new(Lang::En, Zone::UTC);
         let hour = std::time::Duration::from_secs(3600);
         assert_eq!(en.duration(hour), "1 hour");
         assert_eq!(en.duration(hour * 24), "24 hours");
         assert_eq!(en.duration(hour * 24 * 7), "7 days");
         assert_eq!(en.duration(hour / 2), "30 minutes");
-        let pl = Texts::new(Lang::Pl, Tz::UTC);
+        let pl = Texts::new(Lang::Pl, Zone::UTC);
         assert_eq!(pl.duration(hour * 2), "2 godziny");
         assert_eq!(pl.duration(hour * 5), "5 godzin");
     }

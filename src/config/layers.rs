@@ -328,9 +328,9 @@ impl Layers {
                 None => Lang::En,
             },
             timezone: match self.text("organization.timezone") {
-                Some(name) => crate::i18n::parse_zone(&name)
+                Some(name) => crate::i18n::Zone::parse(&name)
                     .map_err(|e| self.problem("organization.timezone", &e))?,
-                None => chrono_tz::Tz::UTC,
+                None => crate::i18n::Zone::UTC,
             },
         };
 

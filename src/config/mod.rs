@@ -182,7 +182,7 @@ pub struct Organization {
     /// What invitees read when nothing else says which language.
     pub language: Lang,
     /// Where dates in mail and pages are shown.
-    pub timezone: chrono_tz::Tz,
+    pub timezone: crate::i18n::Zone,
 }
 
 /// `smtp.security`: how the connection to the mail server is protected.

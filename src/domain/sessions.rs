@@ -209,7 +209,7 @@ mod tests {
             session_ttl: Duration::from_secs(12 * 3600),
             end_warning: std::time::Duration::from_secs(7 * 24 * 3600),
             language: crate::i18n::Lang::En,
-            timezone: chrono_tz::Tz::UTC,
+            timezone: crate::i18n::Zone::UTC,
         };
         let request = Request {
             email: "ann@acme.example".into(),

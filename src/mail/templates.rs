@@ -253,7 +253,7 @@ fn translate(
         .lookup("lang")
         .and_then(|code| code.as_str().and_then(Lang::from_tag))
         .unwrap_or(Lang::En);
-    let texts = Texts::new(lang, chrono_tz::Tz::UTC);
+    let texts = Texts::new(lang, crate::i18n::Zone::UTC);
     if !texts.has(key) {
         return Err(minijinja::Error::new(
             minijinja::ErrorKind::InvalidOperation,

@@ -36,7 +36,7 @@ fn org() -> Organization {
         session_ttl: 12 * HOUR,
         end_warning: std::time::Duration::from_secs(7 * 24 * 3600),
         language: crate::i18n::Lang::En,
-        timezone: chrono_tz::Tz::UTC,
+        timezone: crate::i18n::Zone::UTC,
     }
 }
 
