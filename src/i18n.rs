@@ -9,6 +9,7 @@ use std::sync::{Mutex, OnceLock};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_syntax::ast;
 
 /// A language invitectl speaks to invitees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -119,8 +120,8 @@ impl Lang {
     }
 
     /// Its message without variables `key`, formatted once for all.
-    fn plain(self, key: &str) -> Option<&'static str> {
-        self.messages().plain.get(key).map(String::as_str)
+    fn plain(self, key: &str) -> Option<&'static Plain> {
+        self.messages().plain.get(key)
     }
 
     fn messages(self) -> &'static Messages {
@@ -208,13 +209,55 @@ impl std::str::FromStr for Lang {
     }
 }
 
-/// A language's catalogue: the bundle, and each message without variables
-/// already formatted, as most of a page's words are (a page shows them
-/// without formatting anything anew).
+/// A language's catalogue: the bundle, and its messages prepared once, as
+/// most of a page's words are: the ones without variables already
+/// formatted, and the ones that only put values into fixed words as those
+/// words around each variable. A page then formats nothing anew; only a
+/// message that chooses its words by a value (a plural) goes through fluent.
 struct Messages {
     bundle: FluentBundle<FluentResource>,
-    plain: foldhash::HashMap<String, String>,
+    plain: foldhash::HashMap<String, Plain>,
+    filled: foldhash::HashMap<String, Vec<Piece>>,
 }
+
+/// A message without variables, as text and as HTML.
+struct Plain {
+    text: String,
+    html: String,
+}
+
+/// A message already escaped for HTML, which a page template writes as it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Escaped(&'static str);
+
+impl std::fmt::Display for Escaped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl askama::filters::HtmlSafe for Escaped {}
+
+impl askama::FastWritable for Escaped {
+    fn write_into<W: std::fmt::Write + ?Sized>(
+        &self,
+        dest: &mut W,
+        _: &dyn askama::Values,
+    ) -> askama::Result<()> {
+        Ok(dest.write_str(self.0)?)
+    }
+}
+
+/// A part of a message with variables: its own words or a variable's value.
+enum Piece {
+    Words(String),
+    Variable(String),
+}
+
+/// Around a variable's name while a message is cut into pieces: characters
+/// no catalogue uses.
+const OPEN: char = '\u{1}';
+const CLOSE: char = '\u{2}';
 
 impl Messages {
     fn parse(lang: Lang) -> Messages {
@@ -225,7 +268,7 @@ impl Messages {
         let ids: Vec<String> = resource
             .entries()
             .filter_map(|entry| match entry {
-                fluent_syntax::ast::Entry::Message(message) => Some(message.id.name.to_string()),
+                ast::Entry::Message(message) => Some(message.id.name.to_string()),
                 _ => None,
             })
             .collect();
@@ -237,19 +280,75 @@ impl Messages {
         bundle
             .add_resource(resource)
             .expect("a catalogue defines each message once");
-        let plain = ids
-            .into_iter()
-            .filter_map(|id| {
-                let pattern = bundle.get_message(&id)?.value()?;
-                let mut errors = Vec::new();
-                let text = bundle.format_pattern(pattern, None, &mut errors);
-                // A message with variables reports each one as missing.
-                let text = errors.is_empty().then(|| text.into_owned())?;
-                Some((id, text))
-            })
-            .collect();
-        Messages { bundle, plain }
+        let mut plain = foldhash::HashMap::default();
+        let mut filled = foldhash::HashMap::default();
+        for id in ids {
+            let Some(pattern) = bundle.get_message(&id).and_then(|m| m.value()) else {
+                continue;
+            };
+            let mut variables = Vec::new();
+            if !only_fills_in(pattern, &mut variables) {
+                continue;
+            }
+            // Formatted by fluent itself, each variable's value a marked
+            // name, so that the words are exactly fluent's.
+            let mut marked = FluentArgs::new();
+            for name in &variables {
+                marked.set(name.clone(), format!("{OPEN}{name}{CLOSE}"));
+            }
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern, Some(&marked), &mut errors);
+            assert!(errors.is_empty(), "{lang} {id}: {errors:?}");
+            if variables.is_empty() {
+                let html = escape_html(&text);
+                let text = text.into_owned();
+                plain.insert(id, Plain { text, html });
+            } else {
+                filled.insert(id, pieces(&text));
+            }
+        }
+        Messages {
+            bundle,
+            plain,
+            filled,
+        }
     }
+}
+
+/// Whether a message only puts values where its variables are (no choice
+/// by a value, no function), listing its variables.
+fn only_fills_in(pattern: &ast::Pattern<&str>, variables: &mut Vec<String>) -> bool {
+    pattern.elements.iter().all(|element| match element {
+        ast::PatternElement::TextElement { .. } => true,
+        ast::PatternElement::Placeable { expression } => match expression {
+            ast::Expression::Inline(ast::InlineExpression::VariableReference { id }) => {
+                variables.push(id.name.to_string());
+                true
+            }
+            ast::Expression::Inline(
+                ast::InlineExpression::StringLiteral { .. }
+                | ast::InlineExpression::MessageReference { .. },
+            ) => true,
+            _ => false,
+        },
+    })
+}
+
+fn pieces(marked: &str) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut rest = marked;
+    while let Some(open) = rest.find(OPEN) {
+        let close = rest[open..].find(CLOSE).expect("a marked name ends") + open;
+        if open > 0 {
+            pieces.push(Piece::Words(rest[..open].to_string()));
+        }
+        pieces.push(Piece::Variable(rest[open + 1..close].to_string()));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Words(rest.to_string()));
+    }
+    pieces
 }
 
 /// `q=0.8` as 800; `None` for a value that is not one.
@@ -364,6 +463,16 @@ impl Texts {
 
     /// A message without variables, as plain text.
     pub fn get(&self, key: &str) -> &'static str {
+        &self.plain(key).text
+    }
+
+    /// A message without variables as HTML, escaped once for all: a page
+    /// template shows it as it is.
+    pub fn escaped(&self, key: &str) -> Escaped {
+        Escaped(&self.plain(key).html)
+    }
+
+    fn plain(&self, key: &str) -> &'static Plain {
         self.lang
             .plain(key)
             .or_else(|| Lang::En.plain(key))
@@ -384,16 +493,21 @@ impl Texts {
     fn format(&self, key: &str, args: &[(&str, Arg<'_>)], html: bool) -> String {
         // A message missing from a translation falls back to English (the
         // catalogue test makes sure none is); never to its key.
-        let (bundle, message) = match self.lang.bundle().get_message(key) {
-            Some(message) => (self.lang.bundle(), message),
-            None => {
-                let english = Lang::En.bundle();
-                let message = english
-                    .get_message(key)
-                    .unwrap_or_else(|| panic!("no message {key} in locales/en/invitectl.ftl"));
-                (english, message)
-            }
+        if let Some(pieces) = self.lang.messages().filled.get(key) {
+            return fill(pieces, args, html);
+        }
+        let lang = if self.lang.bundle().has_message(key) {
+            self.lang
+        } else {
+            Lang::En
         };
+        if let Some(pieces) = lang.messages().filled.get(key) {
+            return fill(pieces, args, html);
+        }
+        let bundle = lang.bundle();
+        let message = bundle
+            .get_message(key)
+            .unwrap_or_else(|| panic!("no message {key} in locales/en/invitectl.ftl"));
         let pattern = message
             .value()
             .unwrap_or_else(|| panic!("the message {key} has no value"));
@@ -451,17 +565,48 @@ impl Texts {
 /// The five characters that mean something in HTML text and attributes.
 pub fn escape_html(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
+    escape_into(&mut escaped, text);
+    escaped
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    let mut done = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[done..at]);
+        out.push_str(entity);
+        done = at + 1;
+    }
+    out.push_str(&text[done..]);
+}
+
+/// A prepared message with its values put in, as fluent would have written it.
+fn fill(pieces: &[Piece], args: &[(&str, Arg<'_>)], html: bool) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(128);
+    for piece in pieces {
+        match piece {
+            Piece::Words(words) => out.push_str(words),
+            Piece::Variable(name) => match args.iter().find(|(arg, _)| arg == name) {
+                Some((_, Arg::Text(text))) if html => escape_into(&mut out, text),
+                Some((_, Arg::Text(text) | Arg::Markup(text))) => out.push_str(text),
+                Some((_, Arg::Number(n))) => write!(out, "{n}").expect("a String takes it"),
+                // What fluent writes for a value not given.
+                None => {
+                    debug_assert!(false, "no value for ${name}");
+                    write!(out, "{{${name}}}").expect("a String takes it");
+                }
+            },
         }
     }
-    escaped
+    out
 }
 
 #[cfg(test)]
@@ -636,6 +781,53 @@ mod tests {
             refused,
             "\"Mars/Olympus\" is not an IANA time zone name; use one like \"UTC\" or \"Europe/Berlin\""
         );
+    }
+
+    #[test]
+    fn a_prepared_message_reads_exactly_as_fluent_writes_it() {
+        let values = [
+            Arg::Text("Ann <ann@acme.example> & \"Bob's\""),
+            Arg::Markup("<a href=\"mailto:x\">x</a>"),
+            Arg::Number(1),
+            Arg::Number(12345),
+        ];
+        for lang in Lang::ALL {
+            let messages = lang.messages();
+            assert!(!messages.filled.is_empty(), "{lang}");
+            for (key, pieces) in &messages.filled {
+                let names: Vec<&str> = pieces
+                    .iter()
+                    .filter_map(|piece| match piece {
+                        Piece::Variable(name) => Some(name.as_str()),
+                        Piece::Words(_) => None,
+                    })
+                    .collect();
+                for value in values {
+                    let args: Vec<(&str, Arg<'_>)> = names.iter().map(|n| (*n, value)).collect();
+                    for html in [false, true] {
+                        let mut fluent_args = FluentArgs::new();
+                        for (name, arg) in &args {
+                            fluent_args.set(
+                                *name,
+                                match arg {
+                                    Arg::Text(text) if html => FluentValue::from(escape_html(text)),
+                                    Arg::Text(text) | Arg::Markup(text) => FluentValue::from(*text),
+                                    Arg::Number(n) => FluentValue::from(*n),
+                                },
+                            );
+                        }
+                        let pattern = messages.bundle.get_message(key).unwrap().value().unwrap();
+                        let mut errors = Vec::new();
+                        let fluent = messages.bundle.format_pattern(
+                            pattern,
+                            Some(&fluent_args),
+                            &mut errors,
+                        );
+                        assert_eq!(fill(pieces, &args, html), fluent, "{lang} {key}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -69,7 +69,7 @@ fn the_accept_page_shows_the_invitation_and_changes_nothing() {
             .has(
                 "<input id=\"email\" type=\"email\" value=\"ann@acme.example\" autocomplete=\"username\" readonly",
             )
-            .has("Accept &#38; Create Account");
+            .has("Accept &amp; Create Account");
     }
     assert_eq!(status_of(&env, "ann@acme.example"), "pending");
 }
