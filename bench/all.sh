@@ -28,6 +28,8 @@ scripts=(
   "import    ${quick:+10000 100000}"
   "forgot    ${quick:+60}"
   "limiter   ${quick:+20000 500 5}"
+  "memory    ${quick:+20000 2000}"
+  "people    ${quick:+2000}"
 )
 if [ -n "${WITH_POSTGRES:-}" ]; then
   scripts+=("list_postgres ${quick:+10000 3}" "web_postgres ${quick:+2 50}")

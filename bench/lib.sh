@@ -194,12 +194,25 @@ paired() {
 # like with like: name | ours | floor | ratio | goal and its verdict | the
 # 1-minute loads before the measured runs and now.
 figure() {
-  local name=$1 ours=$2 floor=$3 r=$4 op=$5 goal=$6 sign loads line
+  local name=$1 ours=$2 floor=$3 r=$4 op=$5 goal=$6 sign
   sign=$([ "$op" = LE ] && echo "<=" || echo ">=")
+  figure_line "$name" "$ours" "$floor" "$r" "$sign ${goal}x $(verdict "$r" "$op" "$goal")"
+}
+
+# figure_under NAME OURS UNIT FLOOR_TEXT FLOOR LIMIT: a figure whose goal is
+# a limit on ours itself (memory under 150 MiB); the ratio to the floor is
+# shown beside it.
+figure_under() {
+  local name=$1 ours=$2 unit=$3 floor_text=$4 floor=$5 limit=$6
+  figure_line "$name" "$ours $unit" "$floor_text" "$(ratio "$ours" "$floor")" \
+    "< $limit $unit $(verdict "$ours" LE "$limit")"
+}
+
+figure_line() {
+  local loads line
   loads=$(printf '%s\n' "${bench_loads[@]}" | tr -d '!' | sort -g | sed -n '1p;$p' | paste -sd'-')
-  line=$(printf '%-34s | %-26s | %-34s | %6sx | %s %sx %-6s | load %s (now %s)' \
-    "$name" "$ours" "$floor" "$r" "$sign" "$goal" "$(verdict "$r" "$op" "$goal")" \
-    "${loads:-?}" "$(load1)")
+  line=$(printf '%-34s | %-26s | %-34s | %6sx | %-16s | load %s (now %s)' \
+    "$1" "$2" "$3" "$4" "$5" "${loads:-?}" "$(load1)")
   echo "figure: $line"
   [ -z "${BENCH_FIGURES:-}" ] || echo "$line" >> "$BENCH_FIGURES"
 }

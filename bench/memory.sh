@@ -56,6 +56,7 @@ peak() {
 report() {
   printf '%-34s peak %5d MiB in %7.1f s   floor %3d MiB   ratio %5.1fx   goal under %d MiB: %s\n' \
     "$1" "$2" "$3" "$4" "$(ratio "$2" "$4")" "$goal_mib" "$(verdict "$2" LE "$goal_mib")"
+  figure_under "$1" "$2" MiB "$4 MiB one row, same way" "$4" "$goal_mib"
 }
 
 binaries=("$bin")

@@ -8,11 +8,11 @@
 # Usage: bench/people.sh [ROWS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 rows=${1:-100000}
-cargo build --release --quiet
-bin=$PWD/target/release/invitectl
+build
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+at_exit "rm -rf '$work'"
 cd "$work"
 printf '[mail]\ntransport = "file"\nfile_dir = "outbox"\n' > invitectl.toml
 "$bin" -q teams add ops
@@ -31,6 +31,7 @@ for n, row in enumerate(rows[1:]):
 csv.writer(open("people.csv", "w", newline="")).writerows(rows)
 PY
 measure() { /usr/bin/time -f '%e %M' "$@" > /dev/null 2> time.out || { cat time.out; exit 1; }; tail -1 time.out; }
+quiet "plan"
 read -r plan_s plan_kb < <(measure "$bin" -q plan people.csv --format json)
 read -r floor_s floor_kb < <(measure sqlite3 invitectl.db "
   SELECT u.email, u.first_name, u.last_name, u.role, d.name,
@@ -39,3 +40,4 @@ read -r floor_s floor_kb < <(measure sqlite3 invitectl.db "
   FROM users u LEFT JOIN departments d ON d.id = u.department_id")
 echo "plan of $rows rows (10 % changed): ${plan_s} s, peak $((plan_kb / 1024)) MB (goal: seconds, under 150 MB: $([ "$plan_kb" -lt 153600 ] && echo met || echo MISSED))"
 echo "floor, sqlite3 reading the same rows: ${floor_s} s, peak $((floor_kb / 1024)) MB"
+figure_under "plan of $rows people, memory" "$((plan_kb / 1024))" MiB "$((floor_kb / 1024)) MiB sqlite3 reading them" "$((floor_kb / 1024))" 150

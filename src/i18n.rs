@@ -6,7 +6,7 @@
 
 use std::sync::{Mutex, OnceLock};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use fluent_syntax::ast;
@@ -129,53 +129,267 @@ impl Lang {
         MESSAGES[self as usize].get_or_init(|| Messages::parse(self))
     }
 
-    /// How a date and a time of day read in this language; `{zone}` names
-    /// the time zone.
+    /// How a date and a time of day read in this language: chrono's
+    /// numbers, and `{weekday}`, `{month}` and `{zone}` for the names.
     fn date_time_format(self) -> &'static str {
         match self {
-            Lang::En => "%A, %-d %B %Y at %H:%M {zone}",
-            Lang::De => "%A, %-d. %B %Y, %H:%M Uhr ({zone})",
-            Lang::Fr => "%A %-d %B %Y à %H:%M ({zone})",
-            Lang::Es => "%A, %-d de %B de %Y, %H:%M ({zone})",
-            Lang::It => "%A %-d %B %Y, ore %H:%M ({zone})",
-            Lang::Nl => "%A %-d %B %Y om %H:%M ({zone})",
-            Lang::Pt => "%-d de %B de %Y às %H:%M ({zone})",
-            Lang::Pl => "%A, %-d %B %Y, %H:%M ({zone})",
-            Lang::Ja => "%Y年%-m月%-d日(%a) %H:%M ({zone})",
-            Lang::Ar => "%A، %-d %B %Y، الساعة %H:%M ({zone})",
+            Lang::En => "{weekday}, %-d {month} %Y at %H:%M {zone}",
+            Lang::De => "{weekday}, %-d. {month} %Y, %H:%M Uhr ({zone})",
+            Lang::Fr => "{weekday} %-d {month} %Y à %H:%M ({zone})",
+            Lang::Es => "{weekday}, %-d de {month} de %Y, %H:%M ({zone})",
+            Lang::It => "{weekday} %-d {month} %Y, ore %H:%M ({zone})",
+            Lang::Nl => "{weekday} %-d {month} %Y om %H:%M ({zone})",
+            Lang::Pt => "%-d de {month} de %Y às %H:%M ({zone})",
+            Lang::Pl => "{weekday}, %-d {month} %Y, %H:%M ({zone})",
+            Lang::Ja => "%Y年%-m月%-d日({weekday}) %H:%M ({zone})",
+            Lang::Ar => "{weekday}، %-d {month} %Y، الساعة %H:%M ({zone})",
         }
     }
 
     fn date_format(self) -> &'static str {
         match self {
-            Lang::En => "%A, %-d %B %Y",
-            Lang::De => "%A, %-d. %B %Y",
-            Lang::Fr => "%A %-d %B %Y",
-            Lang::Es => "%A, %-d de %B de %Y",
-            Lang::It => "%A %-d %B %Y",
-            Lang::Nl => "%A %-d %B %Y",
-            Lang::Pt => "%-d de %B de %Y",
-            Lang::Pl => "%A, %-d %B %Y",
-            Lang::Ja => "%Y年%-m月%-d日(%a)",
-            Lang::Ar => "%A، %-d %B %Y",
+            Lang::En => "{weekday}, %-d {month} %Y",
+            Lang::De => "{weekday}, %-d. {month} %Y",
+            Lang::Fr => "{weekday} %-d {month} %Y",
+            Lang::Es => "{weekday}, %-d de {month} de %Y",
+            Lang::It => "{weekday} %-d {month} %Y",
+            Lang::Nl => "{weekday} %-d {month} %Y",
+            Lang::Pt => "%-d de {month} de %Y",
+            Lang::Pl => "{weekday}, %-d {month} %Y",
+            Lang::Ja => "%Y年%-m月%-d日({weekday})",
+            Lang::Ar => "{weekday}، %-d {month} %Y",
         }
     }
 
-    /// The locale whose month and day names chrono knows.
-    fn locale(self) -> chrono::Locale {
-        use chrono::Locale;
+    /// The weekdays, from Sunday, as its dates show them (Japanese in
+    /// brackets, abbreviated).
+    fn weekdays(self) -> [&'static str; 7] {
         match self {
-            Lang::En => Locale::en_GB,
-            Lang::De => Locale::de_DE,
-            Lang::Fr => Locale::fr_FR,
-            Lang::Es => Locale::es_ES,
-            Lang::It => Locale::it_IT,
-            Lang::Nl => Locale::nl_NL,
-            Lang::Pt => Locale::pt_PT,
-            Lang::Pl => Locale::pl_PL,
-            Lang::Ja => Locale::ja_JP,
-            Lang::Ar => Locale::ar_EG,
+            Lang::En => [
+                "Sunday",
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+            ],
+            Lang::De => [
+                "Sonntag",
+                "Montag",
+                "Dienstag",
+                "Mittwoch",
+                "Donnerstag",
+                "Freitag",
+                "Samstag",
+            ],
+            Lang::Fr => [
+                "dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
+            ],
+            Lang::Es => [
+                "domingo",
+                "lunes",
+                "martes",
+                "miércoles",
+                "jueves",
+                "viernes",
+                "sábado",
+            ],
+            Lang::It => [
+                "domenica",
+                "lunedì",
+                "martedì",
+                "mercoledì",
+                "giovedì",
+                "venerdì",
+                "sabato",
+            ],
+            Lang::Nl => [
+                "zondag",
+                "maandag",
+                "dinsdag",
+                "woensdag",
+                "donderdag",
+                "vrijdag",
+                "zaterdag",
+            ],
+            Lang::Pt => [
+                "domingo",
+                "segunda-feira",
+                "terça-feira",
+                "quarta-feira",
+                "quinta-feira",
+                "sexta-feira",
+                "sábado",
+            ],
+            Lang::Pl => [
+                "niedziela",
+                "poniedziałek",
+                "wtorek",
+                "środa",
+                "czwartek",
+                "piątek",
+                "sobota",
+            ],
+            Lang::Ja => ["日", "月", "火", "水", "木", "金", "土"],
+            Lang::Ar => [
+                "الأحد",
+                "الاثنين",
+                "الثلاثاء",
+                "الأربعاء",
+                "الخميس",
+                "الجمعة",
+                "السبت",
+            ],
         }
+    }
+
+    /// The months as they read after a day's number (Polish: "10 grudnia").
+    fn months(self) -> [&'static str; 12] {
+        match self {
+            Lang::En => [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ],
+            Lang::De => [
+                "Januar",
+                "Februar",
+                "März",
+                "April",
+                "Mai",
+                "Juni",
+                "Juli",
+                "August",
+                "September",
+                "Oktober",
+                "November",
+                "Dezember",
+            ],
+            Lang::Fr => [
+                "janvier",
+                "février",
+                "mars",
+                "avril",
+                "mai",
+                "juin",
+                "juillet",
+                "août",
+                "septembre",
+                "octobre",
+                "novembre",
+                "décembre",
+            ],
+            Lang::Es => [
+                "enero",
+                "febrero",
+                "marzo",
+                "abril",
+                "mayo",
+                "junio",
+                "julio",
+                "agosto",
+                "septiembre",
+                "octubre",
+                "noviembre",
+                "diciembre",
+            ],
+            Lang::It => [
+                "gennaio",
+                "febbraio",
+                "marzo",
+                "aprile",
+                "maggio",
+                "giugno",
+                "luglio",
+                "agosto",
+                "settembre",
+                "ottobre",
+                "novembre",
+                "dicembre",
+            ],
+            Lang::Nl => [
+                "januari",
+                "februari",
+                "maart",
+                "april",
+                "mei",
+                "juni",
+                "juli",
+                "augustus",
+                "september",
+                "oktober",
+                "november",
+                "december",
+            ],
+            Lang::Pt => [
+                "janeiro",
+                "fevereiro",
+                "março",
+                "abril",
+                "maio",
+                "junho",
+                "julho",
+                "agosto",
+                "setembro",
+                "outubro",
+                "novembro",
+                "dezembro",
+            ],
+            Lang::Pl => [
+                "stycznia",
+                "lutego",
+                "marca",
+                "kwietnia",
+                "maja",
+                "czerwca",
+                "lipca",
+                "sierpnia",
+                "września",
+                "października",
+                "listopada",
+                "grudnia",
+            ],
+            Lang::Ja => [
+                "1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月",
+                "12月",
+            ],
+            Lang::Ar => [
+                "يناير",
+                "فبراير",
+                "مارس",
+                "أبريل",
+                "مايو",
+                "يونيو",
+                "يوليو",
+                "أغسطس",
+                "سبتمبر",
+                "أكتوبر",
+                "نوفمبر",
+                "ديسمبر",
+            ],
+        }
+    }
+
+    /// A day written in one of its formats: chrono writes the numbers,
+    /// the names are this language's own.
+    fn write_day(self, day: impl Datelike, numbers: impl std::fmt::Display) -> String {
+        numbers
+            .to_string()
+            .replace(
+                "{weekday}",
+                self.weekdays()[day.weekday().num_days_from_sunday() as usize],
+            )
+            .replace("{month}", self.months()[day.month0() as usize])
     }
 }
 
@@ -536,16 +750,15 @@ impl Texts {
         } else {
             self.zone.name().to_string()
         };
-        local
-            .format_localized(self.lang.date_time_format(), self.lang.locale())
-            .to_string()
+        self.lang
+            .write_day(local, local.format(self.lang.date_time_format()))
             .replace("{zone}", &zone)
     }
 
     /// "Thursday, 10 December 2026": a calendar day, as end dates are.
     pub fn date(&self, day: NaiveDate) -> String {
-        day.format_localized(self.lang.date_format(), self.lang.locale())
-            .to_string()
+        self.lang
+            .write_day(day, day.format(self.lang.date_format()))
     }
 
     /// "24 hours", "30 minutes", "7 days": a lifetime in its largest whole unit.
